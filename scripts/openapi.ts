@@ -1,0 +1,60 @@
+// Writes docs/openapi.json from the route schemas (--write), or fails when the committed copy
+// differs from what the code generates (--check, run by CI).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { buildApp } from '../src/api/app.ts';
+import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
+import { loadConfig } from '../src/config.ts';
+import { createServices } from '../src/modules/services.ts';
+import { systemClock } from '../src/shared/clock.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { createMetrics } from '../src/shared/metrics.ts';
+import type { Db } from '../src/store/db.ts';
+
+const FILE = new URL('../docs/openapi.json', import.meta.url);
+
+/** The document needs the routes, not a store: nothing here runs a query. */
+const noDb = new Proxy({} as Db, {
+  get: () => () => Promise.reject(new Error('no store while generating the OpenAPI document')),
+});
+
+export async function generateOpenApi(): Promise<string> {
+  const config = loadConfig({}, { demo: false });
+  const services = createServices({
+    config,
+    db: noDb,
+    log: createLogger({ level: 'silent', logPii: false }),
+    clock: systemClock,
+    metrics: createMetrics(),
+    carrier: new SimulatedCarrier({ timeScale: 1 }),
+  });
+  const app = await buildApp(services);
+  const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+  await app.close();
+  return text;
+}
+
+if (import.meta.main) {
+  const mode = process.argv[2];
+  const generated = await generateOpenApi();
+  if (mode === '--write') {
+    writeFileSync(FILE, generated);
+    console.log('docs/openapi.json written');
+  } else if (mode === '--check') {
+    let committed = '';
+    try {
+      committed = readFileSync(FILE, 'utf8');
+    } catch {
+      // missing counts as drift
+    }
+    if (committed !== generated) {
+      console.error(
+        'docs/openapi.json is out of date with the route schemas: run "npm run openapi" and commit it',
+      );
+      process.exit(1);
+    }
+    console.log('docs/openapi.json matches the code');
+  } else {
+    console.error('usage: node scripts/openapi.ts --write | --check');
+    process.exit(2);
+  }
+}

@@ -1,0 +1,87 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+} from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { authRoutes } from '../modules/auth/auth.routes.ts';
+import type { Services } from '../modules/services.ts';
+import { robotRoutes } from '../modules/robots/robots.routes.ts';
+import { taskRoutes } from '../modules/tasks/tasks.routes.ts';
+import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
+import { newId } from '../shared/ids.ts';
+import { cloudEnvelope, pdsEnvelope, v1Envelope } from './envelopes.ts';
+import { familyPlugin, sendError } from './family.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerOpenApi } from './openapi.ts';
+import { opsRoutes } from './ops.routes.ts';
+
+/** The HTTP API: one plugin per AIRudder family, plus Tiller's own /v1 and the ops routes. */
+export async function buildApp(
+  services: Services,
+  isReady: () => boolean = () => true,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : newId();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    services.metrics.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await registerOpenApi(app);
+  await app.register(opsRoutes, { db: services.db, metrics: services.metrics, isReady });
+
+  const family = (prefix: string, options: Parameters<typeof familyPlugin>[1]) =>
+    app.register(familyPlugin, { ...options, prefix });
+  const { auth } = services;
+  const routes = (...plugins: FastifyPluginAsync[]) => plugins;
+
+  await family('/service/cloud', {
+    envelope: cloudEnvelope,
+    auth,
+    routes: routes(authRoutes(auth), robotRoutes(services.db), taskRoutes(services.tasks)),
+  });
+  await family('/service/callcenter/call/predict', {
+    envelope: pdsEnvelope,
+    auth,
+    routes: routes(authRoutes(auth)),
+  });
+  await family('/v1', {
+    envelope: v1Envelope,
+    auth,
+    routes: routes(webhookRoutes(services.webhooks)),
+  });
+  // Anything outside the families answers in the Tiller envelope.
+  app.setErrorHandler((error, request, reply) => sendError(v1Envelope, error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(v1Envelope, new AppError('not_found'), request, reply),
+  );
+
+  await app.ready();
+  return app;
+}

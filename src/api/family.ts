@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { AuthService } from '../modules/auth/auth.service.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Envelope } from './envelopes.ts';
+import { toAppError } from './to-app-error.ts';
+
+const TOKEN = /^(?:Token|Bearer)\s*(\S+)\s*$/i;
+
+/** `Token <t>`, `Bearer <t>` and `Token<t>` (no space) all carry a token. */
+export function tokenFrom(header: string | undefined): string | undefined {
+  return header ? TOKEN.exec(header)?.[1] : undefined;
+}
+
+export interface FamilyOptions {
+  envelope: Envelope;
+  auth: AuthService;
+  routes: Array<FastifyPluginAsync>;
+}
+
+/**
+ * One API family: its routes answer in its envelope, with its error codes, and need a token
+ * unless marked public. Route modules declare the schema of `data` only; the envelope around
+ * it is added here, to the payload and to the schema (so the OpenAPI document shows it too).
+ */
+export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
+  app,
+  { envelope, auth, routes },
+) => {
+  app.addHook('onRoute', (route) => {
+    const response = (route.schema?.response ?? {}) as Record<string, TSchema>;
+    const wrapped: Record<string, TSchema> = {};
+    for (const [status, schema] of Object.entries(response)) {
+      wrapped[status] = status.startsWith('2') ? envelope.okSchema(schema) : schema;
+    }
+    wrapped['4xx'] = envelope.errorSchema;
+    wrapped['5xx'] = envelope.errorSchema;
+    route.schema = { ...route.schema, response: wrapped };
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public) return;
+    const token = tokenFrom(request.headers.authorization);
+    if (!token) throw new AppError('missing_token');
+    request.caller = await auth.authenticate(token);
+  });
+
+  app.addHook('preSerialization', async (_request, reply, payload) =>
+    reply.statusCode < 300 ? envelope.ok(payload) : payload,
+  );
+
+  app.setErrorHandler((error, request, reply) => sendError(envelope, error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(envelope, new AppError('not_found'), request, reply),
+  );
+
+  for (const routes_ of routes) await app.register(routes_);
+};
+
+export function sendError(
+  envelope: Envelope,
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  let appError = toAppError(error);
+  if (!appError) {
+    request.log.error({ err: error }, 'unhandled error');
+    appError = new AppError('internal');
+  } else if (appError.spec.http >= 500) {
+    request.log.error({ err: error }, appError.message);
+  }
+  return reply.code(appError.spec.http).send(envelope.error(appError, request.id));
+}
+
+export type { FastifyInstance };

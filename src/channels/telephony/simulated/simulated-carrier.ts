@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { Carrier, Connection, DialRequest } from '../carrier.ts';
+import { behaviourFor, outcomeFor } from './outcomes.ts';
+
+export interface LedgerEntry {
+  callId: string;
+  to: string;
+  attempt: number;
+  at: Date;
+}
+
+/**
+ * A carrier that exists only in this process: outcomes are chosen by the dialled number (see
+ * docs/simulator.md), durations are realistic and divided by TILLER_TIME_SCALE. It keeps its
+ * own ledger of every dial it received, independent of the database, so tests can prove that
+ * no attempt was dialled twice.
+ */
+export class SimulatedCarrier implements Carrier {
+  readonly ledger: LedgerEntry[] = [];
+  readonly #seen = new Set<string>();
+  readonly #timeScale: number;
+  readonly #talkScale: number;
+
+  constructor(options: { timeScale: number; talkScale?: number }) {
+    this.#timeScale = options.timeScale;
+    this.#talkScale = options.talkScale ?? 1;
+  }
+
+  async dial(request: DialRequest): Promise<Connection> {
+    if (this.#seen.has(request.callId)) {
+      throw new Error(`call ${request.callId} was already dialled`);
+    }
+    this.#seen.add(request.callId);
+    this.ledger.push({
+      callId: request.callId,
+      to: request.to,
+      attempt: request.attempt,
+      at: new Date(),
+    });
+    const outcome = outcomeFor(request.to, request.attempt);
+    const ringSeconds = ringSecondsFor(request.to, request.attempt, outcome);
+    await this.#wait(ringSeconds);
+    return outcome === 'answered'
+      ? { outcome, ringSeconds, callee: behaviourFor(request.to) }
+      : { outcome, ringSeconds };
+  }
+
+  async talk(_callId: string, seconds: number): Promise<void> {
+    await this.#wait(seconds * this.#talkScale);
+  }
+
+  #wait(seconds: number): Promise<void> {
+    const ms = (seconds * 1000) / this.#timeScale;
+    return ms < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+function ringSecondsFor(number: string, attempt: number, outcome: Connection['outcome']): number {
+  switch (outcome) {
+    case 'no_answer':
+      return 30;
+    case 'busy':
+      return 1;
+    case 'invalid':
+      return 0;
+    case 'answered':
+      return 2 + (hash(`${number}#${attempt}`) % 7);
+  }
+}
+
+function hash(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}

@@ -1,0 +1,152 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { AuthService } from '../modules/auth/auth.service.ts';
+import { systemClock } from '../shared/clock.ts';
+import { isTimeZone } from '../shared/time.ts';
+import { lockDataDir } from '../store/data-dir-lock.ts';
+import { migrate } from '../store/migrate.ts';
+import { openDb } from '../store/open-db.ts';
+import { startTiller } from '../runtime.ts';
+import { demoInstructions } from './demo.ts';
+
+const USAGE = `Usage: tiller <command> [options]
+
+Commands:
+  serve                 API and workers in one process (default; what "npm start" runs)
+  api                   the HTTP API only (needs DATABASE_URL to share work with workers)
+  worker                dialer, webhook delivery and jobs only (needs DATABASE_URL)
+  migrate               apply pending database migrations and exit
+  app create --name N [--webhook-url URL] [--timezone ZONE] [--json]
+                        create an app (tenant) and print its APPKey and APPSecret
+
+Configuration comes from the environment: see docs/config.md.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+    case 'api':
+    case 'worker':
+      await serve(config, command);
+      return 0;
+    case 'migrate': {
+      const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+      const db = await openDb(config);
+      const applied = await migrate(db);
+      await db.close();
+      unlock();
+      console.log(
+        applied.length ? `applied migrations ${applied.join(', ')}` : 'no pending migrations',
+      );
+      return 0;
+    }
+    case 'app':
+      if (rest[0] !== 'create') throw new UsageError(`unknown app command "${rest[0] ?? ''}"`);
+      await createApp(config, rest.slice(1));
+      return 0;
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function serve(config: ReturnType<typeof loadConfig>, mode: 'serve' | 'api' | 'worker') {
+  if (mode !== 'serve' && !config.databaseUrl) {
+    throw new UsageError(
+      `"${mode}" alone needs DATABASE_URL: the embedded store serves one process, use "serve"`,
+    );
+  }
+  const runtime = await startTiller({ config, api: mode !== 'worker', worker: mode !== 'api' });
+  if (mode === 'serve' && config.demo && !(await runtime.services.auth.hasApps())) {
+    const demo = await runtime.services.auth.createApp({ name: 'demo', demo: true });
+    console.log(demoInstructions(config.publicUrl, demo));
+  }
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      runtime.services.log.info({ signal }, 'shutting down');
+      runtime.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+async function createApp(config: ReturnType<typeof loadConfig>, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      name: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      timezone: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.name) throw new UsageError('app create needs --name');
+  const webhookUrl = values['webhook-url'];
+  if (webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(webhookUrl)) {
+    throw new UsageError(`--webhook-url must be an http(s) URL, got "${webhookUrl}"`);
+  }
+  if (values.timezone !== undefined && !isTimeZone(values.timezone)) {
+    throw new UsageError(
+      `--timezone must be an IANA zone such as Asia/Jakarta, got "${values.timezone}"`,
+    );
+  }
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  const db = await openDb(config);
+  try {
+    await migrate(db);
+    const auth = new AuthService(db, config, systemClock);
+    const created = await auth.createApp({
+      name: values.name,
+      ...(webhookUrl ? { webhookUrl } : {}),
+      ...(values.timezone ? { timezone: values.timezone } : {}),
+    });
+    const out = {
+      app_id: created.app.id,
+      name: created.app.name,
+      app_key: created.appKey,
+      app_secret: created.appSecret,
+      webhook_url: created.app.webhook_url,
+      webhook_secret: created.app.webhook_secret,
+      timezone: created.app.timezone,
+    };
+    if (values.json) console.log(JSON.stringify(out));
+    else {
+      console.log(`App "${out.name}" created (the secret is shown only now).`);
+      console.log(`  APPKey:         ${out.app_key}\n  APPSecret:      ${out.app_secret}`);
+      console.log(
+        `  Webhook secret: ${out.webhook_secret}\n  Webhook URL:    ${out.webhook_url ?? '(none)'}`,
+      );
+    }
+  } finally {
+    await db.close();
+    unlock();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`tiller: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (
+      error instanceof Error &&
+      /TypeError|ERR_PARSE_ARGS/.test(String((error as NodeJS.ErrnoException).code ?? error.name))
+    ) {
+      console.error(`tiller: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error('tiller:', error);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,113 @@
+// The only reader of the environment. Every setting has a visible default, is validated once,
+// and the result is frozen so no module can change it behind another's back.
+// docs/config.md lists the same variables; a test keeps the two in step.
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where the embedded store and recordings live. */
+  dataDir: string;
+  /** PostgreSQL connection string; empty means the embedded PGlite store in dataDir. */
+  databaseUrl: string;
+  /** PostgreSQL schema for all tables (lets tests and tenants of one server share a database). */
+  dbSchema: string;
+  /** Simulated durations are divided by this (1 = real time, 1000 = a minute in 60 ms). */
+  timeScale: number;
+  logLevel: string;
+  /** Log personal data (numbers, transcripts) in clear instead of redacting the marked fields. */
+  logPii: boolean;
+  /** Base URL printed in the demo instructions and used for links the server hands out. */
+  publicUrl: string;
+  /** Zone in which a new app renders times `YYYY-MM-DD HH:MM:SS`. */
+  defaultTimezone: string;
+  tokenTtlSeconds: number;
+  webhookTimeoutMs: number;
+  webhookRetryDelayMs: number;
+  webhookMaxRetries: number;
+  /** Concurrent calls per app unless the app sets its own cap. */
+  appConcurrency: number;
+  /** Concurrent calls per task unless the task sets its own cap. */
+  taskConcurrency: number;
+  /** Fallback poll of the job and dial loops when no wake-up arrives. */
+  pollIntervalMs: number;
+  /** How long SIGTERM waits for in-flight calls and deliveries before handing them back. */
+  shutdownGraceMs: number;
+  /** Caller id used when a task names no line. */
+  defaultCallerNumber: string;
+  /** Create a demo app and print its credentials on the first start of an empty store. */
+  demo: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function num(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) {
+    throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function zone(env: Env, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(`${name} must be an IANA time zone such as Asia/Jakarta, got "${value}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const schema = env.TILLER_DB_SCHEMA || 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError(`TILLER_DB_SCHEMA must be a lowercase SQL identifier, got "${schema}"`);
+  }
+  const config: Config = {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: env.TILLER_DATA_DIR || './data',
+    databaseUrl: env.DATABASE_URL || '',
+    dbSchema: schema,
+    timeScale: num(env, 'TILLER_TIME_SCALE', 1, 0.001),
+    logLevel: env.TILLER_LOG_LEVEL || 'info',
+    logPii: bool(env, 'TILLER_LOG_PII', false),
+    publicUrl: (env.TILLER_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    defaultTimezone: zone(env, 'TILLER_DEFAULT_TIMEZONE', 'UTC'),
+    tokenTtlSeconds: int(env, 'TILLER_TOKEN_TTL_SECONDS', 86_400, 1, 31_536_000),
+    webhookTimeoutMs: int(env, 'TILLER_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
+    webhookRetryDelayMs: int(env, 'TILLER_WEBHOOK_RETRY_DELAY_MS', 60_000, 0, 86_400_000),
+    webhookMaxRetries: int(env, 'TILLER_WEBHOOK_MAX_RETRIES', 5, 0, 100),
+    appConcurrency: int(env, 'TILLER_APP_CONCURRENCY', 100, 1, 100_000),
+    taskConcurrency: int(env, 'TILLER_TASK_CONCURRENCY', 20, 1, 100_000),
+    pollIntervalMs: int(env, 'TILLER_POLL_INTERVAL_MS', 1_000, 10, 60_000),
+    shutdownGraceMs: int(env, 'TILLER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    defaultCallerNumber: env.TILLER_CALLER_NUMBER || '+6221500000088',
+    demo: bool(env, 'TILLER_DEMO', true),
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

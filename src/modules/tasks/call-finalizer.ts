@@ -1,0 +1,85 @@
+import type { Queryable } from '../../store/db.ts';
+import { notify } from '../../store/db.ts';
+import { endCall, type CallEnd, type CallRow } from './calls.repository.ts';
+import { appZone, emitCallEvent } from './task-events.ts';
+import { finishIfDone, isActive } from './task-lifecycle.ts';
+import { findCallee, lockTask, setCalleeStatus } from './tasks.repository.ts';
+
+export const DIAL_CHANNEL = 'tiller_dial';
+
+const CONNECTED = new Set(['answered', 'hangup']);
+
+/**
+ * Records the end of one attempt and decides what follows, in one transaction: redial later,
+ * or the number is final (call webhook), and the task finishes when nothing is left. Re-running
+ * it for an attempt that already ended does nothing, so a crash between steps cannot double it.
+ */
+export async function finalizeCall(
+  tx: Queryable,
+  call: Pick<CallRow, 'id' | 'task_id' | 'callee_id'>,
+  end: CallEnd,
+) {
+  const task = await lockTask(tx, call.task_id);
+  if (!task) return undefined;
+  const ended = await endCall(tx, call.id, end);
+  if (!ended) return undefined;
+  const callee = await findCallee(tx, call.callee_id);
+  if (!callee) return undefined;
+
+  if (callee.status === 'dialing') {
+    // From now, not from endedAt: simulated durations may run ahead of the wall clock.
+    const nextAt = new Date(
+      Date.now() + (end.outcome === 'interrupted' ? 0 : task.redial_interval_s * 1000),
+    );
+    const redial =
+      isActive(task) &&
+      !CONNECTED.has(end.outcome) &&
+      end.outcome !== 'invalid' &&
+      (end.outcome === 'interrupted' ||
+        (await countedAttempts(tx, callee.id)) < 1 + task.redial_times) &&
+      nextAt.getTime() < task.end_time.getTime();
+    if (redial) {
+      await setCalleeStatus(tx, callee.id, 'pending', nextAt);
+      await notify(tx, DIAL_CHANNEL);
+    } else {
+      await setCalleeStatus(tx, callee.id, 'done');
+      await emitCallEvent(tx, { ...callee, status: 'done' }, await appZone(tx, task.app_id));
+    }
+  } else {
+    // Cancelled or expired while this attempt was in progress: its end makes the number final.
+    await emitCallEvent(tx, callee, await appZone(tx, task.app_id));
+  }
+  await finishIfDone(tx, task);
+  return ended;
+}
+
+/** Attempts that count against redial_times: an attempt cut short by our own failure does not. */
+async function countedAttempts(tx: Queryable, calleeId: number): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    `SELECT count(*) AS n FROM calls WHERE callee_id = $1 AND state = 'final' AND outcome <> 'interrupted'`,
+    [calleeId],
+  );
+  return row!.n;
+}
+
+/** The end of an attempt that our side lost (worker crash, shutdown past its grace, carrier error). */
+export function interruptedEnd(startedAt: Date): CallEnd {
+  return {
+    outcome: 'interrupted',
+    endedAt: new Date(Math.max(Date.now(), startedAt.getTime())),
+    ringTime: 0,
+    hangupType: 'BySystem',
+    result: {
+      ring_type: 'normal',
+      intention: 'F',
+      intention_description: 'Call interrupted by the system',
+      talk_round: 0,
+      ner_slots: {},
+      slots: '',
+      multi_label: {},
+      asr_ptp: '',
+      asr_result: [],
+      question_answer: [],
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Queryable } from '../../store/db.ts';
+
+export type CallOutcome = 'answered' | 'no_answer' | 'busy' | 'invalid' | 'hangup' | 'interrupted';
+
+/** What the robot made of a call; stored as jsonb, rendered into the seed's call object. */
+export interface CallResult {
+  ring_type: string;
+  intention: string;
+  intention_description: string;
+  talk_round: number;
+  ner_slots: Record<string, string>;
+  slots: string;
+  multi_label: Record<string, string>;
+  asr_ptp: string;
+  asr_result: Array<{ time: string; robottext: string; text: string }>;
+  question_answer: Array<Record<string, string>>;
+}
+
+export interface CallRow {
+  id: string;
+  app_id: number;
+  task_id: string;
+  callee_id: number;
+  attempt: number;
+  state: 'dialing' | 'final';
+  outcome: CallOutcome | null;
+  robot_id: number;
+  callee_number: string;
+  caller_number: string;
+  worker_id: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  ring_time: number | null;
+  hangup_type: string | null;
+  result: CallResult | null;
+}
+
+const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, callee_number,
+  caller_number, worker_id, started_at, ended_at, ring_time, hangup_type, result`;
+
+export async function insertCalls(
+  q: Queryable,
+  calls: Array<
+    Omit<CallRow, 'state' | 'outcome' | 'ended_at' | 'ring_time' | 'hangup_type' | 'result'>
+  >,
+) {
+  if (calls.length === 0) return;
+  await q.query(
+    `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, robot_id, callee_number, caller_number, worker_id, started_at)
+     SELECT r.id, r.app_id, r.task_id, r.callee_id, r.attempt, r.robot_id, r.callee_number, r.caller_number,
+       r.worker_id, r.started_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, app_id bigint, task_id text, callee_id bigint, attempt int,
+       robot_id bigint, callee_number text, caller_number text, worker_id text, started_at timestamptz)`,
+    [JSON.stringify(calls)],
+  );
+}
+
+export interface CallEnd {
+  outcome: CallOutcome;
+  endedAt: Date;
+  ringTime: number;
+  hangupType: string;
+  result: CallResult;
+}
+
+/** Ends a dialling attempt once; returns undefined if it had already ended (a re-run). */
+export async function endCall(
+  q: Queryable,
+  callId: string,
+  end: CallEnd,
+): Promise<CallRow | undefined> {
+  const [row] = await q.query<CallRow>(
+    `UPDATE calls SET state = 'final', outcome = $2, ended_at = $3, ring_time = $4, hangup_type = $5, result = $6
+     WHERE id = $1 AND state = 'dialing' RETURNING ${CALL_COLUMNS}`,
+    [callId, end.outcome, end.endedAt, end.ringTime, end.hangupType, end.result],
+  );
+  return row;
+}
+
+/** Every ended attempt of these callees, oldest first. */
+export async function finalCallsOf(q: Queryable, calleeIds: number[]): Promise<CallRow[]> {
+  if (calleeIds.length === 0) return [];
+  return q.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM calls WHERE callee_id = ANY($1::bigint[]) AND state = 'final'
+     ORDER BY callee_id, attempt`,
+    [calleeIds],
+  );
+}
+
+export async function dialingCallsOfGoneWorkers(
+  q: Queryable,
+  ownerIsGone: string,
+): Promise<CallRow[]> {
+  return q.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM calls WHERE state = 'dialing' AND ${ownerIsGone}`,
+  );
+}
+
+export async function inFlightCounts(q: Queryable, appId: number, taskId: string) {
+  const [row] = await q.query<{ app: number; task: number }>(
+    `SELECT (SELECT count(*) FROM calls WHERE app_id = $1 AND state = 'dialing') AS app,
+            (SELECT count(*) FROM calls WHERE task_id = $2 AND state = 'dialing') AS task`,
+    [appId, taskId],
+  );
+  return row!;
+}

@@ -1,0 +1,114 @@
+import type { Config } from '../../config.ts';
+import type { DemoScript } from '../../dialogue/demo-conversation.ts';
+import { newId } from '../../shared/ids.ts';
+import type { Db, Queryable } from '../../store/db.ts';
+import { inFlightCounts, insertCalls } from './calls.repository.ts';
+import { lockTask, setTaskStatus, type CalleeRow } from './tasks.repository.ts';
+
+/** One attempt the dialer owns: its call row exists (state dialing) before the carrier is asked. */
+export interface ClaimedCall {
+  callId: string;
+  taskId: string;
+  appId: number;
+  calleeId: number;
+  attempt: number;
+  to: string;
+  from: string;
+  startedAt: Date;
+  callee: Record<string, unknown>;
+  script: DemoScript;
+}
+
+/**
+ * Claims due numbers for this worker. Per task, under the app's and the task's row locks, it
+ * counts the calls in progress and claims only what the caps allow; SKIP LOCKED keeps workers
+ * off each other's numbers. Each claim creates the attempt's call row in the same transaction,
+ * so a number is never dialled twice for one attempt.
+ */
+export async function claimDueCalls(
+  db: Db,
+  config: Config,
+  workerId: string,
+  limit: number,
+): Promise<ClaimedCall[]> {
+  const tasks = await db.query<{ id: string; app_id: number }>(
+    `SELECT t.id, t.app_id FROM tasks t
+     WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= now() AND t.end_time > now()
+       AND EXISTS (SELECT 1 FROM callees c WHERE c.task_id = t.id AND c.status = 'pending' AND c.next_attempt_at <= now())
+     ORDER BY t.created_at, t.id LIMIT 50`,
+  );
+  const claimed: ClaimedCall[] = [];
+  for (const task of tasks) {
+    if (claimed.length >= limit) break;
+    const batch = await db.transaction((tx) =>
+      claimForTask(tx, config, workerId, task, limit - claimed.length),
+    );
+    claimed.push(...batch);
+  }
+  return claimed;
+}
+
+async function claimForTask(
+  tx: Queryable,
+  config: Config,
+  workerId: string,
+  ref: { id: string; app_id: number },
+  want: number,
+): Promise<ClaimedCall[]> {
+  const [app] = await tx.query<{ max_concurrency: number | null }>(
+    'SELECT max_concurrency FROM apps WHERE id = $1 FOR NO KEY UPDATE',
+    [ref.app_id],
+  );
+  const task = await lockTask(tx, ref.id);
+  if (!app || !task || (task.status !== 'Waiting' && task.status !== 'Running')) return [];
+  const busy = await inFlightCounts(tx, task.app_id, task.id);
+  const room = Math.min(
+    want,
+    (app.max_concurrency ?? config.appConcurrency) - busy.app,
+    (task.max_concurrency ?? config.taskConcurrency) - busy.task,
+  );
+  if (room <= 0) return [];
+
+  const callees = await tx.query<CalleeRow>(
+    `UPDATE callees SET status = 'dialing', attempts = attempts + 1, updated_at = now()
+     WHERE id IN (
+       SELECT id FROM callees
+       WHERE task_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+       ORDER BY next_attempt_at, id LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     RETURNING id, task_id, app_id, seq, case_id, callee_number, data, status, attempts`,
+    [task.id, room],
+  );
+  if (callees.length === 0) return [];
+  const [robot] = await tx.query<{ script: DemoScript }>(
+    'SELECT script FROM robots WHERE id = $1',
+    [task.robot_id],
+  );
+  const startedAt = new Date();
+  const calls = callees.map((c) => ({
+    id: newId(),
+    app_id: task.app_id,
+    task_id: task.id,
+    callee_id: c.id,
+    attempt: c.attempts,
+    robot_id: task.robot_id,
+    callee_number: c.callee_number,
+    caller_number: task.caller_number,
+    worker_id: workerId,
+    started_at: startedAt,
+  }));
+  await insertCalls(tx, calls);
+  if (task.status === 'Waiting') await setTaskStatus(tx, task.id, 'Running');
+  return calls.map((call, i) => ({
+    callId: call.id,
+    taskId: task.id,
+    appId: task.app_id,
+    calleeId: call.callee_id,
+    attempt: call.attempt,
+    to: call.callee_number,
+    from: call.caller_number,
+    startedAt,
+    callee: callees[i]!.data,
+    script: robot!.script,
+  }));
+}

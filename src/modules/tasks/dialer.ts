@@ -1,0 +1,146 @@
+import type { Carrier } from '../../channels/telephony/carrier.ts';
+import type { Config } from '../../config.ts';
+import { converse } from '../../dialogue/demo-conversation.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Metrics } from '../../shared/metrics.ts';
+import { ClaimLoop } from '../../queue/claim-loop.ts';
+import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
+import type { Db } from '../../store/db.ts';
+import { withRetry } from '../../store/retry.ts';
+import type { CallEnd, CallOutcome } from './calls.repository.ts';
+import { dialingCallsOfGoneWorkers } from './calls.repository.ts';
+import { DIAL_CHANNEL, finalizeCall, interruptedEnd } from './call-finalizer.ts';
+import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
+
+export interface DialerDeps {
+  db: Db;
+  carrier: Carrier;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  workerId: string;
+}
+
+/** Dials due numbers through the carrier and records each attempt's end. */
+export class Dialer {
+  readonly #d: DialerDeps;
+  readonly #loop: ClaimLoop<ClaimedCall>;
+  #unlisten: (() => Promise<void>) | undefined;
+
+  constructor(deps: DialerDeps, options: { capacity?: number } = {}) {
+    this.#d = deps;
+    this.#loop = new ClaimLoop<ClaimedCall>({
+      name: 'dialer',
+      capacity: options.capacity ?? 10_000,
+      pollMs: deps.config.pollIntervalMs,
+      claim: (limit) => claimDueCalls(deps.db, deps.config, deps.workerId, Math.min(limit, 500)),
+      handle: (call) => this.#run(call),
+      onError: (error) => deps.log.error({ err: error }, 'dialer error'),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#unlisten = await this.#d.db.listen(DIAL_CHANNEL, () => this.#loop.wake());
+    this.#loop.start();
+  }
+
+  /** Stops dialling; calls still up after graceMs are ended as interrupted and their numbers requeued. */
+  async stop(graceMs: number): Promise<void> {
+    await this.#unlisten?.();
+    const left = await this.#loop.stop(graceMs);
+    for (const call of left) {
+      await this.#d.db.transaction((tx) =>
+        finalizeCall(
+          tx,
+          { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
+          interruptedEnd(call.startedAt),
+        ),
+      );
+    }
+  }
+
+  /** Attempts left dialling by a vanished worker end as interrupted; their numbers are dialled again. */
+  readonly reclaim: Reclaimer = async (tx) => {
+    for (const call of await dialingCallsOfGoneWorkers(tx, ownerIsGone('worker_id'))) {
+      await finalizeCall(tx, call, interruptedEnd(call.started_at));
+    }
+  };
+
+  async #run(call: ClaimedCall): Promise<void> {
+    const { carrier, metrics, log } = this.#d;
+    metrics.callsInFlight.inc();
+    let end: CallEnd;
+    try {
+      end = await this.#dial(carrier, call);
+    } catch (error) {
+      log.error({ err: error, callId: call.callId }, 'carrier failed the call');
+      end = interruptedEnd(call.startedAt);
+    } finally {
+      metrics.callsInFlight.dec();
+    }
+    await withRetry(() =>
+      this.#d.db.transaction((tx) =>
+        finalizeCall(tx, { id: call.callId, task_id: call.taskId, callee_id: call.calleeId }, end),
+      ),
+    );
+    metrics.callsTotal.inc({ outcome: end.outcome });
+  }
+
+  async #dial(carrier: Carrier, call: ClaimedCall): Promise<CallEnd> {
+    const connection = await carrier.dial({
+      callId: call.callId,
+      from: call.from,
+      to: call.to,
+      attempt: call.attempt,
+    });
+    const at = (seconds: number) => new Date(call.startedAt.getTime() + seconds * 1000);
+    if (connection.outcome !== 'answered' || !connection.callee) {
+      const label = call.script.labels.not_connected;
+      return {
+        outcome: connection.outcome,
+        endedAt: at(connection.ringSeconds),
+        ringTime: connection.ringSeconds,
+        hangupType: connection.outcome === 'busy' ? 'ByCallee' : 'BySystem',
+        result: {
+          ring_type: connection.outcome === 'no_answer' ? 'normal' : connection.outcome,
+          intention: label.intention,
+          intention_description: NOT_CONNECTED[connection.outcome] ?? label.description,
+          talk_round: 0,
+          ner_slots: {},
+          slots: '',
+          multi_label: {},
+          asr_ptp: '',
+          asr_result: [],
+          question_answer: [],
+        },
+      };
+    }
+    const talk = converse(call.script, call.callee, connection.callee);
+    await carrier.talk(call.callId, talk.talkSeconds);
+    const outcome: CallOutcome = talk.hungUpBy === 'callee' ? 'hangup' : 'answered';
+    return {
+      outcome,
+      endedAt: at(connection.ringSeconds + talk.talkSeconds),
+      ringTime: connection.ringSeconds,
+      hangupType: talk.hungUpBy === 'callee' ? 'ByCallee' : 'ByRobot',
+      result: {
+        ring_type: 'normal',
+        intention: talk.intention,
+        intention_description: talk.intention_description,
+        talk_round: talk.talk_round,
+        ner_slots: talk.ner_slots,
+        slots: '',
+        multi_label: talk.multi_label,
+        asr_ptp: talk.asr_ptp,
+        asr_result: talk.asr_result,
+        question_answer: [],
+      },
+    };
+  }
+}
+
+const NOT_CONNECTED: Partial<Record<CallOutcome, string>> = {
+  no_answer: 'No answer',
+  busy: 'Busy',
+  invalid: 'Invalid number',
+};

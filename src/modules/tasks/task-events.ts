@@ -1,0 +1,54 @@
+import { formatDateTime } from '../../shared/time.ts';
+import type { Queryable } from '../../store/db.ts';
+import { recordEvent } from '../webhooks/outbox.ts';
+import { callObject } from './call-object.ts';
+import { finalCallsOf } from './calls.repository.ts';
+import { taskCounts, type CalleeRow, type TaskRow } from './tasks.repository.ts';
+
+// The two task-level webhooks (spec/calls-api.md §8.1, §8.2), written to the outbox inside the
+// transaction that makes them true.
+
+export async function appZone(q: Queryable, appId: number): Promise<string> {
+  const [row] = await q.query<{ timezone: string }>('SELECT timezone FROM apps WHERE id = $1', [
+    appId,
+  ]);
+  return row?.timezone ?? 'UTC';
+}
+
+const unixSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Webhook of Call: once per number, when its dialling is final. */
+export async function emitCallEvent(tx: Queryable, callee: CalleeRow, zone: string): Promise<void> {
+  const attempts = await finalCallsOf(tx, [callee.id]);
+  const last = attempts.at(-1);
+  if (!last) return;
+  await recordEvent(tx, {
+    appId: callee.app_id,
+    type: 'call',
+    subjectId: last.id,
+    payload: { timestamp: unixSeconds(), callee: callee.data, call: callObject(attempts, zone) },
+  });
+}
+
+/** Webhook of Task: once, when the task is finished or stopped. */
+export async function emitTaskEvent(tx: Queryable, task: TaskRow, zone: string): Promise<void> {
+  const counts = await taskCounts(tx, task.id);
+  await recordEvent(tx, {
+    appId: task.app_id,
+    type: 'task',
+    subjectId: task.id,
+    payload: {
+      task_id: task.id,
+      task_name: task.task_name,
+      status: task.status,
+      plan_id: '',
+      round: 0,
+      start_time: formatDateTime(task.started_at ?? task.start_time, zone),
+      end_time: formatDateTime(task.finished_at ?? task.end_time, zone),
+      total_count: counts.total_count,
+      called_count: counts.called_count,
+      connected_count: counts.connected_count,
+      timestamp: unixSeconds(),
+    },
+  });
+}

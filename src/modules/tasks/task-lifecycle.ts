@@ -1,0 +1,43 @@
+import type { Queryable } from '../../store/db.ts';
+import { appZone, emitCallEvent, emitTaskEvent } from './task-events.ts';
+import {
+  closePendingCallees,
+  hasOpenCallees,
+  setTaskStatus,
+  type TaskRow,
+} from './tasks.repository.ts';
+
+// State moves of a task. Callers hold the task row lock (lockTask) in the same transaction.
+//   Waiting -> Running   first number claimed for dialling
+//   Waiting|Running -> Finished   no number left waiting or dialling (done, cancelled, or expired)
+//   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are not called
+// Stopped and Finished are final.
+
+export const isActive = (task: Pick<TaskRow, 'status'>) =>
+  task.status === 'Waiting' || task.status === 'Running';
+
+/** Finishes an active task once none of its numbers is waiting or dialling. */
+export async function finishIfDone(tx: Queryable, task: TaskRow): Promise<boolean> {
+  if (!isActive(task) || (await hasOpenCallees(tx, task.id))) return false;
+  const finished = await setTaskStatus(tx, task.id, 'Finished');
+  await emitTaskEvent(tx, finished, await appZone(tx, task.app_id));
+  return true;
+}
+
+/** Stops a task: waiting numbers are cancelled, calls in progress end normally. */
+export async function stopTask(tx: Queryable, task: TaskRow): Promise<void> {
+  const zone = await appZone(tx, task.app_id);
+  for (const callee of await closePendingCallees(tx, task.id, 'cancelled'))
+    await emitCallEvent(tx, callee, zone);
+  const stopped = await setTaskStatus(tx, task.id, 'Stopped');
+  await emitTaskEvent(tx, stopped, zone);
+}
+
+/** The calling window closed: waiting numbers expire; the task finishes when no call is in progress. */
+export async function expireTask(tx: Queryable, task: TaskRow): Promise<void> {
+  if (!isActive(task)) return;
+  const zone = await appZone(tx, task.app_id);
+  for (const callee of await closePendingCallees(tx, task.id, 'expired'))
+    await emitCallEvent(tx, callee, zone);
+  await finishIfDone(tx, task);
+}

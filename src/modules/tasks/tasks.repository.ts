@@ -1,0 +1,265 @@
+import type { Queryable } from '../../store/db.ts';
+
+export type TaskStatus = 'Waiting' | 'Running' | 'Stopped' | 'Finished';
+
+export interface TaskRow {
+  id: string;
+  app_id: number;
+  task_name: string;
+  robot_id: number;
+  status: TaskStatus;
+  start_time: Date;
+  end_time: Date;
+  redial_times: number;
+  redial_interval_s: number;
+  caller_number: string;
+  max_concurrency: number | null;
+  total_count: number;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
+  redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at`;
+
+export interface NewCallee {
+  seq: number;
+  case_id: string;
+  callee_number: string;
+  data: Record<string, unknown>;
+}
+
+export async function insertTask(
+  q: Queryable,
+  t: Omit<TaskRow, 'status' | 'created_at' | 'started_at' | 'finished_at'>,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
+       caller_number, max_concurrency, total_count)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      t.id,
+      t.app_id,
+      t.task_name,
+      t.robot_id,
+      t.start_time,
+      t.end_time,
+      t.redial_times,
+      t.redial_interval_s,
+      t.caller_number,
+      t.max_concurrency,
+      t.total_count,
+    ],
+  );
+}
+
+const CALLEE_CHUNK = 5_000;
+
+/** Multi-row insert through one jsonb parameter per chunk (a 100,000-callee upload is 20 statements). */
+export async function insertCallees(
+  q: Queryable,
+  taskId: string,
+  appId: number,
+  callees: NewCallee[],
+  dueAt: Date,
+): Promise<void> {
+  for (let i = 0; i < callees.length; i += CALLEE_CHUNK) {
+    await q.query(
+      `INSERT INTO callees (task_id, app_id, seq, case_id, callee_number, data, next_attempt_at)
+       SELECT $1, $2, r.seq, r.case_id, r.callee_number, r.data, $3
+       FROM jsonb_to_recordset($4::jsonb) AS r(seq int, case_id text, callee_number text, data jsonb)`,
+      [taskId, appId, dueAt, JSON.stringify(callees.slice(i, i + CALLEE_CHUNK))],
+    );
+  }
+}
+
+export async function taskNameTaken(q: Queryable, appId: number, name: string): Promise<boolean> {
+  const rows = await q.query('SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2', [
+    appId,
+    name,
+  ]);
+  return rows.length > 0;
+}
+
+/** The app's task, or undefined when it does not exist or belongs to another app. */
+export async function findTask(
+  q: Queryable,
+  appId: number,
+  taskId: string,
+): Promise<TaskRow | undefined> {
+  const [row] = await q.query<TaskRow>(
+    `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND app_id = $2`,
+    [taskId, appId],
+  );
+  return row;
+}
+
+/** Locks the task row: claims, finalisations, stops and expiry of one task are serialised on it. */
+export async function lockTask(q: Queryable, taskId: string): Promise<TaskRow | undefined> {
+  const [row] = await q.query<TaskRow>(
+    `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 FOR NO KEY UPDATE`,
+    [taskId],
+  );
+  return row;
+}
+
+export async function setTaskStatus(
+  q: Queryable,
+  taskId: string,
+  status: TaskStatus,
+): Promise<TaskRow> {
+  const [row] = await q.query<TaskRow>(
+    `UPDATE tasks SET status = $2,
+       started_at = CASE WHEN $2 = 'Running' THEN coalesce(started_at, now()) ELSE started_at END,
+       finished_at = CASE WHEN $2 IN ('Stopped', 'Finished') THEN now() ELSE finished_at END
+     WHERE id = $1 RETURNING ${TASK_COLUMNS}`,
+    [taskId, status],
+  );
+  return row!;
+}
+
+export interface TaskCounts {
+  total_count: number;
+  called_count: number;
+  connected_count: number;
+}
+
+const COUNTS = `
+  (SELECT count(*) FROM callees c WHERE c.task_id = t.id AND c.attempts > 0) AS called_count,
+  (SELECT count(DISTINCT k.callee_id) FROM calls k
+     WHERE k.task_id = t.id AND k.outcome IN ('answered', 'hangup')) AS connected_count`;
+
+export async function taskCounts(q: Queryable, taskId: string): Promise<TaskCounts> {
+  const [row] = await q.query<TaskCounts>(
+    `SELECT t.total_count, ${COUNTS} FROM tasks t WHERE t.id = $1`,
+    [taskId],
+  );
+  return row!;
+}
+
+export interface TaskFilter {
+  createdFrom?: Date;
+  createdTo?: Date;
+  status?: TaskStatus;
+  offset: number;
+  limit: number;
+}
+
+export async function listTasks(
+  q: Queryable,
+  appId: number,
+  f: TaskFilter,
+): Promise<{ total: number; rows: Array<TaskRow & TaskCounts> }> {
+  const where = `t.app_id = $1 AND ($2::timestamptz IS NULL OR t.created_at >= $2)
+    AND ($3::timestamptz IS NULL OR t.created_at <= $3) AND ($4::text IS NULL OR t.status = $4)`;
+  const params = [appId, f.createdFrom ?? null, f.createdTo ?? null, f.status ?? null];
+  const [count] = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM tasks t WHERE ${where}`,
+    params,
+  );
+  const rows = await q.query<TaskRow & TaskCounts>(
+    `SELECT ${TASK_COLUMNS.replace(/(\w+)/g, 't.$1')}, ${COUNTS} FROM tasks t WHERE ${where}
+     ORDER BY t.created_at DESC, t.id LIMIT $5 OFFSET $6`,
+    [...params, f.limit, f.offset],
+  );
+  return { total: count!.n, rows };
+}
+
+export interface CalleeRow {
+  id: number;
+  task_id: string;
+  app_id: number;
+  seq: number;
+  case_id: string;
+  callee_number: string;
+  data: Record<string, unknown>;
+  status: 'pending' | 'dialing' | 'done' | 'cancelled' | 'expired';
+  attempts: number;
+}
+
+const CALLEE_COLUMNS = 'id, task_id, app_id, seq, case_id, callee_number, data, status, attempts';
+
+/** Callees with at least one ended attempt, in upload order (the detail endpoint's records). */
+export async function dialledCallees(
+  q: Queryable,
+  taskId: string,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; rows: CalleeRow[] }> {
+  const dialled = `task_id = $1 AND EXISTS (SELECT 1 FROM calls k WHERE k.callee_id = callees.id AND k.state = 'final')`;
+  const [count] = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM callees WHERE ${dialled}`,
+    [taskId],
+  );
+  const rows = await q.query<CalleeRow>(
+    `SELECT ${CALLEE_COLUMNS} FROM callees WHERE ${dialled} ORDER BY seq LIMIT $2 OFFSET $3`,
+    [taskId, limit, offset],
+  );
+  return { total: count!.n, rows };
+}
+
+export async function findCallee(q: Queryable, calleeId: number): Promise<CalleeRow | undefined> {
+  const [row] = await q.query<CalleeRow>(`SELECT ${CALLEE_COLUMNS} FROM callees WHERE id = $1`, [
+    calleeId,
+  ]);
+  return row;
+}
+
+/** Cancels the matching numbers still waiting or dialling; returns how many matched at all. */
+export async function cancelCallees(
+  q: Queryable,
+  taskId: string,
+  match: { callee_number?: string; case_id?: string },
+): Promise<{ matched: number; cancelled: number }> {
+  const where = `task_id = $1 AND ($2::text IS NULL OR callee_number = $2) AND ($3::text IS NULL OR case_id = $3)`;
+  const params = [taskId, match.callee_number ?? null, match.case_id ?? null];
+  const [count] = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM callees WHERE ${where}`,
+    params,
+  );
+  const cancelled = await q.query(
+    `UPDATE callees SET status = 'cancelled', updated_at = now()
+     WHERE ${where} AND status IN ('pending', 'dialing') RETURNING id`,
+    params,
+  );
+  return { matched: count!.n, cancelled: cancelled.length };
+}
+
+/**
+ * Ends the waiting numbers of a task (stopped, or its window closed). Returns those that had
+ * been dialled before: their dialling is final now, so their call webhook is due.
+ */
+export async function closePendingCallees(
+  q: Queryable,
+  taskId: string,
+  status: 'cancelled' | 'expired',
+): Promise<CalleeRow[]> {
+  return q
+    .query<CalleeRow>(
+      `UPDATE callees SET status = $2, updated_at = now() WHERE task_id = $1 AND status = 'pending'
+     RETURNING ${CALLEE_COLUMNS}`,
+      [taskId, status],
+    )
+    .then((rows) => rows.filter((r) => r.attempts > 0));
+}
+
+export async function setCalleeStatus(
+  q: Queryable,
+  calleeId: number,
+  status: CalleeRow['status'],
+  nextAttemptAt?: Date,
+): Promise<void> {
+  await q.query(
+    `UPDATE callees SET status = $2, next_attempt_at = coalesce($3, next_attempt_at), updated_at = now() WHERE id = $1`,
+    [calleeId, status, nextAttemptAt ?? null],
+  );
+}
+
+export async function hasOpenCallees(q: Queryable, taskId: string): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM callees WHERE task_id = $1 AND status IN ('pending', 'dialing') LIMIT 1`,
+    [taskId],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { TaskService } from './tasks.service.ts';
+import {
+  CancelPhoneCall,
+  CreateTask,
+  DetailQuery,
+  DetailRecord,
+  ListQuery,
+  Operation,
+  TaskStatus,
+  TaskSummary,
+} from './tasks.schema.ts';
+
+const tags = ['tasks'];
+const Empty = Type.Object({});
+
+/** The calling-task endpoints of spec/calls-api.md §6, mounted under /service/cloud. */
+export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/task',
+      {
+        // A 100,000-number upload is about 30 MB of JSON.
+        bodyLimit: 64 * 1024 * 1024,
+        schema: {
+          summary: 'Create a calling task',
+          tags,
+          body: CreateTask,
+          response: { 200: Type.Object({ task_id: Type.String() }) },
+        },
+      },
+      (request) => tasks.create(request.caller, request.body),
+    );
+
+    app.get(
+      '/list',
+      {
+        schema: {
+          summary: 'List the tasks created',
+          tags,
+          querystring: ListQuery,
+          response: {
+            200: Type.Object({
+              total: Type.Integer(),
+              page: Type.Integer(),
+              page_size: Type.Integer(),
+              list: Type.Array(TaskSummary),
+            }),
+          },
+        },
+      },
+      (request) => tasks.list(request.caller, request.query),
+    );
+
+    app.post(
+      '/operation',
+      {
+        schema: { summary: 'Stop a calling task', tags, body: Operation, response: { 200: Empty } },
+      },
+      async (request) => {
+        await tasks.operate(request.caller, request.body.task_id, request.body.operation);
+        return {};
+      },
+    );
+
+    app.post(
+      '/cancelphonecall',
+      {
+        schema: {
+          summary: 'Cancel a certain call in a task',
+          tags,
+          body: CancelPhoneCall,
+          response: { 200: Type.Object({ cancelled: Type.Integer() }) },
+        },
+      },
+      (request) => tasks.cancelNumber(request.caller, request.body),
+    );
+
+    app.get(
+      '/detail',
+      {
+        schema: {
+          summary: 'Obtain the detailed information of a task: one record per dialled number',
+          tags,
+          querystring: DetailQuery,
+          response: {
+            200: Type.Object({
+              total: Type.Integer(),
+              page: Type.Integer(),
+              page_size: Type.Integer(),
+              task_status: TaskStatus,
+              list: Type.Array(DetailRecord),
+            }),
+          },
+        },
+      },
+      (request) => tasks.detail(request.caller, request.query),
+    );
+  };
+}

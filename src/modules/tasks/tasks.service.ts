@@ -1,0 +1,228 @@
+import type { Config } from '../../config.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import { isId, newId } from '../../shared/ids.ts';
+import { toE164 } from '../../shared/phone.ts';
+import { formatDateTime, parseDateTime } from '../../shared/time.ts';
+import { enqueue } from '../../queue/jobs.ts';
+import { notify, type Db } from '../../store/db.ts';
+import { findRobot } from '../robots/robots.repository.ts';
+import { callObject } from './call-object.ts';
+import { DIAL_CHANNEL } from './call-finalizer.ts';
+import { finalCallsOf } from './calls.repository.ts';
+import { finishIfDone, stopTask } from './task-lifecycle.ts';
+import * as repo from './tasks.repository.ts';
+import type { Callee, CreateTask } from './tasks.schema.ts';
+
+export const TASK_END_QUEUE = 'task.end';
+const DAY_MS = 86_400_000;
+
+export class TaskService {
+  readonly #db: Db;
+  readonly #config: Config;
+  readonly #clock: Clock;
+
+  constructor(db: Db, config: Config, clock: Clock) {
+    this.#db = db;
+    this.#config = config;
+    this.#clock = clock;
+  }
+
+  /** Validates everything first, then writes the task, its numbers and its end timer in one transaction. */
+  async create(caller: Caller, body: CreateTask): Promise<{ task_id: string }> {
+    const robot = await findRobot(this.#db, caller.appId, Number(body.robot_id));
+    if (!robot) throw new AppError('robot_not_found', `robot_id ${body.robot_id}`);
+    const { start, end } = this.#window(body, caller.timezone);
+    const callees = normaliseCallees(body.callees);
+    const line = body.line === undefined ? this.#config.defaultCallerNumber : toE164(body.line);
+    if (!line) throw new AppError('invalid_phone', `line "${body.line}"`);
+
+    const taskId = newId();
+    await this.#db.transaction(async (tx) => {
+      if (await repo.taskNameTaken(tx, caller.appId, body.task_name)) {
+        throw new AppError('duplicate_task_name', body.task_name);
+      }
+      await repo.insertTask(tx, {
+        id: taskId,
+        app_id: caller.appId,
+        task_name: body.task_name,
+        robot_id: robot.id,
+        start_time: start,
+        end_time: end,
+        redial_times: body.redial_times ?? 0,
+        redial_interval_s: (body.redial_interval ?? 0) * 60,
+        caller_number: line,
+        max_concurrency: body.max_concurrency ?? null,
+        total_count: callees.length,
+      });
+      await repo.insertCallees(tx, taskId, caller.appId, callees, start);
+      await enqueue(
+        tx,
+        TASK_END_QUEUE,
+        { task_id: taskId },
+        { runAt: end, key: `task.end:${taskId}` },
+      );
+      await notify(tx, DIAL_CHANNEL);
+    });
+    return { task_id: taskId };
+  }
+
+  #window(body: CreateTask, zone: string): { start: Date; end: Date } {
+    const now = this.#clock.now();
+    const start = body.start_time === undefined ? now : parseDateTime(body.start_time, zone);
+    if (!start)
+      throw new AppError(
+        'invalid_time',
+        `start_time "${body.start_time}" is not YYYY-MM-DD HH:MM:SS`,
+      );
+    const end =
+      body.end_time === undefined
+        ? new Date(start.getTime() + DAY_MS)
+        : parseDateTime(body.end_time, zone);
+    if (!end)
+      throw new AppError('invalid_time', `end_time "${body.end_time}" is not YYYY-MM-DD HH:MM:SS`);
+    if (end <= start) throw new AppError('invalid_time', 'end_time must be after start_time');
+    if (end <= now) throw new AppError('invalid_time', 'end_time is in the past');
+    return { start, end };
+  }
+
+  async list(
+    caller: Caller,
+    query: {
+      start_time?: string;
+      end_time?: string;
+      status?: repo.TaskStatus;
+      page?: number;
+      page_size?: number;
+    },
+  ) {
+    const zone = caller.timezone;
+    const bound = (name: string, text: string | undefined) => {
+      if (text === undefined) return undefined;
+      const date = parseDateTime(text, zone);
+      if (!date) throw new AppError('bad_request', `${name} "${text}" is not YYYY-MM-DD HH:MM:SS`);
+      return date;
+    };
+    const page = query.page ?? 1;
+    const size = query.page_size ?? 20;
+    const { total, rows } = await repo.listTasks(this.#db, caller.appId, {
+      createdFrom: bound('start_time', query.start_time),
+      createdTo: bound('end_time', query.end_time),
+      status: query.status,
+      offset: (page - 1) * size,
+      limit: size,
+    });
+    return {
+      total,
+      page,
+      page_size: size,
+      list: rows.map((t) => ({
+        task_id: t.id,
+        task_name: t.task_name,
+        robot_id: String(t.robot_id),
+        status: t.status,
+        plan_id: '',
+        round: 0,
+        create_time: formatDateTime(t.created_at, zone),
+        start_time: formatDateTime(t.start_time, zone),
+        end_time: formatDateTime(t.end_time, zone),
+        total_count: t.total_count,
+        called_count: t.called_count,
+        connected_count: t.connected_count,
+      })),
+    };
+  }
+
+  async operate(caller: Caller, taskId: string, operation: string): Promise<void> {
+    if (operation.toLowerCase() !== 'stop')
+      throw new AppError('unknown_operation', `"${operation}"`);
+    await this.#db.transaction(async (tx) => {
+      const task = await this.#lockOwn(tx, caller, taskId);
+      if (task.status === 'Stopped' || task.status === 'Finished')
+        throw new AppError('task_finished');
+      await stopTask(tx, task);
+    });
+  }
+
+  async cancelNumber(
+    caller: Caller,
+    body: { task_id: string; callee_number?: string; case_id?: string },
+  ) {
+    if (body.callee_number === undefined && body.case_id === undefined) {
+      throw new AppError('bad_request', 'give callee_number or case_id');
+    }
+    const number = body.callee_number === undefined ? undefined : toE164(body.callee_number);
+    if (body.callee_number !== undefined && !number)
+      throw new AppError('invalid_phone', `"${body.callee_number}"`);
+    return this.#db.transaction(async (tx) => {
+      const task = await this.#lockOwn(tx, caller, body.task_id);
+      if (task.status === 'Stopped' || task.status === 'Finished')
+        throw new AppError('task_finished');
+      const { matched, cancelled } = await repo.cancelCallees(tx, task.id, {
+        ...(number ? { callee_number: number } : {}),
+        ...(body.case_id !== undefined ? { case_id: body.case_id } : {}),
+      });
+      if (matched === 0) throw new AppError('callee_not_found');
+      if (cancelled === 0) throw new AppError('callee_final');
+      await finishIfDone(tx, task);
+      return { cancelled };
+    });
+  }
+
+  async detail(caller: Caller, query: { task_id: string; page?: number; page_size?: number }) {
+    const task = isId(query.task_id)
+      ? await repo.findTask(this.#db, caller.appId, query.task_id)
+      : undefined;
+    if (!task) throw new AppError('task_not_found');
+    const page = query.page ?? 1;
+    const size = query.page_size ?? 20;
+    const { total, rows } = await repo.dialledCallees(this.#db, task.id, (page - 1) * size, size);
+    const calls = await finalCallsOf(
+      this.#db,
+      rows.map((r) => r.id),
+    );
+    const byCallee = Map.groupBy(calls, (c) => c.callee_id);
+    return {
+      total,
+      page,
+      page_size: size,
+      task_status: task.status,
+      list: rows.map((callee) => ({
+        ...callObject(byCallee.get(callee.id) ?? [], caller.timezone),
+        case_id: callee.case_id,
+        callee: callee.data as Callee,
+      })),
+    };
+  }
+
+  async #lockOwn(tx: Parameters<typeof repo.lockTask>[0], caller: Caller, taskId: string) {
+    const task = isId(taskId) ? await repo.lockTask(tx, taskId) : undefined;
+    if (!task || task.app_id !== caller.appId) throw new AppError('task_not_found');
+    return task;
+  }
+}
+
+/** E.164 numbers, no duplicate (case_id, number) pair; the whole upload is refused on the first bad one. */
+function normaliseCallees(callees: CreateTask['callees']): repo.NewCallee[] {
+  const seen = new Set<string>();
+  return callees.map((callee, i) => {
+    const number = toE164(callee.callee_number);
+    if (!number)
+      throw new AppError('invalid_phone', `callees[${i}].callee_number "${callee.callee_number}"`);
+    const caseId = callee.case_id ?? '';
+    const key = `${caseId}\u0000${number}`;
+    if (seen.has(key))
+      throw new AppError(
+        'duplicate_callee',
+        `callees[${i}] repeats case_id "${caseId}" with ${number}`,
+      );
+    seen.add(key);
+    return {
+      seq: i,
+      case_id: caseId,
+      callee_number: number,
+      data: { ...callee, case_id: caseId, callee_number: number },
+    };
+  });
+}

@@ -1,0 +1,227 @@
+import type { Config } from '../../config.ts';
+import { ClaimLoop } from '../../queue/claim-loop.ts';
+import type { Reclaimer } from '../../queue/workers.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Metrics } from '../../shared/metrics.ts';
+import type { Db } from '../../store/db.ts';
+import { WEBHOOKS_CHANNEL } from './outbox.ts';
+import { sign } from './signing.ts';
+import {
+  claimDueEvents,
+  insertDelivery,
+  markDelivered,
+  markFailed,
+  reclaimEvents,
+  releaseEvents,
+  scheduleRetry,
+  type ClaimedEvent,
+} from './webhooks.repository.ts';
+
+export const NO_WEBHOOK_URL = 'no webhook URL configured';
+const SHUTDOWN = 'aborted: worker shutting down';
+const EXCERPT_BYTES = 500;
+/** A claim outlives the request by this much, so only a stuck worker ever loses one. */
+const LEASE_MARGIN_MS = 60_000;
+
+export interface WebhookDelivererOptions {
+  db: Db;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  /** The WorkerRegistry id of this process: claims carry it, and the reclaimer frees them once it is gone. */
+  workerId: string;
+  /** Deliveries in flight at once. */
+  capacity?: number;
+}
+
+interface Attempt {
+  startedAt: Date;
+  durationMs: number;
+  httpStatus: number | null;
+  error: string | null;
+  excerpt: string | null;
+}
+
+interface Running {
+  shutdown: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Delivers the webhook outbox: claims due events, POSTs each signed, and records every attempt.
+ * Delivery is at-least-once: a receiver may see an event again (same webhook-id) after a timeout,
+ * a crash or a resend, and should de-duplicate on the id.
+ */
+export class WebhookDeliverer {
+  readonly #o: WebhookDelivererOptions;
+  readonly #running = new Map<ClaimedEvent, Running>();
+  #loop: ClaimLoop<ClaimedEvent> | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
+
+  /** Frees events claimed by workers that vanished; register with WorkerRegistry.addReclaimer. */
+  readonly reclaim: Reclaimer = (tx) => reclaimEvents(tx);
+
+  constructor(options: WebhookDelivererOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    if (this.#loop) return;
+    const { db, config, workerId } = this.#o;
+    const leaseMs = config.webhookTimeoutMs + LEASE_MARGIN_MS;
+    const loop = new ClaimLoop<ClaimedEvent>({
+      name: 'webhooks',
+      capacity: this.#o.capacity ?? 50,
+      pollMs: config.pollIntervalMs,
+      claim: (limit) => claimDueEvents(db, workerId, limit, leaseMs),
+      handle: (event) => this.#track(event),
+      onError: (err, event) =>
+        this.#o.log.error({ err, eventId: event?.id }, 'webhook delivery loop error'),
+    });
+    this.#loop = loop;
+    this.#unlisten = await db.listen(WEBHOOKS_CHANNEL, () => loop.wake());
+    loop.start();
+  }
+
+  /** Ask for a claim now (an event was just recorded in this process). */
+  wake(): void {
+    this.#loop?.wake();
+  }
+
+  /**
+   * Stops claiming, waits up to graceMs for deliveries in flight, aborts the rest and hands their
+   * events back so another worker delivers them at once.
+   */
+  async stop(graceMs = this.#o.config.shutdownGraceMs): Promise<void> {
+    await this.#unlisten?.();
+    this.#unlisten = undefined;
+    const loop = this.#loop;
+    if (!loop) return;
+    this.#loop = undefined;
+    const left = await loop.stop(graceMs);
+    const running = left.flatMap((event) => this.#running.get(event) ?? []);
+    for (const r of running) r.shutdown.abort(new Error(SHUTDOWN));
+    await Promise.allSettled(running.map((r) => r.done));
+    await releaseEvents(this.#o.db, this.#o.workerId);
+  }
+
+  #track(event: ClaimedEvent): Promise<void> {
+    const shutdown = new AbortController();
+    const done = this.#deliver(event, shutdown.signal).finally(() => this.#running.delete(event));
+    this.#running.set(event, { shutdown, done });
+    return done;
+  }
+
+  async #deliver(event: ClaimedEvent, shutdown: AbortSignal): Promise<void> {
+    const { db, config, log, metrics, workerId } = this.#o;
+    const ids = { eventId: event.id, appId: event.app_id, attempt: event.attempt };
+    const url = event.webhook_url;
+    if (!url) {
+      // Nothing to try: park it; a resend after the URL is set delivers it.
+      await markFailed(db, event.id, workerId, NO_WEBHOOK_URL, false);
+      log.warn(ids, 'webhook event not delivered: no webhook URL configured');
+      return;
+    }
+    const attempt = await post(url, event, config.webhookTimeoutMs, shutdown);
+    const ok = attempt.httpStatus !== null && attempt.httpStatus >= 200 && attempt.httpStatus < 300;
+    // An attempt cut short by shutdown is not the last word: the next worker tries again.
+    const exhausted = !ok && !shutdown.aborted && event.attempt >= 1 + config.webhookMaxRetries;
+    const result = ok ? 'delivered' : exhausted ? 'exhausted' : 'failed_attempt';
+    const error = attempt.error ?? (ok ? null : `HTTP ${attempt.httpStatus}`);
+    await db.transaction(async (tx) => {
+      await insertDelivery(tx, {
+        event_id: event.id,
+        app_id: event.app_id,
+        attempt: event.attempt,
+        url,
+        started_at: attempt.startedAt,
+        duration_ms: attempt.durationMs,
+        http_status: attempt.httpStatus,
+        error,
+        response_excerpt: attempt.excerpt,
+      });
+      // Shutting down: stop() hands the claim back, the next worker makes the next attempt.
+      if (shutdown.aborted) return;
+      if (ok) await markDelivered(tx, event.id, workerId);
+      else if (exhausted) await markFailed(tx, event.id, workerId, error ?? 'failed', true);
+      else
+        await scheduleRetry(tx, event.id, workerId, error ?? 'failed', config.webhookRetryDelayMs);
+    });
+    metrics.webhookDeliveries.inc({ result });
+    const outcome = {
+      ...ids,
+      httpStatus: attempt.httpStatus,
+      error,
+      durationMs: attempt.durationMs,
+    };
+    if (ok) log.debug(outcome, 'webhook delivered');
+    else if (exhausted) log.warn(outcome, 'webhook delivery failed; no retries left');
+    else log.info(outcome, 'webhook delivery attempt failed; will retry');
+  }
+}
+
+/** One POST of the stored payload, signed over exactly the bytes sent. Never throws. */
+async function post(
+  url: string,
+  event: ClaimedEvent,
+  timeoutMs: number,
+  shutdown: AbortSignal,
+): Promise<Attempt> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const elapsed = () => Math.round(performance.now() - t0);
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      body: event.body,
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Airudder',
+        ...sign(event.webhook_secret, event.id, Math.floor(Date.now() / 1000), event.body),
+      },
+      // A redirect is an answer other than 2xx: the integrator fixes the URL instead of us
+      // re-sending a signed body to wherever it points.
+      redirect: 'manual',
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown]),
+    });
+    const excerpt = await readExcerpt(response);
+    return { startedAt, durationMs: elapsed(), httpStatus: response.status, error: null, excerpt };
+  } catch (error) {
+    const text = shutdown.aborted ? SHUTDOWN : describe(error, timeoutMs);
+    return { startedAt, durationMs: elapsed(), httpStatus: null, error: text, excerpt: null };
+  }
+}
+
+/** The start of the response body for the delivery log; the status alone decides the outcome. */
+async function readExcerpt(response: Response): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short (timeout, reset) still leaves the status, which is what counts.
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  if (size === 0) return null;
+  return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
+}
+
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError')
+    return `timed out after ${timeoutMs} ms`;
+  if (!(error instanceof Error)) return String(error);
+  // fetch reports network failures as "fetch failed" with the reason (ECONNREFUSED, ...) in cause.
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof cause?.code === 'string') return `${error.message} (${cause.code})`;
+  if (typeof cause?.message === 'string' && cause.message)
+    return `${error.message}: ${cause.message}`;
+  return error.message;
+}

@@ -1,0 +1,225 @@
+import { ownerIsGone } from '../../queue/workers.ts';
+import type { Queryable } from '../../store/db.ts';
+
+// The outbox table is also the delivery queue: an event is due when pending, its next attempt
+// time has passed and no live claim holds it. Every state change below is guarded by the
+// claimant's worker id, so a worker that lost its claim (lease expired, resend, reclaim) cannot
+// overwrite what the new owner decided.
+
+export type EventStatus = 'pending' | 'delivered' | 'failed';
+
+/** A claimed event with what delivering it needs. */
+export interface ClaimedEvent {
+  id: string;
+  app_id: number;
+  /** The stored payload as PostgreSQL renders it: sent as is, so no number loses precision. */
+  body: string;
+  /** Number of this attempt (1 for the first). */
+  attempt: number;
+  webhook_url: string | null;
+  webhook_secret: string;
+}
+
+export interface EventRow {
+  id: string;
+  type: string;
+  subject_id: string;
+  payload: Record<string, unknown>;
+  status: EventStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+export interface DeliveryRow {
+  attempt: number;
+  url: string;
+  started_at: Date;
+  duration_ms: number;
+  http_status: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+export interface NewDelivery extends DeliveryRow {
+  event_id: string;
+  app_id: number;
+}
+
+const interval = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
+
+/**
+ * Claims up to `limit` due events for `workerId` for `leaseMs`, counting the attempt now: an
+ * attempt cut short by a crash still counts, so an event that kills its worker cannot loop forever.
+ */
+export async function claimDueEvents(
+  q: Queryable,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedEvent[]> {
+  return q.query<ClaimedEvent>(
+    `UPDATE webhook_events e
+     SET locked_by = $1, locked_until = now() + ${interval('$3')}, attempts = e.attempts + 1
+     FROM apps a
+     WHERE a.id = e.app_id AND e.id IN (
+       SELECT id FROM webhook_events
+       WHERE status = 'pending' AND next_attempt_at <= now()
+         AND (locked_by IS NULL OR locked_until < now())
+       ORDER BY next_attempt_at, id
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt, a.webhook_url, a.webhook_secret`,
+    [workerId, limit, leaseMs],
+  );
+}
+
+export async function insertDelivery(q: Queryable, d: NewDelivery): Promise<void> {
+  await q.query(
+    `INSERT INTO webhook_deliveries
+       (event_id, app_id, attempt, url, started_at, duration_ms, http_status, error, response_excerpt)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      d.event_id,
+      d.app_id,
+      d.attempt,
+      d.url,
+      d.started_at,
+      d.duration_ms,
+      d.http_status,
+      d.error,
+      d.response_excerpt,
+    ],
+  );
+}
+
+/** Each returns whether this worker still held the claim (false: someone else owns it now). */
+export async function markDelivered(q: Queryable, id: string, workerId: string): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE webhook_events
+     SET status = 'delivered', delivered_at = now(), last_error = NULL, locked_by = NULL, locked_until = NULL
+     WHERE id = $1 AND locked_by = $2 RETURNING id`,
+    [id, workerId],
+  );
+  return rows.length > 0;
+}
+
+export async function scheduleRetry(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  error: string,
+  delayMs: number,
+): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE webhook_events
+     SET next_attempt_at = now() + ${interval('$4')}, last_error = $3, locked_by = NULL, locked_until = NULL
+     WHERE id = $1 AND locked_by = $2 RETURNING id`,
+    [id, workerId, error, delayMs],
+  );
+  return rows.length > 0;
+}
+
+/** Parks the event as failed. `attempted` false: no request was sent, so the claim's count is undone. */
+export async function markFailed(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  error: string,
+  attempted: boolean,
+): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE webhook_events
+     SET status = 'failed', last_error = $3, locked_by = NULL, locked_until = NULL,
+       attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
+     WHERE id = $1 AND locked_by = $2 RETURNING id`,
+    [id, workerId, error, attempted],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Hands a worker's claims back for another worker to take at once (graceful shutdown). The
+ * interrupted attempt keeps its count: its request may have reached the receiver.
+ */
+export async function releaseEvents(q: Queryable, workerId: string): Promise<void> {
+  await q.query(
+    `UPDATE webhook_events SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
+     WHERE locked_by = $1`,
+    [workerId],
+  );
+}
+
+/** Makes the claims of vanished workers claimable again (a Reclaimer step). */
+export async function reclaimEvents(q: Queryable): Promise<void> {
+  await q.query(
+    `UPDATE webhook_events SET locked_by = NULL, locked_until = NULL WHERE ${ownerIsGone('locked_by')}`,
+  );
+}
+
+const EVENT_COLUMNS =
+  'id, type, subject_id, payload, status, attempts, next_attempt_at, last_error, created_at, delivered_at';
+
+export async function listEvents(
+  q: Queryable,
+  appId: number,
+  filter: { status?: EventStatus; limit: number; offset: number },
+): Promise<{ total: number; events: EventRow[] }> {
+  const status = filter.status ?? null;
+  const [count] = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM webhook_events WHERE app_id = $1 AND ($2::text IS NULL OR status = $2)`,
+    [appId, status],
+  );
+  const events = await q.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM webhook_events
+     WHERE app_id = $1 AND ($2::text IS NULL OR status = $2)
+     ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
+    [appId, status, filter.limit, filter.offset],
+  );
+  return { total: count?.n ?? 0, events };
+}
+
+export async function findEvent(
+  q: Queryable,
+  appId: number,
+  id: string,
+): Promise<EventRow | undefined> {
+  const [row] = await q.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM webhook_events WHERE app_id = $1 AND id = $2`,
+    [appId, id],
+  );
+  return row;
+}
+
+export async function listDeliveries(
+  q: Queryable,
+  appId: number,
+  eventId: string,
+): Promise<DeliveryRow[]> {
+  return q.query<DeliveryRow>(
+    `SELECT attempt, url, started_at, duration_ms, http_status, error, response_excerpt
+     FROM webhook_deliveries WHERE app_id = $1 AND event_id = $2 ORDER BY id`,
+    [appId, eventId],
+  );
+}
+
+/**
+ * Puts an event back in the queue as new: pending, due now, attempts from zero. A claim in
+ * flight is dropped, so its late result cannot overwrite the resend (its request is still logged).
+ */
+export async function resetForResend(
+  q: Queryable,
+  appId: number,
+  id: string,
+): Promise<EventRow | undefined> {
+  const [row] = await q.query<EventRow>(
+    `UPDATE webhook_events
+     SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, delivered_at = NULL,
+       locked_by = NULL, locked_until = NULL
+     WHERE app_id = $1 AND id = $2 RETURNING ${EVENT_COLUMNS}`,
+    [appId, id],
+  );
+  return row;
+}

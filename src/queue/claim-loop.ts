@@ -1,0 +1,112 @@
+// The engine shared by every database-backed queue here (generic jobs, the dialer's hopper, the
+// webhook outbox): claim up to the free capacity, run each item, claim again as soon as a slot
+// frees or a NOTIFY arrives, and poll as a fallback for wake-ups that were missed or scheduled.
+
+export interface ClaimLoopOptions<T> {
+  name: string;
+  /** Most items in flight at once. */
+  capacity: number;
+  /** Fallback poll when no wake-up arrives. */
+  pollMs: number;
+  /** Claims at most `limit` items in the database; an empty array means nothing is due. */
+  claim(limit: number): Promise<T[]>;
+  handle(item: T): Promise<void>;
+  onError(error: unknown, item?: T): void;
+}
+
+export class ClaimLoop<T> {
+  readonly #o: ClaimLoopOptions<T>;
+  readonly #inFlight = new Set<T>();
+  #running = false;
+  #wakeUp: (() => void) | undefined;
+  #woken = false;
+  #done: Promise<void> | undefined;
+  #idle: Array<() => void> = [];
+
+  constructor(options: ClaimLoopOptions<T>) {
+    this.#o = options;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#done = this.#run();
+  }
+
+  /** Ask for a claim now (a NOTIFY arrived, or work was just added in this process). */
+  wake(): void {
+    this.#woken = true;
+    this.#wakeUp?.();
+  }
+
+  /**
+   * Stops claiming and waits up to graceMs for the items in flight. Returns those still running
+   * then, so the owner can hand them back.
+   */
+  async stop(graceMs: number): Promise<T[]> {
+    this.#running = false;
+    this.wake();
+    await this.#done;
+    if (this.#inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.#idle.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    return [...this.#inFlight];
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#woken = false;
+      const free = this.#o.capacity - this.#inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const items = await this.#o.claim(free);
+          claimed = items.length;
+          for (const item of items) this.#start(item);
+          if (claimed === free) continue;
+        } catch (error) {
+          this.#o.onError(error);
+        }
+      }
+      if (!this.#running) break;
+      if (this.#woken && free > 0 && claimed > 0) continue;
+      await this.#sleep(free > 0 ? this.#o.pollMs : this.#o.pollMs * 10);
+    }
+  }
+
+  #start(item: T): void {
+    this.#inFlight.add(item);
+    this.#o
+      .handle(item)
+      .catch((error: unknown) => this.#o.onError(error, item))
+      .finally(() => {
+        this.#inFlight.delete(item);
+        if (this.#inFlight.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
+        this.wake();
+      });
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeUp = () => {
+        this.#wakeUp = undefined;
+        done();
+      };
+    });
+  }
+}

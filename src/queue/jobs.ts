@@ -1,0 +1,117 @@
+import type { Queryable } from '../store/db.ts';
+import { notify } from '../store/db.ts';
+import { ownerIsGone } from './workers.ts';
+
+// Generic durable jobs (timers and one-off work). Enqueue inside the business transaction;
+// claims use FOR UPDATE SKIP LOCKED so any number of workers share one table.
+
+export const JOBS_CHANNEL = 'tiller_jobs';
+
+export interface Job {
+  id: number;
+  queue: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+}
+
+/** How a queue retries: exponential backoff from baseDelayMs, capped, up to maxAttempts runs. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetry: RetryPolicy = {
+  maxAttempts: 10,
+  baseDelayMs: 1_000,
+  maxDelayMs: 3_600_000,
+};
+
+export function retryDelayMs(policy: RetryPolicy, attempts: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  /** A job with the same key is not added twice while it exists. */
+  key?: string;
+  maxAttempts?: number;
+}
+
+export async function enqueue(
+  tx: Queryable,
+  queue: string,
+  payload: Record<string, unknown>,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO jobs (queue, payload, run_at, key, max_attempts)
+     VALUES ($1, $2, coalesce($3, now()), $4, $5)
+     ON CONFLICT (key) DO NOTHING`,
+    [
+      queue,
+      payload,
+      options.runAt ?? null,
+      options.key ?? null,
+      options.maxAttempts ?? defaultRetry.maxAttempts,
+    ],
+  );
+  await notify(tx, JOBS_CHANNEL, queue);
+}
+
+export async function claimJobs(
+  q: Queryable,
+  workerId: string,
+  queues: string[],
+  limit: number,
+): Promise<Job[]> {
+  return q.query<Job>(
+    `UPDATE jobs SET locked_by = $1, locked_at = now(), attempts = attempts + 1
+     WHERE id IN (
+       SELECT id FROM jobs
+       WHERE queue = ANY($2::text[]) AND locked_by IS NULL AND failed_at IS NULL AND run_at <= now()
+       ORDER BY run_at, id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED)
+     RETURNING id, queue, payload, attempts, max_attempts`,
+    [workerId, queues, limit],
+  );
+}
+
+export async function completeJob(q: Queryable, job: Job, workerId: string): Promise<void> {
+  await q.query('DELETE FROM jobs WHERE id = $1 AND locked_by = $2', [job.id, workerId]);
+}
+
+/** Schedules the next try, or parks the job as failed once it used all its attempts. */
+export async function failJob(
+  q: Queryable,
+  job: Job,
+  workerId: string,
+  error: string,
+  policy: RetryPolicy,
+) {
+  const delay = retryDelayMs(policy, job.attempts);
+  await q.query(
+    `UPDATE jobs SET locked_by = NULL, locked_at = NULL, last_error = $3,
+       run_at = now() + make_interval(secs => $4::double precision / 1000),
+       failed_at = CASE WHEN attempts >= max_attempts THEN now() END
+     WHERE id = $1 AND locked_by = $2`,
+    [job.id, workerId, error.slice(0, 2000), delay],
+  );
+}
+
+/** Gives a worker's claimed jobs back untouched (graceful shutdown): the run did not happen. */
+export async function releaseJobs(q: Queryable, workerId: string): Promise<void> {
+  await q.query(
+    'UPDATE jobs SET locked_by = NULL, locked_at = NULL, attempts = greatest(attempts - 1, 0) WHERE locked_by = $1',
+    [workerId],
+  );
+}
+
+/** Makes jobs of vanished workers claimable again; the interrupted run counts as an attempt. */
+export async function reclaimJobs(tx: Queryable): Promise<void> {
+  await tx.query(
+    `UPDATE jobs SET locked_by = NULL, locked_at = NULL WHERE ${ownerIsGone('locked_by')}`,
+  );
+}

@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import { newId } from '../shared/ids.ts';
+import type { Db, Tx } from '../store/db.ts';
+
+/**
+ * Worker heartbeats. Each process beats every few seconds; what a worker claimed is reclaimed
+ * once it has not beaten for `deadAfterMs` (a crash, a kill -9, a lost machine). The reclaim
+ * steps come from the modules that own the claimed rows (jobs, calls, webhook events).
+ */
+/** Reclaims rows claimed by any worker id that has no row in `workers` any more. */
+export type Reclaimer = (tx: Tx) => Promise<void>;
+
+/** SQL condition for "claimed by a worker that is gone", over a column holding a worker id. */
+export const ownerIsGone = (column: string) =>
+  `${column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = ${column})`;
+
+export class WorkerRegistry {
+  readonly id = `${hostname()}-${process.pid}-${newId().slice(0, 8)}`;
+  readonly #db: Db;
+  readonly #reclaimers: Reclaimer[] = [];
+  readonly #beatMs: number;
+  readonly #deadAfterMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #reapedOnce = false;
+
+  constructor(db: Db, options: { beatMs?: number; deadAfterMs?: number } = {}) {
+    this.#db = db;
+    this.#beatMs = options.beatMs ?? 5_000;
+    this.#deadAfterMs = options.deadAfterMs ?? 30_000;
+  }
+
+  addReclaimer(reclaimer: Reclaimer): void {
+    this.#reclaimers.push(reclaimer);
+  }
+
+  /**
+   * Registers this worker. With `aloneOnStore` (the embedded store, one process by design) every
+   * other worker row is dead already, so its work is reclaimed at once instead of after a timeout.
+   */
+  async start(options: { aloneOnStore: boolean; onError: (e: unknown) => void }): Promise<void> {
+    await this.#db.query(
+      'INSERT INTO workers (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET seen_at = now()',
+      [this.id],
+    );
+    await this.reap(options.aloneOnStore ? 0 : this.#deadAfterMs);
+    this.#timer = setInterval(() => {
+      this.beat()
+        .then(() => this.reap(this.#deadAfterMs))
+        .catch(options.onError);
+    }, this.#beatMs);
+    this.#timer.unref();
+  }
+
+  async beat(): Promise<void> {
+    await this.#db.query('UPDATE workers SET seen_at = now() WHERE id = $1', [this.id]);
+  }
+
+  /** Reclaims the work of workers silent for longer than deadAfterMs, then forgets them. */
+  async reap(deadAfterMs: number): Promise<string[]> {
+    return this.#db.transaction(async (tx) => {
+      const dead = await tx.query<{ id: string }>(
+        `SELECT id FROM workers
+         WHERE id <> $1 AND seen_at < now() - make_interval(secs => $2::double precision / 1000)
+         FOR UPDATE SKIP LOCKED`,
+        [this.id, deadAfterMs],
+      );
+      const ids = dead.map((d) => d.id);
+      if (ids.length > 0) await tx.query('DELETE FROM workers WHERE id = ANY($1::text[])', [ids]);
+      if (ids.length > 0 || !this.#reapedOnce) {
+        for (const reclaim of this.#reclaimers) await reclaim(tx);
+      }
+      this.#reapedOnce = true;
+      return ids;
+    });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#db.query('DELETE FROM workers WHERE id = $1', [this.id]);
+  }
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.ts';
+import type { Carrier } from './channels/telephony/carrier.ts';
+import { SimulatedCarrier } from './channels/telephony/simulated/simulated-carrier.ts';
+import type { Config } from './config.ts';
+import { createServices, type Services } from './modules/services.ts';
+import { Dialer } from './modules/tasks/dialer.ts';
+import { taskEndJob } from './modules/tasks/tasks.jobs.ts';
+import { TASK_END_QUEUE } from './modules/tasks/tasks.service.ts';
+import { WebhookDeliverer } from './modules/webhooks/deliverer.ts';
+import { JobRunner } from './queue/job-runner.ts';
+import { reclaimJobs } from './queue/jobs.ts';
+import { WorkerRegistry } from './queue/workers.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+import { createMetrics } from './shared/metrics.ts';
+import type { Db } from './store/db.ts';
+import { lockDataDir } from './store/data-dir-lock.ts';
+import { migrate } from './store/migrate.ts';
+import { openDb } from './store/open-db.ts';
+
+export interface StartOptions {
+  config: Config;
+  /** Serve the HTTP API. */
+  api: boolean;
+  /** Run the dialer, the webhook deliverer and the job runner. */
+  worker: boolean;
+  /** A store opened by the caller (tests); otherwise opened from the config. */
+  db?: Db;
+  carrier?: Carrier;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface Runtime {
+  services: Services;
+  app: FastifyInstance | undefined;
+  /** Base URL the API listens on, when it serves. */
+  url: string | undefined;
+  workerId: string;
+  /** Stop claiming, finish or hand back in-flight work, close the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Opens and migrates the store, starts the workers and the API as asked. */
+export async function startTiller(options: StartOptions): Promise<Runtime> {
+  const { config } = options;
+  const log = options.log ?? createLogger({ level: config.logLevel, logPii: config.logPii });
+  const unlock = !options.db && !config.databaseUrl ? lockDataDir(config.dataDir) : () => {};
+  const db = options.db ?? (await openDb(config));
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+
+  const services = createServices({
+    config,
+    db,
+    log,
+    clock: options.clock ?? systemClock,
+    metrics: createMetrics(),
+    carrier: options.carrier ?? new SimulatedCarrier({ timeScale: config.timeScale }),
+  });
+
+  const registry = new WorkerRegistry(db);
+  const stoppers: Array<() => Promise<void>> = [];
+  let ready = false;
+
+  if (options.worker) {
+    const dialer = new Dialer({ ...services, workerId: registry.id });
+    const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
+    const jobs = new JobRunner(db, registry.id, log);
+    jobs.register(TASK_END_QUEUE, taskEndJob(db));
+    registry.addReclaimer(reclaimJobs);
+    registry.addReclaimer(dialer.reclaim);
+    registry.addReclaimer(deliverer.reclaim);
+    await registry.start({
+      aloneOnStore: db.kind === 'pglite',
+      onError: (error) => log.error({ err: error }, 'worker heartbeat failed'),
+    });
+    await dialer.start();
+    await deliverer.start();
+    await jobs.start({ capacity: 10, pollMs: config.pollIntervalMs });
+    // Stopped in this order: no new calls, then calls end, then their events go out.
+    stoppers.push(
+      () => dialer.stop(config.shutdownGraceMs),
+      () => jobs.stop(config.shutdownGraceMs),
+      () => deliverer.stop(config.shutdownGraceMs),
+      () => registry.stop(),
+    );
+  }
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (options.api) {
+    app = await buildApp(services, () => ready);
+    url = await app.listen({ port: config.port, host: config.host });
+    stoppers.unshift(() => app!.close());
+  }
+  ready = true;
+  log.info({ api: url, worker: options.worker, store: db.kind }, 'tiller started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    services,
+    app,
+    url,
+    workerId: registry.id,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        for (const stop of stoppers) {
+          await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+        }
+        if (!options.db) await db.close();
+        unlock();
+        log.info('tiller stopped');
+      })();
+      return stopping;
+    },
+  };
+}

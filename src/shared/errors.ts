@@ -1,0 +1,189 @@
+// One table of every error the API can answer with. Each API family renders an entry in its own
+// envelope: the cloud family puts `cloud` in `code` (it mirrors the HTTP status, which real
+// clients check either way), the PDS family puts the platform code AIRudder clients know in
+// `code`. docs/errors.md is generated from this table.
+
+export interface ErrorSpec {
+  http: number;
+  /** `code` in the cloud (`/service/cloud`) and Tiller (`/v1`) envelopes. */
+  cloud: number;
+  /** `code` in the PDS (`/service/callcenter/call/predict`) envelope. */
+  pds: number;
+  message: string;
+  /** When a client sees it; rendered into docs/errors.md. */
+  when: string;
+}
+
+export const errorTable = {
+  bad_request: {
+    http: 400,
+    cloud: 400,
+    pds: -1,
+    message: 'Invalid request parameters',
+    when: 'a field is missing, has the wrong type or is out of range; the message names it',
+  },
+  invalid_json: {
+    http: 400,
+    cloud: 400,
+    pds: -1,
+    message: 'The request body is not valid JSON',
+    when: 'the body cannot be parsed as its Content-Type says',
+  },
+  unsupported_media_type: {
+    http: 415,
+    cloud: 415,
+    pds: -1,
+    message: 'Unsupported Content-Type',
+    when: 'the body is sent with a Content-Type the route does not accept',
+  },
+  payload_too_large: {
+    http: 413,
+    cloud: 413,
+    pds: -1,
+    message: 'The request body is too large',
+    when: 'the body exceeds the server limit (see docs/config.md)',
+  },
+  invalid_phone: {
+    http: 400,
+    cloud: 400,
+    pds: 10510,
+    message: 'Incorrect phone number',
+    when: 'a callee number is not a valid international number starting with +',
+  },
+  invalid_time: {
+    http: 400,
+    cloud: 400,
+    pds: 10620,
+    message: 'Invalid task time window',
+    when: 'start_time/end_time are not YYYY-MM-DD HH:MM:SS or end_time is not after start_time',
+  },
+  duplicate_task_name: {
+    http: 400,
+    cloud: 400,
+    pds: 10508,
+    message: 'Task Name is duplicated',
+    when: 'another task of the same app already has this task_name',
+  },
+  duplicate_callee: {
+    http: 400,
+    cloud: 400,
+    pds: 10517,
+    message: 'Duplicate callee in task',
+    when: 'the same case_id and callee_number appear twice in one task',
+  },
+  missing_token: {
+    http: 401,
+    cloud: 401,
+    pds: 10810,
+    message: 'Authorization token is missing',
+    when: 'no Authorization header, or not of the form "Token <t>" / "Bearer <t>"',
+  },
+  invalid_token: {
+    http: 401,
+    cloud: 401,
+    pds: 10812,
+    message: 'Invalid authorization token',
+    when: 'the token is unknown',
+  },
+  expired_token: {
+    http: 401,
+    cloud: 401,
+    pds: 10813,
+    message: 'Expired authorization token',
+    when: 'the token is older than its lifetime (24 h by default); ask /auth again',
+  },
+  bad_credentials: {
+    http: 403,
+    cloud: 403,
+    pds: 10302,
+    message: 'Account verification failed',
+    when: 'APPKey and APPSecret do not match an active app',
+  },
+  not_found: {
+    http: 404,
+    cloud: 404,
+    pds: 10506,
+    message: 'Not found',
+    when: 'no such route',
+  },
+  task_not_found: {
+    http: 404,
+    cloud: 404,
+    pds: 10506,
+    message: 'Task is not found',
+    when: 'the task_id does not exist or belongs to another app',
+  },
+  robot_not_found: {
+    http: 404,
+    cloud: 404,
+    pds: -1,
+    message: 'Robot is not found',
+    when: 'the robot_id does not exist or is not available to this app',
+  },
+  callee_not_found: {
+    http: 404,
+    cloud: 404,
+    pds: -1,
+    message: 'Callee is not found in the task',
+    when: 'no number or case of the task matches',
+  },
+  event_not_found: {
+    http: 404,
+    cloud: 404,
+    pds: -1,
+    message: 'Webhook event is not found',
+    when: 'the event id does not exist or belongs to another app',
+  },
+  task_finished: {
+    http: 409,
+    cloud: 409,
+    pds: 10513,
+    message: 'Task has finished',
+    when: 'the operation needs a task that is still waiting or running',
+  },
+  callee_final: {
+    http: 409,
+    cloud: 409,
+    pds: 10611,
+    message: 'The call is already final',
+    when: 'cancelling a number whose dialling already ended',
+  },
+  unknown_operation: {
+    http: 400,
+    cloud: 400,
+    pds: -1,
+    message: 'Unknown operation',
+    when: '/service/cloud/operation was sent an operation other than "stop"',
+  },
+  internal: {
+    http: 500,
+    cloud: 500,
+    pds: 10201,
+    message: 'Internal error',
+    when: 'an unexpected failure; the log holds the request id',
+  },
+  unavailable: {
+    http: 503,
+    cloud: 503,
+    pds: 10201,
+    message: 'Service unavailable',
+    when: 'the server is starting or shutting down',
+  },
+} satisfies Record<string, ErrorSpec>;
+
+export type ErrorKey = keyof typeof errorTable;
+
+/** An error the client caused or must see; rendered by the API family's envelope. */
+export class AppError extends Error {
+  readonly key: ErrorKey;
+  readonly spec: ErrorSpec;
+  readonly detail: string | undefined;
+
+  constructor(key: ErrorKey, detail?: string) {
+    const spec: ErrorSpec = errorTable[key];
+    super(detail ? `${spec.message}: ${detail}` : spec.message);
+    this.key = key;
+    this.spec = spec;
+    this.detail = detail;
+  }
+}

@@ -1,0 +1,95 @@
+// Time formats of the AIRudder API. Storage is UTC; rendering happens in the app's zone.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+function parts(date: Date, zone: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of formatter(zone).formatToParts(date)) out[p.type] = p.value;
+  return out;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in the given IANA zone. */
+export function formatDateTime(date: Date, zone: string): string {
+  const p = parts(date, zone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:([+-])(\d{2}):?(\d{2}))?$/;
+
+/**
+ * Parses `YYYY-MM-DD HH:MM:SS` as wall time in `zone`, or with an explicit `+08:00` suffix
+ * (a real client sends that). Returns undefined for anything else, including impossible dates.
+ */
+export function parseDateTime(text: string, zone: string): Date | undefined {
+  const m = DATE_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(asUtc);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return undefined;
+  }
+  if (m[7]) {
+    const offset = (Number(m[8]) * 60 + Number(m[9])) * (m[7] === '-' ? -1 : 1);
+    return new Date(asUtc - offset * 60_000);
+  }
+  // Wall time in a zone: guess with the zone's offset at that instant, then correct once for DST.
+  let guess = asUtc - zoneOffsetMs(new Date(asUtc), zone);
+  guess = asUtc - zoneOffsetMs(new Date(guess), zone);
+  return new Date(guess);
+}
+
+/** The zone's offset from UTC at an instant, in ms (Jakarta: +7 h). */
+export function zoneOffsetMs(date: Date, zone: string): number {
+  const p = parts(date, zone);
+  const wall = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
+  return wall - Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/** Offset inside a call, `HH:MM:SS`, from a number of seconds. */
+export function formatOffset(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,140 @@
+import pg from 'pg';
+import type { Db, Queryable, Row } from '../db.ts';
+
+const INT8 = 20;
+
+// int8 and count() as numbers, as PGlite returns them; ids and counts here stay far below 2^53.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export async function openPostgres(url: string, schema: string, poolSize = 10): Promise<Db> {
+  const options = schema === 'public' ? undefined : `-c search_path=${schema}`;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    ...(options ? { options } : {}),
+  });
+  // A dropped idle connection (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+
+  const listener = new Listener(url, options);
+
+  const wrap = (client: pg.PoolClient): Queryable => ({
+    async query<R = Row>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query(sql, params as unknown[])).rows as R[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+
+  return {
+    kind: 'postgres',
+    async query<R = Row>(sql: string, params: readonly unknown[] = []) {
+      return (await pool.query(sql, params as unknown[])).rows as R[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    listen: (channel, onNotify) => listener.subscribe(channel, onNotify),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * One dedicated connection for LISTEN, shared by all subscribers. It reconnects after a server
+ * restart; wake-ups lost meanwhile are covered by the loops' polling.
+ */
+class Listener {
+  readonly #url: string;
+  readonly #options: string | undefined;
+  readonly #subscribers = new Map<string, Set<(payload: string) => void>>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #closed = false;
+
+  constructor(url: string, options: string | undefined) {
+    this.#url = url;
+    this.#options = options;
+  }
+
+  async subscribe(channel: string, onNotify: (payload: string) => void) {
+    let set = this.#subscribers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.#subscribers.set(channel, set);
+      const client = await this.#connect();
+      await client.query(`LISTEN "${channel}"`);
+    }
+    set.add(onNotify);
+    return async () => {
+      set.delete(onNotify);
+    };
+  }
+
+  #connect(): Promise<pg.Client> {
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= (async () => {
+      const client = new pg.Client({
+        connectionString: this.#url,
+        ...(this.#options ? { options: this.#options } : {}),
+      });
+      client.on('notification', (message) => {
+        for (const fn of this.#subscribers.get(message.channel) ?? []) fn(message.payload ?? '');
+      });
+      client.on('error', () => this.#lost(client));
+      client.on('end', () => this.#lost(client));
+      await client.connect();
+      for (const channel of this.#subscribers.keys()) await client.query(`LISTEN "${channel}"`);
+      this.#client = client;
+      return client;
+    })().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  #lost(client: pg.Client) {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    if (this.#closed) return;
+    const retry = () => {
+      if (this.#closed) return;
+      this.#connect().catch(() => setTimeout(retry, 1_000).unref());
+    };
+    setTimeout(retry, 500).unref();
+  }
+
+  async close() {
+    this.#closed = true;
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { verify } from '../../src/modules/webhooks/signing.ts';
+import { storeKind } from '../helpers/db.ts';
+import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
+import { startReceiver, type Receiver } from '../webhooks/harness.ts';
+
+// The vertical slice through the real HTTP server: app -> token -> task whose numbers cover every
+// simulated outcome -> call and task webhooks, signed -> detail lists every attempt.
+
+const seedCall = JSON.parse(
+  readFileSync(new URL('../fixtures/seed-call-object.json', import.meta.url), 'utf8'),
+);
+
+// Last digit picks the simulated outcome (docs/simulator.md).
+const NUMBERS = {
+  answered: '+6281234567890',
+  noAnswer: '+6281234567895',
+  busy: '+6281234567896',
+  invalid: '+6281234567897',
+  hangup: '+6281234567898',
+  answersOnRedial: '+6281234567899',
+};
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** Same keys, and every value of the same JSON type, recursively (arrays by their first item). */
+function assertSameShape(actual: unknown, expected: unknown, path: string) {
+  const kind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+  assert.equal(
+    kind(actual),
+    kind(expected),
+    `${path}: ${kind(actual)} instead of ${kind(expected)}`,
+  );
+  if (
+    Array.isArray(expected) &&
+    Array.isArray(actual) &&
+    expected.length > 0 &&
+    actual.length > 0
+  ) {
+    assertSameShape(actual[0], expected[0], `${path}[0]`);
+  } else if (
+    kind(expected) === 'object' &&
+    !['ner_slots', 'multi_label'].some((k) => path.endsWith(k))
+  ) {
+    const e = expected as Record<string, unknown>;
+    const a = actual as Record<string, unknown>;
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(e).sort(), `${path}: keys`);
+    for (const key of Object.keys(e)) assertSameShape(a[key], e[key], `${path}.${key}`);
+  }
+}
+
+describe(`calling task end to end (${storeKind})`, () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  let webhookSecret: string;
+  let token: string;
+  let taskId: string;
+
+  before(async () => {
+    server = await startTestServer();
+    receiver = await startReceiver();
+    const app = await server.runtime.services.auth.createApp({
+      name: 'e2e',
+      webhookUrl: receiver.url,
+    });
+    webhookSecret = app.app.webhook_secret;
+    token = await tokenFor(server.url, app.appKey, app.appSecret);
+    const created = await client(server.url, token).post('/service/cloud/task', {
+      task_name: 'e2e_all_outcomes',
+      robot_id: '4496',
+      redial_times: 1,
+      redial_interval: 0,
+      callees: Object.values(NUMBERS).map((number, i) => ({
+        case_id: `case-${i}`,
+        callee_number: number,
+        callee_name: `Person ${i}`,
+        platform_name: 'AIZCC',
+        total_owing_amount: '20310.00',
+        currency_unit: 'USD',
+        due_date: '2024-03-07',
+      })),
+    });
+    assert.equal(created.status, 200, created.text);
+    assert.equal(created.json.code, 200);
+    taskId = created.json.data.task_id;
+    assert.match(taskId, HEX32);
+    await waitFor('the task webhook', () =>
+      receiver.requests.find(
+        (r) => JSON.parse(r.body).task_id === taskId && !JSON.parse(r.body).call,
+      ),
+    );
+  });
+
+  after(async () => {
+    await server?.close();
+    await receiver?.close();
+  });
+
+  const events = () =>
+    receiver.requests.map((r) => ({ headers: r.headers, body: r.body, json: JSON.parse(r.body) }));
+  const callEvents = () => events().filter((e) => e.json.call);
+
+  it('signs every webhook so the receiver can verify it with the app secret', () => {
+    assert.ok(receiver.requests.length >= 7);
+    for (const request of receiver.requests) {
+      assert.doesNotThrow(() => verify(webhookSecret, request.headers, request.body));
+      assert.throws(() => verify(webhookSecret, request.headers, request.body.replace('}', ' }')));
+    }
+  });
+
+  it('sends one call webhook per number, once its dialling is final', () => {
+    const byNumber = new Map(callEvents().map((e) => [e.json.call.callee_number, e.json]));
+    assert.equal(callEvents().length, 6);
+    assert.deepEqual([...byNumber.keys()].sort(), Object.values(NUMBERS).sort());
+    const ids = new Set(events().map((e) => e.headers['webhook-id']));
+    assert.equal(ids.size, events().length, 'every event has its own stable id');
+  });
+
+  it('gives each call object every field of the seed call object, with the same types and formats', () => {
+    for (const { json } of callEvents()) {
+      assert.equal(typeof json.timestamp, 'number');
+      assert.equal(json.callee.case_id.startsWith('case-'), true);
+      assertSameShape(json.call, seedCall, 'call');
+      assert.equal(json.call.task_id, taskId);
+      assert.match(json.call.call_id, HEX32);
+      assert.match(json.call.robot_id, /^\d+$/);
+      assert.match(json.call.call_start_time, DATE_TIME);
+      assert.match(json.call.call_end_time, DATE_TIME);
+      for (const turn of json.call.asr_result) assert.match(turn.time, /^\d{2}:\d{2}:\d{2}$/);
+      for (const earlier of json.call.redial_call) {
+        assertSameShape(earlier, seedCall.redial_call[0], 'redial_call[]');
+        assert.match(earlier.call_start_time, DATE_TIME);
+      }
+    }
+  });
+
+  it('reports each simulated outcome with its attempts, labels and hang-up side', () => {
+    const call = (number: string) =>
+      callEvents().find((e) => e.json.call.callee_number === number)!.json.call;
+    const answered = call(NUMBERS.answered);
+    assert.equal(answered.intention, 'A');
+    assert.equal(answered.hangup_type, 'ByRobot');
+    assert.equal(answered.call_times, 1);
+    assert.ok(answered.asr_result.length >= 2);
+    assert.match(answered.asr_result[1].robottext, /20310\.00 USD/);
+    assert.equal(call(NUMBERS.hangup).hangup_type, 'ByCallee');
+    assert.equal(call(NUMBERS.hangup).intention, 'E');
+    assert.equal(call(NUMBERS.invalid).call_times, 1, 'an invalid number is not redialled');
+    for (const n of [NUMBERS.noAnswer, NUMBERS.busy]) {
+      assert.equal(call(n).call_times, 2, 'unconnected numbers are redialled redial_times times');
+      assert.equal(call(n).intention, 'F');
+      assert.equal(call(n).redial_call.length, 1);
+    }
+    const redialled = call(NUMBERS.answersOnRedial);
+    assert.equal(redialled.call_times, 2);
+    assert.equal(redialled.intention, 'A');
+    assert.equal(redialled.redial_call[0].result_label, 'F');
+  });
+
+  it('records the task webhook after every call webhook, with the final counts', async () => {
+    // Deliveries run in parallel, so arrival order is not promised; the outbox order is.
+    const outbox = await server.store.db.query<{ type: string }>(
+      'SELECT type FROM webhook_events ORDER BY created_at, type',
+    );
+    assert.deepEqual(
+      outbox.map((e) => e.type),
+      [...Array(6).fill('call'), 'task'],
+    );
+    const task = events().find((e) => !e.json.call)!.json;
+    assert.equal(task.status, 'Finished');
+    assert.equal(task.total_count, 6);
+    assert.equal(task.called_count, 6);
+    assert.equal(task.connected_count, 3);
+    assert.match(task.start_time, DATE_TIME);
+  });
+
+  it('lists every attempt in the task detail, matching the carrier ledger one to one', async () => {
+    const detail = await client(server.url, token).get(
+      `/service/cloud/detail?task_id=${taskId}&page_size=100`,
+    );
+    assert.equal(detail.status, 200);
+    assert.equal(detail.json.data.total, 6);
+    assert.equal(detail.json.data.task_status, 'Finished');
+    const attempts = detail.json.data.list.flatMap(
+      (r: { call_id: string; redial_call: Array<{ call_id: string }> }) => [
+        r.call_id,
+        ...r.redial_call.map((c) => c.call_id),
+      ],
+    );
+    const dialled = server.carrier.ledger.map((d) => d.callId);
+    assert.equal(new Set(dialled).size, dialled.length, 'no attempt dialled twice');
+    assert.deepEqual([...attempts].sort(), [...dialled].sort());
+    assert.equal(dialled.length, 1 + 2 + 2 + 1 + 1 + 2);
+  });
+});
