@@ -12,6 +12,7 @@ import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { newId } from '../shared/ids.ts';
 import { cloudEnvelope, pdsEnvelope, v1Envelope } from './envelopes.ts';
 import { familyPlugin, sendError } from './family.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
@@ -39,6 +40,7 @@ export async function buildApp(
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installJsonBodyParser(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

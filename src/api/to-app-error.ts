@@ -7,6 +7,8 @@ interface FastifyishError {
   message?: string;
 }
 
+const ENCODING_SQLSTATES = new Set(['22021', '22P05', '22P02']);
+
 /** Maps anything a route or fastify throws onto the error table; undefined means a server fault. */
 export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
@@ -21,6 +23,8 @@ export function toAppError(error: unknown): AppError | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('invalid_json');
   }
+  // PostgreSQL refused a value's encoding: the client's input, not our fault.
+  if (e.code && ENCODING_SQLSTATES.has(e.code)) return new AppError('bad_request', 'a value cannot be stored as text');
   if (error instanceof SyntaxError && e.statusCode === 400)
     return new AppError('invalid_json', e.message);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {

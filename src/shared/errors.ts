@@ -102,7 +102,7 @@ export const errorTable = {
   not_found: {
     http: 404,
     cloud: 404,
-    pds: 10506,
+    pds: 404,
     message: 'Not found',
     when: 'no such route',
   },

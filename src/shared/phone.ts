@@ -9,5 +9,6 @@ export function toE164(text: string): string | undefined {
   const trimmed = text.trim();
   if (!trimmed.startsWith('+')) return undefined;
   const parsed = parsePhoneNumberFromString(trimmed);
-  return parsed?.isPossible() ? parsed.number : undefined;
+  // E.164 allows 15 digits at most; some national plans in the metadata allow longer.
+  return parsed?.isPossible() && parsed.number.length <= 16 ? parsed.number : undefined;
 }

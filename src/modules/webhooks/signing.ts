@@ -8,11 +8,12 @@ const SECRET_PREFIX = 'whsec_';
 /** Receivers reject timestamps further than this from their clock (replay protection). */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
-export interface SignedHeaders {
+// A type alias, not an interface, so it passes wherever a plain header record is expected.
+export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export class WebhookVerificationError extends Error {}
 

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { storeKind, testDatabaseUrl } from '../helpers/db.ts';
+import { client, tokenFor, waitFor } from '../helpers/server.ts';
+
+// The `tiller` command as an operator runs it: a real child process, real store files or a real
+// PostgreSQL schema, a real signal.
+
+const BIN = new URL('../../bin/tiller.js', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'tiller-cli-'));
+const schema = `cli_${process.pid}`;
+const env = {
+  ...process.env,
+  TILLER_DATA_DIR: dataDir,
+  TILLER_DB_SCHEMA: testDatabaseUrl ? schema : 'public',
+  TILLER_LOG_LEVEL: 'warn',
+};
+
+function tiller(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe(`tiller command (${storeKind})`, () => {
+  after(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (testDatabaseUrl) {
+      spawnSync(process.execPath, ['-e', `
+        const pg = (await import('pg')).default;
+        const c = new pg.Client(${JSON.stringify(testDatabaseUrl)}); await c.connect();
+        await c.query('DROP SCHEMA IF EXISTS ${schema} CASCADE'); await c.end();`, '--input-type=module'], { encoding: 'utf8' });
+    }
+  });
+
+  it('migrates, then finds nothing left to apply', () => {
+    const first = tiller('migrate');
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /applied migrations 1, 2/);
+    const second = tiller('migrate');
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /no pending migrations/);
+  });
+
+  it('creates an app and prints its key and secret as JSON', () => {
+    const out = tiller('app', 'create', '--name', 'acme', '--webhook-url', 'http://127.0.0.1:9/hook', '--json');
+    assert.equal(out.status, 0, out.stderr);
+    const app = JSON.parse(out.stdout);
+    assert.equal(app.name, 'acme');
+    assert.match(app.app_key, /^[A-Za-z0-9+/]{22}$/);
+    assert.match(app.app_secret, /^[A-Za-z0-9+/]{22}$/);
+    assert.equal(app.webhook_url, 'http://127.0.0.1:9/hook');
+    assert.match(app.webhook_secret, /^whsec_/);
+  });
+
+  it('refuses bad arguments with a usage message and exit code 2', () => {
+    const noName = tiller('app', 'create');
+    assert.equal(noName.status, 2);
+    assert.match(noName.stderr, /needs --name/);
+    const badUrl = tiller('app', 'create', '--name', 'x', '--webhook-url', 'ftp://nope');
+    assert.equal(badUrl.status, 2);
+    assert.match(badUrl.stderr, /http\(s\) URL/);
+    const unknown = tiller('frobnicate');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown command/);
+  });
+
+  it('serves the app it created, and drains and exits 0 on SIGTERM', async () => {
+    const created = JSON.parse(tiller('app', 'create', '--name', 'served', '--json').stdout);
+    const port = 20_000 + (process.pid % 20_000);
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', TILLER_TIME_SCALE: '1000', TILLER_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor('the server to be healthy', async () => {
+        const r = await fetch(`${url}/healthz`).catch(() => undefined);
+        return r?.status === 200 ? true : undefined;
+      });
+      assert.doesNotMatch(output, /demo app created/i, 'no demo app once an app exists');
+      const token = await tokenFor(url, created.app_key, created.app_secret);
+      const robots = await client(url, token).get('/service/cloud/robot');
+      assert.equal(robots.status, 200);
+      if (storeKind === 'pglite') {
+        const locked = tiller('app', 'create', '--name', 'second');
+        assert.equal(locked.status, 1, 'a second process may not open the embedded store');
+        assert.match(locked.stderr, /in use by process/);
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, output);
+    assert.match(output, /tiller stopped/);
+    assert.equal(existsSync(join(dataDir, 'tiller.pid')), false, 'the store lock is released');
+  });
+});

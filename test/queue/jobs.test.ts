@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { JobRunner } from '../../src/queue/job-runner.ts';
+import {
+  claimJobs,
+  completeJob,
+  enqueue,
+  failJob,
+  releaseJobs,
+  retryDelayMs,
+  type RetryPolicy,
+} from '../../src/queue/jobs.ts';
+import { WorkerRegistry } from '../../src/queue/workers.ts';
+import { reclaimJobs } from '../../src/queue/jobs.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
+import { waitFor } from '../helpers/server.ts';
+
+const log = createLogger({ level: 'silent', logPii: false });
+const fast: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 };
+
+describe(`generic job queue (${storeKind})`, () => {
+  let store: TestStore;
+  before(async () => {
+    store = await openTestStore();
+  });
+  after(() => store.close());
+  beforeEach(async () => {
+    await store.db.query('DELETE FROM jobs');
+    await store.db.query('DELETE FROM workers');
+  });
+
+  const count = async (where = 'true') =>
+    (await store.db.query<{ n: number }>(`SELECT count(*) AS n FROM jobs WHERE ${where}`))[0]!.n;
+
+  it('enqueues only when the surrounding transaction commits', async () => {
+    await store.db
+      .transaction(async (tx) => {
+        await enqueue(tx, 'q', { n: 1 });
+        throw new Error('business write failed');
+      })
+      .catch(() => {});
+    assert.equal(await count(), 0);
+    await store.db.transaction((tx) => enqueue(tx, 'q', { n: 2 }));
+    assert.equal(await count(), 1);
+  });
+
+  it('adds a keyed job once', async () => {
+    await store.db.transaction(async (tx) => {
+      await enqueue(tx, 'q', {}, { key: 'k1' });
+      await enqueue(tx, 'q', {}, { key: 'k1' });
+    });
+    assert.equal(await count(), 1);
+  });
+
+  it('never gives one job to two workers', async () => {
+    await store.db.transaction(async (tx) => {
+      for (let i = 0; i < 40; i++) await enqueue(tx, 'q', { i });
+    });
+    const [a, b] = await Promise.all([claimJobs(store.db, 'w-a', ['q'], 25), claimJobs(store.db, 'w-b', ['q'], 25)]);
+    const ids = [...a, ...b].map((j) => j.id);
+    assert.equal(ids.length, 40);
+    assert.equal(new Set(ids).size, 40);
+    assert.deepEqual(await claimJobs(store.db, 'w-c', ['q'], 10), []);
+  });
+
+  it('does not hand out jobs before their run_at or of other queues', async () => {
+    await store.db.transaction(async (tx) => {
+      await enqueue(tx, 'q', {}, { runAt: new Date(Date.now() + 60_000) });
+      await enqueue(tx, 'other', {});
+    });
+    assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 10), []);
+  });
+
+  it('retries a failed job after its backoff and parks it after the last attempt', async () => {
+    await store.db.transaction((tx) => enqueue(tx, 'q', {}, { maxAttempts: 2 }));
+    const [first] = await claimJobs(store.db, 'w', ['q'], 1);
+    assert.equal(first!.attempts, 1);
+    await failJob(store.db, first!, 'w', 'boom 1', fast);
+    const [second] = await waitFor('the retry', async () => {
+      const got = await claimJobs(store.db, 'w', ['q'], 1);
+      return got.length ? got : undefined;
+    });
+    assert.equal(second!.attempts, 2);
+    await failJob(store.db, second!, 'w', 'boom 2', fast);
+    assert.equal(await count('failed_at IS NOT NULL'), 1);
+    const [row] = await store.db.query<{ last_error: string }>('SELECT last_error FROM jobs');
+    assert.equal(row!.last_error, 'boom 2');
+    assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 1), []);
+  });
+
+  it('grows the backoff exponentially up to its cap', () => {
+    const policy = { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5000 };
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => retryDelayMs(policy, n)),
+      [1000, 2000, 4000, 5000],
+    );
+  });
+
+  it('hands back claimed jobs on shutdown without counting the attempt', async () => {
+    await store.db.transaction((tx) => enqueue(tx, 'q', {}));
+    await claimJobs(store.db, 'w', ['q'], 1);
+    await releaseJobs(store.db, 'w');
+    const [again] = await claimJobs(store.db, 'w2', ['q'], 1);
+    assert.equal(again!.attempts, 1);
+    await completeJob(store.db, again!, 'w2');
+    assert.equal(await count(), 0);
+  });
+
+  it('reclaims the jobs of a worker that stopped beating', async () => {
+    const dead = new WorkerRegistry(store.db);
+    await dead.beat(); // no row yet: insert it the way start() does, then let it go silent
+    await store.db.query("INSERT INTO workers (id, seen_at) VALUES ($1, now() - interval '1 hour')", [dead.id]);
+    await store.db.transaction((tx) => enqueue(tx, 'q', {}));
+    await claimJobs(store.db, dead.id, ['q'], 1);
+    assert.deepEqual(await claimJobs(store.db, 'other', ['q'], 1), []);
+
+    const live = new WorkerRegistry(store.db, { deadAfterMs: 30_000 });
+    live.addReclaimer(reclaimJobs);
+    await store.db.query('INSERT INTO workers (id) VALUES ($1)', [live.id]);
+    assert.deepEqual(await live.reap(30_000), [dead.id]);
+    const [reclaimed] = await claimJobs(store.db, live.id, ['q'], 1);
+    assert.ok(reclaimed, 'the job is claimable again');
+  });
+
+  it('runs a job as soon as it is enqueued (NOTIFY wake-up, polling disabled)', async () => {
+    const runner = new JobRunner(store.db, 'runner', log);
+    const seen: unknown[] = [];
+    runner.register('wake', { run: async (job) => void seen.push(job.payload.n) });
+    await runner.start({ capacity: 2, pollMs: 600_000 });
+    try {
+      // Let the first (empty) claim finish so the loop is asleep on its long poll.
+      await new Promise((r) => setTimeout(r, 100));
+      await store.db.transaction((tx) => enqueue(tx, 'wake', { n: 7 }));
+      await waitFor('the job to run', () => (seen.length ? seen : undefined), 10_000);
+      assert.deepEqual(seen, [7]);
+      await waitFor('the job to be completed', async () => ((await count()) === 0 ? true : undefined));
+    } finally {
+      await runner.stop(1_000);
+    }
+  });
+
+  it('retries a throwing handler until it succeeds', async () => {
+    const runner = new JobRunner(store.db, 'runner2', log);
+    let calls = 0;
+    runner.register('flaky', {
+      retry: fast,
+      run: async () => {
+        calls += 1;
+        if (calls < 3) throw new Error(`attempt ${calls} failed`);
+      },
+    });
+    await store.db.transaction((tx) => enqueue(tx, 'flaky', {}, { maxAttempts: 5 }));
+    await runner.start({ capacity: 1, pollMs: 20 });
+    try {
+      await waitFor('the job to be completed', async () => ((await count()) === 0 ? true : undefined));
+      assert.equal(calls, 3);
+    } finally {
+      await runner.stop(1_000);
+    }
+  });
+});
