@@ -1,9 +1,9 @@
 // Writes docs/errors.md from the error table in src/shared/errors.ts (--write), or fails when the
 // committed copy differs from what the table generates (--check).
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { errorTable, type ErrorSpec } from '../src/shared/errors.ts';
+import { generatedFileCli } from './generated-file.ts';
 
 const FILE = new URL('../docs/errors.md', import.meta.url);
 
@@ -77,28 +77,5 @@ export async function generateErrorsDoc(
   return format(text, { ...options, parser: 'markdown' });
 }
 
-if (import.meta.main) {
-  const mode = process.argv[2];
-  const generated = await generateErrorsDoc();
-  if (mode === '--write') {
-    writeFileSync(FILE, generated);
-    console.log('docs/errors.md written');
-  } else if (mode === '--check') {
-    let committed = '';
-    try {
-      committed = readFileSync(FILE, 'utf8');
-    } catch {
-      // missing counts as drift
-    }
-    if (committed !== generated) {
-      console.error(
-        'docs/errors.md is out of date with src/shared/errors.ts: run "node scripts/errors-doc.ts --write" and commit it',
-      );
-      process.exit(1);
-    }
-    console.log('docs/errors.md matches the code');
-  } else {
-    console.error('usage: node scripts/errors-doc.ts --write | --check');
-    process.exit(2);
-  }
-}
+if (import.meta.main)
+  await generatedFileCli(FILE, generateErrorsDoc, 'npm run docs');

@@ -1,6 +1,5 @@
 // Writes docs/openapi.json from the route schemas (--write), or fails when the committed copy
 // differs from what the code generates (--check, run by CI).
-import { readFileSync, writeFileSync } from 'node:fs';
 import { buildApp } from '../src/api/app.ts';
 import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
 import { loadConfig } from '../src/config.ts';
@@ -9,6 +8,7 @@ import { systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { createMetrics } from '../src/shared/metrics.ts';
 import type { Db } from '../src/store/db.ts';
+import { generatedFileCli } from './generated-file.ts';
 
 const FILE = new URL('../docs/openapi.json', import.meta.url);
 
@@ -33,28 +33,4 @@ export async function generateOpenApi(): Promise<string> {
   return text;
 }
 
-if (import.meta.main) {
-  const mode = process.argv[2];
-  const generated = await generateOpenApi();
-  if (mode === '--write') {
-    writeFileSync(FILE, generated);
-    console.log('docs/openapi.json written');
-  } else if (mode === '--check') {
-    let committed = '';
-    try {
-      committed = readFileSync(FILE, 'utf8');
-    } catch {
-      // missing counts as drift
-    }
-    if (committed !== generated) {
-      console.error(
-        'docs/openapi.json is out of date with the route schemas: run "npm run openapi" and commit it',
-      );
-      process.exit(1);
-    }
-    console.log('docs/openapi.json matches the code');
-  } else {
-    console.error('usage: node scripts/openapi.ts --write | --check');
-    process.exit(2);
-  }
-}
+if (import.meta.main) await generatedFileCli(FILE, generateOpenApi, 'npm run docs');

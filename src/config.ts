@@ -38,7 +38,11 @@ export interface Config {
   demo: boolean;
 }
 
+import { toE164 } from './shared/phone.ts';
+
 type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {}
 
@@ -86,6 +90,22 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new ConfigError(`TILLER_DB_SCHEMA must be a lowercase SQL identifier, got "${schema}"`);
   }
+  const logLevel = env.TILLER_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      `TILLER_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+    );
+  }
+  const callerNumber = toE164(env.TILLER_CALLER_NUMBER || '+6221500000088');
+  if (!callerNumber) {
+    throw new ConfigError(
+      `TILLER_CALLER_NUMBER must be an international number such as +6221500000088`,
+    );
+  }
+  const publicUrl = (env.TILLER_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol)) {
+    throw new ConfigError(`TILLER_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  }
   const config: Config = {
     port,
     host: env.HOST || '0.0.0.0',
@@ -93,9 +113,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl: env.DATABASE_URL || '',
     dbSchema: schema,
     timeScale: num(env, 'TILLER_TIME_SCALE', 1, 0.001),
-    logLevel: env.TILLER_LOG_LEVEL || 'info',
+    logLevel,
     logPii: bool(env, 'TILLER_LOG_PII', false),
-    publicUrl: (env.TILLER_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     defaultTimezone: zone(env, 'TILLER_DEFAULT_TIMEZONE', 'UTC'),
     tokenTtlSeconds: int(env, 'TILLER_TOKEN_TTL_SECONDS', 86_400, 1, 31_536_000),
     webhookTimeoutMs: int(env, 'TILLER_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
@@ -105,7 +125,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     taskConcurrency: int(env, 'TILLER_TASK_CONCURRENCY', 20, 1, 100_000),
     pollIntervalMs: int(env, 'TILLER_POLL_INTERVAL_MS', 1_000, 10, 60_000),
     shutdownGraceMs: int(env, 'TILLER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    defaultCallerNumber: env.TILLER_CALLER_NUMBER || '+6221500000088',
+    defaultCallerNumber: callerNumber,
     demo: bool(env, 'TILLER_DEMO', true),
     ...overrides,
   };

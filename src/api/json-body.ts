@@ -13,13 +13,17 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
-    try {
-      done(null, parseJsonBody(body));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    (_request, body: Buffer, done) => {
+      try {
+        done(null, parseJsonBody(body));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
 }
 
 export function parseJsonBody(body: Buffer): unknown {
@@ -32,7 +36,10 @@ export function parseJsonBody(body: Buffer): unknown {
   if (text.trim() === '') throw new AppError('invalid_json', 'the body is empty');
   let value: unknown;
   try {
-    value = secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+    value = secureJson.parse(text, undefined, {
+      protoAction: 'remove',
+      constructorAction: 'remove',
+    });
   } catch (error) {
     throw new AppError('invalid_json', (error as Error).message);
   }
@@ -48,7 +55,8 @@ function checkStorable(root: unknown): void {
     if (typeof value === 'string') {
       checkString(value);
     } else if (value !== null && typeof value === 'object') {
-      if (depth >= MAX_DEPTH) throw new AppError('bad_request', `JSON nested deeper than ${MAX_DEPTH} levels`);
+      if (depth >= MAX_DEPTH)
+        throw new AppError('bad_request', `JSON nested deeper than ${MAX_DEPTH} levels`);
       for (const [key, child] of Object.entries(value)) {
         checkString(key);
         stack.push([child, depth + 1]);
@@ -58,6 +66,8 @@ function checkStorable(root: unknown): void {
 }
 
 function checkString(text: string): void {
-  if (text.includes('\u0000')) throw new AppError('bad_request', 'strings may not contain the NUL character');
-  if (!text.isWellFormed()) throw new AppError('bad_request', 'strings may not contain unpaired surrogates');
+  if (text.includes('\u0000'))
+    throw new AppError('bad_request', 'strings may not contain the NUL character');
+  if (!text.isWellFormed())
+    throw new AppError('bad_request', 'strings may not contain unpaired surrogates');
 }

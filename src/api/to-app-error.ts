@@ -24,7 +24,8 @@ export function toAppError(error: unknown): AppError | undefined {
       return new AppError('invalid_json');
   }
   // PostgreSQL refused a value's encoding: the client's input, not our fault.
-  if (e.code && ENCODING_SQLSTATES.has(e.code)) return new AppError('bad_request', 'a value cannot be stored as text');
+  if (e.code && ENCODING_SQLSTATES.has(e.code))
+    return new AppError('bad_request', 'a value cannot be stored as text');
   if (error instanceof SyntaxError && e.statusCode === 400)
     return new AppError('invalid_json', e.message);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {

@@ -71,6 +71,7 @@ export async function claimJobs(
      WHERE id IN (
        SELECT id FROM jobs
        WHERE queue = ANY($2::text[]) AND locked_by IS NULL AND failed_at IS NULL AND run_at <= now()
+         AND attempts < max_attempts
        ORDER BY run_at, id
        LIMIT $3
        FOR UPDATE SKIP LOCKED)
@@ -109,9 +110,16 @@ export async function releaseJobs(q: Queryable, workerId: string): Promise<void>
   );
 }
 
-/** Makes jobs of vanished workers claimable again; the interrupted run counts as an attempt. */
+/**
+ * Makes jobs of vanished workers claimable again; the interrupted run counts as an attempt, so a
+ * job that kills its worker every time is parked as failed once its attempts are used up.
+ */
 export async function reclaimJobs(tx: Queryable): Promise<void> {
   await tx.query(
-    `UPDATE jobs SET locked_by = NULL, locked_at = NULL WHERE ${ownerIsGone('locked_by')}`,
+    `UPDATE jobs SET locked_by = NULL, locked_at = NULL,
+       failed_at = CASE WHEN attempts >= max_attempts THEN now() END,
+       last_error = CASE WHEN attempts >= max_attempts THEN 'its worker vanished during the last attempt'
+                    ELSE last_error END
+     WHERE ${ownerIsGone('locked_by')}`,
   );
 }

@@ -162,13 +162,6 @@ export const errorTable = {
     message: 'Internal error',
     when: 'an unexpected failure; the log holds the request id',
   },
-  unavailable: {
-    http: 503,
-    cloud: 503,
-    pds: 10201,
-    message: 'Service unavailable',
-    when: 'the server is starting or shutting down',
-  },
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorKey = keyof typeof errorTable;

@@ -245,7 +245,7 @@ describe(`auth (${storeKind})`, () => {
       const token = await tokenFor(server.url, a.appKey, a.appSecret);
       const r = await client(server.url, token).post(`${PDS}/querytasklist`, {});
       assert.notEqual(r.status, 401, r.text);
-      if (r.status === 404) assertPdsError(r, 404, 10506, 'unknown PDS route');
+      if (r.status === 404) assertPdsError(r, 404, 404, 'unknown PDS route');
       else assert.equal(r.json.code, 0, r.text);
     });
   });

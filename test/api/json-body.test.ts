@@ -11,14 +11,22 @@ const rejects = (body: Buffer | string, key: string) =>
 
 describe('JSON body parser', () => {
   it('parses ordinary JSON, dropping prototype pollution keys', () => {
-    assert.deepEqual(parseJsonBody(Buffer.from('{"a":[1,"x",{"b":null}]}')), { a: [1, 'x', { b: null }] });
-    const parsed = parseJsonBody(Buffer.from('{"__proto__":{"admin":true},"a":1}')) as Record<string, unknown>;
+    assert.deepEqual(parseJsonBody(Buffer.from('{"a":[1,"x",{"b":null}]}')), {
+      a: [1, 'x', { b: null }],
+    });
+    const parsed = parseJsonBody(Buffer.from('{"__proto__":{"admin":true},"a":1}')) as Record<
+      string,
+      unknown
+    >;
     assert.equal(({} as Record<string, unknown>).admin, undefined);
     assert.deepEqual(Object.keys(parsed), ['a']);
   });
 
   it('refuses invalid UTF-8 instead of replacing it', () => {
-    rejects(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), 'invalid_json');
+    rejects(
+      Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+      'invalid_json',
+    );
   });
 
   it('refuses empty bodies and syntax errors as invalid JSON', () => {

@@ -28,10 +28,18 @@ describe(`tiller command (${storeKind})`, () => {
   after(() => {
     rmSync(dataDir, { recursive: true, force: true });
     if (testDatabaseUrl) {
-      spawnSync(process.execPath, ['-e', `
+      spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `
         const pg = (await import('pg')).default;
         const c = new pg.Client(${JSON.stringify(testDatabaseUrl)}); await c.connect();
-        await c.query('DROP SCHEMA IF EXISTS ${schema} CASCADE'); await c.end();`, '--input-type=module'], { encoding: 'utf8' });
+        await c.query('DROP SCHEMA IF EXISTS ${schema} CASCADE'); await c.end();`,
+          '--input-type=module',
+        ],
+        { encoding: 'utf8' },
+      );
     }
   });
 
@@ -45,7 +53,15 @@ describe(`tiller command (${storeKind})`, () => {
   });
 
   it('creates an app and prints its key and secret as JSON', () => {
-    const out = tiller('app', 'create', '--name', 'acme', '--webhook-url', 'http://127.0.0.1:9/hook', '--json');
+    const out = tiller(
+      'app',
+      'create',
+      '--name',
+      'acme',
+      '--webhook-url',
+      'http://127.0.0.1:9/hook',
+      '--json',
+    );
     assert.equal(out.status, 0, out.stderr);
     const app = JSON.parse(out.stdout);
     assert.equal(app.name, 'acme');
@@ -71,13 +87,21 @@ describe(`tiller command (${storeKind})`, () => {
     const created = JSON.parse(tiller('app', 'create', '--name', 'served', '--json').stdout);
     const port = 20_000 + (process.pid % 20_000);
     const child = spawn(process.execPath, [BIN, 'serve'], {
-      env: { ...env, PORT: String(port), HOST: '127.0.0.1', TILLER_TIME_SCALE: '1000', TILLER_LOG_LEVEL: 'info' },
+      env: {
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TILLER_TIME_SCALE: '1000',
+        TILLER_LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitFor('the server to be healthy', async () => {

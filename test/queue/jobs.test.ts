@@ -57,7 +57,10 @@ describe(`generic job queue (${storeKind})`, () => {
     await store.db.transaction(async (tx) => {
       for (let i = 0; i < 40; i++) await enqueue(tx, 'q', { i });
     });
-    const [a, b] = await Promise.all([claimJobs(store.db, 'w-a', ['q'], 25), claimJobs(store.db, 'w-b', ['q'], 25)]);
+    const [a, b] = await Promise.all([
+      claimJobs(store.db, 'w-a', ['q'], 25),
+      claimJobs(store.db, 'w-b', ['q'], 25),
+    ]);
     const ids = [...a, ...b].map((j) => j.id);
     assert.equal(ids.length, 40);
     assert.equal(new Set(ids).size, 40);
@@ -110,7 +113,10 @@ describe(`generic job queue (${storeKind})`, () => {
   it('reclaims the jobs of a worker that stopped beating', async () => {
     const dead = new WorkerRegistry(store.db);
     await dead.beat(); // no row yet: insert it the way start() does, then let it go silent
-    await store.db.query("INSERT INTO workers (id, seen_at) VALUES ($1, now() - interval '1 hour')", [dead.id]);
+    await store.db.query(
+      "INSERT INTO workers (id, seen_at) VALUES ($1, now() - interval '1 hour')",
+      [dead.id],
+    );
     await store.db.transaction((tx) => enqueue(tx, 'q', {}));
     await claimJobs(store.db, dead.id, ['q'], 1);
     assert.deepEqual(await claimJobs(store.db, 'other', ['q'], 1), []);
@@ -134,7 +140,9 @@ describe(`generic job queue (${storeKind})`, () => {
       await store.db.transaction((tx) => enqueue(tx, 'wake', { n: 7 }));
       await waitFor('the job to run', () => (seen.length ? seen : undefined), 10_000);
       assert.deepEqual(seen, [7]);
-      await waitFor('the job to be completed', async () => ((await count()) === 0 ? true : undefined));
+      await waitFor('the job to be completed', async () =>
+        (await count()) === 0 ? true : undefined,
+      );
     } finally {
       await runner.stop(1_000);
     }
@@ -153,7 +161,9 @@ describe(`generic job queue (${storeKind})`, () => {
     await store.db.transaction((tx) => enqueue(tx, 'flaky', {}, { maxAttempts: 5 }));
     await runner.start({ capacity: 1, pollMs: 20 });
     try {
-      await waitFor('the job to be completed', async () => ((await count()) === 0 ? true : undefined));
+      await waitFor('the job to be completed', async () =>
+        (await count()) === 0 ? true : undefined,
+      );
       assert.equal(calls, 3);
     } finally {
       await runner.stop(1_000);

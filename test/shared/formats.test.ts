@@ -14,17 +14,32 @@ describe('time formats', () => {
   });
 
   it('honours an explicit offset, as a real client sends it', () => {
-    assert.equal(parseDateTime('2024-03-11 15:58:26+08:00', 'UTC')?.toISOString(), '2024-03-11T07:58:26.000Z');
+    assert.equal(
+      parseDateTime('2024-03-11 15:58:26+08:00', 'UTC')?.toISOString(),
+      '2024-03-11T07:58:26.000Z',
+    );
   });
 
   it('resolves wall times across a DST change', () => {
     // New York: 2024-03-10 02:00 jumps to 03:00; 01:30 is EST (-5), 03:30 is EDT (-4).
-    assert.equal(parseDateTime('2024-03-10 01:30:00', 'America/New_York')?.toISOString(), '2024-03-10T06:30:00.000Z');
-    assert.equal(parseDateTime('2024-03-10 03:30:00', 'America/New_York')?.toISOString(), '2024-03-10T07:30:00.000Z');
+    assert.equal(
+      parseDateTime('2024-03-10 01:30:00', 'America/New_York')?.toISOString(),
+      '2024-03-10T06:30:00.000Z',
+    );
+    assert.equal(
+      parseDateTime('2024-03-10 03:30:00', 'America/New_York')?.toISOString(),
+      '2024-03-10T07:30:00.000Z',
+    );
   });
 
   it('rejects what is not a real date and time', () => {
-    for (const bad of ['2024-02-30 10:00:00', '2024-03-11T15:58:26', '2024-03-11 24:00:00', 'tomorrow', '']) {
+    for (const bad of [
+      '2024-02-30 10:00:00',
+      '2024-03-11T15:58:26',
+      '2024-03-11 24:00:00',
+      'tomorrow',
+      '',
+    ]) {
       assert.equal(parseDateTime(bad, 'UTC'), undefined, bad);
     }
   });
@@ -77,10 +92,19 @@ describe('configuration', () => {
   });
 
   it('names the variable and the rule when a value is wrong', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (e: Error) => e instanceof ConfigError && /PORT/.test(e.message),
+    );
     assert.throws(() => loadConfig({ TILLER_TIME_SCALE: '0' }), /TILLER_TIME_SCALE/);
-    assert.throws(() => loadConfig({ TILLER_DEFAULT_TIMEZONE: 'Mars/Base' }), /TILLER_DEFAULT_TIMEZONE/);
+    assert.throws(
+      () => loadConfig({ TILLER_DEFAULT_TIMEZONE: 'Mars/Base' }),
+      /TILLER_DEFAULT_TIMEZONE/,
+    );
     assert.throws(() => loadConfig({ TILLER_DB_SCHEMA: 'Robert"); DROP' }), /TILLER_DB_SCHEMA/);
     assert.throws(() => loadConfig({ TILLER_LOG_PII: 'maybe' }), /TILLER_LOG_PII/);
+    assert.throws(() => loadConfig({ TILLER_LOG_LEVEL: 'loud' }), /TILLER_LOG_LEVEL/);
+    assert.throws(() => loadConfig({ TILLER_CALLER_NUMBER: '0215000' }), /TILLER_CALLER_NUMBER/);
+    assert.throws(() => loadConfig({ TILLER_PUBLIC_URL: 'ftp://x' }), /TILLER_PUBLIC_URL/);
   });
 });

@@ -29,7 +29,10 @@ describe('logger', () => {
 
   it('logs requests by path, leaving out the query string', () => {
     const { log, lines } = capture(false);
-    log.info({ req: { method: 'GET', url: '/service/cloud/case?callee_number=%2B6281234567890' } }, 'incoming');
+    log.info(
+      { req: { method: 'GET', url: '/service/cloud/case?callee_number=%2B6281234567890' } },
+      'incoming',
+    );
     assert.deepEqual(lines[0]!.req, { method: 'GET', path: '/service/cloud/case' });
   });
 });

@@ -34,7 +34,10 @@ class WatchedCarrier implements Carrier {
 }
 
 const numbers = (n: number, lastDigit = 0) =>
-  Array.from({ length: n }, (_, i) => ({ case_id: `c${i}`, callee_number: `+62812${String(i).padStart(5, '0')}${lastDigit}` }));
+  Array.from({ length: n }, (_, i) => ({
+    case_id: `c${i}`,
+    callee_number: `+62812${String(i).padStart(5, '0')}${lastDigit}`,
+  }));
 
 describe(`dialer (${storeKind})`, () => {
   let store: TestStore;
@@ -50,8 +53,18 @@ describe(`dialer (${storeKind})`, () => {
   });
 
   const start = async (carrier: Carrier, overrides: Parameters<typeof loadConfig>[1] = {}) => {
-    const config = loadConfig({}, { demo: false, pollIntervalMs: 30, shutdownGraceMs: 5_000, ...overrides });
-    const runtime = await startTiller({ config, api: false, worker: true, db: store.db, carrier, log });
+    const config = loadConfig(
+      {},
+      { demo: false, pollIntervalMs: 30, shutdownGraceMs: 5_000, ...overrides },
+    );
+    const runtime = await startTiller({
+      config,
+      api: false,
+      worker: true,
+      db: store.db,
+      carrier,
+      log,
+    });
     runtimes.push(runtime);
     return runtime;
   };
@@ -63,7 +76,9 @@ describe(`dialer (${storeKind})`, () => {
       )
     )[0]!.n;
   const taskStatus = async (taskId: string) =>
-    (await store.db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [taskId]))[0]!.status;
+    (
+      await store.db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [taskId])
+    )[0]!.status;
 
   it('keeps each task under its concurrency cap and the app under its own', async () => {
     const carrier = new WatchedCarrier(200);
@@ -71,16 +86,35 @@ describe(`dialer (${storeKind})`, () => {
     const { auth, tasks } = runtime.services;
     const { app } = await auth.createApp({ name: 'caps' });
     const caller = { appId: app.id, timezone: 'UTC' };
-    const one = await tasks.create(caller, { task_name: 'cap3', robot_id: '4496', max_concurrency: 3, callees: numbers(24) });
-    await waitFor('the capped task to finish', async () => ((await taskStatus(one.task_id)) === 'Finished' ? true : undefined));
+    const one = await tasks.create(caller, {
+      task_name: 'cap3',
+      robot_id: '4496',
+      max_concurrency: 3,
+      callees: numbers(24),
+    });
+    await waitFor('the capped task to finish', async () =>
+      (await taskStatus(one.task_id)) === 'Finished' ? true : undefined,
+    );
     assert.equal(carrier.maxUp, 3, 'the cap is used fully and never exceeded');
 
     await store.db.query('UPDATE apps SET max_concurrency = 4 WHERE id = $1', [app.id]);
     carrier.maxUp = 0;
-    const a = await tasks.create(caller, { task_name: 'appcap_a', robot_id: '4496', max_concurrency: 10, callees: numbers(16) });
-    const b = await tasks.create(caller, { task_name: 'appcap_b', robot_id: '4497', max_concurrency: 10, callees: numbers(16) });
+    const a = await tasks.create(caller, {
+      task_name: 'appcap_a',
+      robot_id: '4496',
+      max_concurrency: 10,
+      callees: numbers(16),
+    });
+    const b = await tasks.create(caller, {
+      task_name: 'appcap_b',
+      robot_id: '4497',
+      max_concurrency: 10,
+      callees: numbers(16),
+    });
     await waitFor('both tasks to finish', async () =>
-      (await taskStatus(a.task_id)) === 'Finished' && (await taskStatus(b.task_id)) === 'Finished' ? true : undefined,
+      (await taskStatus(a.task_id)) === 'Finished' && (await taskStatus(b.task_id)) === 'Finished'
+        ? true
+        : undefined,
     );
     assert.equal(carrier.maxUp, 4, 'the app cap holds across its tasks');
     await runtime.stop();
@@ -97,13 +131,16 @@ describe(`dialer (${storeKind})`, () => {
       { appId: app.id, timezone: 'UTC' },
       { task_name: 'race', robot_id: '4496', callees: numbers(200) },
     );
-    await waitFor('the task to finish', async () => ((await taskStatus(task.task_id)) === 'Finished' ? true : undefined));
+    await waitFor('the task to finish', async () =>
+      (await taskStatus(task.task_id)) === 'Finished' ? true : undefined,
+    );
     const dialled = [...carrierA.inner.ledger, ...carrierB.inner.ledger].map((d) => d.to);
     assert.equal(dialled.length, 200);
     assert.equal(new Set(dialled).size, 200);
-    const [attempts] = await store.db.query<{ max: number }>('SELECT max(attempts) AS max FROM callees WHERE task_id = $1', [
-      task.task_id,
-    ]);
+    const [attempts] = await store.db.query<{ max: number }>(
+      'SELECT max(attempts) AS max FROM callees WHERE task_id = $1',
+      [task.task_id],
+    );
     assert.equal(attempts!.max, 1);
     await first.stop();
     await second.stop();
@@ -120,12 +157,16 @@ describe(`dialer (${storeKind})`, () => {
       { appId: app.id, timezone: 'UTC' },
       { task_name: 'crash', robot_id: '4496', callees: numbers(1) },
     );
-    await store.db.query("INSERT INTO workers (id, seen_at) VALUES ('ghost', now() - interval '1 hour')");
+    await store.db.query(
+      "INSERT INTO workers (id, seen_at) VALUES ('ghost', now() - interval '1 hour')",
+    );
     const claimed = await claimDueCalls(store.db, config, 'ghost', 10);
     assert.equal(claimed.length, 1);
 
     await start(carrier, { timeScale: 1000 });
-    await waitFor('the task to finish', async () => ((await taskStatus(task.task_id)) === 'Finished' ? true : undefined));
+    await waitFor('the task to finish', async () =>
+      (await taskStatus(task.task_id)) === 'Finished' ? true : undefined,
+    );
     const calls = await store.db.query<{ id: string; outcome: string; hangup_type: string }>(
       'SELECT id, outcome, hangup_type FROM calls WHERE task_id = $1 ORDER BY attempt',
       [task.task_id],
@@ -166,7 +207,9 @@ describe(`dialer (${storeKind})`, () => {
 
     const fast = new WatchedCarrier(1000);
     await start(fast, { timeScale: 1000 });
-    await waitFor('the task to finish', async () => ((await taskStatus(task.task_id)) === 'Finished' ? true : undefined));
+    await waitFor('the task to finish', async () =>
+      (await taskStatus(task.task_id)) === 'Finished' ? true : undefined,
+    );
     const outcomes = await store.db.query<{ outcome: string; n: number }>(
       'SELECT outcome, count(*) AS n FROM calls WHERE task_id = $1 GROUP BY outcome ORDER BY outcome',
       [task.task_id],

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../store/db.ts';
 import { notify } from '../../store/db.ts';
-import { endCall, type CallEnd, type CallRow } from './calls.repository.ts';
+import { endCall, resultWithoutTalk, type CallEnd, type CallRow } from './calls.repository.ts';
 import { appZone, emitCallEvent } from './task-events.ts';
 import { finishIfDone, isActive } from './task-lifecycle.ts';
 import { findCallee, lockTask, setCalleeStatus } from './tasks.repository.ts';
@@ -69,17 +69,6 @@ export function interruptedEnd(startedAt: Date): CallEnd {
     endedAt: new Date(Math.max(Date.now(), startedAt.getTime())),
     ringTime: 0,
     hangupType: 'BySystem',
-    result: {
-      ring_type: 'normal',
-      intention: 'F',
-      intention_description: 'Call interrupted by the system',
-      talk_round: 0,
-      ner_slots: {},
-      slots: '',
-      multi_label: {},
-      asr_ptp: '',
-      asr_result: [],
-      question_answer: [],
-    },
+    result: resultWithoutTalk('normal', 'F', 'Call interrupted by the system'),
   };
 }

@@ -16,6 +16,26 @@ export interface CallResult {
   question_answer: Array<Record<string, string>>;
 }
 
+/** The result of a call without a conversation (not connected, or cut short). */
+export function resultWithoutTalk(
+  ringType: string,
+  intention: string,
+  description: string,
+): CallResult {
+  return {
+    ring_type: ringType,
+    intention,
+    intention_description: description,
+    talk_round: 0,
+    ner_slots: {},
+    slots: '',
+    multi_label: {},
+    asr_ptp: '',
+    asr_result: [],
+    question_answer: [],
+  };
+}
+
 export interface CallRow {
   id: string;
   app_id: number;

@@ -31,11 +31,15 @@ export async function claimDueCalls(
   workerId: string,
   limit: number,
 ): Promise<ClaimedCall[]> {
+  // Only tasks with room under both caps: full ones must not crowd the others out of the 50.
   const tasks = await db.query<{ id: string; app_id: number }>(
-    `SELECT t.id, t.app_id FROM tasks t
+    `SELECT t.id, t.app_id FROM tasks t JOIN apps a ON a.id = t.app_id
      WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= now() AND t.end_time > now()
        AND EXISTS (SELECT 1 FROM callees c WHERE c.task_id = t.id AND c.status = 'pending' AND c.next_attempt_at <= now())
+       AND (SELECT count(*) FROM calls k WHERE k.task_id = t.id AND k.state = 'dialing') < coalesce(t.max_concurrency, $1)
+       AND (SELECT count(*) FROM calls k WHERE k.app_id = t.app_id AND k.state = 'dialing') < coalesce(a.max_concurrency, $2)
      ORDER BY t.created_at, t.id LIMIT 50`,
+    [config.taskConcurrency, config.appConcurrency],
   );
   const claimed: ClaimedCall[] = [];
   for (const task of tasks) {

@@ -7,8 +7,12 @@ import { ClaimLoop } from '../../queue/claim-loop.ts';
 import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
 import type { Db } from '../../store/db.ts';
 import { withRetry } from '../../store/retry.ts';
-import type { CallEnd, CallOutcome } from './calls.repository.ts';
-import { dialingCallsOfGoneWorkers } from './calls.repository.ts';
+import {
+  dialingCallsOfGoneWorkers,
+  resultWithoutTalk,
+  type CallEnd,
+  type CallOutcome,
+} from './calls.repository.ts';
 import { DIAL_CHANNEL, finalizeCall, interruptedEnd } from './call-finalizer.ts';
 import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
 
@@ -101,18 +105,11 @@ export class Dialer {
         endedAt: at(connection.ringSeconds),
         ringTime: connection.ringSeconds,
         hangupType: connection.outcome === 'busy' ? 'ByCallee' : 'BySystem',
-        result: {
-          ring_type: connection.outcome === 'no_answer' ? 'normal' : connection.outcome,
-          intention: label.intention,
-          intention_description: NOT_CONNECTED[connection.outcome] ?? label.description,
-          talk_round: 0,
-          ner_slots: {},
-          slots: '',
-          multi_label: {},
-          asr_ptp: '',
-          asr_result: [],
-          question_answer: [],
-        },
+        result: resultWithoutTalk(
+          connection.outcome === 'no_answer' ? 'normal' : connection.outcome,
+          label.intention,
+          NOT_CONNECTED[connection.outcome] ?? label.description,
+        ),
       };
     }
     const talk = converse(call.script, call.callee, connection.callee);

@@ -206,24 +206,33 @@ export async function findCallee(q: Queryable, calleeId: number): Promise<Callee
   return row;
 }
 
-/** Cancels the matching numbers still waiting or dialling; returns how many matched at all. */
+/**
+ * Cancels the matching numbers still waiting or dialling. Returns how many matched at all, and the
+ * cancelled numbers that were waiting after an earlier attempt: their dialling is final now.
+ */
 export async function cancelCallees(
   q: Queryable,
   taskId: string,
   match: { callee_number?: string; case_id?: string },
-): Promise<{ matched: number; cancelled: number }> {
+): Promise<{ matched: number; cancelled: number; nowFinal: CalleeRow[] }> {
   const where = `task_id = $1 AND ($2::text IS NULL OR callee_number = $2) AND ($3::text IS NULL OR case_id = $3)`;
   const params = [taskId, match.callee_number ?? null, match.case_id ?? null];
   const [count] = await q.query<{ n: number }>(
     `SELECT count(*) AS n FROM callees WHERE ${where}`,
     params,
   );
-  const cancelled = await q.query(
-    `UPDATE callees SET status = 'cancelled', updated_at = now()
-     WHERE ${where} AND status IN ('pending', 'dialing') RETURNING id`,
+  const cancelled = await q.query<CalleeRow & { was: string }>(
+    `UPDATE callees c SET status = 'cancelled', updated_at = now()
+     FROM (SELECT id, status AS was FROM callees WHERE ${where} AND status IN ('pending', 'dialing') FOR UPDATE) old
+     WHERE c.id = old.id
+     RETURNING ${CALLEE_COLUMNS.replace(/(\w+)/g, 'c.$1')}, old.was`,
     params,
   );
-  return { matched: count!.n, cancelled: cancelled.length };
+  return {
+    matched: count!.n,
+    cancelled: cancelled.length,
+    nowFinal: cancelled.filter((c) => c.was === 'pending' && c.attempts > 0),
+  };
 }
 
 /**
@@ -256,9 +265,12 @@ export async function setCalleeStatus(
   );
 }
 
+/** A task is open while a number waits or dials, or a call is still up (even for a cancelled number). */
 export async function hasOpenCallees(q: Queryable, taskId: string): Promise<boolean> {
   const rows = await q.query(
-    `SELECT 1 FROM callees WHERE task_id = $1 AND status IN ('pending', 'dialing') LIMIT 1`,
+    `SELECT 1 FROM callees WHERE task_id = $1 AND status IN ('pending', 'dialing')
+     UNION ALL SELECT 1 FROM calls WHERE task_id = $1 AND state = 'dialing'
+     LIMIT 1`,
     [taskId],
   );
   return rows.length > 0;

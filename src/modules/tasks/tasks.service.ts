@@ -11,6 +11,7 @@ import { findRobot } from '../robots/robots.repository.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
 import { finalCallsOf } from './calls.repository.ts';
+import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import * as repo from './tasks.repository.ts';
 import type { Callee, CreateTask } from './tasks.schema.ts';
@@ -39,32 +40,40 @@ export class TaskService {
     if (!line) throw new AppError('invalid_phone', `line "${body.line}"`);
 
     const taskId = newId();
-    await this.#db.transaction(async (tx) => {
-      if (await repo.taskNameTaken(tx, caller.appId, body.task_name)) {
-        throw new AppError('duplicate_task_name', body.task_name);
-      }
-      await repo.insertTask(tx, {
-        id: taskId,
-        app_id: caller.appId,
-        task_name: body.task_name,
-        robot_id: robot.id,
-        start_time: start,
-        end_time: end,
-        redial_times: body.redial_times ?? 0,
-        redial_interval_s: (body.redial_interval ?? 0) * 60,
-        caller_number: line,
-        max_concurrency: body.max_concurrency ?? null,
-        total_count: callees.length,
+    await this.#db
+      .transaction(async (tx) => {
+        if (await repo.taskNameTaken(tx, caller.appId, body.task_name)) {
+          throw new AppError('duplicate_task_name', body.task_name);
+        }
+        await repo.insertTask(tx, {
+          id: taskId,
+          app_id: caller.appId,
+          task_name: body.task_name,
+          robot_id: robot.id,
+          start_time: start,
+          end_time: end,
+          redial_times: body.redial_times ?? 0,
+          redial_interval_s: (body.redial_interval ?? 0) * 60,
+          caller_number: line,
+          max_concurrency: body.max_concurrency ?? null,
+          total_count: callees.length,
+        });
+        await repo.insertCallees(tx, taskId, caller.appId, callees, start);
+        await enqueue(
+          tx,
+          TASK_END_QUEUE,
+          { task_id: taskId },
+          { runAt: end, key: `task.end:${taskId}` },
+        );
+        await notify(tx, DIAL_CHANNEL);
+      })
+      .catch((error: unknown) => {
+        // Two requests with one name at once: the loser meets the unique index, not the pre-check.
+        if ((error as { constraint?: string }).constraint === 'tasks_app_id_task_name_key') {
+          throw new AppError('duplicate_task_name', body.task_name);
+        }
+        throw error;
       });
-      await repo.insertCallees(tx, taskId, caller.appId, callees, start);
-      await enqueue(
-        tx,
-        TASK_END_QUEUE,
-        { task_id: taskId },
-        { runAt: end, key: `task.end:${taskId}` },
-      );
-      await notify(tx, DIAL_CHANNEL);
-    });
     return { task_id: taskId };
   }
 
@@ -159,12 +168,13 @@ export class TaskService {
       const task = await this.#lockOwn(tx, caller, body.task_id);
       if (task.status === 'Stopped' || task.status === 'Finished')
         throw new AppError('task_finished');
-      const { matched, cancelled } = await repo.cancelCallees(tx, task.id, {
+      const { matched, cancelled, nowFinal } = await repo.cancelCallees(tx, task.id, {
         ...(number ? { callee_number: number } : {}),
         ...(body.case_id !== undefined ? { case_id: body.case_id } : {}),
       });
       if (matched === 0) throw new AppError('callee_not_found');
       if (cancelled === 0) throw new AppError('callee_final');
+      for (const callee of nowFinal) await emitCallEvent(tx, callee, caller.timezone);
       await finishIfDone(tx, task);
       return { cancelled };
     });

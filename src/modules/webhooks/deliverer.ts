@@ -59,7 +59,7 @@ export class WebhookDeliverer {
   #unlisten: (() => Promise<void>) | undefined;
 
   /** Frees events claimed by workers that vanished; register with WorkerRegistry.addReclaimer. */
-  readonly reclaim: Reclaimer = (tx) => reclaimEvents(tx);
+  readonly reclaim: Reclaimer = (tx) => reclaimEvents(tx, this.#o.config.webhookMaxRetries + 1);
 
   constructor(options: WebhookDelivererOptions) {
     this.#o = options;

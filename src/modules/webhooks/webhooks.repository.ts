@@ -153,9 +153,17 @@ export async function releaseEvents(q: Queryable, workerId: string): Promise<voi
 }
 
 /** Makes the claims of vanished workers claimable again (a Reclaimer step). */
-export async function reclaimEvents(q: Queryable): Promise<void> {
+/**
+ * Frees the events of vanished workers. The lost attempt counts, so an event whose delivery kills
+ * its worker every time is marked failed once it has used maxAttempts, instead of looping forever.
+ */
+export async function reclaimEvents(q: Queryable, maxAttempts: number): Promise<void> {
   await q.query(
-    `UPDATE webhook_events SET locked_by = NULL, locked_until = NULL WHERE ${ownerIsGone('locked_by')}`,
+    `UPDATE webhook_events SET locked_by = NULL, locked_until = NULL,
+       status = CASE WHEN attempts >= $1 THEN 'failed' ELSE status END,
+       last_error = CASE WHEN attempts >= $1 THEN 'its worker vanished during the last attempt' ELSE last_error END
+     WHERE ${ownerIsGone('locked_by')}`,
+    [maxAttempts],
   );
 }
 
