@@ -77,5 +77,4 @@ export async function generateErrorsDoc(
   return format(text, { ...options, parser: 'markdown' });
 }
 
-if (import.meta.main)
-  await generatedFileCli(FILE, generateErrorsDoc, 'npm run docs');
+if (import.meta.main) await generatedFileCli(FILE, generateErrorsDoc, 'npm run docs');

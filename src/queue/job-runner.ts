@@ -3,7 +3,7 @@ import type { Db } from '../store/db.ts';
 import { ClaimLoop } from './claim-loop.ts';
 import {
   claimJobs,
-  completeJob,
+  batchedCompleter,
   defaultRetry,
   failJob,
   JOBS_CHANNEL,
@@ -25,11 +25,13 @@ export class JobRunner {
   readonly #handlers = new Map<string, JobHandler>();
   #loop: ClaimLoop<Job> | undefined;
   #unlisten: (() => Promise<void>) | undefined;
+  readonly #complete: (job: Job) => Promise<void>;
 
   constructor(db: Db, workerId: string, log: Logger) {
     this.#db = db;
     this.#workerId = workerId;
     this.#log = log;
+    this.#complete = batchedCompleter(db, workerId);
   }
 
   register(queue: string, handler: JobHandler): void {
@@ -58,7 +60,7 @@ export class JobRunner {
     if (!handler) return;
     try {
       await handler.run(job);
-      await completeJob(this.#db, job, this.#workerId);
+      await this.#complete(job);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.#log.warn(

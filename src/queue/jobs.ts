@@ -60,28 +60,62 @@ export async function enqueue(
   await notify(tx, JOBS_CHANNEL, queue);
 }
 
+/**
+ * Claims up to `limit` due jobs, one queue at a time: with `queue = $2` the ready index yields rows
+ * in run order and stops at the limit, where `= ANY(...)` made PostgreSQL sort the whole backlog
+ * (docs/adr/0001-job-queue.md measured +40-70 %).
+ */
 export async function claimJobs(
   q: Queryable,
   workerId: string,
   queues: string[],
   limit: number,
 ): Promise<Job[]> {
-  return q.query<Job>(
-    `UPDATE jobs SET locked_by = $1, locked_at = now(), attempts = attempts + 1
-     WHERE id IN (
-       SELECT id FROM jobs
-       WHERE queue = ANY($2::text[]) AND locked_by IS NULL AND failed_at IS NULL AND run_at <= now()
-         AND attempts < max_attempts
-       ORDER BY run_at, id
-       LIMIT $3
-       FOR UPDATE SKIP LOCKED)
-     RETURNING id, queue, payload, attempts, max_attempts`,
-    [workerId, queues, limit],
-  );
+  const claimed: Job[] = [];
+  for (const queue of queues) {
+    if (claimed.length >= limit) break;
+    claimed.push(
+      ...(await q.query<Job>(
+        `UPDATE jobs SET locked_by = $1, locked_at = now(), attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM jobs
+           WHERE queue = $2 AND locked_by IS NULL AND failed_at IS NULL AND run_at <= now()
+             AND attempts < max_attempts
+           ORDER BY run_at, id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id, queue, payload, attempts, max_attempts`,
+        [workerId, queue, limit - claimed.length],
+      )),
+    );
+  }
+  return claimed;
 }
 
-export async function completeJob(q: Queryable, job: Job, workerId: string): Promise<void> {
-  await q.query('DELETE FROM jobs WHERE id = $1 AND locked_by = $2', [job.id, workerId]);
+/**
+ * Completes jobs in batches: the completions that arrive in one event-loop turn share one DELETE
+ * (a statement per job was the largest cost left on the single-session embedded store).
+ */
+export function batchedCompleter(db: Queryable, workerId: string): (job: Job) => Promise<void> {
+  let pending: Array<{ id: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    try {
+      await db.query('DELETE FROM jobs WHERE id = ANY($1::bigint[]) AND locked_by = $2', [
+        batch.map((p) => p.id),
+        workerId,
+      ]);
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  };
+  return (job) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(() => void flush());
+      pending.push({ id: job.id, resolve, reject });
+    });
 }
 
 /** Schedules the next try, or parks the job as failed once it used all its attempts. */

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { JobRunner } from '../../src/queue/job-runner.ts';
 import {
   claimJobs,
-  completeJob,
+  batchedCompleter,
   enqueue,
   failJob,
   releaseJobs,
@@ -92,6 +92,21 @@ describe(`generic job queue (${storeKind})`, () => {
     assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 1), []);
   });
 
+  it('completes the jobs finished in one turn together, and only its own claims', async () => {
+    await store.db.transaction(async (tx) => {
+      for (let i = 0; i < 5; i++) await enqueue(tx, 'q', { i });
+    });
+    const mine = await claimJobs(store.db, 'w', ['q'], 4);
+    const theirs = await claimJobs(store.db, 'x', ['q'], 1);
+    const complete = batchedCompleter(store.db, 'w');
+    await Promise.all([...mine, ...theirs].map((job) => complete(job)));
+    const left = await store.db.query<{ locked_by: string }>('SELECT locked_by FROM jobs');
+    assert.deepEqual(
+      left.map((j) => j.locked_by),
+      ['x'],
+    );
+  });
+
   it('grows the backoff exponentially up to its cap', () => {
     const policy = { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5000 };
     assert.deepEqual(
@@ -106,7 +121,7 @@ describe(`generic job queue (${storeKind})`, () => {
     await releaseJobs(store.db, 'w');
     const [again] = await claimJobs(store.db, 'w2', ['q'], 1);
     assert.equal(again!.attempts, 1);
-    await completeJob(store.db, again!, 'w2');
+    await batchedCompleter(store.db, 'w2')(again!);
     assert.equal(await count(), 0);
   });
 
