@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { storeKind } from '../helpers/db.ts';
-import { client, startTestServer, tokenFor, type TestServer } from '../helpers/server.ts';
+import {
+  client,
+  readResponse,
+  startTestServer,
+  tokenFor,
+  type TestServer,
+} from '../helpers/server.ts';
 
 // POST /service/cloud/auth (spec/calls-api.md §3), the Authorization header forms, token expiry
 // and renewal on a clock the test moves, and the PDS family's 401 codes.
@@ -50,15 +56,7 @@ function assertPdsError(
 }
 
 async function raw(url: string, init: RequestInit) {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
+  return readResponse(await fetch(url, init));
 }
 
 describe(`auth (${storeKind})`, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { storeKind } from '../helpers/db.ts';
-import { startTestServer, tokenFor, type TestServer } from '../helpers/server.ts';
+import { readResponse, startTestServer, tokenFor, type TestServer } from '../helpers/server.ts';
 
 // Bad input gets a clear error code and message, never a 500 and never a partial write
 // (DESIGN.md, Reliability rules). Mostly POST /service/cloud/task (spec/calls-api.md §6 T1).
@@ -83,15 +83,13 @@ describe(`bad input (${storeKind})`, () => {
       },
       ...(body === undefined ? {} : { body }),
     });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    answers.push({ what: `${method} ${path}`, status: response.status, text: text.slice(0, 300) });
-    return { status: response.status, json, text };
+    const answer = await readResponse(response);
+    answers.push({
+      what: `${method} ${path}`,
+      status: answer.status,
+      text: answer.text.slice(0, 300),
+    });
+    return answer;
   }
   const createTask = (body: unknown) => send('/service/cloud/task', JSON.stringify(body));
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { verify } from '../../src/modules/webhooks/signing.ts';
 import { storeKind } from '../helpers/db.ts';
 import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
-import { startReceiver, type Receiver } from '../webhooks/harness.ts';
+import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 
 // The vertical slice through the real HTTP server: app -> token -> task whose numbers cover every
 // simulated outcome -> call and task webhooks, signed -> detail lists every attempt.

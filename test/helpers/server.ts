@@ -56,6 +56,18 @@ export async function startTestServer(
   };
 }
 
+/** Status, body text and (when it parses) JSON of a response. */
+export async function readResponse(response: Response) {
+  const text = await response.text();
+  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read any envelope
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
 /** A small JSON client that speaks the cloud API the way integrators do. */
 export function client(base: string, token?: string) {
   const headers = (extra: Record<string, string> = {}) => ({
@@ -77,14 +89,7 @@ export function client(base: string, token?: string) {
         ? {}
         : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    const text = await response.text();
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test client reads any envelope
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text };
+    return readResponse(response);
   };
   return {
     get: (path: string, extra?: Record<string, string>) => call('GET', path, undefined, extra),
