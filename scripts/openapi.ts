@@ -3,6 +3,7 @@
 import { buildApp } from '../src/api/app.ts';
 import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
 import { loadConfig } from '../src/config.ts';
+import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { createServices } from '../src/modules/services.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/logger.ts';
@@ -26,6 +27,7 @@ export async function generateOpenApi(): Promise<string> {
     clock: systemClock,
     metrics: createMetrics(),
     carrier: new SimulatedCarrier({ timeScale: 1 }),
+    tts: new ToneTts(),
   });
   const app = await buildApp(services);
   const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;

@@ -36,6 +36,14 @@ export interface Config {
   defaultCallerNumber: string;
   /** Create a demo app and print its credentials on the first start of an empty store. */
   demo: boolean;
+  /** Make a WAV recording of every answered call (off makes bulk simulations cheaper). */
+  recordings: boolean;
+  /** OpenAI-compatible chat endpoint for intents and slots; unused while llmKey is empty. */
+  llmUrl: string;
+  llmKey: string;
+  llmModel: string;
+  /** Key that signs recording links; empty: generated once and kept in the database. */
+  linkSecret: string;
 }
 
 import { toE164 } from './shared/phone.ts';
@@ -127,6 +135,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownGraceMs: int(env, 'TILLER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     defaultCallerNumber: callerNumber,
     demo: bool(env, 'TILLER_DEMO', true),
+    recordings: bool(env, 'TILLER_RECORDINGS', true),
+    llmUrl: (env.TILLER_LLM_URL || 'https://api.openai.com/v1').replace(/\/+$/, ''),
+    llmKey: env.TILLER_LLM_KEY || '',
+    llmModel: env.TILLER_LLM_MODEL || 'gpt-4o-mini',
+    linkSecret: env.TILLER_LINK_SECRET || '',
     ...overrides,
   };
   return Object.freeze(config);

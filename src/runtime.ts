@@ -3,7 +3,12 @@ import { buildApp } from './api/app.ts';
 import type { Carrier } from './channels/telephony/carrier.ts';
 import { SimulatedCarrier } from './channels/telephony/simulated/simulated-carrier.ts';
 import type { Config } from './config.ts';
+import type { Nlu } from './dialogue/nlu/nlu.ts';
+import { EspeakTts } from './dialogue/tts/espeak-tts.ts';
+import type { Tts } from './dialogue/tts/tts.ts';
+import { TtsCallRecorder } from './modules/recordings/call-recorder.ts';
 import { createServices, type Services } from './modules/services.ts';
+import { seedBuiltinRobots } from './modules/robots/builtin-robots.ts';
 import { Dialer } from './modules/tasks/dialer.ts';
 import { taskEndJob } from './modules/tasks/tasks.jobs.ts';
 import { TASK_END_QUEUE } from './modules/tasks/tasks.service.ts';
@@ -28,6 +33,10 @@ export interface StartOptions {
   /** A store opened by the caller (tests); otherwise opened from the config. */
   db?: Db;
   carrier?: Carrier;
+  /** The NLU; by default from the config (keyword matching, or an LLM when a key is set). */
+  nlu?: Nlu;
+  /** Speech for recordings; by default espeak-ng (its worker starts on first use). */
+  tts?: Tts;
   clock?: Clock;
   log?: Logger;
 }
@@ -50,6 +59,7 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
   const db = options.db ?? (await openDb(config));
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  await seedBuiltinRobots(db);
 
   const services = createServices({
     config,
@@ -58,6 +68,8 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     clock: options.clock ?? systemClock,
     metrics: createMetrics(),
     carrier: options.carrier ?? new SimulatedCarrier({ timeScale: config.timeScale }),
+    ...(options.nlu ? { nlu: options.nlu } : {}),
+    tts: options.tts ?? new EspeakTts(),
   });
 
   const registry = new WorkerRegistry(db);
@@ -65,7 +77,13 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
   let ready = false;
 
   if (options.worker) {
-    const dialer = new Dialer({ ...services, workerId: registry.id });
+    const dialer = new Dialer({
+      ...services,
+      workerId: registry.id,
+      ...(config.recordings
+        ? { recorder: new TtsCallRecorder(services.recordings, services.tts) }
+        : {}),
+    });
     const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
     const jobs = new JobRunner(db, registry.id, log);
     jobs.register(TASK_END_QUEUE, taskEndJob(db));
@@ -115,6 +133,12 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
         for (const stop of stoppers) {
           await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
         }
+        await services.tts
+          .close()
+          .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+        await services.tts
+          .close()
+          .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
         if (!options.db) await db.close();
         unlock();
         log.info('tiller stopped');

@@ -6,7 +6,8 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import type { Services } from '../modules/services.ts';
-import { robotRoutes } from '../modules/robots/robots.routes.ts';
+import { recordingFileRoutes, recordingRoutes } from '../modules/recordings/recordings.routes.ts';
+import { robotAdminRoutes, robotRoutes } from '../modules/robots/robots.routes.ts';
 import { taskRoutes } from '../modules/tasks/tasks.routes.ts';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { newId } from '../shared/ids.ts';
@@ -66,7 +67,12 @@ export async function buildApp(
   await family('/service/cloud', {
     envelope: cloudEnvelope,
     auth,
-    routes: routes(authRoutes(auth), robotRoutes(services.db), taskRoutes(services.tasks)),
+    routes: routes(
+      authRoutes(auth),
+      robotRoutes(services.robots),
+      taskRoutes(services.tasks),
+      recordingRoutes(services.recordings),
+    ),
   });
   await family('/service/callcenter/call/predict', {
     envelope: pdsEnvelope,
@@ -76,13 +82,15 @@ export async function buildApp(
   await family('/v1', {
     envelope: v1Envelope,
     auth,
-    routes: routes(webhookRoutes(services.webhooks)),
+    routes: routes(webhookRoutes(services.webhooks), robotAdminRoutes(services.robots)),
   });
   // Anything outside the families answers in the Tiller envelope.
   app.setErrorHandler((error, request, reply) => sendError(v1Envelope, error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(v1Envelope, new AppError('not_found'), request, reply),
   );
+  // Signed links: no token, no envelope (a browser or a CRM fetches the audio directly).
+  await app.register(recordingFileRoutes(services.recordings));
 
   await app.ready();
   return app;

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig } from '../config.ts';
+import { findAppByKey } from '../modules/auth/auth.repository.ts';
 import { AuthService } from '../modules/auth/auth.service.ts';
+import { seedBuiltinRobots } from '../modules/robots/builtin-robots.ts';
+import { RobotService } from '../modules/robots/robots.service.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Db } from '../store/db.ts';
 import { systemClock } from '../shared/clock.ts';
 import { isTimeZone } from '../shared/time.ts';
 import { lockDataDir } from '../store/data-dir-lock.ts';
@@ -18,6 +25,9 @@ Commands:
   migrate               apply pending database migrations and exit
   app create --name N [--webhook-url URL] [--timezone ZONE] [--json]
                         create an app (tenant) and print its APPKey and APPSecret
+  robot import FILE --app-key KEY
+                        add a robot definition (JSON or YAML) to an app, or a new version
+                        of the app's robot with the same name
 
 Configuration comes from the environment: see docs/config.md.`;
 
@@ -46,6 +56,10 @@ async function main(argv: string[]): Promise<number> {
     case 'app':
       if (rest[0] !== 'create') throw new UsageError(`unknown app command "${rest[0] ?? ''}"`);
       await createApp(config, rest.slice(1));
+      return 0;
+    case 'robot':
+      if (rest[0] !== 'import') throw new UsageError(`unknown robot command "${rest[0] ?? ''}"`);
+      await importRobot(config, rest.slice(1));
       return 0;
     case 'help':
     case '--help':
@@ -99,13 +113,10 @@ async function createApp(config: ReturnType<typeof loadConfig>, args: string[]) 
       `--timezone must be an IANA zone such as Asia/Jakarta, got "${values.timezone}"`,
     );
   }
-  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
-  const db = await openDb(config);
-  try {
-    await migrate(db);
+  await withStore(config, async (db) => {
     const auth = new AuthService(db, config, systemClock);
     const created = await auth.createApp({
-      name: values.name,
+      name: values.name!,
       ...(webhookUrl ? { webhookUrl } : {}),
       ...(values.timezone ? { timezone: values.timezone } : {}),
     });
@@ -126,6 +137,48 @@ async function createApp(config: ReturnType<typeof loadConfig>, args: string[]) 
         `  Webhook secret: ${out.webhook_secret}\n  Webhook URL:    ${out.webhook_url ?? '(none)'}`,
       );
     }
+  });
+}
+
+async function importRobot(config: ReturnType<typeof loadConfig>, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'app-key': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('robot import needs exactly one FILE');
+  if (!values['app-key']) throw new UsageError('robot import needs --app-key');
+  let definition: unknown;
+  try {
+    definition = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  await withStore(config, async (db) => {
+    const app = await findAppByKey(db, values['app-key']!);
+    if (!app) throw new UsageError('no app has that APPKey');
+    try {
+      const { robot, created } = await new RobotService(db).save(app.id, definition);
+      console.log(
+        `${created ? 'added' : 'updated'} robot ${robot.id} "${robot.name}" version ${robot.version}`,
+      );
+    } catch (error) {
+      if (error instanceof AppError) throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
+  });
+}
+
+/** Opens the configured store for a one-off command (the embedded one only while no server runs). */
+async function withStore(config: ReturnType<typeof loadConfig>, fn: (db: Db) => Promise<void>) {
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  const db = await openDb(config);
+  try {
+    await migrate(db);
+    await seedBuiltinRobots(db);
+    await fn(db);
   } finally {
     await db.close();
     unlock();

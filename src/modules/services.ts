@@ -4,7 +4,14 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics.ts';
 import type { Db } from '../store/db.ts';
+import { join } from 'node:path';
+import type { Nlu } from '../dialogue/nlu/nlu.ts';
+import type { Tts } from '../dialogue/tts/tts.ts';
+import { FileRecordingStore } from './recordings/recording-store.ts';
+import { RecordingService } from './recordings/recordings.service.ts';
+import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { RobotService } from './robots/robots.service.ts';
 import { TaskService } from './tasks/tasks.service.ts';
 import { WebhookService } from './webhooks/webhooks.service.ts';
 
@@ -17,15 +24,36 @@ export interface Services {
   metrics: Metrics;
   carrier: Carrier;
   auth: AuthService;
+  robots: RobotService;
   tasks: TaskService;
   webhooks: WebhookService;
+  recordings: RecordingService;
+  nlu: Nlu;
+  tts: Tts;
 }
 
-export function createServices(base: Omit<Services, 'auth' | 'tasks' | 'webhooks'>): Services {
+export function createServices(
+  base: Omit<Services, 'auth' | 'robots' | 'tasks' | 'webhooks' | 'recordings' | 'nlu'> & {
+    nlu?: Nlu;
+  },
+): Services {
+  const { config } = base;
+  const recordings = new RecordingService({
+    db: base.db,
+    store: new FileRecordingStore(join(config.dataDir, 'recordings')),
+    clock: base.clock,
+    publicUrl: config.publicUrl,
+    linkSecret: config.linkSecret,
+  });
   return {
     ...base,
+    nlu:
+      base.nlu ??
+      createNlu({ llmUrl: config.llmUrl, llmKey: config.llmKey, llmModel: config.llmModel }),
     auth: new AuthService(base.db, base.config, base.clock),
-    tasks: new TaskService(base.db, base.config, base.clock),
+    robots: new RobotService(base.db),
+    recordings,
+    tasks: new TaskService(base.db, base.config, base.clock, recordings),
     webhooks: new WebhookService(base.db),
   };
 }

@@ -113,6 +113,20 @@ export const errorTable = {
     message: 'Task is not found',
     when: 'the task_id does not exist or belongs to another app',
   },
+  invalid_robot: {
+    http: 400,
+    cloud: 400,
+    pds: -1,
+    message: 'Invalid robot definition',
+    when: 'a robot definition breaks the schema or the graph rules of docs/robots.md; the message lists every problem',
+  },
+  robot_read_only: {
+    http: 409,
+    cloud: 409,
+    pds: -1,
+    message: 'Built-in robots cannot be changed',
+    when: 'updating a built-in demo robot; import a copy under another name instead',
+  },
   robot_not_found: {
     http: 404,
     cloud: 404,

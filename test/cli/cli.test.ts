@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { stringify as stringifyYaml } from 'yaml';
+import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
 import { storeKind, testDatabaseUrl } from '../helpers/db.ts';
 import { client, tokenFor, waitFor } from '../helpers/server.ts';
 
@@ -69,6 +71,29 @@ describe(`tiller command (${storeKind})`, () => {
     assert.match(app.app_secret, /^[A-Za-z0-9+/]{22}$/);
     assert.equal(app.webhook_url, 'http://127.0.0.1:9/hook');
     assert.match(app.webhook_secret, /^whsec_/);
+  });
+
+  it('imports a YAML robot for an app, then a new version of it', () => {
+    const app = JSON.parse(tiller('app', 'create', '--name', 'robots', '--json').stdout);
+    const definition = {
+      ...builtinRobots().find((r) => r.robot_id === 4497)!.definition,
+      name: 'Orders_YAML',
+    };
+    const file = join(dataDir, 'orders.yaml');
+    writeFileSync(file, stringifyYaml(definition));
+    const first = tiller('robot', 'import', file, '--app-key', app.app_key);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^added robot \d+ "Orders_YAML" version 1$/m);
+    const second = tiller('robot', 'import', file, '--app-key', app.app_key);
+    assert.match(second.stdout, /^updated robot \d+ "Orders_YAML" version 2$/m);
+
+    writeFileSync(file, stringifyYaml({ ...definition, start: 'nowhere' }));
+    const broken = tiller('robot', 'import', file, '--app-key', app.app_key);
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /start: no node "nowhere"/);
+    const unknownApp = tiller('robot', 'import', file, '--app-key', 'not-a-key');
+    assert.equal(unknownApp.status, 2);
+    assert.match(unknownApp.stderr, /no app has that APPKey/);
   });
 
   it('refuses bad arguments with a usage message and exit code 2', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { readWav } from '../../src/dialogue/wav.ts';
 import { verify } from '../../src/modules/webhooks/signing.ts';
 import { storeKind } from '../helpers/db.ts';
 import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
@@ -13,14 +14,14 @@ const seedCall = JSON.parse(
   readFileSync(new URL('../fixtures/seed-call-object.json', import.meta.url), 'utf8'),
 );
 
-// Last digit picks the simulated outcome (docs/simulator.md).
+// The last digit picks the persona, a second-to-last 9 answers only on a redial (docs/simulator.md).
 const NUMBERS = {
-  answered: '+6281234567890',
-  noAnswer: '+6281234567895',
-  busy: '+6281234567896',
-  invalid: '+6281234567897',
-  hangup: '+6281234567898',
-  answersOnRedial: '+6281234567899',
+  answered: '+6281234567000',
+  noAnswer: '+6281234567005',
+  busy: '+6281234567006',
+  invalid: '+6281234567007',
+  hangup: '+6281234567008',
+  answersOnRedial: '+6281234567090',
 };
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -87,11 +88,8 @@ describe(`calling task end to end (${storeKind})`, () => {
     assert.equal(created.json.code, 200);
     taskId = created.json.data.task_id;
     assert.match(taskId, HEX32);
-    await waitFor('the task webhook', () =>
-      receiver.requests.find(
-        (r) => JSON.parse(r.body).task_id === taskId && !JSON.parse(r.body).call,
-      ),
-    );
+    // Six call webhooks and the task webhook; deliveries run in parallel, so wait for all seven.
+    await waitFor('every webhook', () => (receiver.requests.length >= 7 ? true : undefined));
   });
 
   after(async () => {
@@ -194,5 +192,70 @@ describe(`calling task end to end (${storeKind})`, () => {
     assert.equal(new Set(dialled).size, dialled.length, 'no attempt dialled twice');
     assert.deepEqual([...attempts].sort(), [...dialled].sort());
     assert.equal(dialled.length, 1 + 2 + 2 + 1 + 1 + 2);
+  });
+
+  it("serves an answered call's recording by a signed link that needs no token", async () => {
+    const answered = callEvents().find((e) => e.json.call.callee_number === NUMBERS.answered)!.json
+      .call;
+    const listed = await client(server.url, token).get(
+      `/service/cloud/case?task_id=${taskId}&callee_number=${encodeURIComponent(NUMBERS.answered)}`,
+    );
+    assert.equal(listed.status, 200, listed.text);
+    const [recording] = listed.json.data.list;
+    assert.equal(recording.call_id, answered.call_id);
+    const audio = await fetch(recording.recording_url);
+    assert.equal(audio.status, 200);
+    assert.equal(audio.headers.get('content-type'), 'audio/wav');
+    const wav = readWav(new Uint8Array(await audio.arrayBuffer()));
+    // The recording is the conversation: its length is the call's talk time.
+    const seconds = wav.samples.length / wav.sampleRate;
+    const talk =
+      (Date.parse(answered.call_end_time) - Date.parse(answered.call_start_time)) / 1000 -
+      answered.ring_time;
+    assert.ok(Math.abs(seconds - talk) <= 1, `${seconds} s of audio for ${talk} s of talk`);
+    const tampered = await fetch(recording.recording_url.replace(/sig=./, 'sig=0'));
+    assert.equal(tampered.status, 403);
+    const none = await client(server.url, token).get(
+      `/service/cloud/case?task_id=${taskId}&callee_number=${encodeURIComponent(NUMBERS.noAnswer)}`,
+    );
+    assert.deepEqual(none.json.data.list, [], 'a call that never connected has no recording');
+    const detail = await client(server.url, token).get(
+      `/service/cloud/detail?task_id=${taskId}&page_size=100`,
+    );
+    const record = detail.json.data.list.find(
+      (r: { call_id: string }) => r.call_id === answered.call_id,
+    );
+    assert.match(
+      record.recording_url,
+      /\/recordings\/[0-9a-f]{32}\.wav\?expires=\d+&sig=[0-9a-f]{64}$/,
+    );
+    const unconnected = detail.json.data.list.find(
+      (r: { callee_number: string }) => r.callee_number === NUMBERS.invalid,
+    );
+    assert.equal(unconnected.recording_url, '');
+  });
+
+  it('matches the golden call payload of a cooperative callee, field by field', () => {
+    const call = structuredClone(
+      callEvents().find((e) => e.json.call.callee_number === NUMBERS.answered)!.json.call,
+    );
+    // What changes from run to run is masked; everything else must be exactly as recorded.
+    call.task_id = call.call_id = '<id>';
+    call.call_start_time = call.call_end_time = '<time>';
+    call.ring_time = '<ring>';
+    const tomorrow = call.ner_slots.ptp_date;
+    assert.match(tomorrow, /^\d{4}-\d{2}-\d{2}$/);
+    const text = JSON.stringify(call).replaceAll(tomorrow, '<tomorrow>');
+    const masked = JSON.parse(text);
+    for (const turn of masked.asr_result) turn.time = '<offset>';
+    const golden = JSON.parse(
+      readFileSync(
+        new URL('../fixtures/golden/collection-en-cooperative.call.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    for (const key of Object.keys(seedCall))
+      assert.deepEqual(masked[key], golden[key], `call.${key}`);
+    assert.deepEqual(Object.keys(masked).sort(), Object.keys(golden).sort());
   });
 });

@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
+import type { Tts } from '../../src/dialogue/tts/tts.ts';
 import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
 import type { Clock } from '../../src/shared/clock.ts';
@@ -16,20 +22,26 @@ export interface TestServer {
 
 /** The real server (API and workers) on 127.0.0.1, a store of its own, simulated calls sped up. */
 export async function startTestServer(
-  options: { config?: Partial<Config>; clock?: Clock; worker?: boolean } = {},
+  options: { config?: Partial<Config>; clock?: Clock; worker?: boolean; tts?: Tts } = {},
 ): Promise<TestServer> {
   const store = await openTestStore();
+  // Recordings go to a directory of the test's own, removed at close.
+  const dataDir = mkdtempSync(join(tmpdir(), 'tiller-test-'));
+  // A real port up front, so links the server hands out (recordings) point at itself.
+  const port = await freePort();
   const config = loadConfig(
     {},
     {
-      port: 0,
+      port,
       host: '127.0.0.1',
+      publicUrl: `http://127.0.0.1:${port}`,
       timeScale: 1000,
       pollIntervalMs: 50,
       webhookRetryDelayMs: 50,
       webhookTimeoutMs: 2_000,
       shutdownGraceMs: 2_000,
       demo: false,
+      dataDir,
       ...options.config,
     },
   );
@@ -41,6 +53,8 @@ export async function startTestServer(
     db: store.db,
     carrier,
     log: createLogger({ level: 'warn', logPii: false }),
+    // Tone "speech" keeps the suite fast; test/recordings uses the real espeak-ng voices.
+    tts: options.tts ?? new ToneTts(),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
@@ -52,6 +66,7 @@ export async function startTestServer(
     async close() {
       await runtime.stop();
       await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -66,6 +81,14 @@ export async function readResponse(response: Response) {
     json = undefined;
   }
   return { status: response.status, json, text };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /** A small JSON client that speaks the cloud API the way integrators do. */

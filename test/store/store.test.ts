@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { migrate } from '../../src/store/migrate.ts';
+import { loadMigrations, migrate } from '../../src/store/migrate.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 
 describe(`store (${storeKind})`, () => {
@@ -18,8 +18,9 @@ describe(`store (${storeKind})`, () => {
     );
     assert.deepEqual(
       rows.map((r) => r.version),
-      [1, 2],
+      loadMigrations().map((m) => m.version),
     );
+    assert.ok(rows.length >= 2);
   });
 
   it('returns int8 and count() as numbers on both drivers', async () => {

@@ -70,7 +70,7 @@ describe(`cancelling numbers (${storeKind})`, () => {
     const created = await api.post('/service/cloud/task', {
       task_name: 'cancel_live',
       robot_id: '4496',
-      callees: [{ case_id: 'b', callee_number: '+6281234567890' }],
+      callees: [{ case_id: 'b', callee_number: '+6281234567800' }],
     });
     const taskId = created.json.data.task_id;
     await waitFor('the call to be up', async () => {
@@ -82,7 +82,7 @@ describe(`cancelling numbers (${storeKind})`, () => {
     });
     const cancelled = await api.post('/service/cloud/cancelphonecall', {
       task_id: taskId,
-      callee_number: '+6281234567890',
+      callee_number: '+6281234567800',
     });
     assert.equal(cancelled.status, 200, cancelled.text);
     assert.equal(await status(taskId), 'Running', 'the call is still up');

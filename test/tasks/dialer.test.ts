@@ -5,6 +5,7 @@ import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulat
 import { loadConfig } from '../../src/config.ts';
 import { claimDueCalls } from '../../src/modules/tasks/dial-claims.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
+import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { waitFor } from '../helpers/server.ts';
@@ -53,9 +54,10 @@ describe(`dialer (${storeKind})`, () => {
   });
 
   const start = async (carrier: Carrier, overrides: Parameters<typeof loadConfig>[1] = {}) => {
+    // No recordings: the dialer is under test here, not the audio (test/recordings covers it).
     const config = loadConfig(
       {},
-      { demo: false, pollIntervalMs: 30, shutdownGraceMs: 5_000, ...overrides },
+      { demo: false, recordings: false, pollIntervalMs: 30, shutdownGraceMs: 5_000, ...overrides },
     );
     const runtime = await startTiller({
       config,
@@ -64,6 +66,7 @@ describe(`dialer (${storeKind})`, () => {
       db: store.db,
       carrier,
       log,
+      tts: new ToneTts(),
     });
     runtimes.push(runtime);
     return runtime;

@@ -7,22 +7,37 @@ export interface DialRequest {
   from: string;
   to: string;
   attempt: number;
+  /** Test hook of the simulated carrier (a persona name); real carriers ignore it. */
+  simulatedPersona?: string;
 }
 
 export type ConnectOutcome = 'answered' | 'no_answer' | 'busy' | 'invalid';
 
-/** How the person who answered behaves (the simulated world's stand-in for real speech). */
-export interface CalleeBehaviour {
-  /** What they say after each robot turn, in order. */
-  replies: string[];
-  /** They hang up after this many replies; undefined means they stay until the robot ends. */
-  hangsUpAfter?: number;
+/** What the robot just said and what it waits for: all a callee needs in order to answer. */
+export interface Prompt {
+  language: string;
+  text: string;
+  expects:
+    | { kind: 'nothing' }
+    | { kind: 'intent'; intents: string[] }
+    | { kind: 'slot'; slotType: string; intents: string[] }
+    | { kind: 'verify'; slotType: string; expected: string };
+}
+
+export type Reply = { text: string } | { silenceSeconds: number } | { hangup: true };
+
+/**
+ * The person (or machine) on an answered call. The simulated carrier's personas implement it; a
+ * SIP call implements it by playing the prompt and recognising the answer.
+ */
+export interface CalleeAgent {
+  respond(prompt: Prompt): Promise<Reply>;
 }
 
 export interface Connection {
   outcome: ConnectOutcome;
   ringSeconds: number;
-  callee?: CalleeBehaviour;
+  callee?: CalleeAgent;
 }
 
 export interface Carrier {

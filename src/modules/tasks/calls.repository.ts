@@ -1,6 +1,8 @@
+import type { QuestionAnswer } from '../../dialogue/verify.ts';
 import type { Queryable } from '../../store/db.ts';
 
-export type CallOutcome = 'answered' | 'no_answer' | 'busy' | 'invalid' | 'hangup' | 'interrupted';
+export type CallOutcome =
+  'answered' | 'no_answer' | 'busy' | 'invalid' | 'hangup' | 'voicemail' | 'interrupted';
 
 /** What the robot made of a call; stored as jsonb, rendered into the seed's call object. */
 export interface CallResult {
@@ -13,7 +15,7 @@ export interface CallResult {
   multi_label: Record<string, string>;
   asr_ptp: string;
   asr_result: Array<{ time: string; robottext: string; text: string }>;
-  question_answer: Array<Record<string, string>>;
+  question_answer: QuestionAnswer[];
 }
 
 /** The result of a call without a conversation (not connected, or cut short). */
@@ -45,6 +47,7 @@ export interface CallRow {
   state: 'dialing' | 'final';
   outcome: CallOutcome | null;
   robot_id: number;
+  robot_version: number | null;
   callee_number: string;
   caller_number: string;
   worker_id: string | null;
@@ -55,7 +58,7 @@ export interface CallRow {
   result: CallResult | null;
 }
 
-const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, callee_number,
+const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, robot_version, callee_number,
   caller_number, worker_id, started_at, ended_at, ring_time, hangup_type, result`;
 
 export async function insertCalls(
@@ -66,11 +69,13 @@ export async function insertCalls(
 ) {
   if (calls.length === 0) return;
   await q.query(
-    `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, robot_id, callee_number, caller_number, worker_id, started_at)
-     SELECT r.id, r.app_id, r.task_id, r.callee_id, r.attempt, r.robot_id, r.callee_number, r.caller_number,
-       r.worker_id, r.started_at
+    `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, robot_id, robot_version, callee_number,
+       caller_number, worker_id, started_at)
+     SELECT r.id, r.app_id, r.task_id, r.callee_id, r.attempt, r.robot_id, r.robot_version, r.callee_number,
+       r.caller_number, r.worker_id, r.started_at
      FROM jsonb_to_recordset($1::jsonb) AS r(id text, app_id bigint, task_id text, callee_id bigint, attempt int,
-       robot_id bigint, callee_number text, caller_number text, worker_id text, started_at timestamptz)`,
+       robot_id bigint, robot_version int, callee_number text, caller_number text, worker_id text,
+       started_at timestamptz)`,
     [JSON.stringify(calls)],
   );
 }

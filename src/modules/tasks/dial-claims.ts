@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import type { DemoScript } from '../../dialogue/demo-conversation.ts';
+import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { inFlightCounts, insertCalls } from './calls.repository.ts';
@@ -16,7 +16,9 @@ export interface ClaimedCall {
   from: string;
   startedAt: Date;
   callee: Record<string, unknown>;
-  script: DemoScript;
+  robot: RobotDefinition;
+  robotVersion: number;
+  appZone: string;
 }
 
 /**
@@ -59,8 +61,8 @@ async function claimForTask(
   ref: { id: string; app_id: number },
   want: number,
 ): Promise<ClaimedCall[]> {
-  const [app] = await tx.query<{ max_concurrency: number | null }>(
-    'SELECT max_concurrency FROM apps WHERE id = $1 FOR NO KEY UPDATE',
+  const [app] = await tx.query<{ max_concurrency: number | null; timezone: string }>(
+    'SELECT max_concurrency, timezone FROM apps WHERE id = $1 FOR NO KEY UPDATE',
     [ref.app_id],
   );
   const task = await lockTask(tx, ref.id);
@@ -84,8 +86,8 @@ async function claimForTask(
     [task.id, room],
   );
   if (callees.length === 0) return [];
-  const [robot] = await tx.query<{ script: DemoScript }>(
-    'SELECT script FROM robots WHERE id = $1',
+  const [robot] = await tx.query<{ definition: RobotDefinition; version: number }>(
+    'SELECT definition, version FROM robots WHERE id = $1',
     [task.robot_id],
   );
   const startedAt = new Date();
@@ -96,6 +98,7 @@ async function claimForTask(
     callee_id: c.id,
     attempt: c.attempts,
     robot_id: task.robot_id,
+    robot_version: robot!.version,
     callee_number: c.callee_number,
     caller_number: task.caller_number,
     worker_id: workerId,
@@ -113,6 +116,8 @@ async function claimForTask(
     from: call.caller_number,
     startedAt,
     callee: callees[i]!.data,
-    script: robot!.script,
+    robot: robot!.definition,
+    robotVersion: robot!.version,
+    appZone: app.timezone,
   }));
 }

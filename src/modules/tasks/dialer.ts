@@ -1,20 +1,30 @@
 import type { Carrier } from '../../channels/telephony/carrier.ts';
 import type { Config } from '../../config.ts';
-import { converse } from '../../dialogue/demo-conversation.ts';
-import type { Logger } from '../../shared/logger.ts';
-import type { Metrics } from '../../shared/metrics.ts';
+import { converse } from '../../dialogue/engine.ts';
+import type { Nlu } from '../../dialogue/nlu/nlu.ts';
+import { calleeVars } from '../../dialogue/template.ts';
+import { estimateTimeline, type Segment, type Timing } from '../../dialogue/timeline.ts';
 import { ClaimLoop } from '../../queue/claim-loop.ts';
 import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
+import { calleeZone } from '../../shared/callee-zone.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Metrics } from '../../shared/metrics.ts';
+import { formatOffset } from '../../shared/time.ts';
 import type { Db } from '../../store/db.ts';
 import { withRetry } from '../../store/retry.ts';
+import { DIAL_CHANNEL, finalizeCall, interruptedEnd } from './call-finalizer.ts';
 import {
   dialingCallsOfGoneWorkers,
   resultWithoutTalk,
   type CallEnd,
   type CallOutcome,
 } from './calls.repository.ts';
-import { DIAL_CHANNEL, finalizeCall, interruptedEnd } from './call-finalizer.ts';
 import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
+
+/** Makes and keeps the audio of a conversation; its timing is what the transcript shows. */
+export interface CallRecorder {
+  record(call: ClaimedCall, segments: Segment[], language: string): Promise<Timing>;
+}
 
 export interface DialerDeps {
   db: Db;
@@ -22,10 +32,13 @@ export interface DialerDeps {
   config: Config;
   log: Logger;
   metrics: Metrics;
+  nlu: Nlu;
   workerId: string;
+  /** Absent when recordings are off: the timing is then estimated from the words. */
+  recorder?: CallRecorder;
 }
 
-/** Dials due numbers through the carrier and records each attempt's end. */
+/** Dials due numbers through the carrier, runs the robot on answered calls, records each attempt's end. */
 export class Dialer {
   readonly #d: DialerDeps;
   readonly #loop: ClaimLoop<ClaimedCall>;
@@ -71,13 +84,13 @@ export class Dialer {
   };
 
   async #run(call: ClaimedCall): Promise<void> {
-    const { carrier, metrics, log } = this.#d;
+    const { metrics, log } = this.#d;
     metrics.callsInFlight.inc();
     let end: CallEnd;
     try {
-      end = await this.#dial(carrier, call);
+      end = await this.#call(call);
     } catch (error) {
-      log.error({ err: error, callId: call.callId }, 'carrier failed the call');
+      log.error({ err: error, callId: call.callId }, 'the call failed on our side');
       end = interruptedEnd(call.startedAt);
     } finally {
       metrics.callsInFlight.dec();
@@ -90,16 +103,22 @@ export class Dialer {
     metrics.callsTotal.inc({ outcome: end.outcome });
   }
 
-  async #dial(carrier: Carrier, call: ClaimedCall): Promise<CallEnd> {
+  async #call(call: ClaimedCall): Promise<CallEnd> {
+    const { carrier, nlu, recorder } = this.#d;
+    const { robot } = call;
+    const persona = (call.callee.extend as { simulation?: { persona?: unknown } } | undefined)
+      ?.simulation?.persona;
     const connection = await carrier.dial({
       callId: call.callId,
       from: call.from,
       to: call.to,
       attempt: call.attempt,
+      ...(typeof persona === 'string' ? { simulatedPersona: persona } : {}),
     });
     const at = (seconds: number) => new Date(call.startedAt.getTime() + seconds * 1000);
     if (connection.outcome !== 'answered' || !connection.callee) {
-      const label = call.script.labels.not_connected;
+      const label =
+        robot.outcomes[connection.outcome === 'answered' ? 'interrupted' : connection.outcome];
       return {
         outcome: connection.outcome,
         endedAt: at(connection.ringSeconds),
@@ -108,18 +127,35 @@ export class Dialer {
         result: resultWithoutTalk(
           connection.outcome === 'no_answer' ? 'normal' : connection.outcome,
           label.intention,
-          NOT_CONNECTED[connection.outcome] ?? label.description,
+          label.description,
         ),
       };
     }
-    const talk = converse(call.script, call.callee, connection.callee);
-    await carrier.talk(call.callId, talk.talkSeconds);
-    const outcome: CallOutcome = talk.hungUpBy === 'callee' ? 'hangup' : 'answered';
+    const talk = await converse({
+      robot,
+      vars: calleeVars(call.callee),
+      callee: connection.callee,
+      nlu,
+      context: {
+        now: at(connection.ringSeconds),
+        timeZone: calleeZone(call.to, call.callee.timezone, call.appZone),
+      },
+    });
+    const timing = recorder
+      ? await recorder.record(call, talk.segments, robot.language)
+      : estimateTimeline(talk.segments);
+    await carrier.talk(call.callId, timing.totalSeconds);
+    const voicemail = 'outcome' in talk.endedAt && talk.endedAt.outcome === 'voicemail';
+    const outcome: CallOutcome = voicemail
+      ? 'voicemail'
+      : talk.endedBy === 'callee'
+        ? 'hangup'
+        : 'answered';
     return {
       outcome,
-      endedAt: at(connection.ringSeconds + talk.talkSeconds),
+      endedAt: at(connection.ringSeconds + timing.totalSeconds),
       ringTime: connection.ringSeconds,
-      hangupType: talk.hungUpBy === 'callee' ? 'ByCallee' : 'ByRobot',
+      hangupType: talk.endedBy === 'callee' ? 'ByCallee' : 'ByRobot',
       result: {
         ring_type: 'normal',
         intention: talk.intention,
@@ -129,15 +165,13 @@ export class Dialer {
         slots: '',
         multi_label: talk.multi_label,
         asr_ptp: talk.asr_ptp,
-        asr_result: talk.asr_result,
-        question_answer: [],
+        asr_result: talk.turns.map((t) => ({
+          time: formatOffset(timing.offsets[t.segment] ?? 0),
+          robottext: t.robottext,
+          text: t.text,
+        })),
+        question_answer: talk.question_answer,
       },
     };
   }
 }
-
-const NOT_CONNECTED: Partial<Record<CallOutcome, string>> = {
-  no_answer: 'No answer',
-  busy: 'Busy',
-  invalid: 'Invalid number',
-};

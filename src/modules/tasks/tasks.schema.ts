@@ -147,6 +147,9 @@ export const DetailRecord = Type.Object({
   ...CallObject.properties,
   case_id: Type.String(),
   callee: Callee,
+  recording_url: Type.String({
+    description: "Signed link to the last attempt's recording; empty when it has none",
+  }),
 });
 
 export const DetailQuery = Type.Object({

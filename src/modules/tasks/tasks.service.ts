@@ -19,15 +19,22 @@ import type { Callee, CreateTask } from './tasks.schema.ts';
 export const TASK_END_QUEUE = 'task.end';
 const DAY_MS = 86_400_000;
 
+/** Signed recording links of calls (the recordings module provides them). */
+export interface RecordingLinks {
+  linksFor(appId: number, callIds: string[]): Promise<Map<string, string>>;
+}
+
 export class TaskService {
   readonly #db: Db;
   readonly #config: Config;
   readonly #clock: Clock;
+  readonly #links: RecordingLinks;
 
-  constructor(db: Db, config: Config, clock: Clock) {
+  constructor(db: Db, config: Config, clock: Clock, links: RecordingLinks) {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;
+    this.#links = links;
   }
 
   /** Validates everything first, then writes the task, its numbers and its end timer in one transaction. */
@@ -193,6 +200,8 @@ export class TaskService {
       rows.map((r) => r.id),
     );
     const byCallee = Map.groupBy(calls, (c) => c.callee_id);
+    const lastAttempts = rows.flatMap((r) => byCallee.get(r.id)?.at(-1)?.id ?? []);
+    const links = await this.#links.linksFor(caller.appId, lastAttempts);
     return {
       total,
       page,
@@ -202,6 +211,7 @@ export class TaskService {
         ...callObject(byCallee.get(callee.id) ?? [], caller.timezone),
         case_id: callee.case_id,
         callee: callee.data as Callee,
+        recording_url: links.get(byCallee.get(callee.id)?.at(-1)?.id ?? '') ?? '',
       })),
     };
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Carrier, Connection, DialRequest } from '../carrier.ts';
-import { behaviourFor, outcomeFor } from './outcomes.ts';
+import { connectOutcome, personaFor, SimulatedCallee } from './personas.ts';
 
 export interface LedgerEntry {
   callId: string;
@@ -10,8 +10,8 @@ export interface LedgerEntry {
 }
 
 /**
- * A carrier that exists only in this process: outcomes are chosen by the dialled number (see
- * docs/simulator.md), durations are realistic and divided by TILLER_TIME_SCALE. It keeps its
+ * A carrier that exists only in this process: the dialled number picks the persona who answers
+ * (see personas.ts and docs/simulator.md), durations are realistic and divided by TILLER_TIME_SCALE. It keeps its
  * own ledger of every dial it received, independent of the database, so tests can prove that
  * no attempt was dialled twice.
  */
@@ -37,11 +37,12 @@ export class SimulatedCarrier implements Carrier {
       attempt: request.attempt,
       at: new Date(),
     });
-    const outcome = outcomeFor(request.to, request.attempt);
+    const choice = personaFor(request.to, request.simulatedPersona);
+    const outcome = connectOutcome(choice, request.attempt);
     const ringSeconds = ringSecondsFor(request.to, request.attempt, outcome);
     await this.#wait(ringSeconds);
     return outcome === 'answered'
-      ? { outcome, ringSeconds, callee: behaviourFor(request.to) }
+      ? { outcome, ringSeconds, callee: new SimulatedCallee(choice) }
       : { outcome, ringSeconds };
   }
 

@@ -1,0 +1,140 @@
+import type { CalleeAgent, ConnectOutcome, Prompt, Reply } from '../carrier.ts';
+import { phrasebook } from './phrasebook.ts';
+
+// The simulated world's people. The last digit of the number picks the persona, so a test picks
+// the behaviour by picking the number; a contact can also name one (docs/simulator.md):
+//   0 cooperative payer with a date   1 refuses          2 wrong person    3 asks to call later
+//   4 voicemail greeting              5 no answer        6 busy            7 invalid number
+//   8 hangs up mid-call               9 silent
+// Second-to-last digit: 9 = answers only from the second attempt on; other odd digits = noisy
+// speech (filler words, a typo). Third-to-last digit odd = promises "next Friday", else "tomorrow".
+
+export const PERSONAS = [
+  'cooperative',
+  'refuses',
+  'wrong_person',
+  'call_later',
+  'voicemail',
+  'no_answer',
+  'busy',
+  'invalid',
+  'hangs_up',
+  'silent',
+] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+export interface PersonaChoice {
+  persona: Persona;
+  lateAnswer: boolean;
+  noisy: boolean;
+  nextFriday: boolean;
+}
+
+export function isPersona(name: unknown): name is Persona {
+  return typeof name === 'string' && (PERSONAS as readonly string[]).includes(name);
+}
+
+export function personaFor(number: string, override?: string): PersonaChoice {
+  const digits = number.replace(/\D/g, '');
+  const digit = (fromEnd: number) => Number(digits.at(-fromEnd) ?? 0);
+  return {
+    persona: isPersona(override) ? override : PERSONAS[digit(1)]!,
+    lateAnswer: digit(2) === 9,
+    noisy: digit(2) % 2 === 1 && digit(2) !== 9,
+    nextFriday: digit(3) % 2 === 1,
+  };
+}
+
+/** Whether the call connects, given the persona and the attempt. */
+export function connectOutcome(choice: PersonaChoice, attempt: number): ConnectOutcome {
+  if (choice.lateAnswer && attempt <= 1) return 'no_answer';
+  switch (choice.persona) {
+    case 'no_answer':
+      return 'no_answer';
+    case 'busy':
+      return 'busy';
+    case 'invalid':
+      return 'invalid';
+    default:
+      return 'answered';
+  }
+}
+
+/** Which intents each persona reaches for, in order of preference. */
+const PREFERS: Record<Persona, string[]> = {
+  cooperative: ['yes', 'agree', 'paid'],
+  refuses: ['refuse', 'yes'],
+  wrong_person: ['wrong_person', 'no'],
+  call_later: ['later', 'no'],
+  voicemail: [],
+  no_answer: [],
+  busy: [],
+  invalid: [],
+  hangs_up: [],
+  silent: [],
+};
+
+const SILENCE: Reply = { silenceSeconds: 6 };
+
+/** A person on the line who answers the robot as their persona does, in the robot's language. */
+export class SimulatedCallee implements CalleeAgent {
+  readonly #choice: PersonaChoice;
+  #turn = 0;
+
+  constructor(choice: PersonaChoice) {
+    this.#choice = choice;
+  }
+
+  async respond(prompt: Prompt): Promise<Reply> {
+    this.#turn += 1;
+    const reply = this.#answer(prompt);
+    return 'text' in reply && this.#choice.noisy
+      ? { text: addNoise(reply.text, prompt.language, this.#turn) }
+      : reply;
+  }
+
+  #answer(prompt: Prompt): Reply {
+    const words = phrasebook(prompt.language);
+    const { persona } = this.#choice;
+    if (prompt.expects.kind === 'nothing') return SILENCE;
+    switch (persona) {
+      case 'silent':
+        return SILENCE;
+      case 'voicemail':
+        return this.#turn === 1 ? { text: words.voicemail } : SILENCE;
+      case 'hangs_up':
+        return this.#turn === 1 ? { text: words.unclear } : { hangup: true };
+      default:
+        break;
+    }
+    const expects = prompt.expects;
+    if (expects.kind === 'verify') return { text: words.myAnswerIs(expects.expected) };
+    const offered = expects.intents;
+    const wanted = PREFERS[persona].find((intent) => offered.includes(intent));
+    if (expects.kind === 'slot') {
+      // A refuser or a busy person answers a question with their stance, not a value.
+      if (persona !== 'cooperative')
+        return { text: words.intent(wanted ?? PREFERS[persona][0] ?? 'no') };
+      return { text: words.slotValue(expects.slotType, this.#choice.nextFriday) };
+    }
+    if (wanted) return { text: words.intent(wanted) };
+    return { text: words.unclear };
+  }
+}
+
+const FILLERS: Record<string, string[]> = {
+  en: ['um,', 'uh,', 'well,'],
+  id: ['eh,', 'hmm,', 'anu,'],
+};
+
+/** Spoken noise: a filler word up front and one swapped letter pair in a longer word. */
+function addNoise(text: string, language: string, turn: number): string {
+  const fillers = FILLERS[language] ?? FILLERS.en!;
+  const words = text.split(' ');
+  const i = words.findIndex((w, k) => k >= turn % 2 && /^[A-Za-z]{6,}$/.test(w));
+  if (i >= 0) {
+    const w = words[i]!;
+    words[i] = w.slice(0, 2) + w[3] + w[2] + w.slice(4);
+  }
+  return `${fillers[turn % fillers.length]} ${words.join(' ')}`;
+}

@@ -1,0 +1,38 @@
+import { renderRecording } from '../../dialogue/recording.ts';
+import type { Segment, Timing } from '../../dialogue/timeline.ts';
+import type { Tts } from '../../dialogue/tts/tts.ts';
+import type { RecordingService } from './recordings.service.ts';
+
+/** The attempt a recording belongs to (the dialer's claimed call has these fields). */
+export interface RecordedCall {
+  callId: string;
+  appId: number;
+  taskId: string;
+  startedAt: Date;
+}
+
+/**
+ * The dialer's recorder: renders the conversation with the TTS, stores the WAV, and returns the
+ * timing of the real audio, which the transcript's times then follow.
+ */
+export class TtsCallRecorder {
+  readonly #recordings: RecordingService;
+  readonly #tts: Tts;
+
+  constructor(recordings: RecordingService, tts: Tts) {
+    this.#recordings = recordings;
+    this.#tts = tts;
+  }
+
+  async record(call: RecordedCall, segments: Segment[], language: string): Promise<Timing> {
+    const { wav, timing } = await renderRecording(segments, language, this.#tts);
+    await this.#recordings.save({
+      callId: call.callId,
+      appId: call.appId,
+      taskId: call.taskId,
+      wav,
+      startedAt: call.startedAt,
+    });
+    return timing;
+  }
+}

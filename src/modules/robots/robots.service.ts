@@ -1,0 +1,65 @@
+import { checkRobot } from '../../dialogue/script/check-robot.ts';
+import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Db } from '../../store/db.ts';
+import * as repo from './robots.repository.ts';
+
+/** The robot as the /v1 API shows it. */
+export function robotView(row: repo.RobotRow) {
+  return {
+    robot_id: String(row.id),
+    name: row.name,
+    business_line: row.business_line,
+    language: row.language,
+    version: row.version,
+    built_in: row.app_id === null,
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export class RobotService {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  list(appId: number) {
+    return repo.listRobots(this.#db, appId);
+  }
+
+  async get(appId: number, robotId: number) {
+    const robot = await repo.findRobot(this.#db, appId, robotId);
+    if (!robot) throw new AppError('robot_not_found', `robot_id ${robotId}`);
+    return { robot, versions: await repo.robotVersions(this.#db, robot.id) };
+  }
+
+  /** Adds a robot, or a new version of the app's robot of the same name (what `import` means). */
+  async save(appId: number, input: unknown): Promise<{ robot: repo.RobotRow; created: boolean }> {
+    const definition = valid(input);
+    return this.#db.transaction(async (tx) => {
+      const existing = await repo.findOwnRobotByName(tx, appId, definition.name);
+      if (existing)
+        return { robot: await repo.addRobotVersion(tx, existing.id, definition), created: false };
+      return { robot: await repo.insertRobot(tx, appId, definition), created: true };
+    });
+  }
+
+  async update(appId: number, robotId: number, input: unknown): Promise<repo.RobotRow> {
+    const definition = valid(input);
+    return this.#db.transaction(async (tx) => {
+      const robot = await repo.lockRobot(tx, robotId);
+      if (!robot || (robot.app_id !== null && robot.app_id !== appId)) {
+        throw new AppError('robot_not_found', `robot_id ${robotId}`);
+      }
+      if (robot.app_id === null) throw new AppError('robot_read_only');
+      return repo.addRobotVersion(tx, robotId, definition);
+    });
+  }
+}
+
+function valid(input: unknown): RobotDefinition {
+  const problems = checkRobot(input);
+  if (problems.length > 0) throw new AppError('invalid_robot', problems.slice(0, 20).join('; '));
+  return input as RobotDefinition;
+}
