@@ -20,8 +20,16 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 
-const NUMBERS = ['+6281234567000', '+6281234567010', '+6281234567001', '+6281234567002', '+6281234567003',
-  '+6281234567004', '+6281234567008', '+6281234567009'];
+const NUMBERS = [
+  '+6281234567000',
+  '+6281234567010',
+  '+6281234567001',
+  '+6281234567002',
+  '+6281234567003',
+  '+6281234567004',
+  '+6281234567008',
+  '+6281234567009',
+];
 const CALLEE = {
   callee_name: 'Budi Santoso',
   platform_name: 'AIZCC',
@@ -35,11 +43,16 @@ const NOW = new Date('2026-11-20T03:00:00Z');
 
 /** Picks the first intent and a fixed value: the engine's own cost with understanding free. */
 const instantNlu: Nlu = {
-  classify: async (_text: string, intents: IntentOption[]) => ({ intent: intents[0]?.name ?? null, confidence: 1 }),
+  classify: async (_text: string, intents: IntentOption[]) => ({
+    intent: intents[0]?.name ?? null,
+    confidence: 1,
+  }),
   extract: async () => '2026-11-21',
 };
 
-async function measure(nlu: Nlu): Promise<{ conversations: number; turns: number; seconds: number }> {
+async function measure(
+  nlu: Nlu,
+): Promise<{ conversations: number; turns: number; seconds: number }> {
   const robots = builtinRobots().map((r) => r.definition);
   let conversations = 0;
   let turns = 0;
@@ -65,8 +78,12 @@ async function measure(nlu: Nlu): Promise<{ conversations: number; turns: number
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-console.log(`dialogue engine alone: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}`);
-console.log(`${builtinRobots().length} robots x ${NUMBERS.length} personas per pass; ${ROUNDS} rounds of ${SECONDS} s each\n`);
+console.log(
+  `dialogue engine alone: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}`,
+);
+console.log(
+  `${builtinRobots().length} robots x ${NUMBERS.length} personas per pass; ${ROUNDS} rounds of ${SECONDS} s each\n`,
+);
 const keyword: number[] = [];
 const baseline: number[] = [];
 const perConversation: number[] = [];
@@ -86,5 +103,7 @@ const k = median(keyword);
 const b = median(baseline);
 console.log('\n| engine with | turns/s (median) | conversations/s | ratio to baseline |');
 console.log('| --- | ---: | ---: | ---: |');
-console.log(`| keyword NLU | ${Math.round(k)} | ${Math.round(median(perConversation))} | ${(k / b).toFixed(2)}x |`);
+console.log(
+  `| keyword NLU | ${Math.round(k)} | ${Math.round(median(perConversation))} | ${(k / b).toFixed(2)}x |`,
+);
 console.log(`| instant NLU (baseline) | ${Math.round(b)} | | 1.00x |`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
 import { storeKind } from '../helpers/db.ts';
@@ -144,5 +145,55 @@ describe(`robots (${storeKind})`, () => {
       [taskId],
     );
     assert.equal(row!.robot_version, 2);
+  });
+
+  it('lets a contact choose its persona, and verifies info-check answers with the seed fields', async () => {
+    const seed = JSON.parse(
+      readFileSync(new URL('../fixtures/seed-call-object.json', import.meta.url), 'utf8'),
+    );
+    const created = await a.post('/service/cloud/task', {
+      task_name: 'info_check_and_override',
+      robot_id: '4498',
+      callees: [
+        {
+          case_id: 'verify',
+          callee_number: '+6281234567000',
+          callee_name: 'Sari Dewi',
+          extra: [{ Question: 'id_last4', Content: '4321' }],
+        },
+        // The number says cooperative; the contact asks for a wrong person.
+        {
+          case_id: 'override',
+          callee_number: '+6281234567010',
+          extend: { simulation: { persona: 'wrong_person' } },
+        },
+      ],
+    });
+    assert.equal(created.status, 200, created.text);
+    const taskId = created.json.data.task_id;
+    const detail = await waitFor('both calls to end', async () => {
+      const d = await a.get(`/service/cloud/detail?task_id=${taskId}`);
+      return d.json.data.total === 2 ? d : undefined;
+    });
+    const byCase = new Map(detail.json.data.list.map((r: { case_id: string }) => [r.case_id, r]));
+    const verified = byCase.get('verify') as {
+      intention: string;
+      question_answer: Array<Record<string, string>>;
+    };
+    assert.equal(verified.intention, 'A');
+    assert.equal(verified.question_answer.length, 2);
+    for (const item of verified.question_answer) {
+      assert.deepEqual(Object.keys(item).sort(), Object.keys(seed.question_answer[0]).sort());
+      assert.equal(item.verification_results, 'Match');
+      assert.equal(item.whether_answer, 'Answered');
+    }
+    assert.equal(verified.question_answer[1]!.var, '4321');
+    assert.equal(verified.question_answer[1]!.answer, '4321');
+    const overridden = byCase.get('override') as {
+      intention: string;
+      multi_label: Record<string, string>;
+    };
+    assert.equal(overridden.intention, 'D');
+    assert.ok('Wrong_Person' in overridden.multi_label);
   });
 });
