@@ -26,6 +26,15 @@ function parts(date: Date, zone: string): Record<string, string> {
   return out;
 }
 
+/** The calendar date of an instant in a zone (at 03:00 in Jakarta it is already tomorrow in UTC terms). */
+export function calendarDay(
+  date: Date,
+  zone: string,
+): { year: number; month: number; day: number } {
+  const p = parts(date, zone);
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in the given IANA zone. */
 export function formatDateTime(date: Date, zone: string): string {
   const p = parts(date, zone);

@@ -5,20 +5,9 @@ import { KeywordNlu } from '../../src/dialogue/nlu/keyword-nlu.ts';
 import type { IntentOption, NluContext } from '../../src/dialogue/nlu/nlu.ts';
 import { editDistance, normalise, sameWord } from '../../src/dialogue/nlu/normalise.ts';
 
-const nlu = new KeywordNlu();
+import { jakarta, newYork } from './nlu-contexts.ts';
 
-// Friday 15 March 03:00 in Jakarta, while UTC is still on Thursday the 14th.
-const jakarta: NluContext = {
-  language: 'id',
-  now: new Date('2024-03-14T20:00:00Z'),
-  timeZone: 'Asia/Jakarta',
-};
-// Thursday 14 March 22:00 in New York (EDT since 10 March), while UTC is on Friday the 15th.
-const newYork: NluContext = {
-  language: 'en',
-  now: new Date('2024-03-15T02:00:00Z'),
-  timeZone: 'America/New_York',
-};
+const nlu = new KeywordNlu();
 
 describe('normalise', () => {
   const cases: [string, string, string][] = [

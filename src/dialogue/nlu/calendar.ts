@@ -1,23 +1,11 @@
 // Calendar days as integers (days since 1970-01-01), so "tomorrow" is +1 and "next week" +7
 // with no time of day or zone left to get wrong. The only zone-aware step is finding today.
+import { calendarDay } from '../../shared/time.ts';
 
-const todayFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day of `now` in `zone`: at 03:00 in Jakarta it is already tomorrow in UTC terms. */
+/** The calendar day of `now` in `zone`, as days since 1970-01-01. */
 export function todayIn(now: Date, zone: string): number {
-  let f = todayFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    todayFormatters.set(zone, f);
-  }
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(now)) p[part.type] = part.value;
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)) / 86_400_000;
+  const { year, month, day } = calendarDay(now, zone);
+  return Date.UTC(year, month - 1, day) / 86_400_000;
 }
 
 /** The day for a year, month (1..12) and day, or null when there is no such date (30 Feb). */
