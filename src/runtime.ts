@@ -9,7 +9,9 @@ import type { Tts } from './dialogue/tts/tts.ts';
 import { TtsCallRecorder } from './modules/recordings/call-recorder.ts';
 import { createServices, type Services } from './modules/services.ts';
 import { seedBuiltinRobots } from './modules/robots/builtin-robots.ts';
+import { planAdvanceJob } from './modules/plans/plans.jobs.ts';
 import { Dialer } from './modules/tasks/dialer.ts';
+import { PLAN_ADVANCE_QUEUE } from './modules/tasks/task-lifecycle.ts';
 import { taskEndJob } from './modules/tasks/tasks.jobs.ts';
 import { TASK_END_QUEUE } from './modules/tasks/tasks.service.ts';
 import { WebhookDeliverer } from './modules/webhooks/deliverer.ts';
@@ -87,6 +89,7 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
     const jobs = new JobRunner(db, registry.id, log);
     jobs.register(TASK_END_QUEUE, taskEndJob(db));
+    jobs.register(PLAN_ADVANCE_QUEUE, planAdvanceJob(services.plans));
     registry.addReclaimer(reclaimJobs);
     registry.addReclaimer(dialer.reclaim);
     registry.addReclaimer(deliverer.reclaim);

@@ -6,6 +6,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import type { Services } from '../modules/services.ts';
+import { planRoutes, strategyAdminRoutes } from '../modules/plans/plans.routes.ts';
 import { recordingFileRoutes, recordingRoutes } from '../modules/recordings/recordings.routes.ts';
 import { robotAdminRoutes, robotRoutes } from '../modules/robots/robots.routes.ts';
 import { taskRoutes } from '../modules/tasks/tasks.routes.ts';
@@ -72,6 +73,7 @@ export async function buildApp(
       robotRoutes(services.robots),
       taskRoutes(services.tasks),
       recordingRoutes(services.recordings),
+      planRoutes(services.plans),
     ),
   });
   await family('/service/callcenter/call/predict', {
@@ -82,7 +84,11 @@ export async function buildApp(
   await family('/v1', {
     envelope: v1Envelope,
     auth,
-    routes: routes(webhookRoutes(services.webhooks), robotAdminRoutes(services.robots)),
+    routes: routes(
+      webhookRoutes(services.webhooks),
+      robotAdminRoutes(services.robots),
+      strategyAdminRoutes(services.plans),
+    ),
   });
   // Anything outside the families answers in the Tiller envelope.
   app.setErrorHandler((error, request, reply) => sendError(v1Envelope, error, request, reply));

@@ -11,6 +11,7 @@ import { FileRecordingStore } from './recordings/recording-store.ts';
 import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { PlanService } from './plans/plans.service.ts';
 import { RobotService } from './robots/robots.service.ts';
 import { TaskService } from './tasks/tasks.service.ts';
 import { WebhookService } from './webhooks/webhooks.service.ts';
@@ -27,13 +28,17 @@ export interface Services {
   robots: RobotService;
   tasks: TaskService;
   webhooks: WebhookService;
+  plans: PlanService;
   recordings: RecordingService;
   nlu: Nlu;
   tts: Tts;
 }
 
 export function createServices(
-  base: Omit<Services, 'auth' | 'robots' | 'tasks' | 'webhooks' | 'recordings' | 'nlu'> & {
+  base: Omit<
+    Services,
+    'auth' | 'robots' | 'tasks' | 'webhooks' | 'plans' | 'recordings' | 'nlu'
+  > & {
     nlu?: Nlu;
   },
 ): Services {
@@ -45,6 +50,7 @@ export function createServices(
     publicUrl: config.publicUrl,
     linkSecret: config.linkSecret,
   });
+  const tasks = new TaskService(base.db, config, base.clock, recordings);
   return {
     ...base,
     nlu:
@@ -53,7 +59,8 @@ export function createServices(
     auth: new AuthService(base.db, base.config, base.clock),
     robots: new RobotService(base.db),
     recordings,
-    tasks: new TaskService(base.db, base.config, base.clock, recordings),
+    tasks,
+    plans: new PlanService(base.db, config, base.clock, tasks, recordings),
     webhooks: new WebhookService(base.db),
   };
 }

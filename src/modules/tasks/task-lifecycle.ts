@@ -1,3 +1,4 @@
+import { enqueue } from '../../queue/jobs.ts';
 import type { Queryable } from '../../store/db.ts';
 import { appZone, emitCallEvent, emitTaskEvent } from './task-events.ts';
 import {
@@ -13,6 +14,20 @@ import {
 //   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are not called
 // Stopped and Finished are final.
 
+/** The queue of plan round changes; the plans module runs it. */
+export const PLAN_ADVANCE_QUEUE = 'plan.advance';
+
+/** A round task that ended hands its plan on (next round, or the plan's end), durably. */
+async function advancePlan(tx: Queryable, task: TaskRow): Promise<void> {
+  if (!task.plan_id) return;
+  await enqueue(
+    tx,
+    PLAN_ADVANCE_QUEUE,
+    { plan_id: task.plan_id, round: task.round },
+    { key: `plan.advance:${task.plan_id}:${task.round}` },
+  );
+}
+
 export const isActive = (task: Pick<TaskRow, 'status'>) =>
   task.status === 'Waiting' || task.status === 'Running';
 
@@ -21,6 +36,7 @@ export async function finishIfDone(tx: Queryable, task: TaskRow): Promise<boolea
   if (!isActive(task) || (await hasOpenCallees(tx, task.id))) return false;
   const finished = await setTaskStatus(tx, task.id, 'Finished');
   await emitTaskEvent(tx, finished, await appZone(tx, task.app_id));
+  await advancePlan(tx, finished);
   return true;
 }
 
@@ -31,6 +47,7 @@ export async function stopTask(tx: Queryable, task: TaskRow): Promise<void> {
     await emitCallEvent(tx, callee, zone);
   const stopped = await setTaskStatus(tx, task.id, 'Stopped');
   await emitTaskEvent(tx, stopped, zone);
+  await advancePlan(tx, stopped);
 }
 
 /** The calling window closed: waiting numbers expire; the task finishes when no call is in progress. */

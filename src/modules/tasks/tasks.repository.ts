@@ -18,10 +18,13 @@ export interface TaskRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  plan_id: string | null;
+  round: number;
 }
 
 const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
-  redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at`;
+  redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at,
+  plan_id, round`;
 
 export interface NewCallee {
   seq: number;
@@ -36,8 +39,8 @@ export async function insertTask(
 ): Promise<void> {
   await q.query(
     `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
-       caller_number, max_concurrency, total_count)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       caller_number, max_concurrency, total_count, plan_id, round)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       t.id,
       t.app_id,
@@ -50,6 +53,8 @@ export async function insertTask(
       t.caller_number,
       t.max_concurrency,
       t.total_count,
+      t.plan_id,
+      t.round,
     ],
   );
 }
@@ -142,6 +147,7 @@ export interface TaskFilter {
   createdFrom?: Date;
   createdTo?: Date;
   status?: TaskStatus;
+  planId?: string;
   offset: number;
   limit: number;
 }
@@ -152,15 +158,22 @@ export async function listTasks(
   f: TaskFilter,
 ): Promise<{ total: number; rows: Array<TaskRow & TaskCounts> }> {
   const where = `t.app_id = $1 AND ($2::timestamptz IS NULL OR t.created_at >= $2)
-    AND ($3::timestamptz IS NULL OR t.created_at <= $3) AND ($4::text IS NULL OR t.status = $4)`;
-  const params = [appId, f.createdFrom ?? null, f.createdTo ?? null, f.status ?? null];
+    AND ($3::timestamptz IS NULL OR t.created_at <= $3) AND ($4::text IS NULL OR t.status = $4)
+    AND ($5::text IS NULL OR t.plan_id = $5)`;
+  const params = [
+    appId,
+    f.createdFrom ?? null,
+    f.createdTo ?? null,
+    f.status ?? null,
+    f.planId ?? null,
+  ];
   const [count] = await q.query<{ n: number }>(
     `SELECT count(*) AS n FROM tasks t WHERE ${where}`,
     params,
   );
   const rows = await q.query<TaskRow & TaskCounts>(
     `SELECT ${TASK_COLUMNS.replace(/(\w+)/g, 't.$1')}, ${COUNTS} FROM tasks t WHERE ${where}
-     ORDER BY t.created_at DESC, t.id LIMIT $5 OFFSET $6`,
+     ORDER BY t.created_at DESC, t.id LIMIT $6 OFFSET $7`,
     [...params, f.limit, f.offset],
   );
   return { total: count!.n, rows };

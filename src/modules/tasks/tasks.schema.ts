@@ -74,6 +74,9 @@ export const ListQuery = Type.Object({
   start_time: Type.Optional(Type.String()),
   end_time: Type.Optional(Type.String()),
   status: Type.Optional(TaskStatus),
+  plan_id: Type.Optional(
+    Type.String({ maxLength: 64, description: 'Only the round tasks of this plan' }),
+  ),
   ...Page,
 });
 

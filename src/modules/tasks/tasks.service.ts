@@ -6,7 +6,7 @@ import { isId, newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
 import { formatDateTime, parseDateTime } from '../../shared/time.ts';
 import { enqueue } from '../../queue/jobs.ts';
-import { notify, type Db } from '../../store/db.ts';
+import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
@@ -41,39 +41,23 @@ export class TaskService {
   async create(caller: Caller, body: CreateTask): Promise<{ task_id: string }> {
     const robot = await findRobot(this.#db, caller.appId, Number(body.robot_id));
     if (!robot) throw new AppError('robot_not_found', `robot_id ${body.robot_id}`);
-    const { start, end } = this.#window(body, caller.timezone);
+    const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
     const callees = normaliseCallees(body.callees);
-    const line = body.line === undefined ? this.#config.defaultCallerNumber : toE164(body.line);
-    if (!line) throw new AppError('invalid_phone', `line "${body.line}"`);
-
-    const taskId = newId();
-    await this.#db
-      .transaction(async (tx) => {
-        if (await repo.taskNameTaken(tx, caller.appId, body.task_name)) {
-          throw new AppError('duplicate_task_name', body.task_name);
-        }
-        await repo.insertTask(tx, {
-          id: taskId,
-          app_id: caller.appId,
+    const line = this.callerNumber(body.line);
+    return this.#db
+      .transaction((tx) =>
+        createTaskInTx(tx, caller, {
           task_name: body.task_name,
           robot_id: robot.id,
-          start_time: start,
-          end_time: end,
+          start,
+          end,
           redial_times: body.redial_times ?? 0,
           redial_interval_s: (body.redial_interval ?? 0) * 60,
           caller_number: line,
           max_concurrency: body.max_concurrency ?? null,
-          total_count: callees.length,
-        });
-        await repo.insertCallees(tx, taskId, caller.appId, callees, start);
-        await enqueue(
-          tx,
-          TASK_END_QUEUE,
-          { task_id: taskId },
-          { runAt: end, key: `task.end:${taskId}` },
-        );
-        await notify(tx, DIAL_CHANNEL);
-      })
+          callees,
+        }),
+      )
       .catch((error: unknown) => {
         // Two requests with one name at once: the loser meets the unique index, not the pre-check.
         if ((error as { constraint?: string }).constraint === 'tasks_app_id_task_name_key') {
@@ -81,31 +65,19 @@ export class TaskService {
         }
         throw error;
       });
-    return { task_id: taskId };
   }
 
-  #window(body: CreateTask, zone: string): { start: Date; end: Date } {
-    const now = this.#clock.now();
-    const start = body.start_time === undefined ? now : parseDateTime(body.start_time, zone);
-    if (!start)
-      throw new AppError(
-        'invalid_time',
-        `start_time "${body.start_time}" is not YYYY-MM-DD HH:MM:SS`,
-      );
-    const end =
-      body.end_time === undefined
-        ? new Date(start.getTime() + DAY_MS)
-        : parseDateTime(body.end_time, zone);
-    if (!end)
-      throw new AppError('invalid_time', `end_time "${body.end_time}" is not YYYY-MM-DD HH:MM:SS`);
-    if (end <= start) throw new AppError('invalid_time', 'end_time must be after start_time');
-    if (end <= now) throw new AppError('invalid_time', 'end_time is in the past');
-    return { start, end };
+  /** A task's caller number: the given line in E.164, or the configured default. */
+  callerNumber(line: string | undefined): string {
+    const number = line === undefined ? this.#config.defaultCallerNumber : toE164(line);
+    if (!number) throw new AppError('invalid_phone', `line "${line}"`);
+    return number;
   }
 
   async list(
     caller: Caller,
     query: {
+      plan_id?: string;
       start_time?: string;
       end_time?: string;
       status?: repo.TaskStatus;
@@ -126,6 +98,7 @@ export class TaskService {
       createdFrom: bound('start_time', query.start_time),
       createdTo: bound('end_time', query.end_time),
       status: query.status,
+      ...(query.plan_id !== undefined ? { planId: query.plan_id } : {}),
       offset: (page - 1) * size,
       limit: size,
     });
@@ -138,8 +111,8 @@ export class TaskService {
         task_name: t.task_name,
         robot_id: String(t.robot_id),
         status: t.status,
-        plan_id: '',
-        round: 0,
+        plan_id: t.plan_id ?? '',
+        round: t.round,
         create_time: formatDateTime(t.created_at, zone),
         start_time: formatDateTime(t.start_time, zone),
         end_time: formatDateTime(t.end_time, zone),
@@ -223,8 +196,81 @@ export class TaskService {
   }
 }
 
+export interface TaskSpec {
+  task_name: string;
+  robot_id: number;
+  start: Date;
+  end: Date;
+  redial_times: number;
+  redial_interval_s: number;
+  caller_number: string;
+  max_concurrency: number | null;
+  callees: repo.NewCallee[];
+  plan_id?: string;
+  round?: number;
+}
+
+/** Writes a validated task, its numbers and its end timer, and wakes the dialer, in the caller's transaction. */
+export async function createTaskInTx(
+  tx: Queryable,
+  caller: Caller,
+  spec: TaskSpec,
+): Promise<{ task_id: string }> {
+  if (await repo.taskNameTaken(tx, caller.appId, spec.task_name)) {
+    throw new AppError('duplicate_task_name', spec.task_name);
+  }
+  const taskId = newId();
+  await repo.insertTask(tx, {
+    id: taskId,
+    app_id: caller.appId,
+    task_name: spec.task_name,
+    robot_id: spec.robot_id,
+    start_time: spec.start,
+    end_time: spec.end,
+    redial_times: spec.redial_times,
+    redial_interval_s: spec.redial_interval_s,
+    caller_number: spec.caller_number,
+    max_concurrency: spec.max_concurrency,
+    total_count: spec.callees.length,
+    plan_id: spec.plan_id ?? null,
+    round: spec.round ?? 0,
+  });
+  await repo.insertCallees(tx, taskId, caller.appId, spec.callees, spec.start);
+  await enqueue(
+    tx,
+    TASK_END_QUEUE,
+    { task_id: taskId },
+    { runAt: spec.end, key: `task.end:${taskId}` },
+  );
+  await notify(tx, DIAL_CHANNEL);
+  return { task_id: taskId };
+}
+
+/** The calling window of a new task or plan: start defaults to now, end to 24 h after start. */
+export function taskWindow(
+  body: { start_time?: string | undefined; end_time?: string | undefined },
+  zone: string,
+  now: Date,
+): { start: Date; end: Date } {
+  const start = body.start_time === undefined ? now : parseDateTime(body.start_time, zone);
+  if (!start)
+    throw new AppError(
+      'invalid_time',
+      `start_time "${body.start_time}" is not YYYY-MM-DD HH:MM:SS`,
+    );
+  const end =
+    body.end_time === undefined
+      ? new Date(start.getTime() + DAY_MS)
+      : parseDateTime(body.end_time, zone);
+  if (!end)
+    throw new AppError('invalid_time', `end_time "${body.end_time}" is not YYYY-MM-DD HH:MM:SS`);
+  if (end <= start) throw new AppError('invalid_time', 'end_time must be after start_time');
+  if (end <= now) throw new AppError('invalid_time', 'end_time is in the past');
+  return { start, end };
+}
+
 /** E.164 numbers, no duplicate (case_id, number) pair; the whole upload is refused on the first bad one. */
-function normaliseCallees(callees: CreateTask['callees']): repo.NewCallee[] {
+export function normaliseCallees(callees: CreateTask['callees']): repo.NewCallee[] {
   const seen = new Set<string>();
   return callees.map((callee, i) => {
     const number = toE164(callee.callee_number);

@@ -3,7 +3,7 @@ import { notify, type Queryable } from '../../store/db.ts';
 
 export const WEBHOOKS_CHANNEL = 'tiller_webhooks';
 
-export type EventType = 'call' | 'task';
+export type EventType = 'call' | 'task' | 'plan';
 
 export interface NewEvent {
   appId: number;

@@ -18,6 +18,7 @@ export interface LedgerEntry {
 export class SimulatedCarrier implements Carrier {
   readonly ledger: LedgerEntry[] = [];
   readonly #seen = new Set<string>();
+  readonly #dialsOf = new Map<string, number>();
   readonly #timeScale: number;
   readonly #talkScale: number;
 
@@ -38,8 +39,12 @@ export class SimulatedCarrier implements Carrier {
       at: new Date(),
     });
     const choice = personaFor(request.to, request.simulatedPersona);
-    const outcome = connectOutcome(choice, request.attempt);
-    const ringSeconds = ringSecondsFor(request.to, request.attempt, outcome);
+    // A person answers "from the second call on" whatever task or round calls them: count this
+    // number's dials in the ledger, not the attempt number of one task.
+    const dials = this.#dialsOf.get(request.to) ?? 0;
+    this.#dialsOf.set(request.to, dials + 1);
+    const outcome = connectOutcome(choice, dials + 1);
+    const ringSeconds = ringSecondsFor(request.to, dials + 1, outcome);
     await this.#wait(ringSeconds);
     return outcome === 'answered'
       ? { outcome, ringSeconds, callee: new SimulatedCallee(choice) }

@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { PlanService } from './plans.service.ts';
+import {
+  CancelInPlan,
+  CreatePlan,
+  CreateStrategy,
+  NumberInPlan,
+  PlanQuery,
+  PlanStatusData,
+  RoundInfo,
+  StrategySummary,
+} from './plans.schema.ts';
+
+const tags = ['plans'];
+const StrategyList = Type.Object({ list: Type.Array(StrategySummary) });
+
+/** The calling-plan endpoints of spec/calls-api.md §7, mounted under /service/cloud. */
+export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/strategy',
+      {
+        schema: { summary: 'Obtain the list of strategies', tags, response: { 200: StrategyList } },
+      },
+      (request) => plans.listStrategies(request.caller),
+    );
+
+    app.post(
+      '/plan',
+      {
+        bodyLimit: 64 * 1024 * 1024,
+        schema: {
+          summary: 'Create a dialing plan with a strategy',
+          tags,
+          body: CreatePlan,
+          response: { 200: Type.Object({ plan_id: Type.String() }) },
+        },
+      },
+      (request) => plans.create(request.caller, request.body),
+    );
+
+    app.get(
+      '/plan/status',
+      {
+        schema: {
+          summary: 'Obtain the information of plan status',
+          tags,
+          querystring: PlanQuery,
+          response: { 200: PlanStatusData },
+        },
+      },
+      (request) => plans.status(request.caller, request.query.plan_id),
+    );
+
+    app.get(
+      '/plan/rounds',
+      {
+        schema: {
+          summary: 'Obtain the information of each round of the plan',
+          tags,
+          querystring: PlanQuery,
+          response: { 200: Type.Object({ list: Type.Array(RoundInfo) }) },
+        },
+      },
+      (request) => plans.rounds(request.caller, request.query.plan_id),
+    );
+
+    app.post(
+      '/plan/operation',
+      {
+        schema: {
+          summary: 'Stop a plan (its running round and every later one)',
+          tags,
+          body: Type.Object({
+            plan_id: Type.String({ minLength: 1, maxLength: 64 }),
+            operation: Type.Literal('stop'),
+          }),
+          response: { 200: Type.Object({}) },
+        },
+      },
+      async (request) => {
+        await plans.stop(request.caller, request.body.plan_id);
+        return {};
+      },
+    );
+
+    app.post(
+      '/plan/cancelphonecall',
+      {
+        schema: {
+          summary: 'Cancel a certain call in a plan (this round and every later one)',
+          tags,
+          body: CancelInPlan,
+          response: { 200: Type.Object({ cancelled: Type.Integer() }) },
+        },
+      },
+      (request) => plans.cancelNumber(request.caller, request.body),
+    );
+
+    app.get(
+      '/plan/recordings',
+      {
+        schema: {
+          summary: 'Obtain all call recordings of a number in the plan',
+          tags,
+          querystring: NumberInPlan,
+          response: {
+            200: Type.Object({
+              list: Type.Array(
+                Type.Object({
+                  round: Type.Integer(),
+                  task_id: Type.String(),
+                  call_id: Type.String(),
+                  call_start_time: Type.String(),
+                  recording_url: Type.String(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      (request) => plans.recordingsOf(request.caller, request.query),
+    );
+  };
+}
+
+/** `/v1/strategies`: strategies are made here (AIRudder makes them in its web platform). */
+export function strategyAdminRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/strategies',
+      { schema: { summary: 'List strategies', tags, response: { 200: StrategyList } } },
+      (request) => plans.listStrategies(request.caller),
+    );
+    app.post(
+      '/strategies',
+      {
+        schema: {
+          summary: 'Create a strategy: its rounds, robots, redial rules and intervals',
+          tags,
+          body: CreateStrategy,
+          response: {
+            200: Type.Object({
+              strategy_id: Type.String(),
+              strategy_name: Type.String(),
+              round_count: Type.Integer(),
+            }),
+          },
+        },
+      },
+      (request) => plans.createStrategy(request.caller, request.body),
+    );
+  };
+}

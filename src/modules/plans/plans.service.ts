@@ -1,0 +1,296 @@
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import { isId, newId } from '../../shared/ids.ts';
+import { toE164 } from '../../shared/phone.ts';
+import { formatDateTime } from '../../shared/time.ts';
+import type { Db, Queryable } from '../../store/db.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { RecordingService } from '../recordings/recordings.service.ts';
+import { findRobot } from '../robots/robots.repository.ts';
+import { stopTask } from '../tasks/task-lifecycle.ts';
+import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
+import {
+  createTaskInTx,
+  normaliseCallees,
+  taskWindow,
+  type TaskService,
+} from '../tasks/tasks.service.ts';
+import type { NewCallee } from '../tasks/tasks.repository.ts';
+import { emitPlanEvent } from './plan-events.ts';
+import * as repo from './plans.repository.ts';
+import type { CreatePlan, CreateStrategy, Round } from './plans.schema.ts';
+
+/** Without a `redial` rule, a round calls again the numbers that did not connect. */
+const DEFAULT_REDIAL: RedialRule = { outcomes: ['no_answer', 'busy', 'not_reached'] };
+
+interface RedialRule {
+  outcomes?: string[];
+  intentions?: string[];
+}
+
+export class PlanService {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #tasks: TaskService;
+  readonly #recordings: RecordingService;
+
+  constructor(
+    db: Db,
+    _config: Config,
+    clock: Clock,
+    tasks: TaskService,
+    recordings: RecordingService,
+  ) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#tasks = tasks;
+    this.#recordings = recordings;
+  }
+
+  async listStrategies(caller: Caller) {
+    return {
+      list: (await repo.listStrategies(this.#db, caller.appId)).map((s) => ({
+        strategy_id: String(s.id),
+        strategy_name: s.name,
+        round_count: s.rounds.length,
+        create_time: formatDateTime(s.created_at, caller.timezone),
+      })),
+    };
+  }
+
+  async createStrategy(caller: Caller, body: CreateStrategy) {
+    for (const [i, round] of body.rounds.entries()) {
+      if (round.robot_id && !(await findRobot(this.#db, caller.appId, Number(round.robot_id)))) {
+        throw new AppError('robot_not_found', `rounds[${i}].robot_id ${round.robot_id}`);
+      }
+      if (round.caller_number !== undefined && !toE164(round.caller_number)) {
+        throw new AppError('invalid_phone', `rounds[${i}].caller_number "${round.caller_number}"`);
+      }
+    }
+    const row = await repo
+      .insertStrategy(this.#db, caller.appId, body.name, body.rounds)
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === '23505')
+          throw new AppError('duplicate_name', `strategy "${body.name}"`);
+        throw error;
+      });
+    return { strategy_id: String(row.id), strategy_name: row.name, round_count: row.rounds.length };
+  }
+
+  /** Validates everything, then writes the plan and its first round's task in one transaction. */
+  async create(caller: Caller, body: CreatePlan): Promise<{ plan_id: string }> {
+    const strategy = await repo.findStrategy(this.#db, caller.appId, Number(body.strategy_id));
+    if (!strategy) throw new AppError('strategy_not_found', `strategy_id ${body.strategy_id}`);
+    const robotId = body.robot_id ?? strategy.rounds[0]?.robot_id;
+    if (!robotId)
+      throw new AppError('bad_request', 'robot_id: the strategy names no robot for round 1');
+    if (!(await findRobot(this.#db, caller.appId, Number(robotId)))) {
+      throw new AppError('robot_not_found', `robot_id ${robotId}`);
+    }
+    const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
+    const callees = normaliseCallees(body.callees);
+    const plan: repo.PlanRow = {
+      id: newId(),
+      app_id: caller.appId,
+      plan_name: body.plan_name,
+      strategy_id: strategy.id,
+      rounds: strategy.rounds,
+      robot_id: body.robot_id ? Number(body.robot_id) : null,
+      status: 'Running',
+      current_round: 1,
+      start_time: start,
+      end_time: end,
+      created_at: start,
+      finished_at: null,
+    };
+    await this.#db.transaction(async (tx) => {
+      if (await repo.planNameTaken(tx, caller.appId, body.plan_name)) {
+        throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
+      }
+      await repo.insertPlan(tx, plan);
+      await createTaskInTx(tx, caller, this.#roundSpec(plan, 1, callees, start));
+    });
+    return { plan_id: plan.id };
+  }
+
+  /**
+   * Runs when a round's task has ended (a job enqueued in that transaction): starts the next
+   * round with the numbers its rule selects, after its interval, or ends the plan. Re-running it
+   * for a round already handled does nothing.
+   */
+  async advance(planId: string, round: number): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const plan = await repo.lockPlan(tx, planId);
+      if (!plan || plan.status !== 'Running' || plan.current_round !== round) return;
+      const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === round);
+      if (!task) return;
+      if (task.status === 'Stopped') return this.#finish(tx, plan, 'Stopped');
+      const next = plan.rounds[round];
+      if (!next) return this.#finish(tx, plan, 'Finished');
+      const rule: RedialRule = next.redial ?? DEFAULT_REDIAL;
+      const selected = (await repo.roundResults(tx, planId, task.id)).filter(
+        (r) =>
+          rule.outcomes?.includes(r.outcome) ||
+          (r.intention !== '' && rule.intentions?.includes(r.intention)),
+      );
+      const ended = Math.max(this.#clock.now().getTime(), task.finished_at?.getTime() ?? 0);
+      const start = new Date(ended + (next.interval_minutes ?? 0) * 60_000);
+      if (selected.length === 0 || start >= plan.end_time)
+        return this.#finish(tx, plan, 'Finished');
+      const callees: NewCallee[] = selected.map((r, seq) => ({
+        seq,
+        case_id: String(r.data.case_id ?? ''),
+        callee_number: String(r.data.callee_number),
+        data: r.data,
+      }));
+      const zone = await appZoneOf(tx, plan.app_id);
+      await createTaskInTx(
+        tx,
+        { appId: plan.app_id, timezone: zone },
+        this.#roundSpec(plan, round + 1, callees, start),
+      );
+      await repo.setPlanState(tx, planId, { round: round + 1 });
+    });
+  }
+
+  async stop(caller: Caller, planId: string): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const plan = await this.#lockOwn(tx, caller, planId);
+      if (plan.status !== 'Running') throw new AppError('plan_finished');
+      const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === plan.current_round);
+      if (task && (task.status === 'Waiting' || task.status === 'Running')) {
+        const locked = await lockTask(tx, task.id);
+        if (locked) await stopTask(tx, locked);
+      }
+      await this.#finish(tx, plan, 'Stopped');
+    });
+  }
+
+  /** Leaves a number out of every later round, and cancels it in the round now running. */
+  async cancelNumber(
+    caller: Caller,
+    body: { plan_id: string; callee_number?: string; case_id?: string },
+  ) {
+    if (body.callee_number === undefined && body.case_id === undefined) {
+      throw new AppError('bad_request', 'give callee_number or case_id');
+    }
+    const number = body.callee_number === undefined ? '' : toE164(body.callee_number);
+    if (number === undefined) throw new AppError('invalid_phone', `"${body.callee_number}"`);
+    const current = await this.#db.transaction(async (tx) => {
+      const plan = await this.#lockOwn(tx, caller, body.plan_id);
+      if (plan.status !== 'Running') throw new AppError('plan_finished');
+      await repo.addCancellation(tx, plan.id, number, body.case_id ?? '');
+      return (await repo.roundTasks(tx, plan.id)).find((t) => t.round === plan.current_round);
+    });
+    if (!current || (current.status !== 'Waiting' && current.status !== 'Running'))
+      return { cancelled: 0 };
+    try {
+      return await this.#tasks.cancelNumber(caller, { ...body, task_id: current.id });
+    } catch (error) {
+      // Not in this round, or already final here: the later rounds are what this protects.
+      if (
+        error instanceof AppError &&
+        ['callee_not_found', 'callee_final', 'task_finished'].includes(error.key)
+      ) {
+        return { cancelled: 0 };
+      }
+      throw error;
+    }
+  }
+
+  async status(caller: Caller, planId: string) {
+    const plan = await this.#own(caller, planId);
+    return {
+      plan_id: plan.id,
+      plan_name: plan.plan_name,
+      strategy_id: String(plan.strategy_id),
+      status: plan.status,
+      current_round: plan.current_round,
+      total_rounds: plan.rounds.length,
+      start_time: formatDateTime(plan.start_time, caller.timezone),
+      end_time: formatDateTime(plan.end_time, caller.timezone),
+    };
+  }
+
+  async rounds(caller: Caller, planId: string) {
+    const plan = await this.#own(caller, planId);
+    const list = [];
+    for (const task of await repo.roundTasks(this.#db, plan.id)) {
+      const counts = await taskCounts(this.#db, task.id);
+      list.push({
+        round: task.round,
+        task_id: task.id,
+        status: task.status,
+        start_time: formatDateTime(task.started_at ?? task.start_time, caller.timezone),
+        end_time: formatDateTime(task.finished_at ?? task.end_time, caller.timezone),
+        ...counts,
+      });
+    }
+    return { list };
+  }
+
+  /** Every recording of one number across the plan's rounds (spec P14). */
+  async recordingsOf(
+    caller: Caller,
+    query: { plan_id: string; callee_number?: string; case_id?: string },
+  ) {
+    const plan = await this.#own(caller, query.plan_id);
+    const list = [];
+    for (const task of await repo.roundTasks(this.#db, plan.id)) {
+      try {
+        const found = await this.#recordings.forCallee(caller, { ...query, task_id: task.id });
+        list.push(...found.list.map((r) => ({ round: task.round, task_id: task.id, ...r })));
+      } catch (error) {
+        if (!(error instanceof AppError && error.key === 'callee_not_found')) throw error;
+      }
+    }
+    return { list };
+  }
+
+  async #finish(tx: Queryable, plan: repo.PlanRow, status: 'Stopped' | 'Finished') {
+    const ended = await repo.setPlanState(tx, plan.id, { status });
+    await emitPlanEvent(
+      tx,
+      ended,
+      await repo.roundTasks(tx, plan.id),
+      await appZoneOf(tx, plan.app_id),
+    );
+  }
+
+  #roundSpec(plan: repo.PlanRow, round: number, callees: NewCallee[], start: Date) {
+    const spec: Round = plan.rounds[round - 1] ?? {};
+    return {
+      task_name: `${plan.plan_name}_R${round}`,
+      robot_id: Number(spec.robot_id ?? plan.robot_id ?? plan.rounds[0]?.robot_id),
+      start,
+      end: plan.end_time,
+      redial_times: spec.redial_times ?? 0,
+      redial_interval_s: (spec.redial_interval ?? 0) * 60,
+      caller_number: this.#tasks.callerNumber(spec.caller_number),
+      max_concurrency: spec.max_concurrency ?? null,
+      callees,
+      plan_id: plan.id,
+      round,
+    };
+  }
+
+  async #own(caller: Caller, planId: string): Promise<repo.PlanRow> {
+    const plan = isId(planId) ? await repo.findPlan(this.#db, caller.appId, planId) : undefined;
+    if (!plan) throw new AppError('plan_not_found');
+    return plan;
+  }
+
+  async #lockOwn(tx: Queryable, caller: Caller, planId: string): Promise<repo.PlanRow> {
+    const plan = isId(planId) ? await repo.lockPlan(tx, planId) : undefined;
+    if (!plan || plan.app_id !== caller.appId) throw new AppError('plan_not_found');
+    return plan;
+  }
+}
+
+async function appZoneOf(q: Queryable, appId: number): Promise<string> {
+  const [row] = await q.query<{ timezone: string }>('SELECT timezone FROM apps WHERE id = $1', [
+    appId,
+  ]);
+  return row?.timezone ?? 'UTC';
+}
