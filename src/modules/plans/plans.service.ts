@@ -145,11 +145,19 @@ export class PlanService {
         data: r.data,
       }));
       const zone = await appZoneOf(tx, plan.app_id);
-      await createTaskInTx(
-        tx,
-        { appId: plan.app_id, timezone: zone },
-        this.#roundSpec(plan, round + 1, callees, start),
-      );
+      try {
+        await createTaskInTx(
+          tx,
+          { appId: plan.app_id, timezone: zone },
+          this.#roundSpec(plan, round + 1, callees, start),
+        );
+      } catch (error) {
+        // Every selected number is already queued in another active task: nothing left to call.
+        if (error instanceof AppError && error.key === 'duplicate_callee')
+          return this.#finish(tx, plan, 'Finished');
+        throw error;
+      }
+
       await repo.setPlanState(tx, planId, { round: round + 1 });
     });
   }

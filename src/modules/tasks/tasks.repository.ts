@@ -35,12 +35,14 @@ export interface NewCallee {
 
 export async function insertTask(
   q: Queryable,
-  t: Omit<TaskRow, 'status' | 'created_at' | 'started_at' | 'finished_at'>,
+  t: Omit<TaskRow, 'status' | 'created_at' | 'started_at' | 'finished_at'> & {
+    idempotency_key?: string | null;
+  },
 ): Promise<void> {
   await q.query(
     `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
-       caller_number, max_concurrency, total_count, plan_id, round)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+       caller_number, max_concurrency, total_count, plan_id, round, idempotency_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       t.id,
       t.app_id,
@@ -55,6 +57,7 @@ export async function insertTask(
       t.total_count,
       t.plan_id,
       t.round,
+      t.idempotency_key ?? null,
     ],
   );
 }
@@ -77,6 +80,38 @@ export async function insertCallees(
       [taskId, appId, dueAt, JSON.stringify(callees.slice(i, i + CALLEE_CHUNK))],
     );
   }
+}
+
+/** (case_id, number) pairs of `callees` already waiting or dialling in an active task of the app. */
+export async function openDuplicates(
+  q: Queryable,
+  appId: number,
+  callees: NewCallee[],
+): Promise<Set<string>> {
+  const rows = await q.query<{ case_id: string; callee_number: string }>(
+    `SELECT c.case_id, c.callee_number FROM callees c
+     JOIN jsonb_to_recordset($2::jsonb) AS r(case_id text, callee_number text)
+       ON c.callee_number = r.callee_number AND c.case_id = r.case_id
+     JOIN tasks t ON t.id = c.task_id AND t.status IN ('Waiting', 'Running')
+     WHERE c.app_id = $1 AND c.status IN ('pending', 'dialing')`,
+    [
+      appId,
+      JSON.stringify(callees.map((c) => ({ case_id: c.case_id, callee_number: c.callee_number }))),
+    ],
+  );
+  return new Set(rows.map((r) => `${r.case_id}\u0000${r.callee_number}`));
+}
+
+export async function taskByIdempotencyKey(
+  q: Queryable,
+  appId: number,
+  key: string,
+): Promise<string | undefined> {
+  const [row] = await q.query<{ id: string }>(
+    'SELECT id FROM tasks WHERE app_id = $1 AND idempotency_key = $2',
+    [appId, key],
+  );
+  return row?.id;
 }
 
 export async function taskNameTaken(q: Queryable, appId: number, name: string): Promise<boolean> {

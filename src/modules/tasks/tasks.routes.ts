@@ -27,10 +27,28 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
           summary: 'Create a calling task',
           tags,
           body: CreateTask,
-          response: { 200: Type.Object({ task_id: Type.String() }) },
+          headers: Type.Object({
+            'idempotency-key': Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 200,
+                description:
+                  'The same key again answers the first task instead of creating another',
+              }),
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              task_id: Type.String(),
+              skipped_duplicates: Type.Integer({
+                description:
+                  'Numbers left out because the same case_id and number wait in an active task',
+              }),
+            }),
+          },
         },
       },
-      (request) => tasks.create(request.caller, request.body),
+      (request) => tasks.create(request.caller, request.body, request.headers['idempotency-key']),
     );
 
     app.get(

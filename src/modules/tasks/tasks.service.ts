@@ -38,7 +38,19 @@ export class TaskService {
   }
 
   /** Validates everything first, then writes the task, its numbers and its end timer in one transaction. */
-  async create(caller: Caller, body: CreateTask): Promise<{ task_id: string }> {
+  /**
+   * Creates a task. With an idempotency key, asking again answers the first task instead of
+   * making another; a number already queued in an active task of the app is not queued again.
+   */
+  async create(
+    caller: Caller,
+    body: CreateTask,
+    idempotencyKey?: string,
+  ): Promise<{ task_id: string; skipped_duplicates: number }> {
+    if (idempotencyKey !== undefined) {
+      const existing = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
+      if (existing) return { task_id: existing, skipped_duplicates: 0 };
+    }
     const robot = await findRobot(this.#db, caller.appId, Number(body.robot_id));
     if (!robot) throw new AppError('robot_not_found', `robot_id ${body.robot_id}`);
     const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
@@ -56,13 +68,19 @@ export class TaskService {
           caller_number: line,
           max_concurrency: body.max_concurrency ?? null,
           callees,
+          ...(idempotencyKey !== undefined ? { idempotency_key: idempotencyKey } : {}),
         }),
       )
-      .catch((error: unknown) => {
-        // Two requests with one name at once: the loser meets the unique index, not the pre-check.
-        if ((error as { constraint?: string }).constraint === 'tasks_app_id_task_name_key') {
-          throw new AppError('duplicate_task_name', body.task_name);
+      .catch(async (error: unknown) => {
+        const constraint = (error as { constraint?: string }).constraint;
+        // Two requests with one key at once: the loser fails on the name or the key, whichever
+        // it meets first; the answer is the winner's task.
+        if (idempotencyKey !== undefined) {
+          const first = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
+          if (first) return { task_id: first, skipped_duplicates: 0 };
         }
+        if (constraint === 'tasks_app_id_task_name_key')
+          throw new AppError('duplicate_task_name', body.task_name);
         throw error;
       });
   }
@@ -208,6 +226,7 @@ export interface TaskSpec {
   callees: repo.NewCallee[];
   plan_id?: string;
   round?: number;
+  idempotency_key?: string;
 }
 
 /** Writes a validated task, its numbers and its end timer, and wakes the dialer, in the caller's transaction. */
@@ -215,9 +234,20 @@ export async function createTaskInTx(
   tx: Queryable,
   caller: Caller,
   spec: TaskSpec,
-): Promise<{ task_id: string }> {
+): Promise<{ task_id: string; skipped_duplicates: number }> {
   if (await repo.taskNameTaken(tx, caller.appId, spec.task_name)) {
     throw new AppError('duplicate_task_name', spec.task_name);
+  }
+  // A number already waiting or dialling in an active task of the app is not queued twice.
+  const open = await repo.openDuplicates(tx, caller.appId, spec.callees);
+  const callees = spec.callees
+    .filter((c) => !open.has(`${c.case_id}\u0000${c.callee_number}`))
+    .map((c, seq) => ({ ...c, seq }));
+  if (callees.length === 0) {
+    throw new AppError(
+      'duplicate_callee',
+      'every number is already queued in an active task of this app',
+    );
   }
   const taskId = newId();
   await repo.insertTask(tx, {
@@ -231,11 +261,12 @@ export async function createTaskInTx(
     redial_interval_s: spec.redial_interval_s,
     caller_number: spec.caller_number,
     max_concurrency: spec.max_concurrency,
-    total_count: spec.callees.length,
+    total_count: callees.length,
     plan_id: spec.plan_id ?? null,
     round: spec.round ?? 0,
+    idempotency_key: spec.idempotency_key ?? null,
   });
-  await repo.insertCallees(tx, taskId, caller.appId, spec.callees, spec.start);
+  await repo.insertCallees(tx, taskId, caller.appId, callees, spec.start);
   await enqueue(
     tx,
     TASK_END_QUEUE,
@@ -243,7 +274,7 @@ export async function createTaskInTx(
     { runAt: spec.end, key: `task.end:${taskId}` },
   );
   await notify(tx, DIAL_CHANNEL);
-  return { task_id: taskId };
+  return { task_id: taskId, skipped_duplicates: spec.callees.length - callees.length };
 }
 
 /** The calling window of a new task or plan: start defaults to now, end to 24 h after start. */

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { storeKind } from '../helpers/db.ts';
+import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
+
+// Creating a task twice must not queue a second call: by Idempotency-Key, or because the same
+// case and number already wait in an active task of the app.
+
+describe(`idempotent task creation (${storeKind})`, () => {
+  let server: TestServer;
+  let api: ReturnType<typeof client>;
+  const LATER = { start_time: '2099-01-01 00:00:00', end_time: '2099-01-02 00:00:00' };
+
+  before(async () => {
+    server = await startTestServer();
+    const app = await server.runtime.services.auth.createApp({ name: 'idem' });
+    api = client(server.url, await tokenFor(server.url, app.appKey, app.appSecret));
+  });
+  after(() => server.close());
+
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await server.store.db.query<{ n: number }>(sql, params))[0]!.n;
+
+  it('answers the first task for a repeated Idempotency-Key, even when both arrive at once', async () => {
+    const body = {
+      task_name: 'idem_1',
+      robot_id: '4496',
+      ...LATER,
+      callees: [{ case_id: 'k1', callee_number: '+6281234567000' }],
+    };
+    const key = { 'idempotency-key': 'order-2024-03-11-001' };
+    const [a, b] = await Promise.all([
+      api.post('/service/cloud/task', body, key),
+      api.post('/service/cloud/task', body, key),
+    ]);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(b.status, 200, b.text);
+    assert.equal(a.json.data.task_id, b.json.data.task_id);
+    const again = await api.post(
+      '/service/cloud/task',
+      { ...body, task_name: 'idem_other_name' },
+      key,
+    );
+    assert.equal(again.json.data.task_id, a.json.data.task_id, 'the key decides, not the body');
+    assert.equal(await count("SELECT count(*) AS n FROM tasks WHERE task_name LIKE 'idem_%'"), 1);
+    assert.equal(await count("SELECT count(*) AS n FROM callees WHERE case_id = 'k1'"), 1);
+  });
+
+  it('does not queue a case and number already waiting in an active task', async () => {
+    const first = await api.post('/service/cloud/task', {
+      task_name: 'dup_a',
+      robot_id: '4496',
+      ...LATER,
+      callees: [
+        { case_id: 'd1', callee_number: '+6281234567100' },
+        { case_id: 'd2', callee_number: '+6281234567200' },
+      ],
+    });
+    assert.equal(first.json.data.skipped_duplicates, 0);
+    const second = await api.post('/service/cloud/task', {
+      task_name: 'dup_b',
+      robot_id: '4496',
+      ...LATER,
+      callees: [
+        { case_id: 'd1', callee_number: '+6281234567100' },
+        { case_id: 'd3', callee_number: '+6281234567300' },
+        { case_id: 'other-case', callee_number: '+6281234567200' },
+      ],
+    });
+    assert.equal(second.status, 200, second.text);
+    assert.equal(second.json.data.skipped_duplicates, 1);
+    const queued = await server.store.db.query<{ case_id: string }>(
+      'SELECT case_id FROM callees WHERE task_id = $1 ORDER BY seq',
+      [second.json.data.task_id],
+    );
+    assert.deepEqual(
+      queued.map((c) => c.case_id),
+      ['d3', 'other-case'],
+    );
+    const allDuplicates = await api.post('/service/cloud/task', {
+      task_name: 'dup_c',
+      robot_id: '4496',
+      ...LATER,
+      callees: [{ case_id: 'd1', callee_number: '+6281234567100' }],
+    });
+    assert.equal(allDuplicates.status, 400);
+    assert.match(allDuplicates.json.message, /already queued in an active task/);
+    assert.equal(await count("SELECT count(*) AS n FROM tasks WHERE task_name = 'dup_c'"), 0);
+  });
+
+  it('queues the number again once the earlier task has ended', async () => {
+    const first = await api.post('/service/cloud/task', {
+      task_name: 'again_1',
+      robot_id: '4496',
+      callees: [{ case_id: 'r1', callee_number: '+6281234567007' }],
+    });
+    const taskId = first.json.data.task_id;
+    await waitFor('the first task to finish', async () =>
+      (await count("SELECT count(*) AS n FROM tasks WHERE id = $1 AND status = 'Finished'", [
+        taskId,
+      ])) === 1
+        ? true
+        : undefined,
+    );
+    const second = await api.post('/service/cloud/task', {
+      task_name: 'again_2',
+      robot_id: '4496',
+      ...LATER,
+      callees: [{ case_id: 'r1', callee_number: '+6281234567007' }],
+    });
+    assert.equal(second.status, 200, second.text);
+    assert.equal(second.json.data.skipped_duplicates, 0);
+  });
+});
