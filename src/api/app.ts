@@ -6,6 +6,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import type { Services } from '../modules/services.ts';
+import { dncRoutes } from '../modules/dnc/dnc.routes.ts';
 import { planRoutes, strategyAdminRoutes } from '../modules/plans/plans.routes.ts';
 import { recordingFileRoutes, recordingRoutes } from '../modules/recordings/recordings.routes.ts';
 import { robotAdminRoutes, robotRoutes } from '../modules/robots/robots.routes.ts';
@@ -88,6 +89,7 @@ export async function buildApp(
       webhookRoutes(services.webhooks),
       robotAdminRoutes(services.robots),
       strategyAdminRoutes(services.plans),
+      dncRoutes(services.dnc),
     ),
   });
   // Anything outside the families answers in the Tiller envelope.

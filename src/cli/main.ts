@@ -15,6 +15,7 @@ import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/open-db.ts';
 import { startTiller } from '../runtime.ts';
 import { demoInstructions } from './demo.ts';
+import { DNC_USAGE, dncCommand } from './dnc-command.ts';
 
 const USAGE = `Usage: tiller <command> [options]
 
@@ -28,6 +29,7 @@ Commands:
   robot import FILE --app-key KEY
                         add a robot definition (JSON or YAML) to an app, or a new version
                         of the app's robot with the same name
+${DNC_USAGE}
 
 Configuration comes from the environment: see docs/config.md.`;
 
@@ -61,6 +63,11 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'import') throw new UsageError(`unknown robot command "${rest[0] ?? ''}"`);
       await importRobot(config, rest.slice(1));
       return 0;
+    case 'dnc':
+      return dncCommand(rest, {
+        withStore: (fn) => withStore(config, fn),
+        usageError: (message) => new UsageError(message),
+      });
     case 'help':
     case '--help':
     case '-h':

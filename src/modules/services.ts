@@ -11,6 +11,7 @@ import { FileRecordingStore } from './recordings/recording-store.ts';
 import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { DncService } from './dnc/dnc.service.ts';
 import { PlanService } from './plans/plans.service.ts';
 import { RobotService } from './robots/robots.service.ts';
 import { TaskService } from './tasks/tasks.service.ts';
@@ -29,6 +30,7 @@ export interface Services {
   tasks: TaskService;
   webhooks: WebhookService;
   plans: PlanService;
+  dnc: DncService;
   recordings: RecordingService;
   nlu: Nlu;
   tts: Tts;
@@ -37,7 +39,7 @@ export interface Services {
 export function createServices(
   base: Omit<
     Services,
-    'auth' | 'robots' | 'tasks' | 'webhooks' | 'plans' | 'recordings' | 'nlu'
+    'auth' | 'robots' | 'tasks' | 'webhooks' | 'plans' | 'dnc' | 'recordings' | 'nlu'
   > & {
     nlu?: Nlu;
   },
@@ -62,5 +64,6 @@ export function createServices(
     tasks,
     plans: new PlanService(base.db, config, base.clock, tasks, recordings),
     webhooks: new WebhookService(base.db),
+    dnc: new DncService(base.db),
   };
 }

@@ -155,6 +155,13 @@ export const errorTable = {
     message: 'Plan has finished',
     when: 'the operation needs a plan that is still running',
   },
+  dnc_not_listed: {
+    http: 404,
+    cloud: 404,
+    pds: -1,
+    message: 'Number is not on the do-not-call list',
+    when: 'DELETE /v1/dnc/{number} names a number the app has not listed',
+  },
   robot_not_found: {
     http: 404,
     cloud: 404,

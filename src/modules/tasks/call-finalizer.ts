@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
+import { optOutFromCall } from '../dnc/dnc.service.ts';
 import { notify } from '../../store/db.ts';
 import { endCall, resultWithoutTalk, type CallEnd, type CallRow } from './calls.repository.ts';
 import { appZone, emitCallEvent } from './task-events.ts';
@@ -25,6 +26,9 @@ export async function finalizeCall(
   if (!ended) return undefined;
   const callee = await findCallee(tx, call.callee_id);
   if (!callee) return undefined;
+  // "Don't call me again": the app decides whether that puts the number on its DNC list.
+  if (end.result.multi_label.Opt_Out)
+    await optOutFromCall(tx, task.app_id, callee.callee_number, call.id);
 
   if (callee.status === 'dialing') {
     // From now, not from endedAt: simulated durations may run ahead of the wall clock.

@@ -3,7 +3,25 @@ import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { inFlightCounts, insertCalls } from './calls.repository.ts';
-import { lockTask, setTaskStatus, type CalleeRow } from './tasks.repository.ts';
+import { appZone, emitCallEvent } from './task-events.ts';
+import { finishIfDone } from './task-lifecycle.ts';
+import { lockTask, setTaskStatus, type CalleeRow, type TaskRow } from './tasks.repository.ts';
+
+/** Ends the due numbers of a task that are on its app's do-not-call list; true if any. */
+async function closeDncCallees(tx: Queryable, task: TaskRow): Promise<boolean> {
+  const listed = await tx.query<CalleeRow>(
+    `UPDATE callees c SET status = 'dnc', updated_at = now()
+     WHERE c.task_id = $1 AND c.status = 'pending' AND c.next_attempt_at <= now()
+       AND EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.app_id = c.app_id AND d.number = c.callee_number)
+     RETURNING c.id, c.task_id, c.app_id, c.seq, c.case_id, c.callee_number, c.data, c.status, c.attempts`,
+    [task.id],
+  );
+  if (listed.length === 0) return false;
+  const zone = await appZone(tx, task.app_id);
+  // Dialled before it was listed: its dialling is final now, so its call webhook is due.
+  for (const callee of listed) if (callee.attempts > 0) await emitCallEvent(tx, callee, zone);
+  return true;
+}
 
 /** One attempt the dialer owns: its call row exists (state dialing) before the carrier is asked. */
 export interface ClaimedCall {
@@ -67,6 +85,8 @@ async function claimForTask(
   );
   const task = await lockTask(tx, ref.id);
   if (!app || !task || (task.status !== 'Waiting' && task.status !== 'Running')) return [];
+  // Numbers on the app's do-not-call list are never dialled: they end here, before any claim.
+  if (await closeDncCallees(tx, task)) await finishIfDone(tx, task);
   const busy = await inFlightCounts(tx, task.app_id, task.id);
   const room = Math.min(
     want,

@@ -20,6 +20,8 @@ export const PERSONAS = [
   'invalid',
   'hangs_up',
   'silent',
+  // Only by a contact's override: no digit picks it.
+  'opts_out',
 ] as const;
 export type Persona = (typeof PERSONAS)[number];
 
@@ -72,6 +74,7 @@ const PREFERS: Record<Persona, string[]> = {
   invalid: [],
   hangs_up: [],
   silent: [],
+  opts_out: ['dnc', 'refuse'],
 };
 
 const SILENCE: Reply = { silenceSeconds: 6 };
@@ -110,6 +113,7 @@ export class SimulatedCallee implements CalleeAgent {
     const expects = prompt.expects;
     if (expects.kind === 'verify') return { text: words.myAnswerIs(expects.expected) };
     const offered = expects.intents;
+    if (persona === 'opts_out') return { text: words.intent('dnc') };
     const wanted = PREFERS[persona].find((intent) => offered.includes(intent));
     if (expects.kind === 'slot') {
       // A refuser or a busy person answers a question with their stance, not a value.

@@ -19,6 +19,7 @@ const en: Phrasebook = {
       wrong_person: 'Sorry, wrong number, I do not know that person.',
       later: 'I am busy right now, please call me later.',
       refuse: 'No, I refuse, I do not want to pay.',
+      dnc: 'Please do not call me again, stop calling me.',
     })[name] ?? 'Hmm, I am not sure.',
   slotValue: (slotType, nextFriday) =>
     ({
@@ -43,6 +44,7 @@ const id: Phrasebook = {
       wrong_person: 'Maaf, salah sambung, saya tidak kenal orang itu.',
       later: 'Saya sedang sibuk, tolong telepon nanti saja.',
       refuse: 'Saya menolak, saya tidak mau bayar.',
+      dnc: 'Tolong jangan telepon saya lagi.',
     })[name] ?? 'Hmm, saya kurang tahu.',
   slotValue: (slotType, nextFriday) =>
     ({

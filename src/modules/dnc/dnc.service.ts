@@ -1,0 +1,237 @@
+import { AppError } from '../../shared/errors.ts';
+import { toE164 } from '../../shared/phone.ts';
+import { formatDateTime } from '../../shared/time.ts';
+import type { Db, Queryable } from '../../store/db.ts';
+import { findAppById } from '../auth/auth.repository.ts';
+import { readDncCsv } from './dnc-csv.ts';
+import {
+  addDncNumbers,
+  addVerbalOptOut,
+  countDncNumbers,
+  getAutoDncOnOptOut,
+  listDncNumbers,
+  removeDncNumber,
+  setAutoDncOnOptOut,
+  type DncRow,
+  type DncSource,
+  type NewDncEntry,
+} from './dnc.repository.ts';
+
+export interface DncEntryView {
+  number: string;
+  reason: string | null;
+  source: DncSource;
+  create_time: string;
+}
+
+export interface DncPage {
+  total: number;
+  page: number;
+  page_size: number;
+  list: DncEntryView[];
+}
+
+export interface AddResult {
+  /** E.164 numbers newly listed, in the order given. */
+  added: string[];
+  /** E.164 numbers that were listed before (their first reason and source are kept). */
+  already_listed: string[];
+}
+
+export interface ImportResult {
+  /** Distinct numbers in the file. */
+  numbers: number;
+  added: number;
+  already_listed: number;
+}
+
+export interface DncSettings {
+  auto_dnc_on_optout: boolean;
+}
+
+export const MAX_IMPORT_NUMBERS = 100_000;
+export const MAX_ADD_NUMBERS = 1_000;
+export const MAX_REASON_LENGTH = 500;
+/** How many bad lines an error message lists before summing up the rest. */
+const LISTED_PROBLEMS = 10;
+
+/**
+ * An app's do-not-call list: what the API and the `tiller dnc` command change. Input is checked
+ * completely before anything is written, and each change is one transaction, so a refused
+ * request or file leaves the list as it was.
+ */
+export class DncService {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async list(
+    appId: number,
+    query: { page?: number; page_size?: number; prefix?: string },
+  ): Promise<DncPage> {
+    const page = query.page ?? 1;
+    const pageSize = query.page_size ?? 20;
+    const prefix = query.prefix ? normalizePrefix(query.prefix) : null;
+    const zone = await this.#zone(appId);
+    const [total, rows] = await Promise.all([
+      countDncNumbers(this.#db, appId, prefix),
+      listDncNumbers(this.#db, appId, { prefix, limit: pageSize, offset: (page - 1) * pageSize }),
+    ]);
+    return { total, page, page_size: pageSize, list: rows.map((r) => entryView(r, zone)) };
+  }
+
+  async add(
+    appId: number,
+    numbers: readonly string[],
+    options: { reason?: string | null; source: 'api' | 'cli' },
+  ): Promise<AddResult> {
+    if (numbers.length === 0) throw new AppError('bad_request', 'numbers must not be empty');
+    if (numbers.length > MAX_ADD_NUMBERS) {
+      throw new AppError(
+        'bad_request',
+        `at most ${MAX_ADD_NUMBERS} numbers per request; import a file for more`,
+      );
+    }
+    const reason = checkReason(options.reason ?? null, 'reason');
+    const bad: string[] = [];
+    const unique = new Set<string>();
+    numbers.forEach((text, i) => {
+      const number = toE164(text);
+      if (number) unique.add(number);
+      else bad.push(`numbers[${i}] "${text}"`);
+    });
+    if (bad.length > 0) throw new AppError('invalid_phone', summarise(bad));
+    const entries = [...unique].map((number) => ({ number, reason }));
+    const added = new Set(
+      await this.#db.transaction((tx) => addDncNumbers(tx, appId, entries, options.source)),
+    );
+    return {
+      added: entries.filter((e) => added.has(e.number)).map((e) => e.number),
+      already_listed: entries.filter((e) => !added.has(e.number)).map((e) => e.number),
+    };
+  }
+
+  /** Takes the number off the list; a number that is not on it is an error (likely a typo). */
+  async remove(appId: number, text: string): Promise<{ removed: boolean }> {
+    const number = toE164(text);
+    if (!number) throw new AppError('invalid_phone', `"${text}"`);
+    if (!(await removeDncNumber(this.#db, appId, number)))
+      throw new AppError('dnc_not_listed', number);
+    return { removed: true };
+  }
+
+  /**
+   * Adds every number of a CSV file (see dnc-csv.ts), all or nothing: a file with any bad line
+   * is refused whole and the message lists the first bad lines, so the operator fixes the file
+   * and imports it again instead of hunting for what was skipped.
+   */
+  async importCsv(appId: number, csv: string): Promise<ImportResult> {
+    const { entries, problems, tooLong } = readDncCsv(csv, MAX_IMPORT_NUMBERS);
+    if (tooLong) {
+      throw new AppError(
+        'bad_request',
+        `at most ${MAX_IMPORT_NUMBERS} numbers per import; split the file`,
+      );
+    }
+    const badLines = problems.map((p) => ({ line: p.line, text: p.problem, phone: false }));
+    const unique = new Map<string, NewDncEntry>();
+    for (const entry of entries) {
+      const number = toE164(entry.number);
+      const reason = entry.reason;
+      if (!number) {
+        badLines.push({ line: entry.line, text: `"${entry.number}"`, phone: true });
+      } else if (reason !== null && reason.length > MAX_REASON_LENGTH) {
+        badLines.push({
+          line: entry.line,
+          text: `reason longer than ${MAX_REASON_LENGTH} characters`,
+          phone: false,
+        });
+      } else if (!unique.has(number)) {
+        // A number listed twice in the file keeps its first reason, as the list itself does.
+        unique.set(number, { number, reason });
+      }
+    }
+    if (badLines.length > 0) {
+      badLines.sort((a, b) => a.line - b.line);
+      const key = badLines.every((b) => b.phone) ? 'invalid_phone' : 'bad_request';
+      throw new AppError(key, summarise(badLines.map((b) => `line ${b.line}: ${b.text}`)));
+    }
+    if (unique.size === 0) throw new AppError('bad_request', 'the file has no numbers');
+    const added = await this.#db.transaction((tx) =>
+      addDncNumbers(tx, appId, [...unique.values()], 'import'),
+    );
+    return {
+      numbers: unique.size,
+      added: added.length,
+      already_listed: unique.size - added.length,
+    };
+  }
+
+  async getSettings(appId: number): Promise<DncSettings> {
+    const value = await getAutoDncOnOptOut(this.#db, appId);
+    if (value === undefined) throw new AppError('invalid_token');
+    return { auto_dnc_on_optout: value };
+  }
+
+  async setSettings(appId: number, settings: DncSettings): Promise<DncSettings> {
+    const value = await setAutoDncOnOptOut(this.#db, appId, settings.auto_dnc_on_optout);
+    if (value === undefined) throw new AppError('invalid_token');
+    return { auto_dnc_on_optout: value };
+  }
+
+  async #zone(appId: number): Promise<string> {
+    return (await findAppById(this.#db, appId))?.timezone ?? 'UTC';
+  }
+}
+
+/**
+ * The callee said "don't call me" (the robot's `dnc` intent): lists the number with source
+ * `verbal`, in the caller's transaction, when the app has `auto_dnc_on_optout` on. Returns
+ * whether it added the number. Never throws over the number itself: finishing the call matters
+ * more than listing a number that is not E.164 (stored callee numbers always are).
+ */
+export async function optOutFromCall(
+  tx: Queryable,
+  appId: number,
+  number: string,
+  callId?: string,
+): Promise<boolean> {
+  const e164 = toE164(number);
+  if (!e164) return false;
+  const reason = callId ? `opted out during call ${callId}` : 'opted out during a call';
+  return addVerbalOptOut(tx, appId, e164, reason);
+}
+
+/** `+62`, `62` or `+62 812` → `+62812`: list entries are E.164, so a prefix is `+` and digits. */
+function normalizePrefix(text: string): string {
+  const digits = text.replace(/[\s\-().]/g, '').replace(/^\+/, '');
+  if (!/^\d{1,15}$/.test(digits)) {
+    throw new AppError('bad_request', 'prefix must be digits, optionally starting with +');
+  }
+  return `+${digits}`;
+}
+
+function checkReason(reason: string | null, field: string): string | null {
+  const trimmed = reason?.trim() ?? '';
+  if (trimmed.length > MAX_REASON_LENGTH) {
+    throw new AppError('bad_request', `${field} must be at most ${MAX_REASON_LENGTH} characters`);
+  }
+  return trimmed === '' ? null : trimmed;
+}
+
+function summarise(problems: string[]): string {
+  const listed = problems.slice(0, LISTED_PROBLEMS).join('; ');
+  const rest = problems.length - LISTED_PROBLEMS;
+  return rest > 0 ? `${listed}; and ${rest} more` : listed;
+}
+
+function entryView(row: DncRow, zone: string): DncEntryView {
+  return {
+    number: row.number,
+    reason: row.reason,
+    source: row.source,
+    create_time: formatDateTime(row.created_at, zone),
+  };
+}
