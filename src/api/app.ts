@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import type { Services } from '../modules/services.ts';
 import { dncRoutes } from '../modules/dnc/dnc.routes.ts';
+import { encryptionRoutes } from '../modules/encryption/encryption.routes.ts';
 import { planRoutes, strategyAdminRoutes } from '../modules/plans/plans.routes.ts';
 import { recordingFileRoutes, recordingRoutes } from '../modules/recordings/recordings.routes.ts';
 import { robotAdminRoutes, robotRoutes } from '../modules/robots/robots.routes.ts';
@@ -62,7 +63,7 @@ export async function buildApp(
   await app.register(opsRoutes, { db: services.db, metrics: services.metrics, isReady });
 
   const family = (prefix: string, options: Parameters<typeof familyPlugin>[1]) =>
-    app.register(familyPlugin, { ...options, prefix });
+    app.register(familyPlugin, { ...options, encryption: services.encryption, prefix });
   const { auth } = services;
   const routes = (...plugins: FastifyPluginAsync[]) => plugins;
 
@@ -90,6 +91,7 @@ export async function buildApp(
       robotAdminRoutes(services.robots),
       strategyAdminRoutes(services.plans),
       dncRoutes(services.dnc),
+      encryptionRoutes(services.encryption),
     ),
   });
   // Anything outside the families answers in the Tiller envelope.

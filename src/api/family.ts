@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { AuthService } from '../modules/auth/auth.service.ts';
+import type { EncryptionLookup } from '../modules/encryption/encryption.service.ts';
 import { AppError } from '../shared/errors.ts';
+import { installEncryptedTransport } from './encrypted-transport.ts';
 import type { Envelope } from './envelopes.ts';
 import { toAppError } from './to-app-error.ts';
 
@@ -16,6 +18,8 @@ export interface FamilyOptions {
   envelope: Envelope;
   auth: AuthService;
   routes: Array<FastifyPluginAsync>;
+  /** Per-app AES of bodies (docs/encryption.md); without it every body is plaintext. */
+  encryption?: EncryptionLookup;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface FamilyOptions {
  */
 export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
   app,
-  { envelope, auth, routes },
+  { envelope, auth, routes, encryption },
 ) => {
   app.addHook('onRoute', (route) => {
     const response = (route.schema?.response ?? {}) as Record<string, TSchema>;
@@ -44,6 +48,8 @@ export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
     if (!token) throw new AppError('missing_token');
     request.caller = await auth.authenticate(token);
   });
+  // After the token check: the token names the app, whose settings decide.
+  if (encryption) installEncryptedTransport(app, envelope, encryption);
 
   app.addHook('preSerialization', async (_request, reply, payload) =>
     reply.statusCode < 300 ? envelope.ok(payload) : payload,

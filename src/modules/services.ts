@@ -12,6 +12,7 @@ import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { DncService } from './dnc/dnc.service.ts';
+import { EncryptionService } from './encryption/encryption.service.ts';
 import { PlanService } from './plans/plans.service.ts';
 import { RobotService } from './robots/robots.service.ts';
 import { TaskService } from './tasks/tasks.service.ts';
@@ -29,6 +30,7 @@ export interface Services {
   robots: RobotService;
   tasks: TaskService;
   webhooks: WebhookService;
+  encryption: EncryptionService;
   plans: PlanService;
   dnc: DncService;
   recordings: RecordingService;
@@ -39,7 +41,7 @@ export interface Services {
 export function createServices(
   base: Omit<
     Services,
-    'auth' | 'robots' | 'tasks' | 'webhooks' | 'plans' | 'dnc' | 'recordings' | 'nlu'
+    'auth' | 'robots' | 'tasks' | 'webhooks' | 'encryption' | 'plans' | 'dnc' | 'recordings' | 'nlu'
   > & {
     nlu?: Nlu;
   },
@@ -64,6 +66,7 @@ export function createServices(
     tasks,
     plans: new PlanService(base.db, config, base.clock, tasks, recordings),
     webhooks: new WebhookService(base.db),
+    encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),
   };
 }

@@ -34,11 +34,14 @@ class WatchedCarrier implements Carrier {
   }
 }
 
+// Fresh numbers on every call: a number queued in an active task is not queued again. The
+// second-to-last digit stays 0, so every callee is the plain persona of the last digit.
+let issued = 0;
 const numbers = (n: number, lastDigit = 0) =>
-  Array.from({ length: n }, (_, i) => ({
-    case_id: `c${i}`,
-    callee_number: `+62812${String(i).padStart(5, '0')}${lastDigit}`,
-  }));
+  Array.from({ length: n }, () => {
+    const i = issued++;
+    return { case_id: `c${i}`, callee_number: `+62812${String(i).padStart(5, '0')}0${lastDigit}` };
+  });
 
 describe(`dialer (${storeKind})`, () => {
   let store: TestStore;

@@ -4,6 +4,8 @@ import type { Reclaimer } from '../../queue/workers.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import type { Db } from '../../store/db.ts';
+import { findEncryption } from '../encryption/encryption.repository.ts';
+import { wrapWebhook } from '../encryption/wrapper.ts';
 import { WEBHOOKS_CHANNEL } from './outbox.ts';
 import { sign } from './signing.ts';
 import {
@@ -122,7 +124,11 @@ export class WebhookDeliverer {
       log.warn(ids, 'webhook event not delivered: no webhook URL configured');
       return;
     }
-    const attempt = await post(url, event, config.webhookTimeoutMs, shutdown);
+    const body = await bodyOf(db, event);
+    const attempt =
+      typeof body === 'string'
+        ? await post(url, event, body, config.webhookTimeoutMs, shutdown)
+        : body;
     const ok = attempt.httpStatus !== null && attempt.httpStatus >= 200 && attempt.httpStatus < 300;
     // An attempt cut short by shutdown is not the last word: the next worker tries again.
     const exhausted = !ok && !shutdown.aborted && event.attempt >= 1 + config.webhookMaxRetries;
@@ -160,10 +166,27 @@ export class WebhookDeliverer {
   }
 }
 
-/** One POST of the stored payload, signed over exactly the bytes sent. Never throws. */
+/**
+ * The bytes to send: the stored payload, or for an app with AES on (docs/encryption.md) the
+ * wrapper object around its encryption. Settings are read fresh on every attempt, not cached, so
+ * a change applies from the next delivery in every process. A failure is an attempt that made no
+ * request, retried like one that did.
+ */
+async function bodyOf(db: Db, event: ClaimedEvent): Promise<string | Attempt> {
+  try {
+    const settings = await findEncryption(db, event.app_id);
+    return settings ? wrapWebhook(settings, event.id, event.body) : event.body;
+  } catch (error) {
+    const text = `cannot encrypt the payload: ${(error as Error).message}`;
+    return { startedAt: new Date(), durationMs: 0, httpStatus: null, error: text, excerpt: null };
+  }
+}
+
+/** One POST of `body`, signed over exactly the bytes sent. Never throws. */
 async function post(
   url: string,
   event: ClaimedEvent,
+  body: string,
   timeoutMs: number,
   shutdown: AbortSignal,
 ): Promise<Attempt> {
@@ -173,11 +196,11 @@ async function post(
   try {
     const response = await fetch(url, {
       method: 'POST',
-      body: event.body,
+      body,
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'Airudder',
-        ...sign(event.webhook_secret, event.id, Math.floor(Date.now() / 1000), event.body),
+        ...sign(event.webhook_secret, event.id, Math.floor(Date.now() / 1000), body),
       },
       // A redirect is an answer other than 2xx: the integrator fixes the URL instead of us
       // re-sending a signed body to wherever it points.
