@@ -44,8 +44,11 @@ export interface Config {
   llmModel: string;
   /** Key that signs recording links; empty: generated once and kept in the database. */
   linkSecret: string;
+  /** Calling-window override given to every new app (docs/compliance.md); null: the country packs. */
+  defaultCallingWindows: WindowOverride | null;
 }
 
+import { parseOverride, type WindowOverride } from './modules/compliance/window-rules.ts';
 import { toE164 } from './shared/phone.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,6 +95,19 @@ function zone(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function parseWindowsVariable(raw: string | undefined): WindowOverride | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('TILLER_DEFAULT_CALLING_WINDOWS must be JSON (docs/compliance.md)');
+  }
+  const parsed = parseOverride(value);
+  if (!parsed.ok) throw new ConfigError(`TILLER_DEFAULT_CALLING_WINDOWS: ${parsed.error}`);
+  return parsed.value;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const schema = env.TILLER_DB_SCHEMA || 'public';
@@ -114,6 +130,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol)) {
     throw new ConfigError(`TILLER_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   }
+  const windows = parseWindowsVariable(env.TILLER_DEFAULT_CALLING_WINDOWS);
   const config: Config = {
     port,
     host: env.HOST || '0.0.0.0',
@@ -140,6 +157,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     llmKey: env.TILLER_LLM_KEY || '',
     llmModel: env.TILLER_LLM_MODEL || 'gpt-4o-mini',
     linkSecret: env.TILLER_LINK_SECRET || '',
+    defaultCallingWindows: windows,
     ...overrides,
   };
   return Object.freeze(config);

@@ -6,6 +6,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import type { Services } from '../modules/services.ts';
+import { complianceRoutes } from '../modules/compliance/compliance.routes.ts';
 import { dncRoutes } from '../modules/dnc/dnc.routes.ts';
 import { encryptionRoutes } from '../modules/encryption/encryption.routes.ts';
 import { planRoutes, strategyAdminRoutes } from '../modules/plans/plans.routes.ts';
@@ -92,6 +93,7 @@ export async function buildApp(
       strategyAdminRoutes(services.plans),
       dncRoutes(services.dnc),
       encryptionRoutes(services.encryption),
+      complianceRoutes(services.compliance),
     ),
   });
   // Anything outside the families answers in the Tiller envelope.

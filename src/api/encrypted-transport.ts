@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decrypt, DecryptionError, encrypt } from '../modules/encryption/cipher.ts';
+import { WRONG_KEY, decrypt, DecryptionError, encrypt } from '../modules/encryption/cipher.ts';
 import type { EncryptionLookup } from '../modules/encryption/encryption.service.ts';
 import '../modules/encryption/route-config.ts';
 import type { EncryptionSettings } from '../modules/encryption/settings.ts';
@@ -57,21 +57,23 @@ export function installEncryptedTransport(
 }
 
 function decryptBody(settings: EncryptionSettings, ciphertext: string): unknown {
+  const undecryptable = (reason: string) =>
+    new AppError('bad_request', `"${settings.wrapper_field}" cannot be decrypted: ${reason}`);
   let plaintext: Buffer;
   try {
     plaintext = decrypt(settings, ciphertext);
   } catch (error) {
     if (!(error instanceof DecryptionError)) throw error;
-    throw new AppError(
-      'bad_request',
-      `"${settings.wrapper_field}" cannot be decrypted: ${error.message}`,
-    );
+    throw undecryptable(error.message);
   }
   try {
     // The same checks as a plaintext body: strict UTF-8, storable strings, bounded depth.
     return parseJsonBody(plaintext);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    // A wrong CBC key passes the padding check about once in 256 tries and yields garbage: that
+    // must read exactly like a failed decryption, or the answer becomes a padding oracle.
+    if (error.key === 'invalid_json') throw undecryptable(WRONG_KEY);
     throw new AppError(error.key, `the decrypted body: ${error.detail ?? error.spec.message}`);
   }
 }

@@ -11,6 +11,7 @@ import { FileRecordingStore } from './recordings/recording-store.ts';
 import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { ComplianceSettingsService } from './compliance/compliance.settings.ts';
 import { DncService } from './dnc/dnc.service.ts';
 import { EncryptionService } from './encryption/encryption.service.ts';
 import { PlanService } from './plans/plans.service.ts';
@@ -33,6 +34,7 @@ export interface Services {
   encryption: EncryptionService;
   plans: PlanService;
   dnc: DncService;
+  compliance: ComplianceSettingsService;
   recordings: RecordingService;
   nlu: Nlu;
   tts: Tts;
@@ -41,7 +43,16 @@ export interface Services {
 export function createServices(
   base: Omit<
     Services,
-    'auth' | 'robots' | 'tasks' | 'webhooks' | 'encryption' | 'plans' | 'dnc' | 'recordings' | 'nlu'
+    | 'auth'
+    | 'robots'
+    | 'tasks'
+    | 'webhooks'
+    | 'encryption'
+    | 'plans'
+    | 'dnc'
+    | 'compliance'
+    | 'recordings'
+    | 'nlu'
   > & {
     nlu?: Nlu;
   },
@@ -68,5 +79,6 @@ export function createServices(
     webhooks: new WebhookService(base.db),
     encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),
+    compliance: new ComplianceSettingsService(base.db),
   };
 }

@@ -20,6 +20,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export const ALWAYS_OPEN = [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }];
+
 /** The real server (API and workers) on 127.0.0.1, a store of its own, simulated calls sped up. */
 export async function startTestServer(
   options: { config?: Partial<Config>; clock?: Clock; worker?: boolean; tts?: Tts } = {},
@@ -42,6 +44,9 @@ export async function startTestServer(
       shutdownGraceMs: 2_000,
       demo: false,
       dataDir,
+      // Calling windows are tested where the test sets the clock (test/compliance); elsewhere a
+      // suite must not depend on the hour it runs at.
+      defaultCallingWindows: ALWAYS_OPEN,
       ...options.config,
     },
   );

@@ -8,7 +8,7 @@ import { startTiller, type Runtime } from '../../src/runtime.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
-import { waitFor } from '../helpers/server.ts';
+import { ALWAYS_OPEN, waitFor } from '../helpers/server.ts';
 
 /** The simulated carrier, watched: how many calls are up at once, and every dial it got. */
 class WatchedCarrier implements Carrier {
@@ -60,7 +60,14 @@ describe(`dialer (${storeKind})`, () => {
     // No recordings: the dialer is under test here, not the audio (test/recordings covers it).
     const config = loadConfig(
       {},
-      { demo: false, recordings: false, pollIntervalMs: 30, shutdownGraceMs: 5_000, ...overrides },
+      {
+        demo: false,
+        recordings: false,
+        pollIntervalMs: 30,
+        shutdownGraceMs: 5_000,
+        defaultCallingWindows: ALWAYS_OPEN,
+        ...overrides,
+      },
     );
     const runtime = await startTiller({
       config,

@@ -17,11 +17,15 @@ const APP_COLUMNS =
 
 export async function insertApp(
   q: Queryable,
-  app: Omit<AppRow, 'id' | 'max_concurrency'> & { max_concurrency?: number | null },
+  app: Omit<AppRow, 'id' | 'max_concurrency'> & {
+    max_concurrency?: number | null;
+    calling_windows?: unknown;
+  },
 ): Promise<AppRow> {
   const [row] = await q.query<AppRow>(
-    `INSERT INTO apps (name, app_key, secret_hash, webhook_url, webhook_secret, timezone, max_concurrency, is_demo)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${APP_COLUMNS}`,
+    `INSERT INTO apps (name, app_key, secret_hash, webhook_url, webhook_secret, timezone, max_concurrency, is_demo,
+       calling_windows)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${APP_COLUMNS}`,
     [
       app.name,
       app.app_key,
@@ -31,6 +35,9 @@ export async function insertApp(
       app.timezone,
       app.max_concurrency ?? null,
       app.is_demo,
+      app.calling_windows === undefined || app.calling_windows === null
+        ? null
+        : JSON.stringify(app.calling_windows),
     ],
   );
   return row!;

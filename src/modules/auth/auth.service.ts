@@ -59,6 +59,7 @@ export class AuthService {
       webhook_secret: newWebhookSecret(),
       timezone: input.timezone ?? this.#config.defaultTimezone,
       is_demo: input.demo ?? false,
+      calling_windows: this.#config.defaultCallingWindows,
     });
     return { app, appKey, appSecret };
   }

@@ -33,6 +33,10 @@ export function ivLength(mode: CipherMode): number {
 /** Why a ciphertext was refused; the message is safe to show to the client. */
 export class DecryptionError extends Error {}
 
+/** The one answer for every way a ciphertext fails to yield a body (see `run`). */
+export const WRONG_KEY =
+  'it does not decrypt with the app key and settings (wrong key, mode or IV, or altered data)';
+
 const WHITESPACE = /[\t\n\r ]/g;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -138,8 +142,6 @@ function run(fn: () => Buffer): Buffer {
   try {
     return fn();
   } catch {
-    throw new DecryptionError(
-      'it does not decrypt with the app key and settings (wrong key, mode or IV, or altered data)',
-    );
+    throw new DecryptionError(WRONG_KEY);
   }
 }

@@ -50,6 +50,9 @@ export const Round = Type.Object(
     ),
     caller_number: Type.Optional(Type.String({ maxLength: 32 })),
     max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    calling_windows: Type.Optional(
+      Type.Unknown({ description: "This round's calling-window override" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -7,6 +7,7 @@ import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { RecordingService } from '../recordings/recordings.service.ts';
+import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { stopTask } from '../tasks/task-lifecycle.ts';
 import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
@@ -64,6 +65,7 @@ export class PlanService {
       if (round.robot_id && !(await findRobot(this.#db, caller.appId, Number(round.robot_id)))) {
         throw new AppError('robot_not_found', `rounds[${i}].robot_id ${round.robot_id}`);
       }
+      checkedWindows(round.calling_windows, `rounds[${i}].calling_windows`);
       if (round.caller_number !== undefined && !toE164(round.caller_number)) {
         throw new AppError('invalid_phone', `rounds[${i}].caller_number "${round.caller_number}"`);
       }
@@ -277,6 +279,7 @@ export class PlanService {
       redial_interval_s: (spec.redial_interval ?? 0) * 60,
       caller_number: this.#tasks.callerNumber(spec.caller_number),
       max_concurrency: spec.max_concurrency ?? null,
+      calling_windows: spec.calling_windows ?? null,
       callees,
       plan_id: plan.id,
       round,

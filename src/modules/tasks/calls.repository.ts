@@ -61,21 +61,32 @@ export interface CallRow {
 const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, robot_version, callee_number,
   caller_number, worker_id, started_at, ended_at, ring_time, hangup_type, result`;
 
-export async function insertCalls(
-  q: Queryable,
-  calls: Array<
-    Omit<CallRow, 'state' | 'outcome' | 'ended_at' | 'ring_time' | 'hangup_type' | 'result'>
-  >,
-) {
+/** A new attempt's row, written when the number is claimed (before the carrier is asked). */
+export type CallToInsert = Pick<
+  CallRow,
+  | 'id'
+  | 'app_id'
+  | 'task_id'
+  | 'callee_id'
+  | 'attempt'
+  | 'robot_id'
+  | 'robot_version'
+  | 'callee_number'
+  | 'caller_number'
+  | 'worker_id'
+  | 'started_at'
+> & { case_id: string; compliance: object };
+
+export async function insertCalls(q: Queryable, calls: CallToInsert[]) {
   if (calls.length === 0) return;
   await q.query(
     `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, robot_id, robot_version, callee_number,
-       caller_number, worker_id, started_at)
+       case_id, caller_number, worker_id, started_at, compliance)
      SELECT r.id, r.app_id, r.task_id, r.callee_id, r.attempt, r.robot_id, r.robot_version, r.callee_number,
-       r.caller_number, r.worker_id, r.started_at
+       r.case_id, r.caller_number, r.worker_id, r.started_at, r.compliance
      FROM jsonb_to_recordset($1::jsonb) AS r(id text, app_id bigint, task_id text, callee_id bigint, attempt int,
-       robot_id bigint, robot_version int, callee_number text, caller_number text, worker_id text,
-       started_at timestamptz)`,
+       robot_id bigint, robot_version int, callee_number text, case_id text, caller_number text, worker_id text,
+       started_at timestamptz, compliance jsonb)`,
     [JSON.stringify(calls)],
   );
 }

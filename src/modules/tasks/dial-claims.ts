@@ -2,10 +2,52 @@ import type { Config } from '../../config.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { inFlightCounts, insertCalls } from './calls.repository.ts';
+import { checkAttempt } from '../compliance/compliance.service.ts';
+import { lockContacts } from '../compliance/caps.ts';
+import { inFlightCounts, insertCalls, type CallToInsert } from './calls.repository.ts';
 import { appZone, emitCallEvent } from './task-events.ts';
 import { finishIfDone } from './task-lifecycle.ts';
 import { lockTask, setTaskStatus, type CalleeRow, type TaskRow } from './tasks.repository.ts';
+
+const DAY_MS = 86_400_000;
+
+interface AppRules {
+  max_concurrency: number | null;
+  timezone: string;
+  contact_caps: unknown;
+  calling_windows: unknown;
+}
+
+/**
+ * Puts back a number the rules do not allow now: it waits until `at` without this attempt
+ * counting, or, when `at` is after the task's end, it expires (true: the task may be done).
+ */
+async function deferCallee(
+  tx: Queryable,
+  task: TaskRow,
+  callee: CalleeRow,
+  at: Date,
+): Promise<boolean> {
+  if (at.getTime() < task.end_time.getTime()) {
+    await tx.query(
+      `UPDATE callees SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2, updated_at = now()
+       WHERE id = $1`,
+      [callee.id, at],
+    );
+    return false;
+  }
+  await tx.query(
+    `UPDATE callees SET status = 'expired', attempts = attempts - 1, updated_at = now() WHERE id = $1`,
+    [callee.id],
+  );
+  if (callee.attempts - 1 > 0)
+    await emitCallEvent(
+      tx,
+      { ...callee, attempts: callee.attempts - 1 },
+      await appZone(tx, task.app_id),
+    );
+  return true;
+}
 
 /** Ends the due numbers of a task that are on its app's do-not-call list; true if any. */
 async function closeDncCallees(tx: Queryable, task: TaskRow): Promise<boolean> {
@@ -79,8 +121,8 @@ async function claimForTask(
   ref: { id: string; app_id: number },
   want: number,
 ): Promise<ClaimedCall[]> {
-  const [app] = await tx.query<{ max_concurrency: number | null; timezone: string }>(
-    'SELECT max_concurrency, timezone FROM apps WHERE id = $1 FOR NO KEY UPDATE',
+  const [app] = await tx.query<AppRules>(
+    `SELECT max_concurrency, timezone, contact_caps, calling_windows FROM apps WHERE id = $1 FOR NO KEY UPDATE`,
     [ref.app_id],
   );
   const task = await lockTask(tx, ref.id);
@@ -111,22 +153,60 @@ async function claimForTask(
     [task.robot_id],
   );
   const startedAt = new Date();
-  const calls = callees.map((c) => ({
-    id: newId(),
-    app_id: task.app_id,
-    task_id: task.id,
-    callee_id: c.id,
-    attempt: c.attempts,
-    robot_id: task.robot_id,
-    robot_version: robot!.version,
-    callee_number: c.callee_number,
-    caller_number: task.caller_number,
-    worker_id: workerId,
-    started_at: startedAt,
-  }));
-  await insertCalls(tx, calls);
+  await lockContacts(
+    tx,
+    task.app_id,
+    callees.map((c) => ({ number: c.callee_number, caseId: c.case_id })),
+  );
+  // Every attempt passes the compliance rules first (calling window in the callee's zone,
+  // contact caps across the app's tasks); its call row is written at once, so the next number
+  // of this batch counts it.
+  const calls: Array<CallToInsert & { callee: CalleeRow }> = [];
+  let closed = false;
+  for (const c of callees) {
+    const check = await checkAttempt(tx, {
+      appId: task.app_id,
+      number: c.callee_number,
+      caseId: c.case_id,
+      contactZone: c.data.timezone,
+      appZone: app.timezone,
+      appWindows: app.calling_windows,
+      taskWindows: task.calling_windows,
+      contactCaps: app.contact_caps,
+      now: startedAt,
+    });
+    if (!check.allowed) {
+      closed =
+        (await deferCallee(
+          tx,
+          task,
+          c,
+          check.nextOpen ?? new Date(startedAt.getTime() + DAY_MS),
+        )) || closed;
+      continue;
+    }
+    const call = {
+      id: newId(),
+      app_id: task.app_id,
+      task_id: task.id,
+      callee_id: c.id,
+      attempt: c.attempts,
+      robot_id: task.robot_id,
+      robot_version: robot!.version,
+      callee_number: c.callee_number,
+      case_id: c.case_id,
+      caller_number: task.caller_number,
+      worker_id: workerId,
+      started_at: startedAt,
+      compliance: check.audit,
+    };
+    await insertCalls(tx, [call]);
+    calls.push({ ...call, callee: c });
+  }
+  if (closed) await finishIfDone(tx, task);
+  if (calls.length === 0) return [];
   if (task.status === 'Waiting') await setTaskStatus(tx, task.id, 'Running');
-  return calls.map((call, i) => ({
+  return calls.map((call) => ({
     callId: call.id,
     taskId: task.id,
     appId: task.app_id,
@@ -135,7 +215,7 @@ async function claimForTask(
     to: call.callee_number,
     from: call.caller_number,
     startedAt,
-    callee: callees[i]!.data,
+    callee: call.callee.data,
     robot: robot!.definition,
     robotVersion: robot!.version,
     appZone: app.timezone,

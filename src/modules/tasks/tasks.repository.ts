@@ -20,11 +20,13 @@ export interface TaskRow {
   finished_at: Date | null;
   plan_id: string | null;
   round: number;
+  /** Calling-window override of this task (docs/compliance.md); null: the app's or the country's. */
+  calling_windows: unknown;
 }
 
 const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
   redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at,
-  plan_id, round`;
+  plan_id, round, calling_windows`;
 
 export interface NewCallee {
   seq: number;
@@ -35,14 +37,15 @@ export interface NewCallee {
 
 export async function insertTask(
   q: Queryable,
-  t: Omit<TaskRow, 'status' | 'created_at' | 'started_at' | 'finished_at'> & {
+  t: Omit<TaskRow, 'status' | 'created_at' | 'started_at' | 'finished_at' | 'calling_windows'> & {
     idempotency_key?: string | null;
+    calling_windows?: unknown;
   },
 ): Promise<void> {
   await q.query(
     `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
-       caller_number, max_concurrency, total_count, plan_id, round, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       caller_number, max_concurrency, total_count, plan_id, round, idempotency_key, calling_windows)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       t.id,
       t.app_id,
@@ -58,6 +61,9 @@ export async function insertTask(
       t.plan_id,
       t.round,
       t.idempotency_key ?? null,
+      t.calling_windows === undefined || t.calling_windows === null
+        ? null
+        : JSON.stringify(t.calling_windows),
     ],
   );
 }

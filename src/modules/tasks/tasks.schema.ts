@@ -52,6 +52,9 @@ export const CreateTask = Type.Object({
     Type.String({ maxLength: 32, description: 'Caller number shown to callees' }),
   ),
   max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+  calling_windows: Type.Optional(
+    Type.Unknown({ description: "This task's calling-window override (docs/compliance.md)" }),
+  ),
   callees: Type.Array(Callee, { minItems: 1, maxItems: 100_000 }),
 });
 export type CreateTask = Static<typeof CreateTask>;

@@ -7,6 +7,7 @@ import { toE164 } from '../../shared/phone.ts';
 import { formatDateTime, parseDateTime } from '../../shared/time.ts';
 import { enqueue } from '../../queue/jobs.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
+import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
@@ -67,6 +68,7 @@ export class TaskService {
           redial_interval_s: (body.redial_interval ?? 0) * 60,
           caller_number: line,
           max_concurrency: body.max_concurrency ?? null,
+          calling_windows: checkedWindows(body.calling_windows, 'calling_windows'),
           callees,
           ...(idempotencyKey !== undefined ? { idempotency_key: idempotencyKey } : {}),
         }),
@@ -227,6 +229,7 @@ export interface TaskSpec {
   plan_id?: string;
   round?: number;
   idempotency_key?: string;
+  calling_windows?: unknown;
 }
 
 /** Writes a validated task, its numbers and its end timer, and wakes the dialer, in the caller's transaction. */
@@ -265,6 +268,7 @@ export async function createTaskInTx(
     plan_id: spec.plan_id ?? null,
     round: spec.round ?? 0,
     idempotency_key: spec.idempotency_key ?? null,
+    calling_windows: spec.calling_windows ?? null,
   });
   await repo.insertCallees(tx, taskId, caller.appId, callees, spec.start);
   await enqueue(

@@ -1,0 +1,187 @@
+// Contact caps: how many attempts one number, and one case, may receive per local day and per
+// rolling 7 days, counted over every task of the app (and, when messaging arrives, every
+// channel). Configured per app in apps.contact_caps (jsonb, null = DEFAULT_CAPS).
+import { addDays, localMoment, startOfLocalDay } from '../../shared/zoned-time.ts';
+import type { Queryable } from '../../store/db.ts';
+
+/** A limit of null means "no cap" for that period. */
+export interface CapLimits {
+  day: number | null;
+  rolling_7_days: number | null;
+}
+
+export interface ContactCaps {
+  per_number: CapLimits;
+  per_case: CapLimits;
+}
+
+export type CapName = 'number_day' | 'number_7d' | 'case_day' | 'case_7d';
+
+// Seven in seven days echoes Regulation F's call-frequency presumption (12 CFR 1006.14(b)(2)),
+// which is per debt; three a day keeps a day's redials from spending the week's budget.
+export const DEFAULT_CAPS: ContactCaps = {
+  per_number: { day: 3, rolling_7_days: 7 },
+  per_case: { day: 3, rolling_7_days: 7 },
+};
+
+const WEEK_MS = 7 * 86_400_000;
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const isCapLimit = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1000;
+
+/** Validates apps.contact_caps; absent keys take the default, null disables a cap. */
+export function parseCaps(value: unknown): Parsed<ContactCaps> {
+  if (value === null || value === undefined) return { ok: true, value: DEFAULT_CAPS };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, error: 'contact_caps must be an object' };
+  }
+  const out = structuredClone(DEFAULT_CAPS);
+  for (const [scope, limits] of Object.entries(value)) {
+    if (scope !== 'per_number' && scope !== 'per_case') {
+      return { ok: false, error: `contact_caps.${scope} is not per_number or per_case` };
+    }
+    if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+      return { ok: false, error: `contact_caps.${scope} must be an object` };
+    }
+    for (const [period, limit] of Object.entries(limits)) {
+      if (period !== 'day' && period !== 'rolling_7_days') {
+        return { ok: false, error: `contact_caps.${scope}.${period} is not day or rolling_7_days` };
+      }
+      if (limit !== null && !(typeof limit === 'number' && isCapLimit(limit))) {
+        return { ok: false, error: `contact_caps.${scope}.${period} must be 1-1000 or null` };
+      }
+      out[scope][period] = limit;
+    }
+  }
+  return { ok: true, value: out };
+}
+
+export interface AttemptCounts {
+  number_day: number;
+  number_7d: number;
+  case_day: number;
+  case_7d: number;
+  /** Start instants (epoch ms, rounded up) of the attempts counted in the 7 days, oldest first. */
+  number_starts: number[];
+  case_starts: number[];
+  /** The callee's local midnight that began today, and the next one. */
+  day_start: Date;
+  next_day_start: Date;
+}
+
+/**
+ * Counts the attempts that reached (or are reaching) a number and a case, across all tasks of
+ * the app: calls rows except those cut short by our own failure (`interrupted`). "Day" is the
+ * callee's local calendar day in `zone`; "7 days" is the last 168 hours. Attempts dated after
+ * `now` (another worker's clock running ahead) count too. Run it inside the claim transaction,
+ * after lockContacts, so that concurrent claims see each other's attempts.
+ */
+export async function countAttempts(
+  q: Queryable,
+  appId: number,
+  input: { number: string; caseId: string; zone: string; now: Date },
+): Promise<AttemptCounts> {
+  const today = localMoment(input.now, input.zone);
+  const dayStart = startOfLocalDay(today, input.zone);
+  const nextDayStart = startOfLocalDay(addDays(today, 1), input.zone);
+  // An empty case id means "no case": it must not count every case-less call of the app.
+  const caseId = input.caseId === '' ? null : input.caseId;
+  const [row] = await q.query<{
+    number_day: number;
+    number_7d: number;
+    case_day: number;
+    case_7d: number;
+    number_starts: number[];
+    case_starts: number[];
+  }>(
+    `WITH counted AS (
+       SELECT callee_number = $2 AS by_number, case_id = $3 AS by_case, started_at,
+         ceil(extract(epoch FROM started_at) * 1000)::bigint AS ms
+       FROM calls
+       WHERE app_id = $1 AND (callee_number = $2 OR case_id = $3) AND started_at > $4
+         AND outcome IS DISTINCT FROM 'interrupted')
+     SELECT
+       count(*) FILTER (WHERE by_number AND started_at >= $5) AS number_day,
+       count(*) FILTER (WHERE by_number) AS number_7d,
+       count(*) FILTER (WHERE by_case AND started_at >= $5) AS case_day,
+       count(*) FILTER (WHERE by_case) AS case_7d,
+       coalesce(jsonb_agg(ms ORDER BY ms) FILTER (WHERE by_number), '[]') AS number_starts,
+       coalesce(jsonb_agg(ms ORDER BY ms) FILTER (WHERE by_case), '[]') AS case_starts
+     FROM counted`,
+    [appId, input.number, caseId, new Date(input.now.getTime() - WEEK_MS), dayStart],
+  );
+  return {
+    number_day: Number(row!.number_day),
+    number_7d: Number(row!.number_7d),
+    case_day: Number(row!.case_day),
+    case_7d: Number(row!.case_7d),
+    number_starts: row!.number_starts.map(Number),
+    case_starts: row!.case_starts.map(Number),
+    day_start: dayStart,
+    next_day_start: nextDayStart,
+  };
+}
+
+export interface CapDecision {
+  allowed: boolean;
+  /** The cap that keeps the contact waiting longest (all exceeded ones are in `exceededAll`). */
+  exceeded?: CapName;
+  exceededAll?: CapName[];
+  /** When the caps next allow an attempt, if no other attempt is made meanwhile. */
+  nextOpen?: Date;
+}
+
+/** Whether one more attempt stays within every cap; an attempt is allowed while count < limit. */
+export function evaluateCaps(caps: ContactCaps, counts: AttemptCounts): CapDecision {
+  // The rolling cap frees up when enough of the counted attempts are older than 7 days.
+  const rollingOpen = (starts: number[], limit: number) =>
+    new Date((starts[Math.max(0, starts.length - limit)] ?? 0) + WEEK_MS);
+  const checks: Array<[CapName, number | null, number, () => Date]> = [
+    ['number_day', caps.per_number.day, counts.number_day, () => counts.next_day_start],
+    [
+      'number_7d',
+      caps.per_number.rolling_7_days,
+      counts.number_7d,
+      () => rollingOpen(counts.number_starts, caps.per_number.rolling_7_days ?? 0),
+    ],
+    ['case_day', caps.per_case.day, counts.case_day, () => counts.next_day_start],
+    [
+      'case_7d',
+      caps.per_case.rolling_7_days,
+      counts.case_7d,
+      () => rollingOpen(counts.case_starts, caps.per_case.rolling_7_days ?? 0),
+    ],
+  ];
+  let decision: CapDecision = { allowed: true };
+  const exceededAll: CapName[] = [];
+  for (const [name, limit, count, opensAt] of checks) {
+    if (limit === null || count < limit) continue;
+    exceededAll.push(name);
+    const nextOpen = opensAt();
+    if (!decision.nextOpen || nextOpen > decision.nextOpen) {
+      decision = { allowed: false, exceeded: name, nextOpen };
+    }
+  }
+  return exceededAll.length ? { ...decision, exceededAll } : decision;
+}
+
+/**
+ * Serialises claims of the same number or case across tasks and workers until the transaction
+ * ends, so two claims cannot both take the last attempt under a cap. Keys are taken in sorted
+ * order, so two transactions locking overlapping sets cannot deadlock.
+ */
+export async function lockContacts(
+  q: Queryable,
+  appId: number,
+  contacts: ReadonlyArray<{ number: string; caseId: string }>,
+): Promise<void> {
+  const keys = new Set<string>();
+  for (const c of contacts) {
+    keys.add(`tiller:caps:${appId}:n:${c.number}`);
+    if (c.caseId !== '') keys.add(`tiller:caps:${appId}:c:${c.caseId}`);
+  }
+  for (const key of [...keys].sort()) {
+    await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+}

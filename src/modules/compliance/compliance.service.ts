@@ -1,0 +1,80 @@
+// The one call the dialer makes per claimed contact, inside its claim transaction: may this
+// number be dialled now, and if not, when? The answer carries the audit record to store on the
+// call row. nextOpen is a scheduling hint only: the check runs again at every claim.
+import { resolveZone } from '../../shared/callee-zone.ts';
+import type { Queryable } from '../../store/db.ts';
+import { buildAuditRecord, type ComplianceAudit } from './audit.ts';
+import { evaluateWindowAcross } from './calling-window.ts';
+import { DEFAULT_CAPS, countAttempts, evaluateCaps, parseCaps } from './caps.ts';
+import { resolveRules } from './window-rules.ts';
+
+export interface AttemptContext {
+  appId: number;
+  /** E.164, as stored on the callee. */
+  number: string;
+  /** The callee's case_id ('' = none). */
+  caseId: string;
+  /** The contact's own `timezone` field, whatever was sent (ignored unless a valid zone). */
+  contactZone: unknown;
+  /** apps.timezone: the last resort for a number that cannot be placed. */
+  appZone: string;
+  /** apps.calling_windows and tasks.calling_windows as stored (null = none). */
+  appWindows: unknown;
+  taskWindows: unknown;
+  /** apps.contact_caps as stored (null = DEFAULT_CAPS). */
+  contactCaps: unknown;
+  now: Date;
+}
+
+export interface AttemptCheck {
+  allowed: boolean;
+  /** When not allowed: the earliest instant worth trying again (undefined: no window opens). */
+  nextOpen?: Date;
+  audit: ComplianceAudit;
+}
+
+export async function checkAttempt(q: Queryable, ctx: AttemptContext): Promise<AttemptCheck> {
+  const zone = resolveZone(ctx.number, ctx.contactZone, ctx.appZone);
+  const rules = resolveRules({
+    country: zone.country,
+    appOverride: ctx.appWindows,
+    taskOverride: ctx.taskWindows,
+  });
+  const window = evaluateWindowAcross(rules, zone.zone, zone.otherZones, ctx.now);
+  // Unreadable caps fall back to the defaults rather than to no caps at all.
+  const parsedCaps = parseCaps(ctx.contactCaps);
+  const caps = parsedCaps.ok ? parsedCaps.value : DEFAULT_CAPS;
+  const counts = await countAttempts(q, ctx.appId, {
+    number: ctx.number,
+    caseId: ctx.caseId,
+    zone: zone.zone,
+    now: ctx.now,
+  });
+  const capDecision = evaluateCaps(caps, counts);
+  const allowed = window.allowed && capDecision.allowed;
+
+  let nextOpen: Date | undefined;
+  if (!allowed && (window.allowed || window.nextOpen)) {
+    // Caps only loosen as time passes, so the later of the two openings, moved to the next
+    // window if it falls outside one, is the first moment both can agree.
+    const later = Math.max(
+      window.nextOpen?.getTime() ?? 0,
+      capDecision.nextOpen?.getTime() ?? 0,
+      ctx.now.getTime(),
+    );
+    const then = evaluateWindowAcross(rules, zone.zone, zone.otherZones, new Date(later));
+    nextOpen = then.allowed ? new Date(later) : then.nextOpen;
+  }
+  const audit = buildAuditRecord({
+    checkedAt: ctx.now,
+    zone,
+    rules,
+    window,
+    caps,
+    counts,
+    capDecision,
+    ...(parsedCaps.ok ? {} : { capsIgnored: parsedCaps.error }),
+    ...(nextOpen ? { nextOpen } : {}),
+  });
+  return { allowed, ...(nextOpen ? { nextOpen } : {}), audit };
+}
