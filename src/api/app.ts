@@ -22,13 +22,13 @@ import { AppError } from '../shared/errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
 
-/** The HTTP API: one plugin per AIRudder family, plus Tiller's own /v1 and the ops routes. */
-export async function buildApp(
-  services: Services,
-  isReady: () => boolean = () => true,
-): Promise<FastifyInstance> {
+/**
+ * A fastify instance with the server's own validation and body parsing, before any route: the
+ * base of the API, and of tests that mount one module's routes alone.
+ */
+export function bareApp(logger?: FastifyBaseLogger) {
   const app = Fastify({
-    loggerInstance: services.log as FastifyBaseLogger,
+    ...(logger ? { loggerInstance: logger } : {}),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : newId();
@@ -44,8 +44,16 @@ export async function buildApp(
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
-
   installJsonBodyParser(app);
+  return app;
+}
+
+/** The HTTP API: one plugin per AIRudder family, plus Tiller's own /v1 and the ops routes. */
+export async function buildApp(
+  services: Services,
+  isReady: () => boolean = () => true,
+): Promise<FastifyInstance> {
+  const app = bareApp(services.log as FastifyBaseLogger);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

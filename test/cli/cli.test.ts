@@ -1,49 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify as stringifyYaml } from 'yaml';
 import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
-import { storeKind, testDatabaseUrl } from '../helpers/db.ts';
+import { BIN, cliHarness } from '../helpers/cli.ts';
+import { storeKind } from '../helpers/db.ts';
 import { client, tokenFor, waitFor } from '../helpers/server.ts';
 
 // The `tiller` command as an operator runs it: a real child process, real store files or a real
 // PostgreSQL schema, a real signal.
 
-const BIN = new URL('../../bin/tiller.js', import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), 'tiller-cli-'));
-const schema = `cli_${process.pid}`;
-const env = {
-  ...process.env,
-  TILLER_DATA_DIR: dataDir,
-  TILLER_DB_SCHEMA: testDatabaseUrl ? schema : 'public',
-  TILLER_LOG_LEVEL: 'warn',
-};
-
-function tiller(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-}
+const { dataDir, env, tiller, cleanup } = cliHarness('cli');
 
 describe(`tiller command (${storeKind})`, () => {
-  after(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (testDatabaseUrl) {
-      spawnSync(
-        process.execPath,
-        [
-          '-e',
-          `
-        const pg = (await import('pg')).default;
-        const c = new pg.Client(${JSON.stringify(testDatabaseUrl)}); await c.connect();
-        await c.query('DROP SCHEMA IF EXISTS ${schema} CASCADE'); await c.end();`,
-          '--input-type=module',
-        ],
-        { encoding: 'utf8' },
-      );
-    }
-  });
+  after(() => cleanup());
 
   it('migrates, then finds nothing left to apply', () => {
     const first = tiller('migrate');

@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { storeKind, testDatabaseUrl } from '../helpers/db.ts';
+import { cliHarness } from '../helpers/cli.ts';
+import { storeKind } from '../helpers/db.ts';
 
 // `tiller dnc` as an operator runs it: a real child process on real store files, or on a
 // PostgreSQL schema of its own.
 
-const BIN = new URL('../../bin/tiller.js', import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), 'tiller-dnc-cli-'));
-const schema = `dnc_cli_${process.pid}`;
-const env = {
-  ...process.env,
-  TILLER_DATA_DIR: dataDir,
-  TILLER_DB_SCHEMA: testDatabaseUrl ? schema : 'public',
-  TILLER_LOG_LEVEL: 'warn',
-};
-
-function tiller(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-}
+const { dataDir, tiller, cleanup } = cliHarness('dnc-cli');
 
 function createApp(name: string): string {
   const out = tiller('app', 'create', '--name', name, '--json');
@@ -51,22 +38,7 @@ describe(`tiller dnc (${storeKind})`, () => {
   before(() => {
     key = createApp('dnc-cli');
   });
-  after(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (testDatabaseUrl) {
-      spawnSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `const pg = (await import('pg')).default;
-           const c = new pg.Client(${JSON.stringify(testDatabaseUrl)}); await c.connect();
-           await c.query('DROP SCHEMA IF EXISTS ${schema} CASCADE'); await c.end();`,
-        ],
-        { encoding: 'utf8' },
-      );
-    }
-  });
+  after(() => cleanup());
 
   it('adds numbers with a reason, and says which were listed already', () => {
     const first = tiller(

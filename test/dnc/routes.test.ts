@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
+import { type FastifyInstance, type InjectOptions } from 'fastify';
 import { v1Envelope } from '../../src/api/envelopes.ts';
 import { familyPlugin } from '../../src/api/family.ts';
-import { installJsonBodyParser } from '../../src/api/json-body.ts';
 import { loadConfig } from '../../src/config.ts';
 import { AuthService } from '../../src/modules/auth/auth.service.ts';
 import { dncRoutes } from '../../src/modules/dnc/dnc.routes.ts';
@@ -12,6 +10,7 @@ import { DncService } from '../../src/modules/dnc/dnc.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { listed, numbers } from './harness.ts';
+import { bareApp } from '../../src/api/app.ts';
 
 // The do-not-call routes as an integrator calls them: the /v1 family (token, envelope, error
 // table) with the JSON body parser and the validator options of api/app.ts.
@@ -24,18 +23,7 @@ describe(`do-not-call routes (${storeKind})`, () => {
   before(async () => {
     store = await openTestStore();
     const auth = new AuthService(store.db, loadConfig({}, { demo: false }), systemClock);
-    server = Fastify({
-      bodyLimit: 1024 * 1024,
-      ajv: {
-        customOptions: {
-          removeAdditional: false,
-          coerceTypes: 'array',
-          useDefaults: true,
-          allErrors: false,
-        },
-      },
-    }).withTypeProvider<TypeBoxTypeProvider>();
-    installJsonBodyParser(server);
+    server = bareApp();
     await server.register(familyPlugin, {
       prefix: '/v1',
       envelope: v1Envelope,

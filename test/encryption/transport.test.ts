@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { Type } from 'typebox';
 import { cloudEnvelope, pdsEnvelope, v1Envelope, type Envelope } from '../../src/api/envelopes.ts';
 import { familyPlugin } from '../../src/api/family.ts';
-import { installJsonBodyParser } from '../../src/api/json-body.ts';
 import { loadConfig } from '../../src/config.ts';
 import { authRoutes } from '../../src/modules/auth/auth.routes.ts';
 import { AuthService } from '../../src/modules/auth/auth.service.ts';
@@ -15,6 +14,7 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { decryptText, encryptText, type DocSettings } from './docs-client.ts';
+import { bareApp } from '../../src/api/app.ts';
 
 // The transport hooks of api/family.ts on every family envelope, in process (inject): what is
 // encrypted, what stays plaintext, and how bad ciphertext is answered. The real server and the
@@ -42,10 +42,7 @@ const FAMILIES: Array<[string, Envelope, 'data' | 'body']> = [
 ];
 
 async function buildProbeApp(auth: AuthService, encryption: EncryptionService) {
-  const app = Fastify({
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-  });
-  installJsonBodyParser(app);
+  const app = bareApp();
   for (const [prefix, envelope] of FAMILIES) {
     const routes = [authRoutes(auth), probeRoutes];
     if (prefix === '/v1') routes.push(encryptionRoutes(encryption));

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { type FastifyInstance } from 'fastify';
 import { cloudEnvelope, v1Envelope } from '../../src/api/envelopes.ts';
 import { familyPlugin, sendError } from '../../src/api/family.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -18,6 +17,7 @@ import { ManualClock, systemClock } from '../../src/shared/clock.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { Db } from '../../src/store/db.ts';
+import { bareApp } from '../../src/api/app.ts';
 
 // A small server with only what recordings need: the cloud family with the recording routes,
 // the public link routes at the root, a store of its own and a clock the test moves.
@@ -52,7 +52,7 @@ export async function startRecordingServer(db: Db): Promise<RecordingHarness> {
   const store = new FileRecordingStore(join(dataDir, 'recordings'));
   const recordings = new RecordingService({ db, store, clock, publicUrl: PUBLIC_URL });
   const tasks = new TaskService(db, config, systemClock, recordings);
-  const server = Fastify().withTypeProvider<TypeBoxTypeProvider>();
+  const server = bareApp();
   await server.register(familyPlugin, {
     prefix: '/service/cloud',
     envelope: cloudEnvelope,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { type FastifyInstance } from 'fastify';
 import { v1Envelope } from '../../src/api/envelopes.ts';
 import { familyPlugin } from '../../src/api/family.ts';
 import { AuthService } from '../../src/modules/auth/auth.service.ts';
@@ -11,6 +10,7 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { addEvent, testConfig } from './harness.ts';
+import { bareApp } from '../../src/api/app.ts';
 
 // The routes as an integrator calls them: through the /v1 family (token, envelope, error codes).
 
@@ -23,7 +23,7 @@ describe(`webhook routes (${storeKind})`, () => {
     store = await openTestStore();
     const auth = new AuthService(store.db, testConfig(), systemClock);
     const service = new WebhookService(store.db);
-    server = Fastify().withTypeProvider<TypeBoxTypeProvider>();
+    server = bareApp();
     await server.register(familyPlugin, {
       prefix: '/v1',
       envelope: v1Envelope,
