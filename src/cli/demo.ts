@@ -9,15 +9,16 @@ export function demoInstructions(url: string, demo: NewApp): string {
     callees: [
       {
         case_id: 'c1',
-        callee_number: '+6281234567890',
+        callee_number: '+6281234567000',
         callee_name: 'Budi',
         total_owing_amount: '150000.00',
         currency_unit: 'IDR',
         due_date: '2026-11-30',
         platform_name: 'Tiller Demo',
       },
-      { case_id: 'c2', callee_number: '+6281234567895', callee_name: 'Sari' },
-      { case_id: 'c3', callee_number: '+6281234567898', callee_name: 'Andi' },
+      { case_id: 'c2', callee_number: '+6281234567005', callee_name: 'Sari' },
+      { case_id: 'c3', callee_number: '+6281234567008', callee_name: 'Andi' },
+      { case_id: 'c4', callee_number: '+6281234567001', callee_name: 'Dewi' },
     ],
   });
   return `
@@ -34,6 +35,8 @@ Try it (copy and paste):
   sleep 90   # the simulated calls take real time at TILLER_TIME_SCALE=1; start with TILLER_TIME_SCALE=100 to wait ~1 s
   curl -s "${url}/service/cloud/detail?task_id=$TASK" -H "Authorization: Token $TOKEN"
 
+The demo app calls simulated people at any hour; a real app follows each callee's local calling
+hours (docs/compliance.md), so its calls can wait for the morning.
 API reference: ${url}/docs
 `;
 }

@@ -87,6 +87,12 @@ async function serve(config: ReturnType<typeof loadConfig>, mode: 'serve' | 'api
   const runtime = await startTiller({ config, api: mode !== 'worker', worker: mode !== 'api' });
   if (mode === 'serve' && config.demo && !(await runtime.services.auth.hasApps())) {
     const demo = await runtime.services.auth.createApp({ name: 'demo', demo: true });
+    // Demo calls reach only simulated people: let them ring at any hour, so a first try at night
+    // shows results. Real apps keep the country calling windows (docs/compliance.md).
+    await runtime.services.compliance.set(demo.app.id, {
+      calling_windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+      contact_caps: null,
+    });
     console.log(demoInstructions(config.publicUrl, demo));
   }
   await new Promise<void>((resolve) => {
