@@ -6,7 +6,10 @@ import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../
 // The compliance rules inside the dialer. The local time of each contact is chosen through its
 // own `timezone` field (a fixed-offset zone), so the test holds at any hour it runs.
 
-/** A fixed-offset zone in which it is now `hour` o'clock (Etc/GMT signs are inverted). */
+/**
+ * A fixed-offset zone in which it is now `hour` o'clock (Etc/GMT signs are inverted). A run that
+ * crosses the hour sees the next hour there, so assertions allow one hour of drift.
+ */
 function zoneAtLocalHour(hour: number): string {
   let offset = (hour - new Date().getUTCHours() + 24) % 24;
   if (offset > 14) offset -= 24;
@@ -66,7 +69,7 @@ describe(`compliance rules in the dialer (${storeKind})`, () => {
     assert.equal(dials(outside.callee_number), 0);
     const waitHours = (held.next_attempt_at.getTime() - Date.now()) / 3_600_000;
     assert.ok(
-      waitHours > 5 && waitHours <= 6,
+      waitHours > 4 && waitHours <= 6,
       `opens at 09:00 local, ${waitHours.toFixed(2)} h from now`,
     );
 
@@ -78,7 +81,7 @@ describe(`compliance rules in the dialer (${storeKind})`, () => {
     assert.equal(audit.decision, 'allowed');
     assert.equal(audit.zone.zone, inside.timezone);
     assert.equal(audit.zone.source, 'contact');
-    assert.match(audit.zone.local_time, / 12:\d{2}:\d{2}$/);
+    assert.match(audit.zone.local_time, / 1[23]:\d{2}:\d{2}$/);
     assert.equal(audit.window.origin, 'app');
     assert.equal(audit.window.open, true);
     assert.equal(audit.caps.counts.number_day, 0);
@@ -112,7 +115,7 @@ describe(`compliance rules in the dialer (${storeKind})`, () => {
     const waitHours = (held.next_attempt_at.getTime() - Date.now()) / 3_600_000;
     // The cap reopens at local midnight, but the window only at 09:00: both must allow it.
     assert.ok(
-      waitHours > 20 && waitHours <= 21,
+      waitHours > 19 && waitHours <= 21,
       `09:00 of the next local day, got ${waitHours.toFixed(2)} h`,
     );
     const [written] = await server.store.db.query<{ n: number }>(
@@ -161,6 +164,6 @@ describe(`compliance rules in the dialer (${storeKind})`, () => {
       compliance: { window: { origin: string }; zone: { local_time: string } };
     }>('SELECT compliance FROM calls WHERE task_id = $1', [taskId]);
     assert.equal(call!.compliance.window.origin, 'task');
-    assert.match(call!.compliance.zone.local_time, / 03:\d{2}:\d{2}$/);
+    assert.match(call!.compliance.zone.local_time, / 0[34]:\d{2}:\d{2}$/);
   });
 });
