@@ -75,7 +75,7 @@ export function createServices(
     robots: new RobotService(base.db),
     recordings,
     tasks,
-    plans: new PlanService(base.db, config, base.clock, tasks, recordings),
+    plans: new PlanService(base.db, base.clock, tasks, recordings),
     webhooks: new WebhookService(base.db),
     encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),

@@ -76,8 +76,3 @@ export function resolveZone(number: string, contactZone: unknown, appZone: strin
   if (countryZone) return { zone: countryZone, source: 'country', ...withCountry, otherZones: [] };
   return { zone: appZone, source: 'app', ...withCountry, otherZones: [] };
 }
-
-/** The callee's zone alone, for resolving "tomorrow" in a conversation. */
-export function calleeZone(number: string, contactZone: unknown, appZone: string): string {
-  return resolveZone(number, contactZone, appZone).zone;
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calleeZone, resolveZone } from '../../src/shared/callee-zone.ts';
+import { resolveZone } from '../../src/shared/callee-zone.ts';
 
 const APP = 'Asia/Singapore';
 const zoneOf = (number: string) => resolveZone(number, undefined, APP);
@@ -108,11 +108,5 @@ describe('callee zone from the number', () => {
       assert.equal(got.zone, 'Asia/Makassar', String(bad));
       assert.equal(got.source, 'area');
     }
-  });
-
-  it('keeps calleeZone as the zone alone', () => {
-    assert.equal(calleeZone('+13105550123', undefined, APP), 'America/Los_Angeles');
-    assert.equal(calleeZone('+13105550123', 'Asia/Tokyo', APP), 'Asia/Tokyo');
-    assert.equal(calleeZone('garbage', undefined, APP), APP);
   });
 });

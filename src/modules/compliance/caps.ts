@@ -87,14 +87,7 @@ export async function countAttempts(
   const nextDayStart = startOfLocalDay(addDays(today, 1), input.zone);
   // An empty case id means "no case": it must not count every case-less call of the app.
   const caseId = input.caseId === '' ? null : input.caseId;
-  const [row] = await q.query<{
-    number_day: number;
-    number_7d: number;
-    case_day: number;
-    case_7d: number;
-    number_starts: number[];
-    case_starts: number[];
-  }>(
+  const [row] = await q.query<Omit<AttemptCounts, 'day_start' | 'next_day_start'>>(
     `WITH counted AS (
        SELECT callee_number = $2 AS by_number, case_id = $3 AS by_case, started_at,
          ceil(extract(epoch FROM started_at) * 1000)::bigint AS ms

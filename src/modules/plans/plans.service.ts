@@ -1,4 +1,3 @@
-import type { Config } from '../../config.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
@@ -36,13 +35,7 @@ export class PlanService {
   readonly #tasks: TaskService;
   readonly #recordings: RecordingService;
 
-  constructor(
-    db: Db,
-    _config: Config,
-    clock: Clock,
-    tasks: TaskService,
-    recordings: RecordingService,
-  ) {
+  constructor(db: Db, clock: Clock, tasks: TaskService, recordings: RecordingService) {
     this.#db = db;
     this.#clock = clock;
     this.#tasks = tasks;

@@ -78,7 +78,8 @@ export interface ClaimedCall {
   callee: Record<string, unknown>;
   robot: RobotDefinition;
   robotVersion: number;
-  appZone: string;
+  /** The callee's zone as the compliance check resolved it: the conversation's dates use it too. */
+  zone: string;
 }
 
 /**
@@ -161,7 +162,7 @@ async function claimForTask(
   // Every attempt passes the compliance rules first (calling window in the callee's zone,
   // contact caps across the app's tasks); its call row is written at once, so the next number
   // of this batch counts it.
-  const calls: Array<CallToInsert & { callee: CalleeRow }> = [];
+  const calls: Array<CallToInsert & { callee: CalleeRow; zone: string }> = [];
   let closed = false;
   for (const c of callees) {
     const check = await checkAttempt(tx, {
@@ -201,7 +202,7 @@ async function claimForTask(
       compliance: check.audit,
     };
     await insertCalls(tx, [call]);
-    calls.push({ ...call, callee: c });
+    calls.push({ ...call, callee: c, zone: check.audit.zone.zone });
   }
   if (closed) await finishIfDone(tx, task);
   if (calls.length === 0) return [];
@@ -218,6 +219,6 @@ async function claimForTask(
     callee: call.callee.data,
     robot: robot!.definition,
     robotVersion: robot!.version,
-    appZone: app.timezone,
+    zone: call.zone,
   }));
 }

@@ -6,7 +6,6 @@ import { calleeVars } from '../../dialogue/template.ts';
 import { estimateTimeline, type Segment, type Timing } from '../../dialogue/timeline.ts';
 import { ClaimLoop } from '../../queue/claim-loop.ts';
 import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
-import { calleeZone } from '../../shared/callee-zone.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import { formatOffset } from '../../shared/time.ts';
@@ -138,7 +137,7 @@ export class Dialer {
       nlu,
       context: {
         now: at(connection.ringSeconds),
-        timeZone: calleeZone(call.to, call.callee.timezone, call.appZone),
+        timeZone: call.zone,
       },
     });
     const timing = recorder
