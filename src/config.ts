@@ -13,6 +13,11 @@ export interface Config {
   dbSchema: string;
   /** Simulated durations are divided by this (1 = real time, 1000 = a minute in 60 ms). */
   timeScale: number;
+  /**
+   * Set: the business clock is simulated, starting at this instant and running timeScale times
+   * faster than real time (windows, caps, schedules, timers). Null: the system clock.
+   */
+  simulatedStart: Date | null;
   logLevel: string;
   /** Log personal data (numbers, transcripts) in clear instead of redacting the marked fields. */
   logPii: boolean;
@@ -56,6 +61,19 @@ type Env = Readonly<Record<string, string | undefined>>;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {}
+
+function instant(env: Env, name: string): Date | null {
+  const raw = env[name];
+  if (!raw) return null;
+  // An explicit offset or Z: a simulation must start at the same instant on every machine.
+  const at = /(Z|[+-]\d\d:\d\d)$/.test(raw) ? new Date(raw) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) {
+    throw new ConfigError(
+      `${name} must be an ISO 8601 instant with an offset, such as 2026-11-23T00:00:00Z, got "${raw}"`,
+    );
+  }
+  return at;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -138,6 +156,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl: env.DATABASE_URL || '',
     dbSchema: schema,
     timeScale: num(env, 'TILLER_TIME_SCALE', 1, 0.001),
+    simulatedStart: instant(env, 'TILLER_SIMULATED_START'),
     logLevel,
     logPii: bool(env, 'TILLER_LOG_PII', false),
     publicUrl,

@@ -18,7 +18,7 @@ import { WebhookDeliverer } from './modules/webhooks/deliverer.ts';
 import { JobRunner } from './queue/job-runner.ts';
 import { reclaimJobs } from './queue/jobs.ts';
 import { WorkerRegistry } from './queue/workers.ts';
-import { systemClock, type Clock } from './shared/clock.ts';
+import { ScaledClock, systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createMetrics } from './shared/metrics.ts';
 import type { Db } from './store/db.ts';
@@ -67,7 +67,11 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     config,
     db,
     log,
-    clock: options.clock ?? systemClock,
+    clock:
+      options.clock ??
+      (config.simulatedStart
+        ? new ScaledClock(config.simulatedStart, config.timeScale)
+        : systemClock),
     metrics: createMetrics(),
     carrier: options.carrier ?? new SimulatedCarrier({ timeScale: config.timeScale }),
     ...(options.nlu ? { nlu: options.nlu } : {}),
@@ -87,8 +91,8 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
         : {}),
     });
     const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
-    const jobs = new JobRunner(db, registry.id, log);
-    jobs.register(TASK_END_QUEUE, taskEndJob(db));
+    const jobs = new JobRunner(db, registry.id, log, services.clock);
+    jobs.register(TASK_END_QUEUE, taskEndJob(db, services.clock));
     jobs.register(PLAN_ADVANCE_QUEUE, planAdvanceJob(services.plans));
     registry.addReclaimer(reclaimJobs);
     registry.addReclaimer(dialer.reclaim);
@@ -136,9 +140,6 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
         for (const stop of stoppers) {
           await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
         }
-        await services.tts
-          .close()
-          .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
         await services.tts
           .close()
           .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));

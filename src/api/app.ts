@@ -69,7 +69,12 @@ export async function buildApp(
   });
 
   await registerOpenApi(app);
-  await app.register(opsRoutes, { db: services.db, metrics: services.metrics, isReady });
+  await app.register(opsRoutes, {
+    db: services.db,
+    metrics: services.metrics,
+    clock: services.clock,
+    isReady,
+  });
 
   const family = (prefix: string, options: Parameters<typeof familyPlugin>[1]) =>
     app.register(familyPlugin, { ...options, encryption: services.encryption, prefix });

@@ -66,16 +66,20 @@ export function createServices(
     linkSecret: config.linkSecret,
   });
   const tasks = new TaskService(base.db, config, base.clock, recordings);
+  const nlu =
+    base.nlu ??
+    createNlu({ llmUrl: config.llmUrl, llmKey: config.llmKey, llmModel: config.llmModel });
   return {
     ...base,
-    nlu:
-      base.nlu ??
-      createNlu({ llmUrl: config.llmUrl, llmKey: config.llmKey, llmModel: config.llmModel }),
+    nlu,
     auth: new AuthService(base.db, base.config, base.clock),
     robots: new RobotService(base.db),
     recordings,
     tasks,
-    plans: new PlanService(base.db, base.clock, tasks, recordings),
+    plans: new PlanService(base.db, base.clock, tasks, recordings, {
+      carrier: base.carrier,
+      nlu,
+    }),
     webhooks: new WebhookService(base.db),
     encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),

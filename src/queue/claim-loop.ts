@@ -8,6 +8,11 @@ export interface ClaimLoopOptions<T> {
   capacity: number;
   /** Fallback poll when no wake-up arrives. */
   pollMs: number;
+  /**
+   * Least time between two claims that did not fill the free capacity: wake-ups that arrive
+   * meanwhile (each finished item sends one) share the next claim instead of one claim each.
+   */
+  coalesceMs?: number;
   /** Claims at most `limit` items in the database; an empty array means nothing is due. */
   claim(limit: number): Promise<T[]>;
   handle(item: T): Promise<void>;
@@ -63,6 +68,7 @@ export class ClaimLoop<T> {
   }
 
   async #run(): Promise<void> {
+    const coalesceMs = this.#o.coalesceMs ?? 0;
     while (this.#running) {
       this.#woken = false;
       const free = this.#o.capacity - this.#inFlight.size;
@@ -78,6 +84,7 @@ export class ClaimLoop<T> {
         }
       }
       if (!this.#running) break;
+      if (coalesceMs > 0) await new Promise((resolve) => setTimeout(resolve, coalesceMs));
       if (this.#woken && free > 0 && claimed > 0) continue;
       await this.#sleep(free > 0 ? this.#o.pollMs : this.#o.pollMs * 10);
     }

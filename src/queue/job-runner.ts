@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Db } from '../store/db.ts';
 import { ClaimLoop } from './claim-loop.ts';
@@ -26,9 +27,11 @@ export class JobRunner {
   #loop: ClaimLoop<Job> | undefined;
   #unlisten: (() => Promise<void>) | undefined;
   readonly #complete: (job: Job) => Promise<void>;
+  readonly #clock: Clock;
 
-  constructor(db: Db, workerId: string, log: Logger) {
+  constructor(db: Db, workerId: string, log: Logger, clock: Clock = systemClock) {
     this.#db = db;
+    this.#clock = clock;
     this.#workerId = workerId;
     this.#log = log;
     this.#complete = batchedCompleter(db, workerId);
@@ -45,7 +48,7 @@ export class JobRunner {
       name: 'jobs',
       capacity: options.capacity,
       pollMs: options.pollMs,
-      claim: (limit) => claimJobs(this.#db, this.#workerId, queues, limit),
+      claim: (limit) => claimJobs(this.#db, this.#workerId, queues, limit, this.#clock.now()),
       handle: (job) => this.#run(job),
       onError: (error) => this.#log.error({ err: error }, 'job loop error'),
     });
@@ -67,7 +70,8 @@ export class JobRunner {
         { queue: job.queue, jobId: job.id, attempt: job.attempts, err: error },
         'job failed',
       );
-      await failJob(this.#db, job, this.#workerId, message, handler.retry ?? defaultRetry);
+      const policy = handler.retry ?? defaultRetry;
+      await failJob(this.#db, job, this.#workerId, message, policy, this.#clock.now());
     }
   }
 

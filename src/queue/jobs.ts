@@ -3,7 +3,9 @@ import { notify } from '../store/db.ts';
 import { ownerIsGone } from './workers.ts';
 
 // Generic durable jobs (timers and one-off work). Enqueue inside the business transaction;
-// claims use FOR UPDATE SKIP LOCKED so any number of workers share one table.
+// claims use FOR UPDATE SKIP LOCKED so any number of workers share one table. Due times (run_at)
+// are on the business clock the runner is given, so a simulated clock runs timers fast too;
+// a job enqueued without runAt takes the database's now().
 
 export const JOBS_CHANNEL = 'tiller_jobs';
 
@@ -70,6 +72,7 @@ export async function claimJobs(
   workerId: string,
   queues: string[],
   limit: number,
+  now: Date = new Date(),
 ): Promise<Job[]> {
   const claimed: Job[] = [];
   for (const queue of queues) {
@@ -79,13 +82,13 @@ export async function claimJobs(
         `UPDATE jobs SET locked_by = $1, locked_at = now(), attempts = attempts + 1
          WHERE id IN (
            SELECT id FROM jobs
-           WHERE queue = $2 AND locked_by IS NULL AND failed_at IS NULL AND run_at <= now()
+           WHERE queue = $2 AND locked_by IS NULL AND failed_at IS NULL AND run_at <= $4
              AND attempts < max_attempts
            ORDER BY run_at, id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
          RETURNING id, queue, payload, attempts, max_attempts`,
-        [workerId, queue, limit - claimed.length],
+        [workerId, queue, limit - claimed.length, now],
       )),
     );
   }
@@ -125,14 +128,15 @@ export async function failJob(
   workerId: string,
   error: string,
   policy: RetryPolicy,
+  now: Date = new Date(),
 ) {
   const delay = retryDelayMs(policy, job.attempts);
   await q.query(
     `UPDATE jobs SET locked_by = NULL, locked_at = NULL, last_error = $3,
-       run_at = now() + make_interval(secs => $4::double precision / 1000),
+       run_at = $5::timestamptz + make_interval(secs => $4::double precision / 1000),
        failed_at = CASE WHEN attempts >= max_attempts THEN now() END
      WHERE id = $1 AND locked_by = $2`,
-    [job.id, workerId, error.slice(0, 2000), delay],
+    [job.id, workerId, error.slice(0, 2000), delay, now],
   );
 }
 

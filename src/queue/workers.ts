@@ -22,6 +22,7 @@ export class WorkerRegistry {
   readonly #deadAfterMs: number;
   #timer: NodeJS.Timeout | undefined;
   #reapedOnce = false;
+  #beating: Promise<void> | undefined;
 
   constructor(db: Db, options: { beatMs?: number; deadAfterMs?: number } = {}) {
     this.#db = db;
@@ -44,9 +45,11 @@ export class WorkerRegistry {
     );
     await this.reap(options.aloneOnStore ? 0 : this.#deadAfterMs);
     this.#timer = setInterval(() => {
-      this.beat()
+      if (this.#beating) return;
+      this.#beating = this.beat()
         .then(() => this.reap(this.#deadAfterMs))
-        .catch(options.onError);
+        .then(() => undefined, options.onError)
+        .finally(() => (this.#beating = undefined));
     }, this.#beatMs);
     this.#timer.unref();
   }
@@ -76,6 +79,8 @@ export class WorkerRegistry {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    // A beat under way finishes first: the store may close right after this.
+    await this.#beating;
     await this.#db.query('DELETE FROM workers WHERE id = $1', [this.id]);
   }
 }

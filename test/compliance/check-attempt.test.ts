@@ -58,7 +58,7 @@ describe(`checkAttempt (${storeKind})`, () => {
           per_number: { day: 3, rolling_7_days: 7 },
           per_case: { day: 3, rolling_7_days: 7 },
         },
-        counts: { number_day: 0, number_7d: 0, case_day: 0, case_7d: 0 },
+        counts: { number_day: 0, number_7d: 0, case_day: 0, case_7d: 0, task_day: 0 },
         day_start: '2024-06-09T17:00:00.000Z',
         within: true,
       },
@@ -120,6 +120,31 @@ describe(`checkAttempt (${storeKind})`, () => {
     assert.deepEqual(check.audit.caps.exceeded, ['number_day']);
     assert.equal(check.audit.caps.counts.number_day, 3);
     assert.equal(check.nextOpen?.toISOString(), '2024-06-11T01:00:00.000Z');
+  });
+
+  it("holds a number at its round's own attempts per day, counting that task only", async () => {
+    const appId = await seedApp(store.db);
+    const [round, other] = [await seedTask(store.db, appId), await seedTask(store.db, appId)];
+    await seedCall(store.db, appId, other, {
+      number: '+6281200000001',
+      startedAt: '2024-06-10T01:30:00Z',
+    });
+    const ctx = (taskAttemptsPerDay: number) =>
+      context(appId, { taskId: round, taskAttemptsPerDay });
+    // The other task's call counts for the app's caps, not for this round's own limit.
+    assert.equal((await checkAttempt(store.db, ctx(1))).allowed, true);
+    await seedCall(store.db, appId, round, {
+      number: '+6281200000001',
+      startedAt: '2024-06-10T02:00:00Z',
+    });
+    const held = await checkAttempt(store.db, ctx(1));
+    assert.equal(held.allowed, false);
+    assert.deepEqual(held.audit.caps.exceeded, ['task_day']);
+    assert.equal(held.audit.caps.counts.task_day, 1);
+    assert.equal(held.audit.caps.task_per_day, 1);
+    // A new local day starts at midnight; its window opens at 08:00 WIB.
+    assert.equal(held.nextOpen?.toISOString(), '2024-06-11T01:00:00.000Z');
+    assert.equal((await checkAttempt(store.db, ctx(2))).allowed, true);
   });
 
   it('applies the task override over the app override and flags a widening', async () => {

@@ -173,7 +173,7 @@ describe(`dialer (${storeKind})`, () => {
     await store.db.query(
       "INSERT INTO workers (id, seen_at) VALUES ('ghost', now() - interval '1 hour')",
     );
-    const claimed = await claimDueCalls(store.db, config, 'ghost', 10);
+    const claimed = await claimDueCalls(store.db, config, 'ghost', 10, new Date());
     assert.equal(claimed.length, 1);
 
     await start(carrier, { timeScale: 1000 });

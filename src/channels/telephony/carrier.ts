@@ -45,4 +45,10 @@ export interface Carrier {
   dial(request: DialRequest): Promise<Connection>;
   /** Keeps an answered call up for the given (simulated) seconds of conversation. */
   talk(callId: string, seconds: number): Promise<void>;
+  /**
+   * What dialling `to` would give after `ahead` more dials, without dialling or waiting. Only a
+   * world that is known in advance (the simulated carrier) can answer; a plan's dry run uses it
+   * to forecast the rounds after the first.
+   */
+  preview?(to: string, ahead: number, persona?: string): Connection;
 }

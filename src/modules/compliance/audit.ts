@@ -34,7 +34,9 @@ export interface ComplianceAudit {
   };
   caps: {
     limits: ContactCaps;
-    counts: Pick<AttemptCounts, 'number_day' | 'number_7d' | 'case_day' | 'case_7d'>;
+    counts: Pick<AttemptCounts, 'number_day' | 'number_7d' | 'case_day' | 'case_7d' | 'task_day'>;
+    /** The task's (plan round's) own attempts per day, when it has one. */
+    task_per_day?: number;
     /** The callee's local day the day counters cover. */
     day_start: string;
     within: boolean;
@@ -50,6 +52,7 @@ export interface AuditInput {
   window: MultiZoneDecision;
   caps: ContactCaps;
   counts: AttemptCounts;
+  taskPerDay?: number | null;
   capDecision: CapDecision;
   /** Why the stored caps were not used, when they could not be read. */
   capsIgnored?: string;
@@ -93,7 +96,9 @@ export function buildAuditRecord(input: AuditInput): ComplianceAudit {
         number_7d: input.counts.number_7d,
         case_day: input.counts.case_day,
         case_7d: input.counts.case_7d,
+        task_day: input.counts.task_day,
       },
+      ...(input.taskPerDay ? { task_per_day: input.taskPerDay } : {}),
       day_start: input.counts.day_start.toISOString(),
       within: capDecision.allowed,
       ...(capDecision.exceededAll ? { exceeded: capDecision.exceededAll } : {}),

@@ -15,7 +15,8 @@ export interface ContactCaps {
   per_case: CapLimits;
 }
 
-export type CapName = 'number_day' | 'number_7d' | 'case_day' | 'case_7d';
+/** task_day: a plan round's own attempts per day (tasks.attempts_per_day), per number. */
+export type CapName = 'number_day' | 'number_7d' | 'case_day' | 'case_7d' | 'task_day';
 
 // Seven in seven days echoes Regulation F's call-frequency presumption (12 CFR 1006.14(b)(2)),
 // which is per debt; three a day keeps a day's redials from spending the week's budget.
@@ -62,6 +63,8 @@ export interface AttemptCounts {
   number_7d: number;
   case_day: number;
   case_7d: number;
+  /** Attempts to the number today inside the task being claimed (0 when no task was given). */
+  task_day: number;
   /** Start instants (epoch ms, rounded up) of the attempts counted in the 7 days, oldest first. */
   number_starts: number[];
   case_starts: number[];
@@ -80,7 +83,7 @@ export interface AttemptCounts {
 export async function countAttempts(
   q: Queryable,
   appId: number,
-  input: { number: string; caseId: string; zone: string; now: Date },
+  input: { number: string; caseId: string; zone: string; now: Date; taskId?: string },
 ): Promise<AttemptCounts> {
   const today = localMoment(input.now, input.zone);
   const dayStart = startOfLocalDay(today, input.zone);
@@ -89,7 +92,7 @@ export async function countAttempts(
   const caseId = input.caseId === '' ? null : input.caseId;
   const [row] = await q.query<Omit<AttemptCounts, 'day_start' | 'next_day_start'>>(
     `WITH counted AS (
-       SELECT callee_number = $2 AS by_number, case_id = $3 AS by_case, started_at,
+       SELECT callee_number = $2 AS by_number, case_id = $3 AS by_case, started_at, task_id,
          ceil(extract(epoch FROM started_at) * 1000)::bigint AS ms
        FROM calls
        WHERE app_id = $1 AND (callee_number = $2 OR case_id = $3) AND started_at > $4
@@ -99,16 +102,25 @@ export async function countAttempts(
        count(*) FILTER (WHERE by_number) AS number_7d,
        count(*) FILTER (WHERE by_case AND started_at >= $5) AS case_day,
        count(*) FILTER (WHERE by_case) AS case_7d,
+       count(*) FILTER (WHERE by_number AND task_id = $6 AND started_at >= $5) AS task_day,
        coalesce(jsonb_agg(ms ORDER BY ms) FILTER (WHERE by_number), '[]') AS number_starts,
        coalesce(jsonb_agg(ms ORDER BY ms) FILTER (WHERE by_case), '[]') AS case_starts
      FROM counted`,
-    [appId, input.number, caseId, new Date(input.now.getTime() - WEEK_MS), dayStart],
+    [
+      appId,
+      input.number,
+      caseId,
+      new Date(input.now.getTime() - WEEK_MS),
+      dayStart,
+      input.taskId ?? null,
+    ],
   );
   return {
     number_day: Number(row!.number_day),
     number_7d: Number(row!.number_7d),
     case_day: Number(row!.case_day),
     case_7d: Number(row!.case_7d),
+    task_day: Number(row!.task_day),
     number_starts: row!.number_starts.map(Number),
     case_starts: row!.case_starts.map(Number),
     day_start: dayStart,
@@ -126,7 +138,11 @@ export interface CapDecision {
 }
 
 /** Whether one more attempt stays within every cap; an attempt is allowed while count < limit. */
-export function evaluateCaps(caps: ContactCaps, counts: AttemptCounts): CapDecision {
+export function evaluateCaps(
+  caps: ContactCaps,
+  counts: AttemptCounts,
+  taskPerDay: number | null = null,
+): CapDecision {
   // The rolling cap frees up when enough of the counted attempts are older than 7 days.
   const rollingOpen = (starts: number[], limit: number) =>
     new Date((starts[Math.max(0, starts.length - limit)] ?? 0) + WEEK_MS);
@@ -145,6 +161,7 @@ export function evaluateCaps(caps: ContactCaps, counts: AttemptCounts): CapDecis
       counts.case_7d,
       () => rollingOpen(counts.case_starts, caps.per_case.rolling_7_days ?? 0),
     ],
+    ['task_day', taskPerDay, counts.task_day, () => counts.next_day_start],
   ];
   let decision: CapDecision = { allowed: true };
   const exceededAll: CapName[] = [];
@@ -177,4 +194,34 @@ export async function lockContacts(
   for (const key of [...keys].sort()) {
     await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }
+}
+
+/** Attempts of the 7 days before `now`, per number and per case, for many contacts at once. */
+export async function recentAttempts(
+  q: Queryable,
+  appId: number,
+  contacts: ReadonlyArray<{ number: string; caseId: string }>,
+  now: Date,
+): Promise<{ byNumber: Map<string, number>; byCase: Map<string, number> }> {
+  const rows = await q.query<{ callee_number: string; case_id: string; n: number }>(
+    `SELECT callee_number, case_id, count(*) AS n FROM calls
+     WHERE app_id = $1 AND started_at > $2 AND started_at <= $3
+       AND outcome IS DISTINCT FROM 'interrupted'
+       AND (callee_number = ANY($4::text[]) OR case_id = ANY($5::text[]))
+     GROUP BY callee_number, case_id`,
+    [
+      appId,
+      new Date(now.getTime() - WEEK_MS),
+      now,
+      contacts.map((c) => c.number),
+      contacts.map((c) => c.caseId).filter((id) => id !== ''),
+    ],
+  );
+  const byNumber = new Map<string, number>();
+  const byCase = new Map<string, number>();
+  for (const r of rows) {
+    byNumber.set(r.callee_number, (byNumber.get(r.callee_number) ?? 0) + Number(r.n));
+    if (r.case_id) byCase.set(r.case_id, (byCase.get(r.case_id) ?? 0) + Number(r.n));
+  }
+  return { byNumber, byCase };
 }

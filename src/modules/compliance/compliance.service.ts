@@ -23,6 +23,9 @@ export interface AttemptContext {
   taskWindows: unknown;
   /** apps.contact_caps as stored (null = DEFAULT_CAPS). */
   contactCaps: unknown;
+  /** The task being claimed and its own attempts-per-day cap (a plan round's; null = none). */
+  taskId?: string;
+  taskAttemptsPerDay?: number | null;
   now: Date;
 }
 
@@ -49,8 +52,10 @@ export async function checkAttempt(q: Queryable, ctx: AttemptContext): Promise<A
     caseId: ctx.caseId,
     zone: zone.zone,
     now: ctx.now,
+    ...(ctx.taskId ? { taskId: ctx.taskId } : {}),
   });
-  const capDecision = evaluateCaps(caps, counts);
+  const taskPerDay = ctx.taskAttemptsPerDay ?? null;
+  const capDecision = evaluateCaps(caps, counts, taskPerDay);
   const allowed = window.allowed && capDecision.allowed;
 
   let nextOpen: Date | undefined;
@@ -72,6 +77,7 @@ export async function checkAttempt(q: Queryable, ctx: AttemptContext): Promise<A
     window,
     caps,
     counts,
+    taskPerDay,
     capDecision,
     ...(parsedCaps.ok ? {} : { capsIgnored: parsedCaps.error }),
     ...(nextOpen ? { nextOpen } : {}),

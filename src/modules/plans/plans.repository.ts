@@ -112,12 +112,13 @@ export async function setPlanState(
   q: Queryable,
   id: string,
   state: { status?: PlanRow['status']; round?: number },
+  now: Date,
 ) {
   const [row] = await q.query<PlanRow>(
     `UPDATE plans SET status = coalesce($2, status), current_round = coalesce($3, current_round),
-       finished_at = CASE WHEN $2 IN ('Stopped', 'Finished') THEN now() ELSE finished_at END
+       finished_at = CASE WHEN $2 IN ('Stopped', 'Finished') THEN $4 ELSE finished_at END
      WHERE id = $1 RETURNING ${PLAN_COLUMNS}`,
-    [id, state.status ?? null, state.round ?? null],
+    [id, state.status ?? null, state.round ?? null, now],
   );
   return row!;
 }

@@ -5,7 +5,9 @@ import {
   CancelInPlan,
   CreatePlan,
   CreateStrategy,
+  DryRunPlan,
   NumberInPlan,
+  PlanForecast,
   PlanQuery,
   PlanStatusData,
   RoundInfo,
@@ -38,6 +40,22 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
         },
       },
       (request) => plans.create(request.caller, request.body),
+    );
+
+    app.post(
+      '/plan/dryrun',
+      {
+        bodyLimit: 64 * 1024 * 1024,
+        schema: {
+          summary: 'Forecast a plan without creating it (inferred)',
+          description:
+            'Takes the body of POST /plan. Reports how many numbers each round will hold and dial, and how many each rule leaves out. Later rounds are forecast only on the simulated carrier.',
+          tags,
+          body: DryRunPlan,
+          response: { 200: PlanForecast },
+        },
+      },
+      (request) => plans.dryRun(request.caller, request.body),
     );
 
     app.get(

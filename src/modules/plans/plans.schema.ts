@@ -48,6 +48,14 @@ export const Round = Type.Object(
     redial_interval: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes' }),
     ),
+    attempts_per_day: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description:
+          "At most this many attempts per number per local day in this round (the app's contact caps still apply)",
+      }),
+    ),
     caller_number: Type.Optional(Type.String({ maxLength: 32 })),
     max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     calling_windows: Type.Optional(
@@ -83,6 +91,38 @@ export const CreatePlan = Type.Object({
   callees: Type.Array(Callee, { minItems: 1, maxItems: 100_000 }),
 });
 export type CreatePlan = Static<typeof CreatePlan>;
+
+/** A dry run takes the body of a plan to create; the name is not needed. */
+export const DryRunPlan = Type.Object({
+  ...CreatePlan.properties,
+  plan_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+});
+export type DryRunPlan = Static<typeof DryRunPlan>;
+
+const Count = Type.Union([Type.Integer(), Type.Null()]);
+
+export const RoundForecast = Type.Object({
+  round: Type.Integer(),
+  contacts: Count,
+  dialled: Count,
+  attempts: Count,
+  skipped: Type.Union([
+    Type.Object({
+      active_elsewhere: Type.Integer(),
+      dnc: Type.Integer(),
+      no_window: Type.Integer(),
+      caps: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
+  outcomes: Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()]),
+});
+
+export const PlanForecast = Type.Object({
+  forecast: Type.Union([Type.Literal('simulated'), Type.Literal('first_round_only')]),
+  requested: Type.Integer(),
+  rounds: Type.Array(RoundForecast),
+});
 
 export const PlanQuery = Type.Object({ plan_id: Type.String({ minLength: 1, maxLength: 64 }) });
 

@@ -1,3 +1,6 @@
+import type { Carrier } from '../../channels/telephony/carrier.ts';
+import type { Nlu } from '../../dialogue/nlu/nlu.ts';
+import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
@@ -18,28 +21,31 @@ import {
 } from '../tasks/tasks.service.ts';
 import type { NewCallee } from '../tasks/tasks.repository.ts';
 import { emitPlanEvent } from './plan-events.ts';
+import { forecastPlan, type PlanForecast } from './plan-forecast.ts';
+import { selectForRound } from './redial-rule.ts';
 import * as repo from './plans.repository.ts';
-import type { CreatePlan, CreateStrategy, Round } from './plans.schema.ts';
-
-/** Without a `redial` rule, a round calls again the numbers that did not connect. */
-const DEFAULT_REDIAL: RedialRule = { outcomes: ['no_answer', 'busy', 'not_reached'] };
-
-interface RedialRule {
-  outcomes?: string[];
-  intentions?: string[];
-}
+import type { CreatePlan, CreateStrategy, DryRunPlan, Round } from './plans.schema.ts';
 
 export class PlanService {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #tasks: TaskService;
   readonly #recordings: RecordingService;
+  /** What the dry run plays calls through: the dialer's carrier and NLU. */
+  readonly #world: { carrier: Carrier; nlu: Nlu };
 
-  constructor(db: Db, clock: Clock, tasks: TaskService, recordings: RecordingService) {
+  constructor(
+    db: Db,
+    clock: Clock,
+    tasks: TaskService,
+    recordings: RecordingService,
+    world: { carrier: Carrier; nlu: Nlu },
+  ) {
     this.#db = db;
     this.#clock = clock;
     this.#tasks = tasks;
     this.#recordings = recordings;
+    this.#world = world;
   }
 
   async listStrategies(caller: Caller) {
@@ -73,8 +79,8 @@ export class PlanService {
     return { strategy_id: String(row.id), strategy_name: row.name, round_count: row.rounds.length };
   }
 
-  /** Validates everything, then writes the plan and its first round's task in one transaction. */
-  async create(caller: Caller, body: CreatePlan): Promise<{ plan_id: string }> {
+  /** What create and the dry run check alike: the strategy, the robot, the times and the numbers. */
+  async #prepare(caller: Caller, body: DryRunPlan) {
     const strategy = await repo.findStrategy(this.#db, caller.appId, Number(body.strategy_id));
     if (!strategy) throw new AppError('strategy_not_found', `strategy_id ${body.strategy_id}`);
     const robotId = body.robot_id ?? strategy.rounds[0]?.robot_id;
@@ -84,7 +90,12 @@ export class PlanService {
       throw new AppError('robot_not_found', `robot_id ${robotId}`);
     }
     const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
-    const callees = normaliseCallees(body.callees);
+    return { strategy, start, end, callees: normaliseCallees(body.callees) };
+  }
+
+  /** Validates everything, then writes the plan and its first round's task in one transaction. */
+  async create(caller: Caller, body: CreatePlan): Promise<{ plan_id: string }> {
+    const { strategy, start, end, callees } = await this.#prepare(caller, body);
     const plan: repo.PlanRow = {
       id: newId(),
       app_id: caller.appId,
@@ -123,12 +134,7 @@ export class PlanService {
       if (task.status === 'Stopped') return this.#finish(tx, plan, 'Stopped');
       const next = plan.rounds[round];
       if (!next) return this.#finish(tx, plan, 'Finished');
-      const rule: RedialRule = next.redial ?? DEFAULT_REDIAL;
-      const selected = (await repo.roundResults(tx, planId, task.id)).filter(
-        (r) =>
-          rule.outcomes?.includes(r.outcome) ||
-          (r.intention !== '' && rule.intentions?.includes(r.intention)),
-      );
+      const selected = selectForRound(next, await repo.roundResults(tx, planId, task.id));
       const ended = Math.max(this.#clock.now().getTime(), task.finished_at?.getTime() ?? 0);
       const start = new Date(ended + (next.interval_minutes ?? 0) * 60_000);
       if (selected.length === 0 || start >= plan.end_time)
@@ -153,7 +159,37 @@ export class PlanService {
         throw error;
       }
 
-      await repo.setPlanState(tx, planId, { round: round + 1 });
+      await repo.setPlanState(tx, planId, { round: round + 1 }, this.#clock.now());
+    });
+  }
+
+  /** The plan as create would make it, forecast round by round; nothing is written. */
+  async dryRun(caller: Caller, body: DryRunPlan): Promise<PlanForecast> {
+    const { strategy, start, end, callees } = await this.#prepare(caller, body);
+    const robots: RobotDefinition[] = [];
+    for (const round of strategy.rounds) {
+      const id = Number(round.robot_id ?? body.robot_id ?? strategy.rounds[0]?.robot_id);
+      const robot = await findRobot(this.#db, caller.appId, id);
+      if (!robot) throw new AppError('robot_not_found', `robot_id ${id}`);
+      robots.push(robot.definition);
+    }
+    const [app] = await this.#db.query<{
+      timezone: string;
+      calling_windows: unknown;
+      contact_caps: unknown;
+      auto_dnc_on_optout: boolean;
+    }>(
+      'SELECT timezone, calling_windows, contact_caps, auto_dnc_on_optout FROM apps WHERE id = $1',
+      [caller.appId],
+    );
+    return forecastPlan(this.#db, this.#world, {
+      appId: caller.appId,
+      app: app!,
+      rounds: strategy.rounds,
+      robots,
+      callees,
+      start,
+      end,
     });
   }
 
@@ -164,7 +200,7 @@ export class PlanService {
       const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === plan.current_round);
       if (task && (task.status === 'Waiting' || task.status === 'Running')) {
         const locked = await lockTask(tx, task.id);
-        if (locked) await stopTask(tx, locked);
+        if (locked) await stopTask(tx, locked, this.#clock.now());
       }
       await this.#finish(tx, plan, 'Stopped');
     });
@@ -252,7 +288,7 @@ export class PlanService {
   }
 
   async #finish(tx: Queryable, plan: repo.PlanRow, status: 'Stopped' | 'Finished') {
-    const ended = await repo.setPlanState(tx, plan.id, { status });
+    const ended = await repo.setPlanState(tx, plan.id, { status }, this.#clock.now());
     await emitPlanEvent(
       tx,
       ended,
@@ -273,6 +309,7 @@ export class PlanService {
       caller_number: this.#tasks.callerNumber(spec.caller_number),
       max_concurrency: spec.max_concurrency ?? null,
       calling_windows: spec.calling_windows ?? null,
+      attempts_per_day: spec.attempts_per_day ?? null,
       callees,
       plan_id: plan.id,
       round,

@@ -19,6 +19,7 @@ export async function finalizeCall(
   tx: Queryable,
   call: Pick<CallRow, 'id' | 'task_id' | 'callee_id'>,
   end: CallEnd,
+  now: Date,
 ) {
   const task = await lockTask(tx, call.task_id);
   if (!task) return undefined;
@@ -31,9 +32,9 @@ export async function finalizeCall(
     await optOutFromCall(tx, task.app_id, callee.callee_number, call.id);
 
   if (callee.status === 'dialing') {
-    // From now, not from endedAt: simulated durations may run ahead of the wall clock.
+    // From now, not from endedAt: sped-up simulated calls end ahead of the business clock.
     const nextAt = new Date(
-      Date.now() + (end.outcome === 'interrupted' ? 0 : task.redial_interval_s * 1000),
+      now.getTime() + (end.outcome === 'interrupted' ? 0 : task.redial_interval_s * 1000),
     );
     const redial =
       isActive(task) &&
@@ -53,7 +54,7 @@ export async function finalizeCall(
     // Cancelled or expired while this attempt was in progress: its end makes the number final.
     await emitCallEvent(tx, callee, await appZone(tx, task.app_id));
   }
-  await finishIfDone(tx, task);
+  await finishIfDone(tx, task, now);
   return ended;
 }
 
@@ -67,10 +68,10 @@ async function countedAttempts(tx: Queryable, calleeId: number): Promise<number>
 }
 
 /** The end of an attempt that our side lost (worker crash, shutdown past its grace, carrier error). */
-export function interruptedEnd(startedAt: Date): CallEnd {
+export function interruptedEnd(startedAt: Date, now: Date): CallEnd {
   return {
     outcome: 'interrupted',
-    endedAt: new Date(Math.max(Date.now(), startedAt.getTime())),
+    endedAt: new Date(Math.max(now.getTime(), startedAt.getTime())),
     ringTime: 0,
     hangupType: 'BySystem',
     result: resultWithoutTalk('normal', 'F', 'Call interrupted by the system'),

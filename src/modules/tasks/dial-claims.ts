@@ -50,13 +50,13 @@ async function deferCallee(
 }
 
 /** Ends the due numbers of a task that are on its app's do-not-call list; true if any. */
-async function closeDncCallees(tx: Queryable, task: TaskRow): Promise<boolean> {
+async function closeDncCallees(tx: Queryable, task: TaskRow, now: Date): Promise<boolean> {
   const listed = await tx.query<CalleeRow>(
     `UPDATE callees c SET status = 'dnc', updated_at = now()
-     WHERE c.task_id = $1 AND c.status = 'pending' AND c.next_attempt_at <= now()
+     WHERE c.task_id = $1 AND c.status = 'pending' AND c.next_attempt_at <= $2
        AND EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.app_id = c.app_id AND d.number = c.callee_number)
      RETURNING c.id, c.task_id, c.app_id, c.seq, c.case_id, c.callee_number, c.data, c.status, c.attempts`,
-    [task.id],
+    [task.id, now],
   );
   if (listed.length === 0) return false;
   const zone = await appZone(tx, task.app_id);
@@ -93,22 +93,23 @@ export async function claimDueCalls(
   config: Config,
   workerId: string,
   limit: number,
+  now: Date,
 ): Promise<ClaimedCall[]> {
   // Only tasks with room under both caps: full ones must not crowd the others out of the 50.
   const tasks = await db.query<{ id: string; app_id: number }>(
     `SELECT t.id, t.app_id FROM tasks t JOIN apps a ON a.id = t.app_id
-     WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= now() AND t.end_time > now()
-       AND EXISTS (SELECT 1 FROM callees c WHERE c.task_id = t.id AND c.status = 'pending' AND c.next_attempt_at <= now())
+     WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= $3 AND t.end_time > $3
+       AND EXISTS (SELECT 1 FROM callees c WHERE c.task_id = t.id AND c.status = 'pending' AND c.next_attempt_at <= $3)
        AND (SELECT count(*) FROM calls k WHERE k.task_id = t.id AND k.state = 'dialing') < coalesce(t.max_concurrency, $1)
        AND (SELECT count(*) FROM calls k WHERE k.app_id = t.app_id AND k.state = 'dialing') < coalesce(a.max_concurrency, $2)
      ORDER BY t.created_at, t.id LIMIT 50`,
-    [config.taskConcurrency, config.appConcurrency],
+    [config.taskConcurrency, config.appConcurrency, now],
   );
   const claimed: ClaimedCall[] = [];
   for (const task of tasks) {
     if (claimed.length >= limit) break;
     const batch = await db.transaction((tx) =>
-      claimForTask(tx, config, workerId, task, limit - claimed.length),
+      claimForTask(tx, config, workerId, task, limit - claimed.length, now),
     );
     claimed.push(...batch);
   }
@@ -121,6 +122,7 @@ async function claimForTask(
   workerId: string,
   ref: { id: string; app_id: number },
   want: number,
+  now: Date,
 ): Promise<ClaimedCall[]> {
   const [app] = await tx.query<AppRules>(
     `SELECT max_concurrency, timezone, contact_caps, calling_windows FROM apps WHERE id = $1 FOR NO KEY UPDATE`,
@@ -129,7 +131,7 @@ async function claimForTask(
   const task = await lockTask(tx, ref.id);
   if (!app || !task || (task.status !== 'Waiting' && task.status !== 'Running')) return [];
   // Numbers on the app's do-not-call list are never dialled: they end here, before any claim.
-  if (await closeDncCallees(tx, task)) await finishIfDone(tx, task);
+  if (await closeDncCallees(tx, task, now)) await finishIfDone(tx, task, now);
   const busy = await inFlightCounts(tx, task.app_id, task.id);
   const room = Math.min(
     want,
@@ -142,18 +144,18 @@ async function claimForTask(
     `UPDATE callees SET status = 'dialing', attempts = attempts + 1, updated_at = now()
      WHERE id IN (
        SELECT id FROM callees
-       WHERE task_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+       WHERE task_id = $1 AND status = 'pending' AND next_attempt_at <= $3
        ORDER BY next_attempt_at, id LIMIT $2
        FOR UPDATE SKIP LOCKED)
      RETURNING id, task_id, app_id, seq, case_id, callee_number, data, status, attempts`,
-    [task.id, room],
+    [task.id, room, now],
   );
   if (callees.length === 0) return [];
   const [robot] = await tx.query<{ definition: RobotDefinition; version: number }>(
     'SELECT definition, version FROM robots WHERE id = $1',
     [task.robot_id],
   );
-  const startedAt = new Date();
+  const startedAt = now;
   await lockContacts(
     tx,
     task.app_id,
@@ -174,6 +176,8 @@ async function claimForTask(
       appWindows: app.calling_windows,
       taskWindows: task.calling_windows,
       contactCaps: app.contact_caps,
+      taskId: task.id,
+      taskAttemptsPerDay: task.attempts_per_day,
       now: startedAt,
     });
     if (!check.allowed) {
@@ -204,9 +208,9 @@ async function claimForTask(
     await insertCalls(tx, [call]);
     calls.push({ ...call, callee: c, zone: check.audit.zone.zone });
   }
-  if (closed) await finishIfDone(tx, task);
+  if (closed) await finishIfDone(tx, task, now);
   if (calls.length === 0) return [];
-  if (task.status === 'Waiting') await setTaskStatus(tx, task.id, 'Running');
+  if (task.status === 'Waiting') await setTaskStatus(tx, task.id, 'Running', now);
   return calls.map((call) => ({
     callId: call.id,
     taskId: task.id,

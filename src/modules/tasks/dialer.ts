@@ -1,11 +1,12 @@
 import type { Carrier } from '../../channels/telephony/carrier.ts';
 import type { Config } from '../../config.ts';
-import { converse } from '../../dialogue/engine.ts';
+import { converse, type Conversation } from '../../dialogue/engine.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
 import { calleeVars } from '../../dialogue/template.ts';
 import { estimateTimeline, type Segment, type Timing } from '../../dialogue/timeline.ts';
 import { ClaimLoop } from '../../queue/claim-loop.ts';
 import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import { formatOffset } from '../../shared/time.ts';
@@ -20,6 +21,12 @@ import {
 } from './calls.repository.ts';
 import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
 
+/** How an answered call ended, from its conversation: the plan forecast uses the same rule. */
+export function outcomeOfTalk(talk: Conversation): CallOutcome {
+  if ('outcome' in talk.endedAt && talk.endedAt.outcome === 'voicemail') return 'voicemail';
+  return talk.endedBy === 'callee' ? 'hangup' : 'answered';
+}
+
 /** Makes and keeps the audio of a conversation; its timing is what the transcript shows. */
 export interface CallRecorder {
   record(call: ClaimedCall, segments: Segment[], language: string): Promise<Timing>;
@@ -29,6 +36,8 @@ export interface DialerDeps {
   db: Db;
   carrier: Carrier;
   config: Config;
+  /** The business clock: attempts start, redial and end by it. */
+  clock: Clock;
   log: Logger;
   metrics: Metrics;
   nlu: Nlu;
@@ -49,7 +58,9 @@ export class Dialer {
       name: 'dialer',
       capacity: options.capacity ?? 10_000,
       pollMs: deps.config.pollIntervalMs,
-      claim: (limit) => claimDueCalls(deps.db, deps.config, deps.workerId, Math.min(limit, 500)),
+      coalesceMs: 5,
+      claim: (limit) =>
+        claimDueCalls(deps.db, deps.config, deps.workerId, Math.min(limit, 500), deps.clock.now()),
       handle: (call) => this.#run(call),
       onError: (error) => deps.log.error({ err: error }, 'dialer error'),
     });
@@ -64,12 +75,14 @@ export class Dialer {
   async stop(graceMs: number): Promise<void> {
     await this.#unlisten?.();
     const left = await this.#loop.stop(graceMs);
+    const { clock } = this.#d;
     for (const call of left) {
       await this.#d.db.transaction((tx) =>
         finalizeCall(
           tx,
           { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
-          interruptedEnd(call.startedAt),
+          interruptedEnd(call.startedAt, clock.now()),
+          clock.now(),
         ),
       );
     }
@@ -78,7 +91,8 @@ export class Dialer {
   /** Attempts left dialling by a vanished worker end as interrupted; their numbers are dialled again. */
   readonly reclaim: Reclaimer = async (tx) => {
     for (const call of await dialingCallsOfGoneWorkers(tx, ownerIsGone('worker_id'))) {
-      await finalizeCall(tx, call, interruptedEnd(call.started_at));
+      const now = this.#d.clock.now();
+      await finalizeCall(tx, call, interruptedEnd(call.started_at, now), now);
     }
   };
 
@@ -90,13 +104,18 @@ export class Dialer {
       end = await this.#call(call);
     } catch (error) {
       log.error({ err: error, callId: call.callId }, 'the call failed on our side');
-      end = interruptedEnd(call.startedAt);
+      end = interruptedEnd(call.startedAt, this.#d.clock.now());
     } finally {
       metrics.callsInFlight.dec();
     }
     await withRetry(() =>
       this.#d.db.transaction((tx) =>
-        finalizeCall(tx, { id: call.callId, task_id: call.taskId, callee_id: call.calleeId }, end),
+        finalizeCall(
+          tx,
+          { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
+          end,
+          this.#d.clock.now(),
+        ),
       ),
     );
     metrics.callsTotal.inc({ outcome: end.outcome });
@@ -144,12 +163,7 @@ export class Dialer {
       ? await recorder.record(call, talk.segments, robot.language)
       : estimateTimeline(talk.segments);
     await carrier.talk(call.callId, timing.totalSeconds);
-    const voicemail = 'outcome' in talk.endedAt && talk.endedAt.outcome === 'voicemail';
-    const outcome: CallOutcome = voicemail
-      ? 'voicemail'
-      : talk.endedBy === 'callee'
-        ? 'hangup'
-        : 'answered';
+    const outcome = outcomeOfTalk(talk);
     return {
       outcome,
       endedAt: at(connection.ringSeconds + timing.totalSeconds),

@@ -13,18 +13,19 @@ import {
 //   Waiting|Running -> Finished   no number left waiting or dialling (done, cancelled, or expired)
 //   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are not called
 // Stopped and Finished are final.
+// `now` is the business clock's (services.clock), which a simulation may run fast.
 
 /** The queue of plan round changes; the plans module runs it. */
 export const PLAN_ADVANCE_QUEUE = 'plan.advance';
 
 /** A round task that ended hands its plan on (next round, or the plan's end), durably. */
-async function advancePlan(tx: Queryable, task: TaskRow): Promise<void> {
+async function advancePlan(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
   if (!task.plan_id) return;
   await enqueue(
     tx,
     PLAN_ADVANCE_QUEUE,
     { plan_id: task.plan_id, round: task.round },
-    { key: `plan.advance:${task.plan_id}:${task.round}` },
+    { key: `plan.advance:${task.plan_id}:${task.round}`, runAt: now },
   );
 }
 
@@ -32,29 +33,29 @@ export const isActive = (task: Pick<TaskRow, 'status'>) =>
   task.status === 'Waiting' || task.status === 'Running';
 
 /** Finishes an active task once none of its numbers is waiting or dialling. */
-export async function finishIfDone(tx: Queryable, task: TaskRow): Promise<boolean> {
+export async function finishIfDone(tx: Queryable, task: TaskRow, now: Date): Promise<boolean> {
   if (!isActive(task) || (await hasOpenCallees(tx, task.id))) return false;
-  const finished = await setTaskStatus(tx, task.id, 'Finished');
+  const finished = await setTaskStatus(tx, task.id, 'Finished', now);
   await emitTaskEvent(tx, finished, await appZone(tx, task.app_id));
-  await advancePlan(tx, finished);
+  await advancePlan(tx, finished, now);
   return true;
 }
 
 /** Stops a task: waiting numbers are cancelled, calls in progress end normally. */
-export async function stopTask(tx: Queryable, task: TaskRow): Promise<void> {
+export async function stopTask(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
   const zone = await appZone(tx, task.app_id);
   for (const callee of await closePendingCallees(tx, task.id, 'cancelled'))
     await emitCallEvent(tx, callee, zone);
-  const stopped = await setTaskStatus(tx, task.id, 'Stopped');
+  const stopped = await setTaskStatus(tx, task.id, 'Stopped', now);
   await emitTaskEvent(tx, stopped, zone);
-  await advancePlan(tx, stopped);
+  await advancePlan(tx, stopped, now);
 }
 
 /** The calling window closed: waiting numbers expire; the task finishes when no call is in progress. */
-export async function expireTask(tx: Queryable, task: TaskRow): Promise<void> {
+export async function expireTask(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
   if (!isActive(task)) return;
   const zone = await appZone(tx, task.app_id);
   for (const callee of await closePendingCallees(tx, task.id, 'expired'))
     await emitCallEvent(tx, callee, zone);
-  await finishIfDone(tx, task);
+  await finishIfDone(tx, task, now);
 }

@@ -22,11 +22,13 @@ export interface TaskRow {
   round: number;
   /** Calling-window override of this task (docs/compliance.md); null: the app's or the country's. */
   calling_windows: unknown;
+  /** A plan round's cap on attempts per number per callee-local day; null: none of its own. */
+  attempts_per_day: number | null;
 }
 
 const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
   redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at,
-  plan_id, round, calling_windows`;
+  plan_id, round, calling_windows, attempts_per_day`;
 
 export interface NewCallee {
   seq: number;
@@ -37,15 +39,20 @@ export interface NewCallee {
 
 export async function insertTask(
   q: Queryable,
-  t: Omit<TaskRow, 'status' | 'created_at' | 'started_at' | 'finished_at' | 'calling_windows'> & {
+  t: Omit<
+    TaskRow,
+    'status' | 'created_at' | 'started_at' | 'finished_at' | 'calling_windows' | 'attempts_per_day'
+  > & {
     idempotency_key?: string | null;
     calling_windows?: unknown;
+    attempts_per_day?: number | null;
   },
 ): Promise<void> {
   await q.query(
     `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
-       caller_number, max_concurrency, total_count, plan_id, round, idempotency_key, calling_windows)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       caller_number, max_concurrency, total_count, plan_id, round, idempotency_key, calling_windows,
+       attempts_per_day)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
     [
       t.id,
       t.app_id,
@@ -64,6 +71,7 @@ export async function insertTask(
       t.calling_windows === undefined || t.calling_windows === null
         ? null
         : JSON.stringify(t.calling_windows),
+      t.attempts_per_day ?? null,
     ],
   );
 }
@@ -154,13 +162,14 @@ export async function setTaskStatus(
   q: Queryable,
   taskId: string,
   status: TaskStatus,
+  now: Date,
 ): Promise<TaskRow> {
   const [row] = await q.query<TaskRow>(
     `UPDATE tasks SET status = $2,
-       started_at = CASE WHEN $2 = 'Running' THEN coalesce(started_at, now()) ELSE started_at END,
-       finished_at = CASE WHEN $2 IN ('Stopped', 'Finished') THEN now() ELSE finished_at END
+       started_at = CASE WHEN $2 = 'Running' THEN coalesce(started_at, $3) ELSE started_at END,
+       finished_at = CASE WHEN $2 IN ('Stopped', 'Finished') THEN $3 ELSE finished_at END
      WHERE id = $1 RETURNING ${TASK_COLUMNS}`,
-    [taskId, status],
+    [taskId, status, now],
   );
   return row!;
 }

@@ -150,7 +150,7 @@ export class TaskService {
       const task = await this.#lockOwn(tx, caller, taskId);
       if (task.status === 'Stopped' || task.status === 'Finished')
         throw new AppError('task_finished');
-      await stopTask(tx, task);
+      await stopTask(tx, task, this.#clock.now());
     });
   }
 
@@ -175,7 +175,7 @@ export class TaskService {
       if (matched === 0) throw new AppError('callee_not_found');
       if (cancelled === 0) throw new AppError('callee_final');
       for (const callee of nowFinal) await emitCallEvent(tx, callee, caller.timezone);
-      await finishIfDone(tx, task);
+      await finishIfDone(tx, task, this.#clock.now());
       return { cancelled };
     });
   }
@@ -230,6 +230,7 @@ export interface TaskSpec {
   round?: number;
   idempotency_key?: string;
   calling_windows?: unknown;
+  attempts_per_day?: number | null;
 }
 
 /** Writes a validated task, its numbers and its end timer, and wakes the dialer, in the caller's transaction. */
@@ -269,6 +270,7 @@ export async function createTaskInTx(
     round: spec.round ?? 0,
     idempotency_key: spec.idempotency_key ?? null,
     calling_windows: spec.calling_windows ?? null,
+    attempts_per_day: spec.attempts_per_day ?? null,
   });
   await repo.insertCallees(tx, taskId, caller.appId, callees, spec.start);
   await enqueue(

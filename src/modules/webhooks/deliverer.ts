@@ -75,6 +75,7 @@ export class WebhookDeliverer {
       name: 'webhooks',
       capacity: this.#o.capacity ?? 50,
       pollMs: config.pollIntervalMs,
+      coalesceMs: 5,
       claim: (limit) => claimDueEvents(db, workerId, limit, leaseMs),
       handle: (event) => this.#track(event),
       onError: (err, event) =>

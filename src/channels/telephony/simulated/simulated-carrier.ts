@@ -51,6 +51,14 @@ export class SimulatedCarrier implements Carrier {
       : { outcome, ringSeconds };
   }
 
+  preview(to: string, ahead: number, persona?: string): Connection {
+    const choice = personaFor(to, persona);
+    const outcome = connectOutcome(choice, (this.#dialsOf.get(to) ?? 0) + ahead + 1);
+    return outcome === 'answered'
+      ? { outcome, ringSeconds: 0, callee: new SimulatedCallee(choice) }
+      : { outcome, ringSeconds: 0 };
+  }
+
   async talk(_callId: string, seconds: number): Promise<void> {
     await this.#wait(seconds * this.#talkScale);
   }
