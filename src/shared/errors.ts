@@ -169,6 +169,20 @@ export const errorTable = {
     message: 'Robot is not found',
     when: 'the robot_id does not exist or is not available to this app',
   },
+  call_not_found: {
+    http: 404,
+    cloud: 404,
+    pds: -1,
+    message: 'Call is not found',
+    when: 'the call_id does not exist or belongs to another app',
+  },
+  call_in_progress: {
+    http: 409,
+    cloud: 409,
+    pds: -1,
+    message: 'The call has not ended yet',
+    when: 'GET /callinfo names an attempt still in progress; its call webhook follows when it ends',
+  },
   callee_not_found: {
     http: 404,
     cloud: 404,

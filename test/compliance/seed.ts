@@ -30,7 +30,7 @@ export async function seedTask(q: Queryable, appId: number) {
 
 let seq = 0;
 
-/** One attempt to `number` in `task`, started at `startedAt`. */
+/** One attempt to `number` in `task`, started at `startedAt`; returns its call id. */
 export async function seedCall(
   q: Queryable,
   appId: number,
@@ -46,12 +46,13 @@ export async function seedCall(
     [taskId, appId, seq, `${caseId}#${seq}`, call.number],
   );
   const outcome = call.outcome === undefined ? 'no_answer' : call.outcome;
+  const callId = hex();
   await q.query(
     `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, callee_number,
        caller_number, started_at, case_id)
      VALUES ($1, $2, $3, $4, 1, $5, $6, 4496, $7, '+6221000000', $8, $9)`,
     [
-      hex(),
+      callId,
       appId,
       taskId,
       callee!.id,
@@ -62,4 +63,5 @@ export async function seedCall(
       caseId,
     ],
   );
+  return callId;
 }

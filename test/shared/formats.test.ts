@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tokenFrom } from '../../src/api/family.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ScaledClock } from '../../src/shared/clock.ts';
 import { toE164 } from '../../src/shared/phone.ts';
 import { formatDateTime, formatOffset, parseDateTime } from '../../src/shared/time.ts';
 
@@ -106,5 +107,31 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ TILLER_LOG_LEVEL: 'loud' }), /TILLER_LOG_LEVEL/);
     assert.throws(() => loadConfig({ TILLER_CALLER_NUMBER: '0215000' }), /TILLER_CALLER_NUMBER/);
     assert.throws(() => loadConfig({ TILLER_PUBLIC_URL: 'ftp://x' }), /TILLER_PUBLIC_URL/);
+    // A simulation starts at one instant everywhere: a wall time without offset is refused.
+    assert.throws(
+      () => loadConfig({ TILLER_SIMULATED_START: '2026-11-23T00:00:00' }),
+      /TILLER_SIMULATED_START/,
+    );
+    assert.throws(() => loadConfig({ TILLER_SIMULATED_START: 'monday' }), /TILLER_SIMULATED_START/);
+  });
+
+  it('reads the start of a simulated clock, or leaves the system clock', () => {
+    assert.equal(loadConfig({}).simulatedStart, null);
+    const config = loadConfig({ TILLER_SIMULATED_START: '2026-11-23T08:00:00+07:00' });
+    assert.equal(config.simulatedStart?.toISOString(), '2026-11-23T01:00:00.000Z');
+  });
+});
+
+describe('scaled clock', () => {
+  it('starts at its instant and runs `scale` times faster than the system clock', () => {
+    const start = new Date('2026-11-23T00:00:00Z');
+    // Started (in real time) 50 ms ago at 1000x: at least 50 simulated seconds have passed.
+    const clock = new ScaledClock(start, 1000, Date.now() - 50);
+    const first = clock.now().getTime() - start.getTime();
+    assert.ok(first >= 50_000, `${first} ms simulated`);
+    const later = new ScaledClock(start, 1000, Date.now() - 50_000).now().getTime();
+    assert.ok(later - start.getTime() >= 50_000_000);
+    // A clock never runs backwards.
+    assert.ok(clock.now().getTime() >= first + start.getTime());
   });
 });

@@ -140,3 +140,21 @@ export async function inFlightCounts(q: Queryable, appId: number, taskId: string
   );
   return row!;
 }
+
+/**
+ * One attempt of an app by id with the attempts of its number up to it, oldest first, and its
+ * compliance record; undefined when the app has no such call.
+ */
+export async function callWithEarlierAttempts(q: Queryable, appId: number, callId: string) {
+  const [call] = await q.query<CallRow & { compliance: object | null; case_id: string }>(
+    `SELECT ${CALL_COLUMNS}, compliance, case_id FROM calls WHERE id = $1 AND app_id = $2`,
+    [callId, appId],
+  );
+  if (!call) return undefined;
+  const attempts = await q.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM calls
+     WHERE callee_id = $1 AND state = 'final' AND attempt < $2 ORDER BY attempt`,
+    [call.callee_id, call.attempt],
+  );
+  return { call, attempts: [...attempts, call] };
+}

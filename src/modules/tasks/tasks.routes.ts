@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TaskService } from './tasks.service.ts';
 import {
+  CallInfo,
+  CallInfoQuery,
   CancelPhoneCall,
   CreateTask,
   DetailQuery,
@@ -114,6 +116,19 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
         },
       },
       (request) => tasks.detail(request.caller, request.query),
+    );
+
+    app.get(
+      '/callinfo',
+      {
+        schema: {
+          summary: 'Obtain call information and recording link by call id (path inferred)',
+          tags,
+          querystring: CallInfoQuery,
+          response: { 200: CallInfo },
+        },
+      },
+      (request) => tasks.callInfo(request.caller, request.query.call_id),
     );
   };
 }

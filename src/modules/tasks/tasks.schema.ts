@@ -158,6 +158,18 @@ export const DetailRecord = Type.Object({
   }),
 });
 
+export const CallInfoQuery = Type.Object({
+  call_id: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+export const CallInfo = Type.Object({
+  ...DetailRecord.properties,
+  compliance: Type.Unknown({
+    description:
+      'Why this attempt was allowed: zone, local time, calling-window rule, cap counters (docs/compliance.md)',
+  }),
+});
+
 export const DetailQuery = Type.Object({
   task_id: Type.String({ minLength: 1, maxLength: 64 }),
   ...Page,

@@ -11,7 +11,7 @@ import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
-import { finalCallsOf } from './calls.repository.ts';
+import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
 import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import * as repo from './tasks.repository.ts';
@@ -206,6 +206,25 @@ export class TaskService {
         callee: callee.data as Callee,
         recording_url: links.get(byCallee.get(callee.id)?.at(-1)?.id ?? '') ?? '',
       })),
+    };
+  }
+
+  /** One attempt by its call id (spec T11): its result, its number, its recording and why it was allowed. */
+  async callInfo(caller: Caller, callId: string) {
+    const found = isId(callId)
+      ? await callWithEarlierAttempts(this.#db, caller.appId, callId)
+      : undefined;
+    if (!found) throw new AppError('call_not_found');
+    const { call, attempts } = found;
+    if (call.state !== 'final') throw new AppError('call_in_progress');
+    const callee = await repo.findCallee(this.#db, call.callee_id);
+    const links = await this.#links.linksFor(caller.appId, [call.id]);
+    return {
+      ...callObject(attempts, caller.timezone),
+      case_id: call.case_id,
+      callee: (callee?.data ?? {}) as Callee,
+      recording_url: links.get(call.id) ?? '',
+      compliance: call.compliance,
     };
   }
 

@@ -122,7 +122,8 @@ export class WebhookDeliverer {
     if (!url) {
       // Nothing to try: park it; a resend after the URL is set delivers it.
       await markFailed(db, event.id, workerId, NO_WEBHOOK_URL, false);
-      log.warn(ids, 'webhook event not delivered: no webhook URL configured');
+      // An app without a URL is a valid setup (it polls the API): one line per event is not a warning.
+      log.debug(ids, 'webhook event not delivered: no webhook URL configured');
       return;
     }
     const body = await bodyOf(db, event);
