@@ -128,15 +128,15 @@ describe(`a simulated week of a three-round plan (${storeKind})`, () => {
       rounds: [
         // Round 1: a second try for numbers that did not connect, never twice in one local day.
         { robot_id: '4496', redial_times: 1, redial_interval: 60, attempts_per_day: 1 },
-        // Round 2, half a day later: voicemail and unreached numbers, two tries two hours apart.
+        // Round 2, four hours later: voicemail and unreached numbers, two tries two hours apart.
         {
           redial: { outcomes: ['no_answer', 'busy', 'voicemail'] },
-          interval_minutes: 720,
+          interval_minutes: 240,
           redial_times: 1,
           redial_interval: 120,
         },
         // Round 3: what still did not answer, once more, with the reminder robot.
-        { redial: { outcomes: ['no_answer', 'busy'] }, interval_minutes: 720, robot_id: '4499' },
+        { redial: { outcomes: ['no_answer', 'busy'] }, interval_minutes: 240, robot_id: '4499' },
       ],
     });
     assert.equal(strategy.status, 200, strategy.text);
@@ -169,7 +169,7 @@ describe(`a simulated week of a three-round plan (${storeKind})`, () => {
     planId = created.json.data.plan_id;
   });
 
-  it('runs the week: every round as forecast, every call inside its rules', async () => {
+  it('runs the week: every round as forecast, every call inside its rules', async (t) => {
     await waitFor(
       'the plan to finish',
       async () => {
@@ -183,8 +183,13 @@ describe(`a simulated week of a three-round plan (${storeKind})`, () => {
     );
     const rounds = await (await api()).get(`/service/cloud/plan/rounds?plan_id=${planId}`);
     assert.equal(rounds.status, 200, rounds.text);
-    const list: Array<{ round: number; total_count: number; called_count: number }> =
-      rounds.json.data.list;
+    const list: Array<{
+      round: number;
+      total_count: number;
+      called_count: number;
+      start_time: string;
+      end_time: string;
+    }> = rounds.json.data.list;
     const actual = list.map((r) => ({
       round: r.round,
       contacts: r.total_count,
@@ -195,6 +200,8 @@ describe(`a simulated week of a three-round plan (${storeKind})`, () => {
       contacts: r.contacts,
       dialled: r.dialled,
     }));
+    // How much of the week the plan used: the margin left before windows run out.
+    t.diagnostic(list.map((r) => `round ${r.round}: ${r.start_time} - ${r.end_time}`).join('; '));
     assert.deepEqual(actual, expected, JSON.stringify(list));
 
     const calls = await server.store.db.query<{
