@@ -146,7 +146,7 @@ export const errorTable = {
     cloud: 400,
     pds: -1,
     message: 'The name is already used',
-    when: 'another plan or strategy of the same app has this name',
+    when: 'another plan, strategy or robot of the same app has this name',
   },
   plan_finished: {
     http: 409,
@@ -216,7 +216,7 @@ export const errorTable = {
     cloud: 400,
     pds: -1,
     message: 'Unknown operation',
-    when: '/service/cloud/operation was sent an operation other than "stop"',
+    when: '/service/cloud/operation or /plan/operation was sent an operation other than "stop"',
   },
   internal: {
     http: 500,

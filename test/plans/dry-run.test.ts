@@ -112,6 +112,22 @@ describe(`plan dry run (${storeKind})`, () => {
     assert.deepEqual(await counts(), [plansBefore, tasksBefore], 'a dry run writes nothing');
   });
 
+  it('refuses a plan name already taken, as creating the plan would', async () => {
+    const body = {
+      strategy_id: strategyId,
+      start_time: START,
+      end_time: END,
+      callees: [{ callee_number: '+6281234567040' }],
+    };
+    const created = await api.post('/service/cloud/plan', { ...body, plan_name: 'taken' });
+    assert.equal(created.status, 200, created.text);
+    const dry = await api.post('/service/cloud/plan/dryrun', { ...body, plan_name: 'taken' });
+    assert.equal(dry.status, 400);
+    assert.match(dry.json.message, /plan "taken"/);
+    // Without a name there is nothing to collide with.
+    assert.equal((await api.post('/service/cloud/plan/dryrun', body)).status, 200);
+  });
+
   it('checks the body as creating the plan would', async () => {
     const bad = await api.post('/service/cloud/plan/dryrun', {
       strategy_id: strategyId,

@@ -165,9 +165,10 @@ describe(`calling plans (${storeKind})`, () => {
         .status,
       404,
     );
+    // "stop" in any case, as for a task.
     const stopped = await api.post('/service/cloud/plan/operation', {
       plan_id: id,
-      operation: 'stop',
+      operation: 'Stop',
     });
     assert.equal(stopped.status, 200, stopped.text);
     assert.equal(

@@ -30,7 +30,7 @@ export const DncEntry = Type.Object({
 });
 
 export const ListDncQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
   prefix: Type.Optional(
     Type.String({

@@ -92,13 +92,13 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           tags,
           body: Type.Object({
             plan_id: Type.String({ minLength: 1, maxLength: 64 }),
-            operation: Type.Literal('stop'),
+            operation: Type.String({ minLength: 1, maxLength: 32, description: '"stop"' }),
           }),
           response: { 200: Type.Object({}) },
         },
       },
       async (request) => {
-        await plans.stop(request.caller, request.body.plan_id);
+        await plans.operate(request.caller, request.body.plan_id, request.body.operation);
         return {};
       },
     );

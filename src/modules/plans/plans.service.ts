@@ -110,13 +110,20 @@ export class PlanService {
       created_at: start,
       finished_at: null,
     };
-    await this.#db.transaction(async (tx) => {
-      if (await repo.planNameTaken(tx, caller.appId, body.plan_name)) {
-        throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
-      }
-      await repo.insertPlan(tx, plan);
-      await createTaskInTx(tx, caller, this.#roundSpec(plan, 1, callees, start));
-    });
+    await this.#db
+      .transaction(async (tx) => {
+        if (await repo.planNameTaken(tx, caller.appId, body.plan_name)) {
+          throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
+        }
+        await repo.insertPlan(tx, plan);
+        await createTaskInTx(tx, caller, this.#roundSpec(plan, 1, callees, start));
+      })
+      .catch((error: unknown) => {
+        // Two creates of one name at once: the loser meets the unique name.
+        if ((error as { constraint?: string }).constraint === 'plans_app_id_plan_name_key')
+          throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
+        throw error;
+      });
     return { plan_id: plan.id };
   }
 
@@ -166,6 +173,9 @@ export class PlanService {
   /** The plan as create would make it, forecast round by round; nothing is written. */
   async dryRun(caller: Caller, body: DryRunPlan): Promise<PlanForecast> {
     const { strategy, start, end, callees } = await this.#prepare(caller, body);
+    if (body.plan_name && (await repo.planNameTaken(this.#db, caller.appId, body.plan_name))) {
+      throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
+    }
     const robots: RobotDefinition[] = [];
     for (const round of strategy.rounds) {
       const id = Number(round.robot_id ?? body.robot_id ?? strategy.rounds[0]?.robot_id);
@@ -191,6 +201,13 @@ export class PlanService {
       start,
       end,
     });
+  }
+
+  /** The plan operation: "stop" in any case, as for a task's. */
+  async operate(caller: Caller, planId: string, operation: string): Promise<void> {
+    if (operation.toLowerCase() !== 'stop')
+      throw new AppError('unknown_operation', `"${operation}"`);
+    await this.stop(caller, planId);
   }
 
   async stop(caller: Caller, planId: string): Promise<void> {
@@ -276,14 +293,18 @@ export class PlanService {
   ) {
     const plan = await this.#own(caller, query.plan_id);
     const list = [];
+    let inPlan = false;
     for (const task of await repo.roundTasks(this.#db, plan.id)) {
       try {
         const found = await this.#recordings.forCallee(caller, { ...query, task_id: task.id });
+        inPlan = true;
         list.push(...found.list.map((r) => ({ round: task.round, task_id: task.id, ...r })));
       } catch (error) {
         if (!(error instanceof AppError && error.key === 'callee_not_found')) throw error;
       }
     }
+    // As /case for a task: a number that is in no round is an error, not an empty list.
+    if (!inPlan) throw new AppError('callee_not_found', 'in no round of the plan');
     return { list };
   }
 

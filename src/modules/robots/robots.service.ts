@@ -38,6 +38,11 @@ export class RobotService {
   async save(appId: number, input: unknown): Promise<{ robot: repo.RobotRow; created: boolean }> {
     const definition = valid(input);
     return this.#db.transaction(async (tx) => {
+      // Two imports of one name at once: the second waits and adds a version, instead of
+      // failing on the unique name.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `tiller:robot-name:${appId}:${definition.name}`,
+      ]);
       const existing = await repo.findOwnRobotByName(tx, appId, definition.name);
       if (existing)
         return { robot: await repo.addRobotVersion(tx, existing.id, definition), created: false };
@@ -53,6 +58,16 @@ export class RobotService {
         throw new AppError('robot_not_found', `robot_id ${robotId}`);
       }
       if (robot.app_id === null) throw new AppError('robot_read_only');
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `tiller:robot-name:${appId}:${definition.name}`,
+      ]);
+      const namesake = await repo.findOwnRobotByName(tx, appId, definition.name);
+      if (namesake && namesake.id !== robotId) {
+        throw new AppError(
+          'duplicate_name',
+          `robot "${definition.name}" is robot_id ${namesake.id}`,
+        );
+      }
       return repo.addRobotVersion(tx, robotId, definition);
     });
   }

@@ -62,7 +62,7 @@ export type CreateTask = Static<typeof CreateTask>;
 export const TaskIdQuery = Type.Object({ task_id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const Page = {
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
 };
 

@@ -53,7 +53,7 @@ export const EventView = Type.Object({
 
 export const ListEventsQuery = Type.Object({
   status: Type.Optional(EventStatus),
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
 
