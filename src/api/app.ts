@@ -2,6 +2,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
@@ -35,6 +37,22 @@ export function bareApp(logger?: FastifyBaseLogger) {
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Fastify answers a URL it cannot decode, or a path parameter over maxParamLength, before
+    // routing, past every error handler and in its own error shape; answer them in the family
+    // envelope like any other bad input (found by test/faults/bad-input.test.ts).
+    frameworkErrors: (error, request, reply) => {
+      const envelope = request.url.startsWith('/service/callcenter/call/predict')
+        ? pdsEnvelope
+        : v1Envelope;
+      const detail =
+        error.code === 'FST_ERR_BAD_URL'
+          ? 'the URL is not valid percent-encoded UTF-8'
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'a path parameter is too long'
+            : undefined;
+      const appError = detail === undefined ? error : new AppError('bad_request', detail);
+      return sendError(envelope, appError, request as FastifyRequest, reply as FastifyReply);
+    },
     ajv: {
       customOptions: {
         removeAdditional: false,

@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/db.ts';
 import { notify } from '../store/db.ts';
+import { tickBatcher } from '../shared/tick-batcher.ts';
 import { ownerIsGone } from './workers.ts';
 
 // Generic durable jobs (timers and one-off work). Enqueue inside the business transaction;
@@ -100,25 +101,12 @@ export async function claimJobs(
  * (a statement per job was the largest cost left on the single-session embedded store).
  */
 export function batchedCompleter(db: Queryable, workerId: string): (job: Job) => Promise<void> {
-  let pending: Array<{ id: number; resolve: () => void; reject: (error: unknown) => void }> = [];
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    try {
-      await db.query('DELETE FROM jobs WHERE id = ANY($1::bigint[]) AND locked_by = $2', [
-        batch.map((p) => p.id),
-        workerId,
-      ]);
-      for (const p of batch) p.resolve();
-    } catch (error) {
-      for (const p of batch) p.reject(error);
-    }
-  };
-  return (job) =>
-    new Promise<void>((resolve, reject) => {
-      if (pending.length === 0) setImmediate(() => void flush());
-      pending.push({ id: job.id, resolve, reject });
-    });
+  return tickBatcher<Job>(async (jobs) => {
+    await db.query('DELETE FROM jobs WHERE id = ANY($1::bigint[]) AND locked_by = $2', [
+      jobs.map((j) => j.id),
+      workerId,
+    ]);
+  });
 }
 
 /** Schedules the next try, or parks the job as failed once it used all its attempts. */

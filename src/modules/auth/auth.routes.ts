@@ -1,6 +1,8 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors.ts';
 import type { AuthService } from './auth.service.ts';
 import { TokenData, TokenRequest } from './auth.schema.ts';
 
@@ -14,6 +16,28 @@ export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
     await app.register(multipart, {
       attachFieldsToBody: 'keyValues',
       limits: { fileSize: 1024, files: 0 },
+    });
+    // A malformed multipart body (no or empty boundary, truncated parts) makes the parser throw
+    // plain Errors without a status, which the family would answer as a 500; they are the
+    // client's input (found by test/faults/bad-input.test.ts). Errors from the handler on pass.
+    const parsed = new WeakSet<FastifyRequest>();
+    app.addHook('preHandler', async (request) => {
+      parsed.add(request);
+    });
+    app.setErrorHandler((error, request) => {
+      const e = error as { statusCode?: unknown; message?: unknown };
+      if (
+        !parsed.has(request) &&
+        request.isMultipart() &&
+        !(error instanceof AppError) &&
+        e.statusCode === undefined
+      ) {
+        throw new AppError(
+          'bad_request',
+          `the multipart body cannot be read: ${String(e.message)}`,
+        );
+      }
+      throw error;
     });
     app.post(
       '/auth',

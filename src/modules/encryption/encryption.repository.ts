@@ -13,11 +13,19 @@ export async function findEncryption(
     [appId],
   );
   if (!row) return undefined;
+  return settingsOf(appId, row.encryption);
+}
+
+/** The usable settings of a stored `apps.encryption` value (null: encryption is off). */
+export function settingsOf(
+  appId: number,
+  stored: EncryptionInput | null,
+): EncryptionSettings | null {
   // Stored settings were checked on the way in; checking them again costs little and means a
   // hand-edited row fails loudly here instead of producing bytes no client can read.
-  if (row.encryption === null) return null;
+  if (stored === null) return null;
   try {
-    return resolveSettings(row.encryption, noGeneration);
+    return resolveSettings(stored, noGeneration);
   } catch (error) {
     // A server fault, not the client's: never answered as a 400.
     throw new Error(`app ${appId} has unusable encryption settings: ${(error as Error).message}`, {

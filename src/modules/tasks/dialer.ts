@@ -7,12 +7,13 @@ import { estimateTimeline, type Segment, type Timing } from '../../dialogue/time
 import { ClaimLoop } from '../../queue/claim-loop.ts';
 import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { KeyedBatcher } from '../../shared/keyed-batcher.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import { formatOffset } from '../../shared/time.ts';
 import type { Db } from '../../store/db.ts';
 import { withRetry } from '../../store/retry.ts';
-import { DIAL_CHANNEL, finalizeCall, interruptedEnd } from './call-finalizer.ts';
+import { DIAL_CHANNEL, finalizeCall, finalizeCalls, interruptedEnd } from './call-finalizer.ts';
 import {
   dialingCallsOfGoneWorkers,
   resultWithoutTalk,
@@ -20,6 +21,11 @@ import {
   type CallOutcome,
 } from './calls.repository.ts';
 import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
+
+interface Ending {
+  call: { id: string; task_id: string; callee_id: number };
+  end: CallEnd;
+}
 
 /** How an answered call ended, from its conversation: the plan forecast uses the same rule. */
 export function outcomeOfTalk(talk: Conversation): CallOutcome {
@@ -50,10 +56,13 @@ export interface DialerDeps {
 export class Dialer {
   readonly #d: DialerDeps;
   readonly #loop: ClaimLoop<ClaimedCall>;
+  /** Ended calls, written one transaction per task for all that ended meanwhile. */
+  readonly #endings: KeyedBatcher<Ending>;
   #unlisten: (() => Promise<void>) | undefined;
 
   constructor(deps: DialerDeps, options: { capacity?: number } = {}) {
     this.#d = deps;
+    this.#endings = new KeyedBatcher((taskId, batch) => this.#finalize(taskId, batch));
     this.#loop = new ClaimLoop<ClaimedCall>({
       name: 'dialer',
       capacity: options.capacity ?? 10_000,
@@ -108,17 +117,28 @@ export class Dialer {
     } finally {
       metrics.callsInFlight.dec();
     }
-    await withRetry(() =>
-      this.#d.db.transaction((tx) =>
-        finalizeCall(
-          tx,
-          { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
-          end,
-          this.#d.clock.now(),
-        ),
-      ),
-    );
+    await this.#endings.add(call.taskId, {
+      call: { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
+      end,
+    });
     metrics.callsTotal.inc({ outcome: end.outcome });
+  }
+
+  async #finalize(taskId: string, batch: Ending[]): Promise<void> {
+    const { db, clock, log } = this.#d;
+    const write = (items: Ending[]) =>
+      withRetry(() => db.transaction((tx) => finalizeCalls(tx, taskId, items, clock.now())));
+    try {
+      await write(batch);
+    } catch (error) {
+      if (batch.length === 1) throw error;
+      // One bad call must not hold back the others: write them one by one.
+      for (const item of batch) {
+        await write([item]).catch((e: unknown) =>
+          log.error({ err: e, callId: item.call.id }, 'could not record the end of a call'),
+        );
+      }
+    }
   }
 
   async #call(call: ClaimedCall): Promise<CallEnd> {

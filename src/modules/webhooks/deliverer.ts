@@ -4,19 +4,21 @@ import type { Reclaimer } from '../../queue/workers.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import type { Db } from '../../store/db.ts';
-import { findEncryption } from '../encryption/encryption.repository.ts';
+import { settingsOf } from '../encryption/encryption.repository.ts';
+import { tickBatcher } from '../../shared/tick-batcher.ts';
 import { wrapWebhook } from '../encryption/wrapper.ts';
 import { WEBHOOKS_CHANNEL } from './outbox.ts';
 import { sign } from './signing.ts';
 import {
   claimDueEvents,
   insertDelivery,
-  markDelivered,
   markFailed,
+  recordDelivered,
   reclaimEvents,
   releaseEvents,
   scheduleRetry,
   type ClaimedEvent,
+  type NewDelivery,
 } from './webhooks.repository.ts';
 
 export const NO_WEBHOOK_URL = 'no webhook URL configured';
@@ -63,8 +65,13 @@ export class WebhookDeliverer {
   /** Frees events claimed by workers that vanished; register with WorkerRegistry.addReclaimer. */
   readonly reclaim: Reclaimer = (tx) => reclaimEvents(tx, this.#o.config.webhookMaxRetries + 1);
 
+  readonly #recordDelivered: (delivery: NewDelivery) => Promise<void>;
+
   constructor(options: WebhookDelivererOptions) {
     this.#o = options;
+    this.#recordDelivered = tickBatcher((deliveries) =>
+      options.db.transaction((tx) => recordDelivered(tx, options.workerId, deliveries)),
+    );
   }
 
   async start(): Promise<void> {
@@ -126,7 +133,7 @@ export class WebhookDeliverer {
       log.debug(ids, 'webhook event not delivered: no webhook URL configured');
       return;
     }
-    const body = await bodyOf(db, event);
+    const body = bodyOf(event);
     const attempt =
       typeof body === 'string'
         ? await post(url, event, body, config.webhookTimeoutMs, shutdown)
@@ -136,25 +143,34 @@ export class WebhookDeliverer {
     const exhausted = !ok && !shutdown.aborted && event.attempt >= 1 + config.webhookMaxRetries;
     const result = ok ? 'delivered' : exhausted ? 'exhausted' : 'failed_attempt';
     const error = attempt.error ?? (ok ? null : `HTTP ${attempt.httpStatus}`);
-    await db.transaction(async (tx) => {
-      await insertDelivery(tx, {
-        event_id: event.id,
-        app_id: event.app_id,
-        attempt: event.attempt,
-        url,
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        http_status: attempt.httpStatus,
-        error,
-        response_excerpt: attempt.excerpt,
+    const delivery = {
+      event_id: event.id,
+      app_id: event.app_id,
+      attempt: event.attempt,
+      url,
+      started_at: attempt.startedAt,
+      duration_ms: attempt.durationMs,
+      http_status: attempt.httpStatus,
+      error,
+      response_excerpt: attempt.excerpt,
+    };
+    // Successes (the bulk) are written together with the others that finish in the same turn.
+    if (ok && !shutdown.aborted) await this.#recordDelivered(delivery);
+    else
+      await db.transaction(async (tx) => {
+        await insertDelivery(tx, delivery);
+        // Shutting down: stop() hands the claim back, the next worker makes the next attempt.
+        if (shutdown.aborted) return;
+        if (exhausted) await markFailed(tx, event.id, workerId, error ?? 'failed', true);
+        else
+          await scheduleRetry(
+            tx,
+            event.id,
+            workerId,
+            error ?? 'failed',
+            config.webhookRetryDelayMs,
+          );
       });
-      // Shutting down: stop() hands the claim back, the next worker makes the next attempt.
-      if (shutdown.aborted) return;
-      if (ok) await markDelivered(tx, event.id, workerId);
-      else if (exhausted) await markFailed(tx, event.id, workerId, error ?? 'failed', true);
-      else
-        await scheduleRetry(tx, event.id, workerId, error ?? 'failed', config.webhookRetryDelayMs);
-    });
     metrics.webhookDeliveries.inc({ result });
     const outcome = {
       ...ids,
@@ -170,13 +186,13 @@ export class WebhookDeliverer {
 
 /**
  * The bytes to send: the stored payload, or for an app with AES on (docs/encryption.md) the
- * wrapper object around its encryption. Settings are read fresh on every attempt, not cached, so
- * a change applies from the next delivery in every process. A failure is an attempt that made no
+ * wrapper object around its encryption. Settings come with each claim, not from a cache, so a
+ * change applies from the next delivery in every process. A failure is an attempt that made no
  * request, retried like one that did.
  */
-async function bodyOf(db: Db, event: ClaimedEvent): Promise<string | Attempt> {
+function bodyOf(event: ClaimedEvent): string | Attempt {
   try {
-    const settings = await findEncryption(db, event.app_id);
+    const settings = settingsOf(event.app_id, event.encryption);
     return settings ? wrapWebhook(settings, event.id, event.body) : event.body;
   } catch (error) {
     const text = `cannot encrypt the payload: ${(error as Error).message}`;

@@ -1,4 +1,5 @@
 import { ownerIsGone } from '../../queue/workers.ts';
+import type { EncryptionInput } from '../encryption/settings.ts';
 import type { Queryable } from '../../store/db.ts';
 
 // The outbox table is also the delivery queue: an event is due when pending, its next attempt
@@ -18,6 +19,8 @@ export interface ClaimedEvent {
   attempt: number;
   webhook_url: string | null;
   webhook_secret: string;
+  /** apps.encryption as this claim read it: each attempt uses the settings current at its claim. */
+  encryption: EncryptionInput | null;
 }
 
 export interface EventRow {
@@ -71,7 +74,8 @@ export async function claimDueEvents(
        ORDER BY next_attempt_at, id
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt, a.webhook_url, a.webhook_secret`,
+     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt, a.webhook_url, a.webhook_secret,
+       a.encryption`,
     [workerId, limit, leaseMs],
   );
 }
@@ -95,17 +99,40 @@ export async function insertDelivery(q: Queryable, d: NewDelivery): Promise<void
   );
 }
 
-/** Each returns whether this worker still held the claim (false: someone else owns it now). */
-export async function markDelivered(q: Queryable, id: string, workerId: string): Promise<boolean> {
-  const rows = await q.query(
+/**
+ * Records successful attempts of several events at once: their delivery rows and their
+ * delivered state, for the events this worker still holds.
+ */
+export async function recordDelivered(
+  q: Queryable,
+  workerId: string,
+  deliveries: readonly NewDelivery[],
+): Promise<void> {
+  await q.query(
+    `INSERT INTO webhook_deliveries
+       (event_id, app_id, attempt, url, started_at, duration_ms, http_status, error, response_excerpt)
+     SELECT event_id, app_id, attempt, url, started_at, duration_ms, http_status, error, response_excerpt
+     FROM jsonb_to_recordset($1::jsonb) AS d(event_id text, app_id bigint, attempt int, url text,
+       started_at timestamptz, duration_ms int, http_status int, error text, response_excerpt text)`,
+    [
+      JSON.stringify(
+        // jsonb cannot hold NUL; a receiver's answer may.
+        deliveries.map((d) => ({
+          ...d,
+          response_excerpt: d.response_excerpt?.replaceAll('\0', '\uFFFD') ?? null,
+        })),
+      ),
+    ],
+  );
+  await q.query(
     `UPDATE webhook_events
      SET status = 'delivered', delivered_at = now(), last_error = NULL, locked_by = NULL, locked_until = NULL
-     WHERE id = $1 AND locked_by = $2 RETURNING id`,
-    [id, workerId],
+     WHERE id = ANY($1::text[]) AND locked_by = $2`,
+    [deliveries.map((d) => d.event_id), workerId],
   );
-  return rows.length > 0;
 }
 
+/** Each returns whether this worker still held the claim (false: someone else owns it now). */
 export async function scheduleRetry(
   q: Queryable,
   id: string,

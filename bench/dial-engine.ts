@@ -1,0 +1,216 @@
+// Dial engine throughput (issue 5, benchmark 2): one task of N callees on the simulated carrier
+// with zero talk time and no concurrency cap, run until every number is final, every result is
+// stored and every webhook is delivered to a loopback receiver. Baseline: the same store's raw
+// job-claim rate (ClaimLoop + claimJobs with a no-op handler), measured in the same run.
+//
+//   node bench/dial-engine.ts [--store pglite|postgres|both] [--callees N] [--jobs N]
+//
+// Each store runs in a child process of its own (`--child <store>` prints one RESULT line), so no
+// JIT or WASM state leaks between them. Targets: >= 1,000 calls/s on PostgreSQL, >= 300 on PGlite.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
+import { loadConfig } from '../src/config.ts';
+import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
+import { ClaimLoop } from '../src/queue/claim-loop.ts';
+import { batchedCompleter, claimJobs, enqueue, type Job } from '../src/queue/jobs.ts';
+import { startTiller } from '../src/runtime.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import type { Db } from '../src/store/db.ts';
+import { openPglite } from '../src/store/drivers/pglite.ts';
+import { openPostgres } from '../src/store/drivers/postgres.ts';
+import { migrate } from '../src/store/migrate.ts';
+
+const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const TARGET = { pglite: 300, postgres: 1_000 } as const;
+type Store = keyof typeof TARGET;
+
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'both' },
+    callees: { type: 'string', default: '20000' },
+    jobs: { type: 'string', default: '20000' },
+    child: { type: 'string' },
+  },
+});
+const callees = Number(values.callees);
+const jobs = Number(values.jobs);
+
+async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (store === 'pglite') {
+    const db = await openPglite(undefined, 'public');
+    return { db, drop: () => db.close() };
+  }
+  const schema = `bench_${process.pid}`;
+  const db = await openPostgres(PG_URL, schema, 10);
+  return {
+    db,
+    drop: async () => {
+      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await db.close();
+    },
+  };
+}
+
+/** Raw claim rate: N no-op jobs drained by the queue engine the dialer also uses. */
+async function rawClaimRate(store: Store): Promise<number> {
+  const { db, drop } = await openStore(store);
+  await migrate(db);
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < jobs; i += 1000) {
+      await tx.query(
+        `INSERT INTO jobs (queue, payload) SELECT 'bench', '{}'::jsonb FROM generate_series(1, $1)`,
+        [Math.min(1000, jobs - i)],
+      );
+    }
+    await enqueue(tx, 'bench-marker', {});
+  });
+  const complete = batchedCompleter(db, 'bench');
+  let done = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const loop = new ClaimLoop<Job>({
+    name: 'bench',
+    capacity: 100,
+    pollMs: 50,
+    claim: (limit) => claimJobs(db, 'bench', ['bench'], limit),
+    handle: async (job) => {
+      await complete(job);
+      if (++done === jobs) finish();
+    },
+    onError: (error) => console.error(error),
+  });
+  const t0 = performance.now();
+  loop.start();
+  await finished;
+  const seconds = (performance.now() - t0) / 1000;
+  await loop.stop(1_000);
+  await drop();
+  return jobs / seconds;
+}
+
+async function dialRate(store: Store) {
+  const { db, drop } = await openStore(store);
+  let delivered = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      delivered += 1;
+      res.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const config = loadConfig(
+    {},
+    {
+      port: 0,
+      host: '127.0.0.1',
+      demo: false,
+      recordings: false,
+      timeScale: 1_000_000, // zero talk time: the carrier's waits round to nothing
+      appConcurrency: 100_000,
+      taskConcurrency: 100_000,
+      pollIntervalMs: 50,
+      webhookTimeoutMs: 10_000,
+      defaultCallingWindows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+    },
+  );
+  const runtime = await startTiller({
+    config,
+    api: false,
+    worker: true,
+    db,
+    carrier: new SimulatedCarrier({ timeScale: config.timeScale }),
+    tts: new ToneTts(),
+    log: createLogger({ level: 'error', logPii: false }),
+  });
+  const { auth, tasks } = runtime.services;
+  const app = await auth.createApp({ name: 'bench', webhookUrl: receiverUrl });
+  const caller = { appId: app.app.id, timezone: 'UTC' };
+  // Numbers ending 0-3 and 8-9 answer; 4 (voicemail), 5 (no answer) and 6 (busy) are redialled
+  // once, 7 is invalid: the persona mix of docs/simulator.md.
+  const list = Array.from({ length: callees }, (_, i) => ({
+    callee_number: `+62812${String(1_000_000 + i).padStart(8, '0')}`,
+  }));
+  const t0 = performance.now();
+  const { task_id } = await tasks.create(caller, {
+    task_name: 'bench',
+    robot_id: '4496',
+    redial_times: 1,
+    callees: list,
+  });
+  const created = performance.now();
+  for (;;) {
+    const [row] = await db.query<{ status: string; events: number }>(
+      `SELECT t.status, (SELECT count(*) FROM webhook_events WHERE app_id = $2) AS events
+       FROM tasks t WHERE t.id = $1`,
+      [task_id, app.app.id],
+    );
+    if (row!.status === 'Finished' && delivered >= Number(row!.events)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - created) / 1000;
+  const [n] = await db.query<{ calls: number }>(
+    "SELECT count(*) AS calls FROM calls WHERE task_id = $1 AND state = 'final'",
+    [task_id],
+  );
+  await runtime.stop();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await drop();
+  return {
+    calls: Number(n!.calls),
+    webhooks: delivered,
+    seconds,
+    createSeconds: (created - t0) / 1000,
+  };
+}
+
+async function child(store: Store) {
+  const raw = await rawClaimRate(store);
+  const dial = await dialRate(store);
+  console.log(`RESULT ${JSON.stringify({ store, raw, ...dial })}`);
+}
+
+async function main() {
+  const stores: Store[] =
+    values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
+  console.log(`dial engine: ${callees} callees, zero talk time, no concurrency cap`);
+  for (const store of stores) {
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(
+        process.execPath,
+        [
+          import.meta.filename,
+          '--child',
+          store,
+          '--callees',
+          String(callees),
+          '--jobs',
+          String(jobs),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let text = '';
+      p.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      p.on('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`)),
+      );
+    });
+    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
+    const r = JSON.parse(line.slice(7));
+    const rate = r.calls / r.seconds;
+    console.log(
+      `${store.padEnd(8)} ${r.calls} calls, ${r.webhooks} webhooks in ${r.seconds.toFixed(1)} s: ` +
+        `${rate.toFixed(0)} calls/s (target ${TARGET[store]}); raw claims ${r.raw.toFixed(0)} jobs/s; ` +
+        `ratio ${(rate / r.raw).toFixed(2)}; task create ${r.createSeconds.toFixed(1)} s`,
+    );
+  }
+}
+
+if (values.child) await child(values.child as Store);
+else await main();
