@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   checkAttempt,
+  checkAttempts,
   type AttemptContext,
 } from '../../src/modules/compliance/compliance.service.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
@@ -145,6 +146,38 @@ describe(`checkAttempt (${storeKind})`, () => {
     // A new local day starts at midnight; its window opens at 08:00 WIB.
     assert.equal(held.nextOpen?.toISOString(), '2024-06-11T01:00:00.000Z');
     assert.equal((await checkAttempt(store.db, ctx(2))).allowed, true);
+  });
+
+  it('counts the attempts a batch allows for the later contacts of the same batch', async () => {
+    const appId = await seedApp(store.db);
+    const oncePerDay = { per_number: { day: 1 }, per_case: { day: 1 } };
+    const ctx = (number: string, caseId = '') =>
+      context(appId, { number, caseId, contactCaps: oncePerDay });
+    await seedCall(store.db, appId, await seedTask(store.db, appId), {
+      number: '+6281200000009',
+      startedAt: '2024-06-10T01:30:00Z',
+    });
+    const checks = await checkAttempts(store.db, [
+      ctx('+6281200000001'),
+      // The same number again: the first one used its day.
+      ctx('+6281200000001'),
+      // Other numbers without a case do not share a "case" with anyone.
+      ctx('+6281200000002'),
+      ctx('+6281200000003'),
+      // A case shared with the next contact, on another number.
+      ctx('+6281200000004', 'loan-7'),
+      ctx('+6281200000005', 'loan-7'),
+      // Already called today, outside this batch.
+      ctx('+6281200000009'),
+    ]);
+    assert.deepEqual(
+      checks.map((c) => c.allowed),
+      [true, false, true, true, true, false, false],
+    );
+    assert.deepEqual(checks[1]!.audit.caps.exceeded, ['number_day']);
+    assert.equal(checks[1]!.audit.caps.counts.number_day, 1);
+    assert.deepEqual(checks[5]!.audit.caps.exceeded, ['case_day']);
+    assert.equal(checks[6]!.audit.caps.counts.number_day, 1);
   });
 
   it('applies the task override over the app override and flags a widening', async () => {

@@ -43,7 +43,16 @@ describe(`call information by call id (${storeKind})`, () => {
     const info = await api.get(`/service/cloud/callinfo?call_id=${detail.call_id}`);
     assert.equal(info.status, 200, info.text);
     const { compliance, ...record } = info.json.data;
-    assert.deepEqual(record, detail, 'the same record as the task detail gives');
+    // Links are signed when asked for: the two answers may name different expiry seconds.
+    const unsigned = (r: { recording_url: string }) => ({
+      ...r,
+      recording_url: r.recording_url.split('?')[0],
+    });
+    assert.deepEqual(
+      unsigned(record),
+      unsigned(detail),
+      'the same record as the task detail gives',
+    );
     assert.equal(compliance.decision, 'allowed');
     assert.equal(compliance.zone.zone, 'Asia/Jakarta');
     assert.equal(compliance.caps.counts.number_day, 1, 'one attempt before this one today');

@@ -73,6 +73,14 @@ export interface AttemptCounts {
   next_day_start: Date;
 }
 
+export interface CountInput {
+  number: string;
+  caseId: string;
+  zone: string;
+  now: Date;
+  taskId?: string;
+}
+
 /**
  * Counts the attempts that reached (or are reaching) a number and a case, across all tasks of
  * the app: calls rows except those cut short by our own failure (`interrupted`). "Day" is the
@@ -83,49 +91,75 @@ export interface AttemptCounts {
 export async function countAttempts(
   q: Queryable,
   appId: number,
-  input: { number: string; caseId: string; zone: string; now: Date; taskId?: string },
+  input: CountInput,
 ): Promise<AttemptCounts> {
-  const today = localMoment(input.now, input.zone);
-  const dayStart = startOfLocalDay(today, input.zone);
-  const nextDayStart = startOfLocalDay(addDays(today, 1), input.zone);
-  // An empty case id means "no case": it must not count every case-less call of the app.
-  const caseId = input.caseId === '' ? null : input.caseId;
-  const [row] = await q.query<Omit<AttemptCounts, 'day_start' | 'next_day_start'>>(
-    `WITH counted AS (
-       SELECT callee_number = $2 AS by_number, case_id = $3 AS by_case, started_at, task_id,
+  const [counts] = await countAttemptsMany(q, appId, [input]);
+  return counts!;
+}
+
+/** countAttempts for many contacts in one statement (a dial claim's batch); results in order. */
+export async function countAttemptsMany(
+  q: Queryable,
+  appId: number,
+  inputs: readonly CountInput[],
+): Promise<AttemptCounts[]> {
+  if (inputs.length === 0) return [];
+  const days = inputs.map((input) => {
+    const today = localMoment(input.now, input.zone);
+    return {
+      start: startOfLocalDay(today, input.zone),
+      next: startOfLocalDay(addDays(today, 1), input.zone),
+    };
+  });
+  const rows = await q.query<Omit<AttemptCounts, 'day_start' | 'next_day_start'> & { i: number }>(
+    `SELECT r.i,
+       count(k.*) FILTER (WHERE k.callee_number = r.number AND k.started_at >= r.day_start) AS number_day,
+       count(k.*) FILTER (WHERE k.callee_number = r.number) AS number_7d,
+       count(k.*) FILTER (WHERE k.case_id = r.case_id AND k.started_at >= r.day_start) AS case_day,
+       count(k.*) FILTER (WHERE k.case_id = r.case_id) AS case_7d,
+       count(k.*) FILTER (WHERE k.callee_number = r.number AND k.task_id = r.task_id
+         AND k.started_at >= r.day_start) AS task_day,
+       coalesce(jsonb_agg(k.ms ORDER BY k.ms) FILTER (WHERE k.callee_number = r.number), '[]') AS number_starts,
+       coalesce(jsonb_agg(k.ms ORDER BY k.ms) FILTER (WHERE k.case_id = r.case_id), '[]') AS case_starts
+     FROM jsonb_to_recordset($2::jsonb)
+       AS r(i int, number text, case_id text, day_start timestamptz, since timestamptz, task_id text)
+     LEFT JOIN LATERAL (
+       SELECT callee_number, case_id, task_id, started_at,
          ceil(extract(epoch FROM started_at) * 1000)::bigint AS ms
        FROM calls
-       WHERE app_id = $1 AND (callee_number = $2 OR case_id = $3) AND started_at > $4
-         AND outcome IS DISTINCT FROM 'interrupted')
-     SELECT
-       count(*) FILTER (WHERE by_number AND started_at >= $5) AS number_day,
-       count(*) FILTER (WHERE by_number) AS number_7d,
-       count(*) FILTER (WHERE by_case AND started_at >= $5) AS case_day,
-       count(*) FILTER (WHERE by_case) AS case_7d,
-       count(*) FILTER (WHERE by_number AND task_id = $6 AND started_at >= $5) AS task_day,
-       coalesce(jsonb_agg(ms ORDER BY ms) FILTER (WHERE by_number), '[]') AS number_starts,
-       coalesce(jsonb_agg(ms ORDER BY ms) FILTER (WHERE by_case), '[]') AS case_starts
-     FROM counted`,
+       WHERE app_id = $1 AND (callee_number = r.number OR case_id = r.case_id) AND started_at > r.since
+         AND outcome IS DISTINCT FROM 'interrupted') k ON true
+     GROUP BY r.i`,
     [
       appId,
-      input.number,
-      caseId,
-      new Date(input.now.getTime() - WEEK_MS),
-      dayStart,
-      input.taskId ?? null,
+      JSON.stringify(
+        inputs.map((input, i) => ({
+          i,
+          number: input.number,
+          // An empty case id means "no case": it must not count every case-less call of the app.
+          case_id: input.caseId === '' ? null : input.caseId,
+          day_start: days[i]!.start,
+          since: new Date(input.now.getTime() - WEEK_MS),
+          task_id: input.taskId ?? null,
+        })),
+      ),
     ],
   );
-  return {
-    number_day: Number(row!.number_day),
-    number_7d: Number(row!.number_7d),
-    case_day: Number(row!.case_day),
-    case_7d: Number(row!.case_7d),
-    task_day: Number(row!.task_day),
-    number_starts: row!.number_starts.map(Number),
-    case_starts: row!.case_starts.map(Number),
-    day_start: dayStart,
-    next_day_start: nextDayStart,
-  };
+  const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+  return inputs.map((_, i) => {
+    const row = byIndex.get(i)!;
+    return {
+      number_day: Number(row.number_day),
+      number_7d: Number(row.number_7d),
+      case_day: Number(row.case_day),
+      case_7d: Number(row.case_7d),
+      task_day: Number(row.task_day),
+      number_starts: row.number_starts.map(Number),
+      case_starts: row.case_starts.map(Number),
+      day_start: days[i]!.start,
+      next_day_start: days[i]!.next,
+    };
+  });
 }
 
 export interface CapDecision {
@@ -191,9 +225,13 @@ export async function lockContacts(
     keys.add(`tiller:caps:${appId}:n:${c.number}`);
     if (c.caseId !== '') keys.add(`tiller:caps:${appId}:c:${c.caseId}`);
   }
-  for (const key of [...keys].sort()) {
-    await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-  }
+  if (keys.size === 0) return;
+  // One statement; the sort makes the rows (and so the locks) come in key order.
+  await q.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted`,
+    [[...keys].sort()],
+  );
 }
 
 /** Attempts of the 7 days before `now`, per number and per case, for many contacts at once. */

@@ -1,11 +1,17 @@
 // The one call the dialer makes per claimed contact, inside its claim transaction: may this
 // number be dialled now, and if not, when? The answer carries the audit record to store on the
 // call row. nextOpen is a scheduling hint only: the check runs again at every claim.
-import { resolveZone } from '../../shared/callee-zone.ts';
+import { resolveZone, type ZoneResolution } from '../../shared/callee-zone.ts';
 import type { Queryable } from '../../store/db.ts';
 import { buildAuditRecord, type ComplianceAudit } from './audit.ts';
 import { evaluateWindowAcross } from './calling-window.ts';
-import { DEFAULT_CAPS, countAttempts, evaluateCaps, parseCaps } from './caps.ts';
+import {
+  DEFAULT_CAPS,
+  countAttemptsMany,
+  evaluateCaps,
+  parseCaps,
+  type AttemptCounts,
+} from './caps.ts';
 import { resolveRules } from './window-rules.ts';
 
 export interface AttemptContext {
@@ -37,7 +43,75 @@ export interface AttemptCheck {
 }
 
 export async function checkAttempt(q: Queryable, ctx: AttemptContext): Promise<AttemptCheck> {
-  const zone = resolveZone(ctx.number, ctx.contactZone, ctx.appZone);
+  const [check] = await checkAttempts(q, [ctx]);
+  return check!;
+}
+
+/**
+ * checkAttempt for a claim's batch, in order, with one query for the counters: an attempt
+ * allowed earlier in the batch counts for the later ones to the same number or case, exactly as
+ * if each had been checked after the previous one was written.
+ */
+export async function checkAttempts(
+  q: Queryable,
+  ctxs: readonly AttemptContext[],
+): Promise<AttemptCheck[]> {
+  if (ctxs.length === 0) return [];
+  const zones = ctxs.map((ctx) => resolveZone(ctx.number, ctx.contactZone, ctx.appZone));
+  const stored = await countAttemptsMany(
+    q,
+    ctxs[0]!.appId,
+    ctxs.map((ctx, i) => ({
+      number: ctx.number,
+      caseId: ctx.caseId,
+      zone: zones[i]!.zone,
+      now: ctx.now,
+      ...(ctx.taskId ? { taskId: ctx.taskId } : {}),
+    })),
+  );
+  const madeNow = new BatchAttempts();
+  return ctxs.map((ctx, i) => {
+    const check = decide(ctx, zones[i]!, madeNow.addTo(ctx, stored[i]!));
+    if (check.allowed) madeNow.record(ctx);
+    return check;
+  });
+}
+
+/** The attempts a batch has allowed so far, to add to the stored counts of the next contacts. */
+class BatchAttempts {
+  readonly #made = new Map<string, number>();
+  #count(key: string) {
+    return this.#made.get(key) ?? 0;
+  }
+  record(ctx: AttemptContext) {
+    for (const key of this.#keys(ctx)) if (key !== '') this.#made.set(key, this.#count(key) + 1);
+  }
+  addTo(ctx: AttemptContext, counts: AttemptCounts): AttemptCounts {
+    const [byNumber, byCase, byTask] = this.#keys(ctx).map((key) => this.#count(key));
+    if (!byNumber && !byCase) return counts;
+    const at = Math.ceil(ctx.now.getTime());
+    return {
+      ...counts,
+      number_day: counts.number_day + byNumber!,
+      number_7d: counts.number_7d + byNumber!,
+      case_day: counts.case_day + byCase!,
+      case_7d: counts.case_7d + byCase!,
+      task_day: counts.task_day + byTask!,
+      number_starts: [...counts.number_starts, ...Array<number>(byNumber!).fill(at)],
+      case_starts: [...counts.case_starts, ...Array<number>(byCase!).fill(at)],
+    };
+  }
+  #keys(ctx: AttemptContext): [string, string, string] {
+    return [
+      `n:${ctx.number}`,
+      // No case: nothing is shared by case.
+      ctx.caseId === '' ? '' : `c:${ctx.caseId}`,
+      `t:${ctx.taskId ?? ''}:${ctx.number}`,
+    ];
+  }
+}
+
+function decide(ctx: AttemptContext, zone: ZoneResolution, counts: AttemptCounts): AttemptCheck {
   const rules = resolveRules({
     country: zone.country,
     appOverride: ctx.appWindows,
@@ -47,13 +121,6 @@ export async function checkAttempt(q: Queryable, ctx: AttemptContext): Promise<A
   // Unreadable caps fall back to the defaults rather than to no caps at all.
   const parsedCaps = parseCaps(ctx.contactCaps);
   const caps = parsedCaps.ok ? parsedCaps.value : DEFAULT_CAPS;
-  const counts = await countAttempts(q, ctx.appId, {
-    number: ctx.number,
-    caseId: ctx.caseId,
-    zone: zone.zone,
-    now: ctx.now,
-    ...(ctx.taskId ? { taskId: ctx.taskId } : {}),
-  });
   const taskPerDay = ctx.taskAttemptsPerDay ?? null;
   const capDecision = evaluateCaps(caps, counts, taskPerDay);
   const allowed = window.allowed && capDecision.allowed;

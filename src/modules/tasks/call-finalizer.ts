@@ -1,10 +1,16 @@
 import type { Queryable } from '../../store/db.ts';
 import { optOutFromCall } from '../dnc/dnc.service.ts';
 import { notify } from '../../store/db.ts';
-import { endCall, resultWithoutTalk, type CallEnd, type CallRow } from './calls.repository.ts';
-import { appZone, emitCallEvent } from './task-events.ts';
+import {
+  countedAttemptsOf,
+  endCalls,
+  resultWithoutTalk,
+  type CallEnd,
+  type CallRow,
+} from './calls.repository.ts';
+import { appZone, emitCallEvents } from './task-events.ts';
 import { finishIfDone, isActive } from './task-lifecycle.ts';
-import { findCallee, lockTask, setCalleeStatus } from './tasks.repository.ts';
+import { findCallees, lockTask, setCalleeStatuses, type CalleeRow } from './tasks.repository.ts';
 
 export const DIAL_CHANNEL = 'tiller_dial';
 
@@ -23,9 +29,10 @@ export async function finalizeCall(tx: Queryable, call: CallRef, end: CallEnd, n
 }
 
 /**
- * finalizeCall for several attempts of one task at once: the task's row lock is taken once for
- * all of them (the dialer batches the calls that end while a batch of their task is being
- * written). Returns the attempts that this run ended (already ended ones are skipped).
+ * finalizeCall for several attempts of one task at once: the task's row lock is taken once and
+ * each step is one statement for the whole batch (the dialer batches the calls that end while a
+ * batch of their task is being written). Returns the attempts this run ended (already ended ones
+ * are skipped, so a re-run changes nothing).
  */
 export async function finalizeCalls(
   tx: Queryable,
@@ -35,23 +42,35 @@ export async function finalizeCalls(
 ): Promise<CallRow[]> {
   const task = await lockTask(tx, taskId);
   if (!task) return [];
-  let zone: string | undefined;
-  const zoneOfApp = async () => (zone ??= await appZone(tx, task.app_id));
-  const endedNow: CallRow[] = [];
-  let redialled = false;
-  for (const { call, end } of items) {
-    const ended = await endCall(tx, call.id, end);
-    if (!ended) continue;
-    endedNow.push(ended);
-    const callee = await findCallee(tx, call.callee_id);
+  const ended = await endCalls(
+    tx,
+    items.map(({ call, end }) => ({ callId: call.id, end })),
+  );
+  if (ended.length === 0) return [];
+  const endOf = new Map(items.map(({ call, end }) => [call.id, end]));
+  const callees = await findCallees(
+    tx,
+    ended.map((c) => Number(c.callee_id)),
+  );
+  // The redial rule counts earlier attempts only for numbers that did not connect.
+  const counted = await countedAttemptsOf(
+    tx,
+    ended
+      .filter((c) => !CONNECTED.has(c.outcome!) && c.outcome !== 'invalid')
+      .map((c) => Number(c.callee_id)),
+  );
+  const changes: Array<{ id: number; status: CalleeRow['status']; nextAt?: Date }> = [];
+  const final: CalleeRow[] = [];
+  for (const call of ended) {
+    const end = endOf.get(call.id)!;
+    const callee = callees.get(Number(call.callee_id));
     if (!callee) continue;
     // "Don't call me again": the app decides whether that puts the number on its DNC list.
     if (end.result.multi_label.Opt_Out)
       await optOutFromCall(tx, task.app_id, callee.callee_number, call.id);
-
     if (callee.status !== 'dialing') {
       // Cancelled or expired while this attempt was in progress: its end makes the number final.
-      await emitCallEvent(tx, callee, await zoneOfApp());
+      final.push(callee);
       continue;
     }
     // From now, not from endedAt: sped-up simulated calls end ahead of the business clock.
@@ -63,28 +82,20 @@ export async function finalizeCalls(
       !CONNECTED.has(end.outcome) &&
       end.outcome !== 'invalid' &&
       (end.outcome === 'interrupted' ||
-        (await countedAttempts(tx, callee.id)) < 1 + task.redial_times) &&
+        (counted.get(Number(callee.id)) ?? 0) < 1 + task.redial_times) &&
       nextAt.getTime() < task.end_time.getTime();
     if (redial) {
-      await setCalleeStatus(tx, callee.id, 'pending', nextAt);
-      redialled = true;
+      changes.push({ id: callee.id, status: 'pending', nextAt });
     } else {
-      await setCalleeStatus(tx, callee.id, 'done');
-      await emitCallEvent(tx, { ...callee, status: 'done' }, await zoneOfApp());
+      changes.push({ id: callee.id, status: 'done' });
+      final.push({ ...callee, status: 'done' });
     }
   }
-  if (redialled) await notify(tx, DIAL_CHANNEL);
-  if (endedNow.length > 0) await finishIfDone(tx, task, now);
-  return endedNow;
-}
-
-/** Attempts that count against redial_times: an attempt cut short by our own failure does not. */
-async function countedAttempts(tx: Queryable, calleeId: number): Promise<number> {
-  const [row] = await tx.query<{ n: number }>(
-    `SELECT count(*) AS n FROM calls WHERE callee_id = $1 AND state = 'final' AND outcome <> 'interrupted'`,
-    [calleeId],
-  );
-  return row!.n;
+  await setCalleeStatuses(tx, changes);
+  if (final.length > 0) await emitCallEvents(tx, final, await appZone(tx, task.app_id));
+  if (changes.some((c) => c.status === 'pending')) await notify(tx, DIAL_CHANNEL);
+  await finishIfDone(tx, task, now);
+  return ended;
 }
 
 /** The end of an attempt that our side lost (worker crash, shutdown past its grace, carrier error). */

@@ -99,18 +99,47 @@ export interface CallEnd {
   result: CallResult;
 }
 
-/** Ends a dialling attempt once; returns undefined if it had already ended (a re-run). */
-export async function endCall(
+/** Ends dialling attempts once, in one statement; returns those this run ended (not re-runs). */
+export async function endCalls(
   q: Queryable,
-  callId: string,
-  end: CallEnd,
-): Promise<CallRow | undefined> {
-  const [row] = await q.query<CallRow>(
-    `UPDATE calls SET state = 'final', outcome = $2, ended_at = $3, ring_time = $4, hangup_type = $5, result = $6
-     WHERE id = $1 AND state = 'dialing' RETURNING ${CALL_COLUMNS}`,
-    [callId, end.outcome, end.endedAt, end.ringTime, end.hangupType, end.result],
+  ends: ReadonlyArray<{ callId: string; end: CallEnd }>,
+): Promise<CallRow[]> {
+  if (ends.length === 0) return [];
+  return q.query<CallRow>(
+    `UPDATE calls SET state = 'final', outcome = r.outcome, ended_at = r.ended_at,
+       ring_time = r.ring_time, hangup_type = r.hangup_type, result = r.result
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, outcome text, ended_at timestamptz,
+       ring_time int, hangup_type text, result jsonb)
+     WHERE calls.id = r.id AND calls.state = 'dialing'
+     RETURNING ${CALL_COLUMNS.replace(/(\w+)/g, 'calls.$1')}`,
+    [
+      JSON.stringify(
+        ends.map(({ callId, end }) => ({
+          id: callId,
+          outcome: end.outcome,
+          ended_at: end.endedAt,
+          ring_time: end.ringTime,
+          hangup_type: end.hangupType,
+          result: end.result,
+        })),
+      ),
+    ],
   );
-  return row;
+}
+
+/** Attempts that count against redial_times, per callee: those not cut short by our own failure. */
+export async function countedAttemptsOf(
+  q: Queryable,
+  calleeIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (calleeIds.length === 0) return new Map();
+  const rows = await q.query<{ callee_id: number; n: number }>(
+    `SELECT callee_id, count(*) AS n FROM calls
+     WHERE callee_id = ANY($1::bigint[]) AND state = 'final' AND outcome <> 'interrupted'
+     GROUP BY callee_id`,
+    [calleeIds],
+  );
+  return new Map(rows.map((r) => [Number(r.callee_id), Number(r.n)]));
 }
 
 /** Every ended attempt of these callees, oldest first. */

@@ -2,7 +2,7 @@ import type { Config } from '../../config.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { checkAttempt } from '../compliance/compliance.service.ts';
+import { checkAttempts } from '../compliance/compliance.service.ts';
 import { lockContacts } from '../compliance/caps.ts';
 import { inFlightCounts, insertCalls, type CallToInsert } from './calls.repository.ts';
 import { appZone, emitCallEvent } from './task-events.ts';
@@ -162,12 +162,11 @@ async function claimForTask(
     callees.map((c) => ({ number: c.callee_number, caseId: c.case_id })),
   );
   // Every attempt passes the compliance rules first (calling window in the callee's zone,
-  // contact caps across the app's tasks); its call row is written at once, so the next number
-  // of this batch counts it.
-  const calls: Array<CallToInsert & { callee: CalleeRow; zone: string }> = [];
-  let closed = false;
-  for (const c of callees) {
-    const check = await checkAttempt(tx, {
+  // contact caps across the app's tasks); within the batch, an attempt allowed earlier counts
+  // for the later ones to the same number or case. The call rows are written together.
+  const checks = await checkAttempts(
+    tx,
+    callees.map((c) => ({
       appId: task.app_id,
       number: c.callee_number,
       caseId: c.case_id,
@@ -179,7 +178,12 @@ async function claimForTask(
       taskId: task.id,
       taskAttemptsPerDay: task.attempts_per_day,
       now: startedAt,
-    });
+    })),
+  );
+  const calls: Array<CallToInsert & { callee: CalleeRow; zone: string }> = [];
+  let closed = false;
+  for (const [i, c] of callees.entries()) {
+    const check = checks[i]!;
     if (!check.allowed) {
       closed =
         (await deferCallee(
@@ -190,7 +194,7 @@ async function claimForTask(
         )) || closed;
       continue;
     }
-    const call = {
+    calls.push({
       id: newId(),
       app_id: task.app_id,
       task_id: task.id,
@@ -204,10 +208,14 @@ async function claimForTask(
       worker_id: workerId,
       started_at: startedAt,
       compliance: check.audit,
-    };
-    await insertCalls(tx, [call]);
-    calls.push({ ...call, callee: c, zone: check.audit.zone.zone });
+      callee: c,
+      zone: check.audit.zone.zone,
+    });
   }
+  await insertCalls(
+    tx,
+    calls.map(({ callee: _callee, zone: _zone, ...call }) => call),
+  );
   if (closed) await finishIfDone(tx, task, now);
   if (calls.length === 0) return [];
   if (task.status === 'Waiting') await setTaskStatus(tx, task.id, 'Running', now);

@@ -1,6 +1,6 @@
 import { formatDateTime } from '../../shared/time.ts';
 import type { Queryable } from '../../store/db.ts';
-import { recordEvent } from '../webhooks/outbox.ts';
+import { recordEvent, recordEvents } from '../webhooks/outbox.ts';
 import { callObject } from './call-object.ts';
 import { finalCallsOf } from './calls.repository.ts';
 import { taskCounts, type CalleeRow, type TaskRow } from './tasks.repository.ts';
@@ -28,6 +28,39 @@ export async function emitCallEvent(tx: Queryable, callee: CalleeRow, zone: stri
     subjectId: last.id,
     payload: { timestamp: unixSeconds(), callee: callee.data, call: callObject(attempts, zone) },
   });
+}
+
+/** emitCallEvent for several numbers: one read of their attempts, one insert of the events. */
+export async function emitCallEvents(
+  tx: Queryable,
+  callees: readonly CalleeRow[],
+  zone: string,
+): Promise<void> {
+  if (callees.length === 0) return;
+  const byCallee = Map.groupBy(
+    await finalCallsOf(
+      tx,
+      callees.map((c) => c.id),
+    ),
+    (call) => Number(call.callee_id),
+  );
+  const now = unixSeconds();
+  await recordEvents(
+    tx,
+    callees.flatMap((callee) => {
+      const attempts = byCallee.get(Number(callee.id)) ?? [];
+      const last = attempts.at(-1);
+      if (!last) return [];
+      return [
+        {
+          appId: callee.app_id,
+          type: 'call' as const,
+          subjectId: last.id,
+          payload: { timestamp: now, callee: callee.data, call: callObject(attempts, zone) },
+        },
+      ];
+    }),
+  );
 }
 
 /** Webhook of Task: once, when the task is finished or stopped. */

@@ -269,6 +269,37 @@ export async function findCallee(q: Queryable, calleeId: number): Promise<Callee
   return row;
 }
 
+export async function findCallees(
+  q: Queryable,
+  calleeIds: readonly number[],
+): Promise<Map<number, CalleeRow>> {
+  if (calleeIds.length === 0) return new Map();
+  const rows = await q.query<CalleeRow>(
+    `SELECT ${CALLEE_COLUMNS} FROM callees WHERE id = ANY($1::bigint[])`,
+    [calleeIds],
+  );
+  return new Map(rows.map((r) => [Number(r.id), r]));
+}
+
+/** Sets the status (and, for a redial, the next attempt time) of numbers, in one statement. */
+export async function setCalleeStatuses(
+  q: Queryable,
+  changes: ReadonlyArray<{ id: number; status: CalleeRow['status']; nextAt?: Date }>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  await q.query(
+    `UPDATE callees SET status = r.status, next_attempt_at = coalesce(r.next_at, callees.next_attempt_at),
+       updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, status text, next_at timestamptz)
+     WHERE callees.id = r.id`,
+    [
+      JSON.stringify(
+        changes.map((c) => ({ id: c.id, status: c.status, next_at: c.nextAt ?? null })),
+      ),
+    ],
+  );
+}
+
 /**
  * Cancels the matching numbers still waiting or dialling. Returns how many matched at all, and the
  * cancelled numbers that were waiting after an earlier attempt: their dialling is final now.
@@ -314,18 +345,6 @@ export async function closePendingCallees(
       [taskId, status],
     )
     .then((rows) => rows.filter((r) => r.attempts > 0));
-}
-
-export async function setCalleeStatus(
-  q: Queryable,
-  calleeId: number,
-  status: CalleeRow['status'],
-  nextAttemptAt?: Date,
-): Promise<void> {
-  await q.query(
-    `UPDATE callees SET status = $2, next_attempt_at = coalesce($3, next_attempt_at), updated_at = now() WHERE id = $1`,
-    [calleeId, status, nextAttemptAt ?? null],
-  );
 }
 
 /** A task is open while a number waits or dials, or a call is still up (even for a cancelled number). */
