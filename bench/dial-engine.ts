@@ -158,6 +158,10 @@ async function dialRate(store: Store) {
     "SELECT count(*) AS calls FROM calls WHERE task_id = $1 AND state = 'final'",
     [task_id],
   );
+  const failures = await db.query<{ error: string | null; n: number }>(
+    `SELECT coalesce(error, 'HTTP ' || http_status) AS error, count(*) AS n FROM webhook_deliveries
+     WHERE http_status IS NULL OR http_status >= 300 GROUP BY 1 ORDER BY 2 DESC LIMIT 3`,
+  );
   await runtime.stop();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
   await drop();
@@ -166,6 +170,7 @@ async function dialRate(store: Store) {
     webhooks: delivered,
     seconds,
     createSeconds: (created - t0) / 1000,
+    failedAttempts: failures.map((f) => `${Number(f.n)} x ${f.error}`).join('; '),
   };
 }
 
@@ -209,6 +214,8 @@ async function main() {
         `${rate.toFixed(0)} calls/s (target ${TARGET[store]}); raw claims ${r.raw.toFixed(0)} jobs/s; ` +
         `ratio ${(rate / r.raw).toFixed(2)}; task create ${r.createSeconds.toFixed(1)} s`,
     );
+    if (r.failedAttempts)
+      console.log(`         failed delivery attempts (retried): ${r.failedAttempts}`);
   }
 }
 
