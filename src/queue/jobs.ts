@@ -6,7 +6,7 @@ import { ownerIsGone } from './workers.ts';
 // Generic durable jobs (timers and one-off work). Enqueue inside the business transaction;
 // claims use FOR UPDATE SKIP LOCKED so any number of workers share one table. Due times (run_at)
 // are on the business clock the runner is given, so a simulated clock runs timers fast too;
-// a job enqueued without runAt takes the database's now().
+// a job enqueued without runAt is due at once.
 
 export const JOBS_CHANNEL = 'tiller_jobs';
 
@@ -50,12 +50,14 @@ export async function enqueue(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO jobs (queue, payload, run_at, key, max_attempts)
-     VALUES ($1, $2, coalesce($3, now()), $4, $5)
+     VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (key) DO NOTHING`,
     [
       queue,
       payload,
-      options.runAt ?? null,
+      // The claims compare run_at with the runner's clock (JavaScript, whole milliseconds): a
+      // default from the database's now() (microseconds) could look a fraction of a ms ahead.
+      options.runAt ?? new Date(),
       options.key ?? null,
       options.maxAttempts ?? defaultRetry.maxAttempts,
     ],

@@ -58,6 +58,10 @@ export function parseDateTime(text: string, zone: string): Date | undefined {
     number,
     number,
   ];
+  // Years the store can hold once the server adds its own spans (a default 24 h window, days
+  // between plan rounds): 9999-12-31 plus a day is past PostgreSQL's timestamptz input and was
+  // a 500 (found by test/faults/bad-input.test.ts). Date.UTC also reads years 0-99 as 1900+.
+  if (y < 1970 || y > 9998) return undefined;
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(asUtc);
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {

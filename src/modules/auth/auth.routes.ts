@@ -24,6 +24,12 @@ export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
     app.addHook('preHandler', async (request) => {
       parsed.add(request);
     });
+    // After such an error the parser has stopped reading the request (it unpipes and leaves it
+    // paused), so the rest of a large body would stay in the socket and hang the next request
+    // on the keep-alive connection until its timeout; close the connection instead.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.isMultipart() && !request.raw.complete) reply.header('connection', 'close');
+    });
     app.setErrorHandler((error, request) => {
       const e = error as { statusCode?: unknown; message?: unknown };
       if (
