@@ -41,6 +41,8 @@ export interface Config {
   defaultCallerNumber: string;
   /** Create a demo app and print its credentials on the first start of an empty store. */
   demo: boolean;
+  /** The simulated carrier also writes every dial to this file (fault tests); empty: memory only. */
+  simulatorLedger: string;
   /** Make a WAV recording of every answered call (off makes bulk simulations cheaper). */
   recordings: boolean;
   /** OpenAI-compatible chat endpoint for intents and slots; unused while llmKey is empty. */
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     defaultCallerNumber: callerNumber,
     demo: bool(env, 'TILLER_DEMO', true),
     recordings: bool(env, 'TILLER_RECORDINGS', true),
+    simulatorLedger: env.TILLER_SIMULATOR_LEDGER || '',
     llmUrl: (env.TILLER_LLM_URL || 'https://api.openai.com/v1').replace(/\/+$/, ''),
     llmKey: env.TILLER_LLM_KEY || '',
     llmModel: env.TILLER_LLM_MODEL || 'gpt-4o-mini',

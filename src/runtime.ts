@@ -73,7 +73,12 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
         ? new ScaledClock(config.simulatedStart, config.timeScale)
         : systemClock),
     metrics: createMetrics(),
-    carrier: options.carrier ?? new SimulatedCarrier({ timeScale: config.timeScale }),
+    carrier:
+      options.carrier ??
+      new SimulatedCarrier({
+        timeScale: config.timeScale,
+        ...(config.simulatorLedger ? { ledgerFile: config.simulatorLedger } : {}),
+      }),
     ...(options.nlu ? { nlu: options.nlu } : {}),
     tts: options.tts ?? new EspeakTts(),
   });

@@ -69,6 +69,7 @@ export class ClaimLoop<T> {
 
   async #run(): Promise<void> {
     const coalesceMs = this.#o.coalesceMs ?? 0;
+    let failures = 0;
     while (this.#running) {
       this.#woken = false;
       const free = this.#o.capacity - this.#inFlight.size;
@@ -76,11 +77,16 @@ export class ClaimLoop<T> {
       if (free > 0) {
         try {
           const items = await this.#o.claim(free);
+          failures = 0;
           claimed = items.length;
           for (const item of items) this.#start(item);
           if (claimed === free) continue;
         } catch (error) {
           this.#o.onError(error);
+          // The store is down or failing: back off (up to 5 s) instead of logging every poll.
+          failures += 1;
+          await new Promise((r) => setTimeout(r, Math.min(5_000, this.#o.pollMs * 2 ** failures)));
+          continue;
         }
       }
       if (!this.#running) break;

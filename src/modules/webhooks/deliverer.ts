@@ -6,6 +6,7 @@ import type { Metrics } from '../../shared/metrics.ts';
 import type { Db } from '../../store/db.ts';
 import { settingsOf } from '../encryption/encryption.repository.ts';
 import { tickBatcher } from '../../shared/tick-batcher.ts';
+import { withRetry } from '../../store/retry.ts';
 import { wrapWebhook } from '../encryption/wrapper.ts';
 import { WEBHOOKS_CHANNEL } from './outbox.ts';
 import { sign } from './signing.ts';
@@ -69,8 +70,12 @@ export class WebhookDeliverer {
 
   constructor(options: WebhookDelivererOptions) {
     this.#o = options;
+    // Retried through a database restart: given up, the event would wait for its lease to end
+    // and be sent again.
     this.#recordDelivered = tickBatcher((deliveries) =>
-      options.db.transaction((tx) => recordDelivered(tx, options.workerId, deliveries)),
+      withRetry(() =>
+        options.db.transaction((tx) => recordDelivered(tx, options.workerId, deliveries)),
+      ),
     );
   }
 
@@ -157,20 +162,22 @@ export class WebhookDeliverer {
     // Successes (the bulk) are written together with the others that finish in the same turn.
     if (ok && !shutdown.aborted) await this.#recordDelivered(delivery);
     else
-      await db.transaction(async (tx) => {
-        await insertDelivery(tx, delivery);
-        // Shutting down: stop() hands the claim back, the next worker makes the next attempt.
-        if (shutdown.aborted) return;
-        if (exhausted) await markFailed(tx, event.id, workerId, error ?? 'failed', true);
-        else
-          await scheduleRetry(
-            tx,
-            event.id,
-            workerId,
-            error ?? 'failed',
-            config.webhookRetryDelayMs,
-          );
-      });
+      await withRetry(() =>
+        db.transaction(async (tx) => {
+          await insertDelivery(tx, delivery);
+          // Shutting down: stop() hands the claim back, the next worker makes the next attempt.
+          if (shutdown.aborted) return;
+          if (exhausted) await markFailed(tx, event.id, workerId, error ?? 'failed', true);
+          else
+            await scheduleRetry(
+              tx,
+              event.id,
+              workerId,
+              error ?? 'failed',
+              config.webhookRetryDelayMs,
+            );
+        }),
+      );
     metrics.webhookDeliveries.inc({ result });
     const outcome = {
       ...ids,

@@ -45,6 +45,12 @@ export async function openPostgres(url: string, schema: string, poolSize = 10): 
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // The pool listens for errors only on idle clients. A checked-out client whose connection
+      // the server ends (restart, admin shutdown) emits 'error', and with no listener that is an
+      // uncaught exception that kills the process. The query under way fails on its own; the
+      // client is dropped on release instead of going back to the pool.
+      const onLost = (error: Error) => (broken = error);
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -58,6 +64,7 @@ export async function openPostgres(url: string, schema: string, poolSize = 10): 
         }
         throw error;
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },

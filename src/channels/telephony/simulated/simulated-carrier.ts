@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { Carrier, Connection, DialRequest } from '../carrier.ts';
 import { connectOutcome, personaFor, SimulatedCallee } from './personas.ts';
 
@@ -21,10 +22,23 @@ export class SimulatedCarrier implements Carrier {
   readonly #dialsOf = new Map<string, number>();
   readonly #timeScale: number;
   readonly #talkScale: number;
+  readonly #ledgerFile: string | undefined;
 
-  constructor(options: { timeScale: number; talkScale?: number }) {
+  /**
+   * `ledgerFile`: also append every dial to this file (one JSON line, written before the call
+   * goes on), so the ledger outlives the process: a crash test reads it after `kill -9`. The
+   * file's earlier lines count for the late answerers, as if this carrier had dialled them.
+   */
+  constructor(options: { timeScale: number; talkScale?: number; ledgerFile?: string }) {
     this.#timeScale = options.timeScale;
     this.#talkScale = options.talkScale ?? 1;
+    this.#ledgerFile = options.ledgerFile;
+    if (this.#ledgerFile) {
+      for (const entry of readLedgerFile(this.#ledgerFile)) {
+        this.#seen.add(entry.callId);
+        this.#dialsOf.set(entry.to, (this.#dialsOf.get(entry.to) ?? 0) + 1);
+      }
+    }
   }
 
   async dial(request: DialRequest): Promise<Connection> {
@@ -32,12 +46,14 @@ export class SimulatedCarrier implements Carrier {
       throw new Error(`call ${request.callId} was already dialled`);
     }
     this.#seen.add(request.callId);
-    this.ledger.push({
+    const entry = {
       callId: request.callId,
       to: request.to,
       attempt: request.attempt,
       at: new Date(),
-    });
+    };
+    if (this.#ledgerFile) appendFileSync(this.#ledgerFile, `${JSON.stringify(entry)}\n`);
+    this.ledger.push(entry);
     const choice = personaFor(request.to, request.simulatedPersona);
     // A person answers "from the second call on" whatever task or round calls them: count this
     // number's dials in the ledger, not the attempt number of one task.
@@ -84,4 +100,22 @@ function ringSecondsFor(number: string, attempt: number, outcome: Connection['ou
 
 function hash(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+/** The dials a ledger file holds, in order (an absent file holds none). */
+export function readLedgerFile(file: string): LedgerEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const raw = JSON.parse(line) as Omit<LedgerEntry, 'at'> & { at: string };
+      return { ...raw, at: new Date(raw.at) };
+    });
 }

@@ -1,0 +1,105 @@
+// The server as a real child process (`tiller serve`) for the crash and shutdown tests: it can
+// be killed with -9 or sent SIGTERM and started again on the same store, and its carrier's ledger
+// is a file that outlives it. After the last stop the test reads the store directly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
+import { readLedgerFile } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import type { Db } from '../../src/store/db.ts';
+import { openPglite } from '../../src/store/drivers/pglite.ts';
+import { openPostgres } from '../../src/store/drivers/postgres.ts';
+import { BIN, cliHarness } from '../helpers/cli.ts';
+import { testDatabaseUrl } from '../helpers/db.ts';
+import { client, tokenFor } from '../helpers/server.ts';
+
+const ALWAYS_OPEN = JSON.stringify([{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }]);
+
+export async function serverProcess(name: string, settings: Record<string, string> = {}) {
+  const cli = cliHarness(name);
+  const port = await freePort();
+  const ledgerFile = join(cli.dataDir, 'carrier-ledger.jsonl');
+  Object.assign(cli.env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TILLER_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    TILLER_DEMO: 'false',
+    TILLER_RECORDINGS: 'false',
+    TILLER_SIMULATOR_LEDGER: ledgerFile,
+    TILLER_DEFAULT_CALLING_WINDOWS: ALWAYS_OPEN,
+    TILLER_POLL_INTERVAL_MS: '50',
+    TILLER_WEBHOOK_RETRY_DELAY_MS: '100',
+    TILLER_LOG_LEVEL: 'error',
+    ...settings,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let exited: Promise<number | null> = Promise.resolve(null);
+
+  return {
+    url,
+    /**
+     * `tiller app create` as an operator runs it (before start: the embedded store allows one
+     * process); `connect` then gives the app's API client once the server runs.
+     */
+    createApp(webhookUrl: string) {
+      const out = cli.tiller(
+        'app',
+        'create',
+        '--name',
+        name,
+        '--webhook-url',
+        webhookUrl,
+        '--json',
+      );
+      if (out.status !== 0) throw new Error(`app create failed: ${out.stderr}`);
+      const app = JSON.parse(out.stdout) as { app_key: string; app_secret: string };
+      return {
+        connect: async () => client(url, await tokenFor(url, app.app_key, app.app_secret)),
+      };
+    },
+    async start(): Promise<void> {
+      const proc = spawn(process.execPath, [BIN, 'serve'], {
+        env: cli.env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child = proc;
+      exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+      for (let i = 0; i < 600; i++) {
+        if (proc.exitCode !== null) throw new Error(`the server exited with ${proc.exitCode}`);
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (ok) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the server did not become healthy');
+    },
+    /** Sends the signal and waits for the process to end; its exit code (null when killed). */
+    async stop(signal: NodeJS.Signals): Promise<number | null> {
+      child?.kill(signal);
+      const code = await exited;
+      child = undefined;
+      return code;
+    },
+    ledger: () => readLedgerFile(ledgerFile),
+    /** The store, opened once the server has stopped (the embedded one allows one process). */
+    async openStore(): Promise<Db> {
+      return testDatabaseUrl
+        ? openPostgres(testDatabaseUrl, cli.env.TILLER_DB_SCHEMA!, 2)
+        : openPglite(join(cli.dataDir, 'pg'), 'public');
+    },
+    async cleanup() {
+      if (child) await this.stop('SIGKILL');
+      await cli.cleanup();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,602 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { errorTable, type ErrorKey } from '../../src/shared/errors.ts';
+import { storeKind } from '../helpers/db.ts';
+import {
+  client,
+  readResponse,
+  startTestServer,
+  tokenFor,
+  waitFor,
+  type TestServer,
+} from '../helpers/server.ts';
+
+// Tenants are isolated (DESIGN.md, Reliability rules), on every route that names a resource.
+// App A owns one of everything; app B's token, given A's ids, gets "not found" in the route's
+// family envelope and changes none of A's rows. The routes come from the live OpenAPI document:
+// a route (or a new id field on one) without a case below fails the coverage test, so a new
+// route cannot be forgotten. test/api/tenancy.test.ts covers the task routes in more depth.
+
+type Client = ReturnType<typeof client>;
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- OpenAPI documents and envelopes are any JSON
+interface Answer {
+  status: number;
+  json: Json;
+  text: string;
+}
+
+/** Fields that name a resource: ids, phone numbers that select a record, idempotency keys. */
+const ID_FIELD = /(^|_)id$|^(number|numbers|callee_number|file)$|^idempotency-key$/i;
+
+const HOUR = 3_600_000;
+/** `YYYY-MM-DD HH:MM:SS` in UTC (the apps' zone). */
+const utc = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
+const later = (hours: number) => utc(new Date(Date.now() + hours * HOUR));
+
+// Last digit 0: cooperative (answers, so the call has a recording); 6: busy (docs/simulator.md).
+const ANSWERS = '+6281234567000';
+const BUSY = '+6281234567006';
+const WAITING_NUMBERS = ['+6281234567105', '+6281234567115'];
+const PLAN_NUMBERS = ['+6281234567205', '+6281234567215'];
+const DNC_NUMBER = '+6281234567999';
+
+/** The not-found answer of the cloud and /v1 families, with the error table's message. */
+function assertNotFound(r: Answer, key: ErrorKey, what: string) {
+  assert.equal(r.status, 404, `${what}: ${r.text}`);
+  assert.deepEqual(Object.keys(r.json ?? {}).sort(), [
+    'code',
+    'data',
+    'message',
+    'request_id',
+    'status',
+  ]);
+  assert.equal(r.json.code, 404, what);
+  assert.equal(r.json.status, 'Not Found', what);
+  assert.equal(r.json.data, null, what);
+  const message = errorTable[key].message;
+  assert.ok(
+    r.json.message === message || r.json.message.startsWith(`${message}: `),
+    `${what}: message ${JSON.stringify(r.json.message)}, expected ${key}`,
+  );
+}
+
+/** Which fields of a route name a resource, from its OpenAPI operation. */
+function idFields(doc: Json, operation: Json): string[] {
+  const found = new Set<string>();
+  for (const p of operation.parameters ?? []) {
+    if (p.in === 'path' || ID_FIELD.test(p.name)) found.add(`${p.in}:${p.name}`);
+  }
+  const resolve = (schema: Json): Json =>
+    schema?.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()]) : schema;
+  const walk = (schema: Json, path: string, depth: number) => {
+    schema = resolve(schema);
+    if (!schema || depth > 8) return;
+    for (const [name, child] of Object.entries<Json>(schema.properties ?? {})) {
+      const at = path ? `${path}.${name}` : name;
+      if (ID_FIELD.test(name)) found.add(`body:${at}`);
+      walk(child, at, depth + 1);
+    }
+    if (schema.items) walk(schema.items, `${path}[]`, depth + 1);
+    for (const k of ['anyOf', 'oneOf', 'allOf']) {
+      for (const s of schema[k] ?? []) walk(s, path, depth + 1);
+    }
+  };
+  for (const content of Object.values<Json>(operation.requestBody?.content ?? {})) {
+    walk(content.schema, '', 0);
+  }
+  return [...found].sort();
+}
+
+interface Fixture {
+  a: Client;
+  b: Client;
+  bToken: string;
+  aId: number;
+  robotId: string;
+  strategyId: string;
+  bStrategyId: string;
+  finishedTaskId: string;
+  waitingTaskId: string;
+  idempotencyKey: string;
+  callId: string;
+  planId: string;
+  eventId: string;
+  bCallLink: string;
+  bTaskLink: string;
+  robotDefinition: Record<string, unknown>;
+}
+
+describe(`tenant isolation on every route with an id (${storeKind})`, () => {
+  let server: TestServer;
+  let f: Fixture;
+  let openapi: Json;
+
+  /** What the route must do for B given A's ids; `fields` are the id fields it exercises. */
+  const cases = new Map<string, { fields: string[]; run: () => Promise<void> }>();
+  const route = (key: string, fields: string[], run: () => Promise<void>) =>
+    cases.set(key, { fields: [...fields].sort(), run });
+
+  /** A's rows, whole, in every table that holds an app's data (B's rows are left out). */
+  async function rowsOfA(): Promise<Record<string, unknown[]>> {
+    const db = server.store.db;
+    const q = (sql: string) => db.query<Record<string, unknown>>(sql, [f.aId]);
+    const out: Record<string, unknown[]> = {
+      apps: await q('SELECT * FROM apps WHERE id = $1'),
+      robots: await q('SELECT * FROM robots WHERE app_id = $1 ORDER BY id'),
+      robot_versions: await q(
+        'SELECT * FROM robot_versions WHERE robot_id IN (SELECT id FROM robots WHERE app_id = $1) ORDER BY 1, 2',
+      ),
+      strategies: await q('SELECT * FROM strategies WHERE app_id = $1 ORDER BY id'),
+      plans: await q('SELECT * FROM plans WHERE app_id = $1 ORDER BY id'),
+      plan_cancellations: await q(
+        'SELECT * FROM plan_cancellations WHERE plan_id IN (SELECT id FROM plans WHERE app_id = $1) ORDER BY 1, 2',
+      ),
+      tasks: await q('SELECT * FROM tasks WHERE app_id = $1 ORDER BY id'),
+      callees: await q('SELECT * FROM callees WHERE app_id = $1 ORDER BY id'),
+      calls: await q('SELECT * FROM calls WHERE app_id = $1 ORDER BY id'),
+      recordings: await q('SELECT * FROM recordings WHERE app_id = $1 ORDER BY call_id'),
+      webhook_events: await q('SELECT * FROM webhook_events WHERE app_id = $1 ORDER BY id'),
+      webhook_deliveries: await q('SELECT * FROM webhook_deliveries WHERE app_id = $1 ORDER BY id'),
+      dnc_numbers: await q('SELECT * FROM dnc_numbers WHERE app_id = $1 ORDER BY number'),
+    };
+    // Jobs carry no app id: keep those that name one of A's tasks or plans.
+    const ids = [f.finishedTaskId, f.waitingTaskId, f.planId];
+    out.jobs = (await db.query<Record<string, unknown>>('SELECT * FROM jobs ORDER BY id')).filter(
+      (job) => ids.some((id) => JSON.stringify(job.payload).includes(id)),
+    );
+    return JSON.parse(JSON.stringify(out));
+  }
+
+  /** Runs one route's case and checks that none of A's rows changed. */
+  async function unchanged(run: () => Promise<void>) {
+    const before = await rowsOfA();
+    await run();
+    assert.deepEqual(await rowsOfA(), before, "A's rows are unchanged");
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    const { auth } = server.runtime.services;
+    const appA = await auth.createApp({ name: 'isolation-a' });
+    const appB = await auth.createApp({ name: 'isolation-b' });
+    const a = client(server.url, await tokenFor(server.url, appA.appKey, appA.appSecret));
+    const bToken = await tokenFor(server.url, appB.appKey, appB.appSecret);
+    const b = client(server.url, bToken);
+    const ok = (r: Answer, what: string) => {
+      assert.equal(r.status, 200, `${what}: ${r.text}`);
+      return r.json.data;
+    };
+    openapi = (await client(server.url).get('/openapi.json')).json;
+
+    // A's own robot: a copy of a built-in one under another name.
+    const builtIn = ok(await a.get('/v1/robots/4496'), 'built-in robot');
+    const robotDefinition = { ...builtIn.definition, name: 'A_private_robot' };
+    const robotId = ok(await a.post('/v1/robots', robotDefinition), 'robot').robot_id;
+    const strategyId = ok(
+      await a.post('/v1/strategies', { name: 'a_strategy', rounds: [{ robot_id: robotId }, {}] }),
+      'strategy',
+    ).strategy_id;
+    const bStrategyId = ok(
+      await b.post('/v1/strategies', { name: 'b_strategy', rounds: [{ robot_id: '4496' }] }),
+      'B strategy',
+    ).strategy_id;
+
+    // A task that runs to its end (calls, a recording, webhook events) ...
+    const finishedTaskId = ok(
+      await a.post('/service/cloud/task', {
+        task_name: 'a_finished',
+        robot_id: robotId,
+        callees: [
+          { case_id: 'a-answers', callee_number: ANSWERS },
+          { case_id: 'a-busy', callee_number: BUSY },
+        ],
+      }),
+      'finished task',
+    ).task_id;
+    // ... one waiting an hour for its start, so a stop or a cancel would show ...
+    const idempotencyKey = 'a-idempotency-key-1';
+    const waitingTaskId = ok(
+      await a.post(
+        '/service/cloud/task',
+        {
+          task_name: 'a_waiting',
+          robot_id: '4496',
+          start_time: later(1),
+          end_time: later(2),
+          callees: WAITING_NUMBERS.map((n, i) => ({ case_id: `a-wait-${i}`, callee_number: n })),
+        },
+        { 'idempotency-key': idempotencyKey },
+      ),
+      'waiting task',
+    ).task_id;
+    // ... a plan whose first round waits too, and a number on A's do-not-call list.
+    const planId = ok(
+      await a.post('/service/cloud/plan', {
+        plan_name: 'a_plan',
+        strategy_id: strategyId,
+        start_time: later(1),
+        end_time: later(3),
+        callees: PLAN_NUMBERS.map((n, i) => ({ case_id: `a-plan-${i}`, callee_number: n })),
+      }),
+      'plan',
+    ).plan_id;
+    ok(await a.post('/v1/dnc', { numbers: [DNC_NUMBER], reason: 'A asked' }), 'dnc');
+
+    // B's own recording links, to swap A's ids into.
+    const bTaskId = ok(
+      await b.post('/service/cloud/task', {
+        task_name: 'b_task',
+        robot_id: '4496',
+        callees: [{ case_id: 'b-0', callee_number: ANSWERS }],
+      }),
+      'B task',
+    ).task_id;
+
+    const finished = async (client_: Client, taskId: string) =>
+      (await client_.get(`/service/cloud/detail?task_id=${taskId}`)).json?.data?.task_status ===
+        'Finished' || undefined;
+    await waitFor("A's task to finish", () => finished(a, finishedTaskId));
+    await waitFor("B's task to finish", () => finished(b, bTaskId));
+    const detail = ok(await a.get(`/service/cloud/detail?task_id=${finishedTaskId}`), 'detail');
+    const callId = detail.list.find((c: { callee_number: string }) => c.callee_number === ANSWERS)
+      .call_id as string;
+    const bCase = ok(
+      await b.get(`/service/cloud/case?task_id=${bTaskId}&callee_number=${ANSWERS}`),
+      'B case',
+    );
+    const bCallLink = bCase.list[0].recording_url as string;
+    const bTaskLink = ok(await b.get(`/service/cloud/recording?task_id=${bTaskId}`), 'B archive')
+      .url as string;
+
+    // A has no webhook URL: its events are parked as failed, after which nothing moves.
+    const eventId = await waitFor("A's events to be parked", async () => {
+      const rows = await server.store.db.query<{ id: string; type: string; status: string }>(
+        'SELECT id, type, status FROM webhook_events WHERE app_id = $1',
+        [appA.app.id],
+      );
+      const settled = rows.length === 3 && rows.every((r) => r.status === 'failed');
+      return settled ? rows.find((r) => r.type === 'call')!.id : undefined;
+    });
+
+    f = {
+      a,
+      b,
+      bToken,
+      aId: appA.app.id,
+      robotId,
+      strategyId,
+      bStrategyId,
+      finishedTaskId,
+      waitingTaskId,
+      idempotencyKey,
+      callId,
+      planId,
+      eventId,
+      bCallLink,
+      bTaskLink,
+      robotDefinition,
+    };
+  });
+
+  after(async () => {
+    await server?.close();
+  });
+
+  // ---- The cases, one per route with an id field. ----
+
+  route(
+    'POST /service/cloud/task',
+    [
+      'body:callees[].callee_number',
+      'body:callees[].case_id',
+      'body:robot_id',
+      'header:idempotency-key',
+    ],
+    async () => {
+      const body = (name: string, robotId: string) => ({
+        task_name: name,
+        robot_id: robotId,
+        start_time: later(1),
+        end_time: later(2),
+        callees: WAITING_NUMBERS.map((n, i) => ({ case_id: `a-wait-${i}`, callee_number: n })),
+      });
+      assertNotFound(
+        await f.b.post('/service/cloud/task', body('b_a_robot', f.robotId)),
+        'robot_not_found',
+        "A's robot",
+      );
+      // A's idempotency key, case ids and numbers name nothing of A's for B: B gets a task of its own.
+      const own = await f.b.post('/service/cloud/task', body('b_same_key', '4496'), {
+        'idempotency-key': f.idempotencyKey,
+      });
+      assert.equal(own.status, 200, own.text);
+      assert.notEqual(own.json.data.task_id, f.waitingTaskId);
+      assert.notEqual(own.json.data.task_id, f.finishedTaskId);
+    },
+  );
+
+  route('GET /service/cloud/list', ['query:plan_id'], async () => {
+    // A filter, not a lookup: B's own tasks of that plan, which are none.
+    const r = await f.b.get(`/service/cloud/list?plan_id=${f.planId}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.total, 0);
+    assert.deepEqual(r.json.data.list, []);
+  });
+
+  route('POST /service/cloud/operation', ['body:task_id'], async () => {
+    for (const taskId of [f.waitingTaskId, f.finishedTaskId]) {
+      const r = await f.b.post('/service/cloud/operation', { task_id: taskId, operation: 'stop' });
+      assertNotFound(r, 'task_not_found', 'stop');
+    }
+  });
+
+  route(
+    'POST /service/cloud/cancelphonecall',
+    ['body:callee_number', 'body:case_id', 'body:task_id'],
+    async () => {
+      for (const body of [
+        { task_id: f.waitingTaskId, callee_number: WAITING_NUMBERS[0] },
+        { task_id: f.waitingTaskId, case_id: 'a-wait-1' },
+      ]) {
+        assertNotFound(
+          await f.b.post('/service/cloud/cancelphonecall', body),
+          'task_not_found',
+          JSON.stringify(body),
+        );
+      }
+    },
+  );
+
+  route('GET /service/cloud/detail', ['query:task_id'], async () => {
+    const r = await f.b.get(`/service/cloud/detail?task_id=${f.finishedTaskId}`);
+    assertNotFound(r, 'task_not_found', 'detail');
+    assert.equal(r.text.includes(ANSWERS), false, "no number of A's leaks");
+  });
+
+  route('GET /service/cloud/callinfo', ['query:call_id'], async () => {
+    assertNotFound(
+      await f.b.get(`/service/cloud/callinfo?call_id=${f.callId}`),
+      'call_not_found',
+      'callinfo',
+    );
+  });
+
+  route(
+    'GET /service/cloud/case',
+    ['query:callee_number', 'query:case_id', 'query:task_id'],
+    async () => {
+      for (const query of [`callee_number=${encodeURIComponent(ANSWERS)}`, 'case_id=a-answers']) {
+        const r = await f.b.get(`/service/cloud/case?task_id=${f.finishedTaskId}&${query}`);
+        assertNotFound(r, 'task_not_found', `case ${query}`);
+      }
+    },
+  );
+
+  route('GET /service/cloud/recording', ['query:task_id'], async () => {
+    assertNotFound(
+      await f.b.get(`/service/cloud/recording?task_id=${f.finishedTaskId}`),
+      'task_not_found',
+      'recording',
+    );
+  });
+
+  const planBody = (strategyId: string, robotId?: string) => ({
+    plan_name: `b_plan_${strategyId}_${robotId ?? ''}`,
+    strategy_id: strategyId,
+    ...(robotId ? { robot_id: robotId } : {}),
+    start_time: later(1),
+    end_time: later(3),
+    callees: PLAN_NUMBERS.map((n, i) => ({ case_id: `a-plan-${i}`, callee_number: n })),
+  });
+  const planFields = [
+    'body:callees[].callee_number',
+    'body:callees[].case_id',
+    'body:robot_id',
+    'body:strategy_id',
+  ];
+
+  route('POST /service/cloud/plan', planFields, async () => {
+    assertNotFound(
+      await f.b.post('/service/cloud/plan', planBody(f.strategyId)),
+      'strategy_not_found',
+      "A's strategy",
+    );
+    assertNotFound(
+      await f.b.post('/service/cloud/plan', planBody(f.bStrategyId, f.robotId)),
+      'robot_not_found',
+      "A's robot",
+    );
+    // A's case ids and numbers in B's own plan: B's plan, A's untouched.
+    const own = await f.b.post('/service/cloud/plan', planBody(f.bStrategyId));
+    assert.equal(own.status, 200, own.text);
+    assert.notEqual(own.json.data.plan_id, f.planId);
+  });
+
+  route('POST /service/cloud/plan/dryrun', planFields, async () => {
+    assertNotFound(
+      await f.b.post('/service/cloud/plan/dryrun', planBody(f.strategyId)),
+      'strategy_not_found',
+      "A's strategy",
+    );
+    assertNotFound(
+      await f.b.post('/service/cloud/plan/dryrun', planBody(f.bStrategyId, f.robotId)),
+      'robot_not_found',
+      "A's robot",
+    );
+    // A's numbers are active in A's plan and A lists one as do-not-call: B's forecast sees neither.
+    const body = {
+      ...planBody(f.bStrategyId),
+      plan_name: undefined, // B's plan above took the name; a dry run needs none
+      callees: [...PLAN_NUMBERS, ...WAITING_NUMBERS, DNC_NUMBER].map((n) => ({ callee_number: n })),
+    };
+    const r = await f.b.post('/service/cloud/plan/dryrun', body);
+    assert.equal(r.status, 200, r.text);
+    const [first] = r.json.data.rounds;
+    assert.deepEqual(
+      { active_elsewhere: first.skipped.active_elsewhere, dnc: first.skipped.dnc },
+      { active_elsewhere: 0, dnc: 0 },
+      `nothing of A's counts in B's forecast: ${r.text}`,
+    );
+  });
+
+  route('GET /service/cloud/plan/status', ['query:plan_id'], async () => {
+    assertNotFound(
+      await f.b.get(`/service/cloud/plan/status?plan_id=${f.planId}`),
+      'plan_not_found',
+      'status',
+    );
+  });
+
+  route('GET /service/cloud/plan/rounds', ['query:plan_id'], async () => {
+    assertNotFound(
+      await f.b.get(`/service/cloud/plan/rounds?plan_id=${f.planId}`),
+      'plan_not_found',
+      'rounds',
+    );
+  });
+
+  route('POST /service/cloud/plan/operation', ['body:plan_id'], async () => {
+    const r = await f.b.post('/service/cloud/plan/operation', {
+      plan_id: f.planId,
+      operation: 'stop',
+    });
+    assertNotFound(r, 'plan_not_found', 'plan stop');
+  });
+
+  route(
+    'POST /service/cloud/plan/cancelphonecall',
+    ['body:callee_number', 'body:case_id', 'body:plan_id'],
+    async () => {
+      for (const body of [
+        { plan_id: f.planId, callee_number: PLAN_NUMBERS[0] },
+        { plan_id: f.planId, case_id: 'a-plan-1' },
+      ]) {
+        assertNotFound(
+          await f.b.post('/service/cloud/plan/cancelphonecall', body),
+          'plan_not_found',
+          JSON.stringify(body),
+        );
+      }
+    },
+  );
+
+  route(
+    'GET /service/cloud/plan/recordings',
+    ['query:callee_number', 'query:case_id', 'query:plan_id'],
+    async () => {
+      for (const query of [
+        `callee_number=${encodeURIComponent(PLAN_NUMBERS[0]!)}`,
+        'case_id=a-plan-0',
+      ]) {
+        const r = await f.b.get(`/service/cloud/plan/recordings?plan_id=${f.planId}&${query}`);
+        assertNotFound(r, 'plan_not_found', `plan recordings ${query}`);
+      }
+    },
+  );
+
+  route('GET /v1/webhooks/events/{id}/deliveries', ['path:id'], async () => {
+    assertNotFound(
+      await f.b.get(`/v1/webhooks/events/${f.eventId}/deliveries`),
+      'event_not_found',
+      'deliveries',
+    );
+  });
+
+  route('POST /v1/webhooks/events/{id}/resend', ['path:id'], async () => {
+    assertNotFound(
+      await f.b.post(`/v1/webhooks/events/${f.eventId}/resend`),
+      'event_not_found',
+      'resend',
+    );
+  });
+
+  route('GET /v1/robots/{id}', ['path:id'], async () => {
+    assertNotFound(await f.b.get(`/v1/robots/${f.robotId}`), 'robot_not_found', 'robot');
+  });
+
+  route('PUT /v1/robots/{id}', ['path:id'], async () => {
+    // A valid definition, so only the owner check can refuse it.
+    const r = await f.b.put(`/v1/robots/${f.robotId}`, {
+      ...f.robotDefinition,
+      name: 'B_takeover',
+    });
+    assertNotFound(r, 'robot_not_found', 'robot update');
+  });
+
+  route('POST /v1/strategies', ['body:rounds[].robot_id'], async () => {
+    const r = await f.b.post('/v1/strategies', {
+      name: 'b_with_a_robot',
+      rounds: [{ robot_id: f.robotId }],
+    });
+    assertNotFound(r, 'robot_not_found', 'strategy round robot');
+  });
+
+  route('POST /v1/dnc', ['body:numbers'], async () => {
+    // B listing a number A listed is B's own entry; taking it off again leaves A's.
+    const added = await f.b.post('/v1/dnc', { numbers: [DNC_NUMBER] });
+    assert.equal(added.status, 200, added.text);
+    assert.deepEqual(added.json.data.added, [DNC_NUMBER], 'new to B, whatever A listed');
+    const removed = await asB('DELETE', `/v1/dnc/${encodeURIComponent(DNC_NUMBER)}`);
+    assert.equal(removed.status, 200, removed.text);
+  });
+
+  route('DELETE /v1/dnc/{number}', ['path:number'], async () => {
+    const r = await asB('DELETE', `/v1/dnc/${encodeURIComponent(DNC_NUMBER)}`);
+    assertNotFound(r, 'dnc_not_listed', 'dnc delete');
+  });
+
+  // The signed links take no token: the signature over the file name is the credential. B's
+  // valid link with A's file name swapped in opens nothing.
+  const swapped = async (link: string, ownId: string, otherId: string) => {
+    const url = new URL(link);
+    const r = await readResponse(
+      await fetch(server.url + url.pathname.replace(ownId, otherId) + url.search),
+    );
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.json?.message, 'Invalid or expired link');
+    assert.equal(r.json?.data, null);
+  };
+
+  route('GET /recordings/{file}', ['path:file'], async () => {
+    const own = new URL(f.bCallLink).pathname.match(/([0-9a-f]{32})\.wav$/)![1]!;
+    await swapped(f.bCallLink, own, f.callId);
+  });
+
+  route('GET /recordings/task/{file}', ['path:file'], async () => {
+    const own = new URL(f.bTaskLink).pathname.match(/([0-9a-f]{32})\.zip$/)![1]!;
+    await swapped(f.bTaskLink, own, f.finishedTaskId);
+  });
+
+  /** B's request with a method the small client lacks. */
+  async function asB(method: string, path: string): Promise<Answer> {
+    const headers = { authorization: `Token ${f.bToken}` };
+    return readResponse(await fetch(server.url + path, { method, headers }));
+  }
+
+  // ---- The tests. ----
+
+  it('has a case for every id field of every route in the live OpenAPI document', () => {
+    const expected: Record<string, string[]> = {};
+    for (const [path, operations] of Object.entries<Json>(openapi.paths)) {
+      for (const [method, operation] of Object.entries<Json>(operations)) {
+        const fields = idFields(openapi, operation);
+        if (fields.length > 0) expected[`${method.toUpperCase()} ${path}`] = fields;
+      }
+    }
+    const covered = Object.fromEntries([...cases].map(([key, c]) => [key, c.fields]));
+    assert.ok(Object.keys(expected).length >= 20, `routes with ids: ${Object.keys(expected)}`);
+    assert.deepEqual(covered, expected, 'every route with an id field has a case for each of them');
+  });
+
+  it("keeps A's rows still while nobody asks anything (the comparison is meaningful)", async () => {
+    const first = await rowsOfA();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(await rowsOfA(), first);
+    assert.equal(first.tasks!.length, 3);
+    assert.equal((first.calls ?? []).length >= 2, true);
+  });
+
+  for (const [key, c] of cases) {
+    it(`${key}: B finds nothing of A's and changes nothing`, () => unchanged(c.run));
+  }
+});
