@@ -3,8 +3,10 @@
 // stored and every webhook is delivered to a loopback receiver. Baseline: the same store's raw
 // job-claim rate (ClaimLoop + claimJobs with a no-op handler), measured in the same run.
 //
-//   node bench/dial-engine.ts [--store pglite|postgres|both] [--callees N] [--jobs N]
+//   node bench/dial-engine.ts [--store pglite|postgres|both] [--callees N] [--jobs N] [--workers W]
 //
+// --workers 2 adds benchmark 6: the PostgreSQL run again with a second process (`tiller worker`)
+// claiming from the same schema, and the ratio of the two rates.
 // Each store runs in a child process of its own (`--child <store>` prints one RESULT line), so no
 // JIT or WASM state leaks between them. Targets: >= 1,000 calls/s on PostgreSQL, >= 300 on PGlite.
 
@@ -34,8 +36,11 @@ const { values } = parseArgs({
     callees: { type: 'string', default: '20000' },
     jobs: { type: 'string', default: '20000' },
     child: { type: 'string' },
+    // Benchmark 6: the PostgreSQL run again with a second worker process (`tiller worker`).
+    workers: { type: 'string', default: '1' },
   },
 });
+const workers = Number(values.workers);
 const callees = Number(values.callees);
 const jobs = Number(values.jobs);
 
@@ -94,6 +99,7 @@ async function rawClaimRate(store: Store): Promise<number> {
 
 async function dialRate(store: Store) {
   const { db, drop } = await openStore(store);
+  const extra = store === 'postgres' && workers > 1 ? startExtraWorkers(workers - 1) : [];
   let delivered = 0;
   const receiver = createServer((req, res) => {
     req.resume();
@@ -158,6 +164,8 @@ async function dialRate(store: Store) {
     "SELECT count(*) AS calls FROM calls WHERE task_id = $1 AND state = 'final'",
     [task_id],
   );
+  for (const p of extra) p.kill('SIGTERM');
+  await Promise.all(extra.map((p) => new Promise((r) => p.once('exit', r))));
   const failures = await db.query<{ error: string | null; n: number }>(
     `SELECT coalesce(error, 'HTTP ' || http_status) AS error, count(*) AS n FROM webhook_deliveries
      WHERE http_status IS NULL OR http_status >= 300 GROUP BY 1 ORDER BY 2 DESC LIMIT 3`,
@@ -174,6 +182,28 @@ async function dialRate(store: Store) {
   };
 }
 
+/** Worker processes on the same PostgreSQL schema: they claim from the same tables. */
+function startExtraWorkers(n: number) {
+  const bin = new URL('../bin/tiller.js', import.meta.url).pathname;
+  return Array.from({ length: n }, () =>
+    spawn(process.execPath, [bin, 'worker'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        DATABASE_URL: PG_URL,
+        TILLER_DB_SCHEMA: `bench_${process.pid}`,
+        TILLER_TIME_SCALE: '1000000',
+        TILLER_RECORDINGS: 'false',
+        TILLER_APP_CONCURRENCY: '100000',
+        TILLER_TASK_CONCURRENCY: '100000',
+        TILLER_POLL_INTERVAL_MS: '50',
+        TILLER_DEMO: 'false',
+        TILLER_LOG_LEVEL: 'error',
+      },
+    }),
+  );
+}
+
 async function child(store: Store) {
   const raw = await rawClaimRate(store);
   const dial = await dialRate(store);
@@ -184,7 +214,10 @@ async function main() {
   const stores: Store[] =
     values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
   console.log(`dial engine: ${callees} callees, zero talk time, no concurrency cap`);
-  for (const store of stores) {
+  const runs: Array<[Store, number]> = stores.map((store) => [store, 1]);
+  if (workers > 1 && stores.includes('postgres')) runs.push(['postgres', workers]);
+  const rates = new Map<string, number>();
+  for (const [store, processes] of runs) {
     const out = await new Promise<string>((resolve, reject) => {
       const p = spawn(
         process.execPath,
@@ -196,6 +229,8 @@ async function main() {
           String(callees),
           '--jobs',
           String(jobs),
+          '--workers',
+          String(processes),
         ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
@@ -209,13 +244,23 @@ async function main() {
     if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
     const r = JSON.parse(line.slice(7));
     const rate = r.calls / r.seconds;
+    rates.set(`${store}/${processes}`, rate);
+    const label = processes > 1 ? `${store} x${processes}` : store;
     console.log(
-      `${store.padEnd(8)} ${r.calls} calls, ${r.webhooks} webhooks in ${r.seconds.toFixed(1)} s: ` +
+      `${label.padEnd(11)} ${r.calls} calls, ${r.webhooks} webhooks in ${r.seconds.toFixed(1)} s: ` +
         `${rate.toFixed(0)} calls/s (target ${TARGET[store]}); raw claims ${r.raw.toFixed(0)} jobs/s; ` +
         `ratio ${(rate / r.raw).toFixed(2)}; task create ${r.createSeconds.toFixed(1)} s`,
     );
     if (r.failedAttempts)
-      console.log(`         failed delivery attempts (retried): ${r.failedAttempts}`);
+      console.log(`            failed delivery attempts (retried): ${r.failedAttempts}`);
+  }
+  const one = rates.get('postgres/1');
+  const many = rates.get(`postgres/${workers}`);
+  if (workers > 1 && one && many) {
+    // On this 2-core machine the processes share the cores with PostgreSQL itself.
+    console.log(
+      `scale-out: ${workers} worker processes on PostgreSQL = ${(many / one).toFixed(2)}x one`,
+    );
   }
 }
 

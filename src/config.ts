@@ -29,6 +29,8 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookRetryDelayMs: number;
   webhookMaxRetries: number;
+  /** Deliveries in flight at once per worker process. */
+  webhookConcurrency: number;
   /** Concurrent calls per app unless the app sets its own cap. */
   appConcurrency: number;
   /** Concurrent calls per task unless the task sets its own cap. */
@@ -167,6 +169,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhookTimeoutMs: int(env, 'TILLER_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
     webhookRetryDelayMs: int(env, 'TILLER_WEBHOOK_RETRY_DELAY_MS', 60_000, 0, 86_400_000),
     webhookMaxRetries: int(env, 'TILLER_WEBHOOK_MAX_RETRIES', 5, 0, 100),
+    webhookConcurrency: int(env, 'TILLER_WEBHOOK_CONCURRENCY', 200, 1, 10_000),
     appConcurrency: int(env, 'TILLER_APP_CONCURRENCY', 100, 1, 100_000),
     taskConcurrency: int(env, 'TILLER_TASK_CONCURRENCY', 20, 1, 100_000),
     pollIntervalMs: int(env, 'TILLER_POLL_INTERVAL_MS', 1_000, 10, 60_000),

@@ -84,16 +84,17 @@ export class Dialer {
   async stop(graceMs: number): Promise<void> {
     await this.#unlisten?.();
     const left = await this.#loop.stop(graceMs);
-    const { clock } = this.#d;
-    for (const call of left) {
-      await this.#d.db.transaction((tx) =>
-        finalizeCall(
-          tx,
-          { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
-          interruptedEnd(call.startedAt, clock.now()),
-          clock.now(),
-        ),
-      );
+    const { clock, db } = this.#d;
+    // One transaction per task and batch, as for calls that end normally: ten thousand calls
+    // handed back one by one took a minute.
+    for (const [taskId, calls] of Map.groupBy(left, (call) => call.taskId)) {
+      for (let i = 0; i < calls.length; i += 500) {
+        const items = calls.slice(i, i + 500).map((call) => ({
+          call: { id: call.callId, task_id: call.taskId, callee_id: call.calleeId },
+          end: interruptedEnd(call.startedAt, clock.now()),
+        }));
+        await db.transaction((tx) => finalizeCalls(tx, taskId, items, clock.now()));
+      }
     }
   }
 

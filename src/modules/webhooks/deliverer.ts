@@ -85,7 +85,7 @@ export class WebhookDeliverer {
     const leaseMs = config.webhookTimeoutMs + LEASE_MARGIN_MS;
     const loop = new ClaimLoop<ClaimedEvent>({
       name: 'webhooks',
-      capacity: this.#o.capacity ?? 50,
+      capacity: this.#o.capacity ?? config.webhookConcurrency,
       pollMs: config.pollIntervalMs,
       coalesceMs: 5,
       claim: (limit) => claimDueEvents(db, workerId, limit, leaseMs),

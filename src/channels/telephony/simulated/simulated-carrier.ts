@@ -81,7 +81,8 @@ export class SimulatedCarrier implements Carrier {
 
   #wait(seconds: number): Promise<void> {
     const ms = (seconds * 1000) / this.#timeScale;
-    return ms < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+    // Unref'd: a call still ringing or talking in this world must not keep a stopped process up.
+    return ms < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms).unref());
   }
 }
 

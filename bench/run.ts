@@ -1,0 +1,26 @@
+// `npm run bench`: the six benchmarks of issue 5, one after the other, each on PGlite and on
+// PostgreSQL, each printing its figures and its ratio to a baseline measured in the same run.
+// Extra arguments go to every benchmark (e.g. `npm run bench -- --store pglite`).
+import { spawnSync } from 'node:child_process';
+
+const BENCHMARKS: Array<[string, string[]]> = [
+  ['1. bulk import', ['bench/bulk-import.ts']],
+  // 2 and 6: the dial engine, then the PostgreSQL run with a second worker process.
+  ['2 + 6. dial engine and scale-out', ['bench/dial-engine.ts', '--workers', '2']],
+  ['3. calls in flight', ['bench/calls-in-flight.ts']],
+  ['4. API under load', ['bench/api-load.ts']],
+  ['5. webhooks', ['bench/webhook-throughput.ts']],
+];
+
+let failed = 0;
+for (const [title, args] of BENCHMARKS) {
+  console.log(`\n=== ${title} ===`);
+  const run = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) {
+    failed += 1;
+    console.log(`(${title} exited with ${run.status ?? run.signal})`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,243 @@
+// Webhook throughput (issue 5, benchmark 5): N events already queued in the outbox (inserted in
+// bulk with SQL, created_at = next_attempt_at = now()) for an app whose webhook URL is a loopback
+// receiver, delivered by a worker-only runtime started afterwards, until the receiver has every
+// event and every row is 'delivered'. Reports deliveries/s and the lag of each event (receive time
+// minus enqueue time; since all are enqueued at once, this is mostly its place in the queue).
+// Baseline: the same store's raw job-claim rate (as in bench/dial-engine.ts), in the same run.
+//
+//   node bench/webhook-throughput.ts [--store pglite|postgres|both] [--events N] [--jobs N]
+//
+// Each store runs in a child process of its own (`--child <store>` prints one RESULT line), so no
+// JIT or WASM state leaks between them. Target: >= 2,000 deliveries/s on PostgreSQL.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
+import { ClaimLoop } from '../src/queue/claim-loop.ts';
+import { batchedCompleter, claimJobs, enqueue, type Job } from '../src/queue/jobs.ts';
+import { startTiller } from '../src/runtime.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import type { Db } from '../src/store/db.ts';
+import { openPglite } from '../src/store/drivers/pglite.ts';
+import { openPostgres } from '../src/store/drivers/postgres.ts';
+import { migrate } from '../src/store/migrate.ts';
+
+const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const TARGET = { postgres: 2_000 } as const;
+type Store = 'pglite' | 'postgres';
+
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'both' },
+    events: { type: 'string', default: '50000' },
+    jobs: { type: 'string', default: '20000' },
+    child: { type: 'string' },
+  },
+});
+const events = Number(values.events);
+const jobs = Number(values.jobs);
+
+async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (store === 'pglite') {
+    const db = await openPglite(undefined, 'public');
+    return { db, drop: () => db.close() };
+  }
+  const schema = `bench_${process.pid}`;
+  const db = await openPostgres(PG_URL, schema, 10);
+  return {
+    db,
+    drop: async () => {
+      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await db.close();
+    },
+  };
+}
+
+/** Raw claim rate: N no-op jobs drained by the queue engine the deliverer also uses. */
+async function rawClaimRate(store: Store): Promise<number> {
+  const { db, drop } = await openStore(store);
+  await migrate(db);
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < jobs; i += 1000) {
+      await tx.query(
+        `INSERT INTO jobs (queue, payload) SELECT 'bench', '{}'::jsonb FROM generate_series(1, $1)`,
+        [Math.min(1000, jobs - i)],
+      );
+    }
+    await enqueue(tx, 'bench-marker', {});
+  });
+  const complete = batchedCompleter(db, 'bench');
+  let done = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const loop = new ClaimLoop<Job>({
+    name: 'bench',
+    capacity: 100,
+    pollMs: 50,
+    claim: (limit) => claimJobs(db, 'bench', ['bench'], limit),
+    handle: async (job) => {
+      await complete(job);
+      if (++done === jobs) finish();
+    },
+    onError: (error) => console.error(error),
+  });
+  const t0 = performance.now();
+  loop.start();
+  await finished;
+  const seconds = (performance.now() - t0) / 1000;
+  await loop.stop(1_000);
+  await drop();
+  return jobs / seconds;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function deliveryRate(store: Store) {
+  const { db, drop } = await openStore(store);
+  // First receive time (ms since epoch) per webhook-id; repeats (at-least-once) are counted apart.
+  const received = new Map<string, number>();
+  let repeats = 0;
+  const receiver = createServer((req, res) => {
+    const at = Date.now();
+    const id = String(req.headers['webhook-id']);
+    req.resume();
+    req.on('end', () => {
+      if (received.has(id)) repeats += 1;
+      else received.set(id, at);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const config = loadConfig(
+    {},
+    {
+      port: 0,
+      host: '127.0.0.1',
+      demo: false,
+      recordings: false,
+      pollIntervalMs: 50,
+      webhookTimeoutMs: 10_000,
+    },
+  );
+  const options = {
+    config,
+    api: false,
+    db,
+    log: createLogger({ level: 'error', logPii: false }),
+  };
+  // A runtime without workers migrates the store and makes the app; the worker starts afterwards.
+  const setup = await startTiller({ ...options, worker: false, tts: new ToneTts() });
+  const { app } = await setup.services.auth.createApp({ name: 'bench', webhookUrl: receiverUrl });
+  await setup.stop();
+
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < events; i += 10_000) {
+      await tx.query(
+        `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, created_at, next_attempt_at)
+         SELECT md5('bench' || g), $1, 'call', md5('call' || g),
+           jsonb_build_object('event', 'call', 'seq', g, 'call_id', md5('call' || g),
+             'callee_number', '+62812' || lpad(g::text, 8, '0'), 'status', 'answered'),
+           now(), now()
+         FROM generate_series($2::int, $3::int) AS g`,
+        [app.id, i + 1, Math.min(events, i + 10_000)],
+      );
+    }
+  });
+
+  const t0 = performance.now();
+  const runtime = await startTiller({ ...options, worker: true, tts: new ToneTts() });
+  const started = performance.now();
+  let allReceived = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (received.size < events) continue;
+    allReceived ||= performance.now();
+    const [row] = await db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM webhook_events WHERE status = 'delivered'",
+    );
+    if (Number(row!.n) >= events) break;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const enqueued = await db.query<{ id: string; created_at: Date }>(
+    'SELECT id, created_at FROM webhook_events',
+  );
+  const lags = enqueued
+    .map((e) => received.get(e.id)! - e.created_at.getTime())
+    .sort((a, b) => a - b);
+  const failures = await db.query<{ error: string | null; n: number }>(
+    `SELECT coalesce(error, 'HTTP ' || http_status) AS error, count(*) AS n FROM webhook_deliveries
+     WHERE http_status IS NULL OR http_status >= 300 GROUP BY 1 ORDER BY 2 DESC LIMIT 3`,
+  );
+  await runtime.stop();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await drop();
+  return {
+    delivered: received.size,
+    repeats,
+    seconds,
+    startSeconds: (started - t0) / 1000,
+    receivedSeconds: (allReceived - t0) / 1000,
+    lagP50: percentile(lags, 50) / 1000,
+    lagP99: percentile(lags, 99) / 1000,
+    failedAttempts: failures.map((f) => `${Number(f.n)} x ${f.error}`).join('; '),
+  };
+}
+
+async function child(store: Store) {
+  const raw = await rawClaimRate(store);
+  const hooks = await deliveryRate(store);
+  console.log(`RESULT ${JSON.stringify({ store, raw, ...hooks })}`);
+}
+
+async function main() {
+  const stores: Store[] =
+    values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
+  console.log(`webhook throughput: ${events} queued events to a loopback receiver`);
+  for (const store of stores) {
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(
+        process.execPath,
+        [
+          import.meta.filename,
+          '--child',
+          store,
+          '--events',
+          String(events),
+          '--jobs',
+          String(jobs),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let text = '';
+      p.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      p.on('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`)),
+      );
+    });
+    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
+    const r = JSON.parse(line.slice(7));
+    const rate = r.delivered / r.seconds;
+    const target = store === 'postgres' ? ` (target ${TARGET.postgres})` : ' (no target)';
+    console.log(
+      `${store.padEnd(8)} ${r.delivered} delivered in ${r.seconds.toFixed(1)} s: ` +
+        `${rate.toFixed(0)} deliveries/s${target}; lag p50 ${r.lagP50.toFixed(2)} s, ` +
+        `p99 ${r.lagP99.toFixed(2)} s; raw claims ${r.raw.toFixed(0)} jobs/s; ratio ${(rate / r.raw).toFixed(2)}`,
+    );
+    console.log(
+      `         worker start ${r.startSeconds.toFixed(2)} s, all received at ${r.receivedSeconds.toFixed(1)} s, ` +
+        `repeated deliveries ${r.repeats}`,
+    );
+    if (r.failedAttempts)
+      console.log(`         failed delivery attempts (retried): ${r.failedAttempts}`);
+  }
+}
+
+if (values.child) await child(values.child as Store);
+else await main();
