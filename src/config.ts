@@ -169,7 +169,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhookTimeoutMs: int(env, 'TILLER_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
     webhookRetryDelayMs: int(env, 'TILLER_WEBHOOK_RETRY_DELAY_MS', 60_000, 0, 86_400_000),
     webhookMaxRetries: int(env, 'TILLER_WEBHOOK_MAX_RETRIES', 5, 0, 100),
-    webhookConcurrency: int(env, 'TILLER_WEBHOOK_CONCURRENCY', 200, 1, 10_000),
+    // The embedded store shares its one thread with the HTTP requests: more in flight there only
+    // starves the event loop (deliveries time out and are sent again), so its default is 50.
+    webhookConcurrency:
+      env.DATABASE_URL || env.TILLER_WEBHOOK_CONCURRENCY
+        ? int(env, 'TILLER_WEBHOOK_CONCURRENCY', 200, 1, 10_000)
+        : 50,
     appConcurrency: int(env, 'TILLER_APP_CONCURRENCY', 100, 1, 100_000),
     taskConcurrency: int(env, 'TILLER_TASK_CONCURRENCY', 20, 1, 100_000),
     pollIntervalMs: int(env, 'TILLER_POLL_INTERVAL_MS', 1_000, 10, 60_000),
