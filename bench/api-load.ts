@@ -20,14 +20,10 @@ import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import type { Db } from '../src/store/db.ts';
-import { openPglite } from '../src/store/drivers/pglite.ts';
-import { openPostgres } from '../src/store/drivers/postgres.ts';
+import { openStore, type Store } from './bench-store.ts';
 
-const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = { ratio: 0.5, p99Ms: 20 };
 const CONNECTIONS = 50;
-type Store = 'pglite' | 'postgres';
 
 const { values } = parseArgs({
   options: {
@@ -39,22 +35,6 @@ const { values } = parseArgs({
 });
 const callees = Number(values.callees);
 const duration = Number(values.duration);
-
-async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (store === 'pglite') {
-    const db = await openPglite(undefined, 'public');
-    return { db, drop: () => db.close() };
-  }
-  const schema = `bench_${process.pid}`;
-  const db = await openPostgres(PG_URL, schema, 10);
-  return {
-    db,
-    drop: async () => {
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.close();
-    },
-  };
-}
 
 interface Ready {
   store: Store;

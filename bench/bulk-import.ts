@@ -17,13 +17,10 @@ import { newId } from '../src/shared/ids.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { formatDateTime } from '../src/shared/time.ts';
 import type { Db } from '../src/store/db.ts';
-import { openPglite } from '../src/store/drivers/pglite.ts';
-import { openPostgres } from '../src/store/drivers/postgres.ts';
+import { openStore, type Store } from './bench-store.ts';
 
-const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET_RATIO = 2;
 const ROWS_PER_STATEMENT = 1_000;
-type Store = 'pglite' | 'postgres';
 
 const { values } = parseArgs({
   options: {
@@ -33,22 +30,6 @@ const { values } = parseArgs({
   },
 });
 const callees = Number(values.callees);
-
-async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (store === 'pglite') {
-    const db = await openPglite(undefined, 'public');
-    return { db, drop: () => db.close() };
-  }
-  const schema = `bench_${process.pid}`;
-  const db = await openPostgres(PG_URL, schema, 10);
-  return {
-    db,
-    drop: async () => {
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.close();
-    },
-  };
-}
 
 const numberOf = (i: number) => `+62812${String(1_000_000 + i).padStart(8, '0')}`;
 

@@ -16,12 +16,7 @@ import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import type { Db } from '../src/store/db.ts';
-import { openPglite } from '../src/store/drivers/pglite.ts';
-import { openPostgres } from '../src/store/drivers/postgres.ts';
-
-const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-type Store = 'pglite' | 'postgres';
+import { openStore, type Store } from './bench-store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,22 +30,6 @@ const { values } = parseArgs({
 const calls = Number(values.calls);
 const talkScale = Number(values['talk-scale']);
 const maxWaitMs = Number(values['max-wait']) * 1000;
-
-async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (store === 'pglite') {
-    const db = await openPglite(undefined, 'public');
-    return { db, drop: () => db.close() };
-  }
-  const schema = `bench_${process.pid}`;
-  const db = await openPostgres(PG_URL, schema, 10);
-  return {
-    db,
-    drop: async () => {
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.close();
-    },
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -17,16 +17,10 @@ import { parseArgs } from 'node:util';
 import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
 import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
-import { ClaimLoop } from '../src/queue/claim-loop.ts';
-import { batchedCompleter, claimJobs, enqueue, type Job } from '../src/queue/jobs.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import type { Db } from '../src/store/db.ts';
-import { openPglite } from '../src/store/drivers/pglite.ts';
-import { openPostgres } from '../src/store/drivers/postgres.ts';
-import { migrate } from '../src/store/migrate.ts';
+import { PG_URL, benchSchema, openStore, rawClaimRate } from './bench-store.ts';
 
-const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = { pglite: 300, postgres: 1_000 } as const;
 type Store = keyof typeof TARGET;
 
@@ -43,59 +37,6 @@ const { values } = parseArgs({
 const workers = Number(values.workers);
 const callees = Number(values.callees);
 const jobs = Number(values.jobs);
-
-async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (store === 'pglite') {
-    const db = await openPglite(undefined, 'public');
-    return { db, drop: () => db.close() };
-  }
-  const schema = `bench_${process.pid}`;
-  const db = await openPostgres(PG_URL, schema, 10);
-  return {
-    db,
-    drop: async () => {
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.close();
-    },
-  };
-}
-
-/** Raw claim rate: N no-op jobs drained by the queue engine the dialer also uses. */
-async function rawClaimRate(store: Store): Promise<number> {
-  const { db, drop } = await openStore(store);
-  await migrate(db);
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < jobs; i += 1000) {
-      await tx.query(
-        `INSERT INTO jobs (queue, payload) SELECT 'bench', '{}'::jsonb FROM generate_series(1, $1)`,
-        [Math.min(1000, jobs - i)],
-      );
-    }
-    await enqueue(tx, 'bench-marker', {});
-  });
-  const complete = batchedCompleter(db, 'bench');
-  let done = 0;
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const loop = new ClaimLoop<Job>({
-    name: 'bench',
-    capacity: 100,
-    pollMs: 50,
-    claim: (limit) => claimJobs(db, 'bench', ['bench'], limit),
-    handle: async (job) => {
-      await complete(job);
-      if (++done === jobs) finish();
-    },
-    onError: (error) => console.error(error),
-  });
-  const t0 = performance.now();
-  loop.start();
-  await finished;
-  const seconds = (performance.now() - t0) / 1000;
-  await loop.stop(1_000);
-  await drop();
-  return jobs / seconds;
-}
 
 async function dialRate(store: Store) {
   const { db, drop } = await openStore(store);
@@ -191,7 +132,7 @@ function startExtraWorkers(n: number) {
       env: {
         ...process.env,
         DATABASE_URL: PG_URL,
-        TILLER_DB_SCHEMA: `bench_${process.pid}`,
+        TILLER_DB_SCHEMA: `${benchSchema()}`,
         TILLER_TIME_SCALE: '1000000',
         TILLER_RECORDINGS: 'false',
         TILLER_APP_CONCURRENCY: '100000',
@@ -205,7 +146,7 @@ function startExtraWorkers(n: number) {
 }
 
 async function child(store: Store) {
-  const raw = await rawClaimRate(store);
+  const raw = await rawClaimRate(store, jobs);
   const dial = await dialRate(store);
   console.log(`RESULT ${JSON.stringify({ store, raw, ...dial })}`);
 }

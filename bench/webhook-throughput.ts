@@ -16,18 +16,11 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
-import { ClaimLoop } from '../src/queue/claim-loop.ts';
-import { batchedCompleter, claimJobs, enqueue, type Job } from '../src/queue/jobs.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import type { Db } from '../src/store/db.ts';
-import { openPglite } from '../src/store/drivers/pglite.ts';
-import { openPostgres } from '../src/store/drivers/postgres.ts';
-import { migrate } from '../src/store/migrate.ts';
+import { openStore, rawClaimRate, type Store } from './bench-store.ts';
 
-const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = { postgres: 2_000 } as const;
-type Store = 'pglite' | 'postgres';
 
 const { values } = parseArgs({
   options: {
@@ -39,59 +32,6 @@ const { values } = parseArgs({
 });
 const events = Number(values.events);
 const jobs = Number(values.jobs);
-
-async function openStore(store: Store): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (store === 'pglite') {
-    const db = await openPglite(undefined, 'public');
-    return { db, drop: () => db.close() };
-  }
-  const schema = `bench_${process.pid}`;
-  const db = await openPostgres(PG_URL, schema, 10);
-  return {
-    db,
-    drop: async () => {
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.close();
-    },
-  };
-}
-
-/** Raw claim rate: N no-op jobs drained by the queue engine the deliverer also uses. */
-async function rawClaimRate(store: Store): Promise<number> {
-  const { db, drop } = await openStore(store);
-  await migrate(db);
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < jobs; i += 1000) {
-      await tx.query(
-        `INSERT INTO jobs (queue, payload) SELECT 'bench', '{}'::jsonb FROM generate_series(1, $1)`,
-        [Math.min(1000, jobs - i)],
-      );
-    }
-    await enqueue(tx, 'bench-marker', {});
-  });
-  const complete = batchedCompleter(db, 'bench');
-  let done = 0;
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const loop = new ClaimLoop<Job>({
-    name: 'bench',
-    capacity: 100,
-    pollMs: 50,
-    claim: (limit) => claimJobs(db, 'bench', ['bench'], limit),
-    handle: async (job) => {
-      await complete(job);
-      if (++done === jobs) finish();
-    },
-    onError: (error) => console.error(error),
-  });
-  const t0 = performance.now();
-  loop.start();
-  await finished;
-  const seconds = (performance.now() - t0) / 1000;
-  await loop.stop(1_000);
-  await drop();
-  return jobs / seconds;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -190,7 +130,7 @@ async function deliveryRate(store: Store) {
 }
 
 async function child(store: Store) {
-  const raw = await rawClaimRate(store);
+  const raw = await rawClaimRate(store, jobs);
   const hooks = await deliveryRate(store);
   console.log(`RESULT ${JSON.stringify({ store, raw, ...hooks })}`);
 }
