@@ -1,5 +1,7 @@
 // What the issue-5 benchmarks share: a store of their own (PGlite in memory, or a PostgreSQL
-// schema dropped afterwards) and the raw job-claim rate most of them compare against.
+// schema dropped afterwards), the raw job-claim rate most of them compare against, and the run of
+// one store in a child process of its own (so no JIT or WASM state leaks between stores).
+import { spawn } from 'node:child_process';
 import { ClaimLoop } from '../src/queue/claim-loop.ts';
 import { batchedCompleter, claimJobs, enqueue, type Job } from '../src/queue/jobs.ts';
 import type { Db } from '../src/store/db.ts';
@@ -64,4 +66,28 @@ export async function rawClaimRate(store: Store, jobs: number): Promise<number> 
   await loop.stop(1_000);
   await drop();
   return jobs / seconds;
+}
+
+/**
+ * Runs `node [nodeFlags] <script> --child <store> ...args` and returns the JSON of the one
+ * `RESULT {json}` line the child prints.
+ */
+export async function childResult(
+  script: string,
+  store: Store,
+  args: string[],
+  nodeFlags: string[] = [],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each benchmark reads its own fields
+): Promise<any> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn(process.execPath, [...nodeFlags, script, '--child', store, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    p.stdout.on('data', (c: Buffer) => (text += c.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`))));
+  });
+  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
+  return JSON.parse(line.slice(7));
 }

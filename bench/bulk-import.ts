@@ -8,7 +8,6 @@
 // Each store runs in a child process of its own (`--child <store>` prints one RESULT line), so no
 // JIT or WASM state leaks between them. Target: api_seconds / raw_seconds <= 2.
 
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
@@ -17,7 +16,7 @@ import { newId } from '../src/shared/ids.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { formatDateTime } from '../src/shared/time.ts';
 import type { Db } from '../src/store/db.ts';
-import { openStore, type Store } from './bench-store.ts';
+import { type Store, childResult, openStore } from './bench-store.ts';
 
 const TARGET_RATIO = 2;
 const ROWS_PER_STATEMENT = 1_000;
@@ -145,21 +144,7 @@ async function main() {
     `bulk import: ${callees} callees through POST /service/cloud/task vs raw INSERTs of ${ROWS_PER_STATEMENT} rows`,
   );
   for (const store of stores) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const p = spawn(
-        process.execPath,
-        [import.meta.filename, '--child', store, '--callees', String(callees)],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let text = '';
-      p.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      p.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`)),
-      );
-    });
-    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
-    const r = JSON.parse(line.slice(7));
+    const r = await childResult(import.meta.filename, store, ['--callees', String(callees)]);
     const ratio = r.apiSeconds / r.rawSeconds;
     console.log(
       `${store.padEnd(8)} API ${r.rows} rows in ${r.apiSeconds.toFixed(2)} s ` +

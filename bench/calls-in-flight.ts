@@ -8,7 +8,6 @@
 // number ends in 0 (the simulator's cooperative persona): each call rings 2-8 s and then talks
 // through the dialogue at real time, stretched by --talk-scale so none ends before all are up.
 
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
@@ -16,7 +15,7 @@ import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import { openStore, type Store } from './bench-store.ts';
+import { type Store, childResult, openStore } from './bench-store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -137,32 +136,19 @@ async function main() {
     values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
   console.log(`calls in flight: ${calls} cooperative callees, talk scale ${talkScale}`);
   for (const store of stores) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const p = spawn(
-        process.execPath,
-        [
-          '--expose-gc',
-          import.meta.filename,
-          '--child',
-          store,
-          '--calls',
-          String(calls),
-          '--talk-scale',
-          String(talkScale),
-          '--max-wait',
-          String(maxWaitMs / 1000),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let text = '';
-      p.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      p.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`)),
-      );
-    });
-    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
-    const r = JSON.parse(line.slice(7));
+    const r = await childResult(
+      import.meta.filename,
+      store,
+      [
+        '--calls',
+        String(calls),
+        '--talk-scale',
+        String(talkScale),
+        '--max-wait',
+        String(maxWaitMs / 1000),
+      ],
+      ['--expose-gc'],
+    );
     const rss = r.atPeak.rss - r.idle.rss;
     const heap = r.atPeak.heap - r.idle.heap;
     const n = Math.max(1, r.held);

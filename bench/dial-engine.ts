@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import { PG_URL, benchSchema, openStore, rawClaimRate } from './bench-store.ts';
+import { PG_URL, benchSchema, childResult, openStore, rawClaimRate } from './bench-store.ts';
 
 const TARGET = { pglite: 300, postgres: 1_000 } as const;
 type Store = keyof typeof TARGET;
@@ -159,31 +159,14 @@ async function main() {
   if (workers > 1 && stores.includes('postgres')) runs.push(['postgres', workers]);
   const rates = new Map<string, number>();
   for (const [store, processes] of runs) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const p = spawn(
-        process.execPath,
-        [
-          import.meta.filename,
-          '--child',
-          store,
-          '--callees',
-          String(callees),
-          '--jobs',
-          String(jobs),
-          '--workers',
-          String(processes),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let text = '';
-      p.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      p.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`)),
-      );
-    });
-    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
-    const r = JSON.parse(line.slice(7));
+    const r = await childResult(import.meta.filename, store, [
+      '--callees',
+      String(callees),
+      '--jobs',
+      String(jobs),
+      '--workers',
+      String(processes),
+    ]);
     const rate = r.calls / r.seconds;
     rates.set(`${store}/${processes}`, rate);
     const label = processes > 1 ? `${store} x${processes}` : store;

@@ -10,7 +10,6 @@
 // Each store runs in a child process of its own (`--child <store>` prints one RESULT line), so no
 // JIT or WASM state leaks between them. Target: >= 2,000 deliveries/s on PostgreSQL.
 
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -18,7 +17,7 @@ import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import { openStore, rawClaimRate, type Store } from './bench-store.ts';
+import { type Store, childResult, openStore, rawClaimRate } from './bench-store.ts';
 
 const TARGET = { postgres: 2_000 } as const;
 
@@ -140,29 +139,12 @@ async function main() {
     values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
   console.log(`webhook throughput: ${events} queued events to a loopback receiver`);
   for (const store of stores) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const p = spawn(
-        process.execPath,
-        [
-          import.meta.filename,
-          '--child',
-          store,
-          '--events',
-          String(events),
-          '--jobs',
-          String(jobs),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let text = '';
-      p.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      p.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`child exit ${code}`)),
-      );
-    });
-    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`no result from the ${store} child:\n${out}`);
-    const r = JSON.parse(line.slice(7));
+    const r = await childResult(import.meta.filename, store, [
+      '--events',
+      String(events),
+      '--jobs',
+      String(jobs),
+    ]);
     const rate = r.delivered / r.seconds;
     const target = store === 'postgres' ? ` (target ${TARGET.postgres})` : ' (no target)';
     console.log(

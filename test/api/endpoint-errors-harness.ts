@@ -139,3 +139,34 @@ export async function snapshotOf(db: Queryable, tables: string[], queries: strin
   for (const query of queries) rows.push(await db.query(query));
   return { counts, rows };
 }
+
+/** Rows of every table a plan route writes, and the state of every plan, task and number. */
+export function planSnapshot(db: Queryable) {
+  return snapshotOf(
+    db,
+    ['strategies', 'plans', 'plan_cancellations', 'tasks', 'callees', 'jobs', 'webhook_events'],
+    [
+      'SELECT id, status, current_round FROM plans ORDER BY id',
+      'SELECT id, status FROM tasks ORDER BY id',
+      'SELECT id, status FROM callees ORDER BY id',
+    ],
+  );
+}
+
+/** A valid plan body of `strategyId`, starting in 2099; tests break one thing in it. */
+export function validPlan(
+  strategyId: string,
+  name: string,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    plan_name: name,
+    strategy_id: strategyId,
+    ...LATER,
+    callees: [
+      { case_id: `${name}-0`, callee_number: '+6281234567905' },
+      { case_id: `${name}-1`, callee_number: '+6281234567915' },
+    ],
+    ...overrides,
+  };
+}

@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { storeKind } from '../helpers/db.ts';
 import {
   assertError,
-  LATER,
   ok,
-  snapshotOf,
+  planSnapshot,
+  validPlan,
   startErrorsServer,
   sweepAuth,
   sweepInvalidJson,
@@ -33,30 +33,11 @@ describe(`plan operation errors (${storeKind})`, () => {
   const get = (path: string, token?: string | null) => h.get(path, token);
   const post = (path: string, body: unknown, token?: string | null) => h.post(path, body, token);
 
-  /** Rows of every table a plan route writes, and the state of every plan, task and number. */
-  const snapshot = () =>
-    snapshotOf(
-      h.server.store.db,
-      ['strategies', 'plans', 'plan_cancellations', 'tasks', 'callees', 'jobs', 'webhook_events'],
-      [
-        'SELECT id, status, current_round FROM plans ORDER BY id',
-        'SELECT id, status FROM tasks ORDER BY id',
-        'SELECT id, status FROM callees ORDER BY id',
-      ],
-    );
+  const snapshot = () => planSnapshot(h.server.store.db);
   const unchanged = (fn: () => Promise<void>) => unchangedBy(snapshot, fn);
 
-  /** A valid plan body; tests break one thing in it. */
-  const planBody = (name: string, overrides: Record<string, unknown> = {}) => ({
-    plan_name: name,
-    strategy_id: strategyId,
-    ...LATER,
-    callees: [
-      { case_id: `${name}-0`, callee_number: '+6281234567905' },
-      { case_id: `${name}-1`, callee_number: '+6281234567915' },
-    ],
-    ...overrides,
-  });
+  const planBody = (name: string, overrides: Record<string, unknown> = {}) =>
+    validPlan(strategyId, name, overrides);
 
   before(async () => {
     h = await startErrorsServer('errors-plan-ops-a', 'errors-plan-ops-b');

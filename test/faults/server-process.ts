@@ -3,16 +3,13 @@
 // is a file that outlives it. After the last stop the test reads the store directly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { readLedgerFile } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
 import type { Db } from '../../src/store/db.ts';
 import { openPglite } from '../../src/store/drivers/pglite.ts';
 import { openPostgres } from '../../src/store/drivers/postgres.ts';
 import { BIN, cliHarness } from '../helpers/cli.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
-import { client, tokenFor } from '../helpers/server.ts';
-
-const ALWAYS_OPEN = JSON.stringify([{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }]);
+import { ALWAYS_OPEN, client, freePort, tokenFor } from '../helpers/server.ts';
 
 export async function serverProcess(name: string, settings: Record<string, string> = {}) {
   const cli = cliHarness(name);
@@ -25,7 +22,7 @@ export async function serverProcess(name: string, settings: Record<string, strin
     TILLER_DEMO: 'false',
     TILLER_RECORDINGS: 'false',
     TILLER_SIMULATOR_LEDGER: ledgerFile,
-    TILLER_DEFAULT_CALLING_WINDOWS: ALWAYS_OPEN,
+    TILLER_DEFAULT_CALLING_WINDOWS: JSON.stringify(ALWAYS_OPEN),
     TILLER_POLL_INTERVAL_MS: '50',
     TILLER_WEBHOOK_RETRY_DELAY_MS: '100',
     TILLER_LOG_LEVEL: 'error',
@@ -94,12 +91,4 @@ export async function serverProcess(name: string, settings: Record<string, strin
       await cli.cleanup();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }

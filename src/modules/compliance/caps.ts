@@ -25,7 +25,8 @@ export const DEFAULT_CAPS: ContactCaps = {
   per_case: { day: 3, rolling_7_days: 7 },
 };
 
-const WEEK_MS = 7 * 86_400_000;
+/** The rolling cap's window: 168 hours. */
+export const WEEK_MS = 7 * 86_400_000;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -232,34 +233,4 @@ export async function lockContacts(
      FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted`,
     [[...keys].sort()],
   );
-}
-
-/** Attempts of the 7 days before `now`, per number and per case, for many contacts at once. */
-export async function recentAttempts(
-  q: Queryable,
-  appId: number,
-  contacts: ReadonlyArray<{ number: string; caseId: string }>,
-  now: Date,
-): Promise<{ byNumber: Map<string, number>; byCase: Map<string, number> }> {
-  const rows = await q.query<{ callee_number: string; case_id: string; n: number }>(
-    `SELECT callee_number, case_id, count(*) AS n FROM calls
-     WHERE app_id = $1 AND started_at > $2 AND started_at <= $3
-       AND outcome IS DISTINCT FROM 'interrupted'
-       AND (callee_number = ANY($4::text[]) OR case_id = ANY($5::text[]))
-     GROUP BY callee_number, case_id`,
-    [
-      appId,
-      new Date(now.getTime() - WEEK_MS),
-      now,
-      contacts.map((c) => c.number),
-      contacts.map((c) => c.caseId).filter((id) => id !== ''),
-    ],
-  );
-  const byNumber = new Map<string, number>();
-  const byCase = new Map<string, number>();
-  for (const r of rows) {
-    byNumber.set(r.callee_number, (byNumber.get(r.callee_number) ?? 0) + Number(r.n));
-    if (r.case_id) byCase.set(r.case_id, (byCase.get(r.case_id) ?? 0) + Number(r.n));
-  }
-  return { byNumber, byCase };
 }

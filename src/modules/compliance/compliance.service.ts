@@ -89,7 +89,7 @@ class BatchAttempts {
   addTo(ctx: AttemptContext, counts: AttemptCounts): AttemptCounts {
     const [byNumber, byCase, byTask] = this.#keys(ctx).map((key) => this.#count(key));
     if (!byNumber && !byCase) return counts;
-    const at = Math.ceil(ctx.now.getTime());
+    const at = ctx.now.getTime();
     return {
       ...counts,
       number_day: counts.number_day + byNumber!,

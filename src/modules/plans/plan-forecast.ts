@@ -12,15 +12,13 @@ import { calleeVars } from '../../dialogue/template.ts';
 import { resolveZone } from '../../shared/callee-zone.ts';
 import type { Queryable } from '../../store/db.ts';
 import { evaluateWindowAcross } from '../compliance/calling-window.ts';
-import { DEFAULT_CAPS, parseCaps, recentAttempts } from '../compliance/caps.ts';
+import { countAttemptsMany, DEFAULT_CAPS, parseCaps, WEEK_MS } from '../compliance/caps.ts';
 import { resolveRules } from '../compliance/window-rules.ts';
 import { dncNumbersAmong } from '../dnc/dnc.repository.ts';
 import { outcomeOfTalk } from '../tasks/dialer.ts';
 import { openDuplicates, type NewCallee } from '../tasks/tasks.repository.ts';
 import type { Round } from './plans.schema.ts';
 import { selectForRound } from './redial-rule.ts';
-
-const WEEK_MS = 7 * 86_400_000;
 
 export interface Skipped {
   /** Round 1 only: already waiting or dialling in another active task of the app. */
@@ -92,11 +90,11 @@ export async function forecastPlan(
     input.appId,
     firstRound.map((c) => c.callee_number),
   );
-  const budget = await capBudgets(q, input, firstRound);
   const contacts = firstRound.map((callee) => ({
     callee,
     zone: resolveZone(callee.callee_number, callee.data.timezone, input.app.timezone),
   }));
+  const budget = await capBudgets(q, input, contacts);
   // Dials the forecast has made to each number (the late answerer counts them, as the carrier does).
   const dials = new Map<string, number>();
 
@@ -237,17 +235,26 @@ function windowOpens(input: ForecastInput, round: Round, contact: Contact): bool
  * The rolling 7-day caps as a budget per number and per case: in a plan of 7 days or less an
  * attempt past the budget cannot happen before the plan ends. (Daily caps only delay attempts.)
  */
-async function capBudgets(q: Queryable, input: ForecastInput, callees: readonly NewCallee[]) {
+async function capBudgets(q: Queryable, input: ForecastInput, contacts: readonly Contact[]) {
   const parsed = parseCaps(input.app.contact_caps);
   const caps = parsed.ok ? parsed.value : DEFAULT_CAPS;
   const limited = input.end.getTime() - input.start.getTime() <= WEEK_MS;
-  const prior = await recentAttempts(
+  // The dialer's own counters, as they stand at the plan's start.
+  const prior = await countAttemptsMany(
     q,
     input.appId,
-    callees.map((c) => ({ number: c.callee_number, caseId: c.case_id })),
-    input.start,
+    contacts.map(({ callee, zone }) => ({
+      number: callee.callee_number,
+      caseId: callee.case_id,
+      zone: zone.zone,
+      now: input.start,
+    })),
   );
-  const used = { byNumber: prior.byNumber, byCase: prior.byCase };
+  const used = { byNumber: new Map<string, number>(), byCase: new Map<string, number>() };
+  for (const [i, { callee }] of contacts.entries()) {
+    used.byNumber.set(callee.callee_number, prior[i]!.number_7d);
+    if (callee.case_id !== '') used.byCase.set(callee.case_id, prior[i]!.case_7d);
+  }
   const within = (map: Map<string, number>, key: string, limit: number | null) =>
     !limited || limit === null || (map.get(key) ?? 0) < limit;
   return {

@@ -11,6 +11,7 @@ import type { Caller } from '../auth/caller.ts';
 import type { RecordingService } from '../recordings/recordings.service.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
+import { appZone } from '../tasks/task-events.ts';
 import { stopTask } from '../tasks/task-lifecycle.ts';
 import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
 import {
@@ -152,7 +153,7 @@ export class PlanService {
         callee_number: String(r.data.callee_number),
         data: r.data,
       }));
-      const zone = await appZoneOf(tx, plan.app_id);
+      const zone = await appZone(tx, plan.app_id);
       try {
         await createTaskInTx(
           tx,
@@ -314,7 +315,7 @@ export class PlanService {
       tx,
       ended,
       await repo.roundTasks(tx, plan.id),
-      await appZoneOf(tx, plan.app_id),
+      await appZone(tx, plan.app_id),
     );
   }
 
@@ -348,11 +349,4 @@ export class PlanService {
     if (!plan || plan.app_id !== caller.appId) throw new AppError('plan_not_found');
     return plan;
   }
-}
-
-async function appZoneOf(q: Queryable, appId: number): Promise<string> {
-  const [row] = await q.query<{ timezone: string }>('SELECT timezone FROM apps WHERE id = $1', [
-    appId,
-  ]);
-  return row?.timezone ?? 'UTC';
 }
