@@ -14,6 +14,9 @@ export async function emitPlanEvent(
     appId: plan.app_id,
     type: 'plan',
     subjectId: plan.id,
+    // After every event of its round tasks, which share the plan's group (task-events.ts).
+    group: plan.id,
+    barrier: true,
     payload: {
       plan_id: plan.id,
       plan_name: plan.plan_name,

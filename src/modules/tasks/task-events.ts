@@ -17,15 +17,29 @@ export async function appZone(q: Queryable, appId: number): Promise<string> {
 
 const unixSeconds = () => Math.floor(Date.now() / 1000);
 
+/**
+ * The webhook ordering group of tasks' events (docs/webhooks.md, "Order of delivery"): the plan
+ * for a plan's round tasks (its event comes after theirs), else the task itself.
+ */
+async function orderingGroups(q: Queryable, taskIds: string[]): Promise<Map<string, string>> {
+  const rows = await q.query<{ id: string; group: string }>(
+    'SELECT id, coalesce(plan_id, id) AS "group" FROM tasks WHERE id = ANY($1::text[])',
+    [[...new Set(taskIds)]],
+  );
+  return new Map(rows.map((r) => [r.id, r.group]));
+}
+
 /** Webhook of Call: once per number, when its dialling is final. */
 export async function emitCallEvent(tx: Queryable, callee: CalleeRow, zone: string): Promise<void> {
   const attempts = await finalCallsOf(tx, [callee.id]);
   const last = attempts.at(-1);
   if (!last) return;
+  const groups = await orderingGroups(tx, [callee.task_id]);
   await recordEvent(tx, {
     appId: callee.app_id,
     type: 'call',
     subjectId: last.id,
+    group: groups.get(callee.task_id) ?? callee.task_id,
     payload: { timestamp: unixSeconds(), callee: callee.data, call: callObject(attempts, zone) },
   });
 }
@@ -45,6 +59,10 @@ export async function emitCallEvents(
     (call) => Number(call.callee_id),
   );
   const now = unixSeconds();
+  const groups = await orderingGroups(
+    tx,
+    callees.map((c) => c.task_id),
+  );
   await recordEvents(
     tx,
     callees.flatMap((callee) => {
@@ -56,6 +74,7 @@ export async function emitCallEvents(
           appId: callee.app_id,
           type: 'call' as const,
           subjectId: last.id,
+          group: groups.get(callee.task_id) ?? callee.task_id,
           payload: { timestamp: now, callee: callee.data, call: callObject(attempts, zone) },
         },
       ];
@@ -70,6 +89,9 @@ export async function emitTaskEvent(tx: Queryable, task: TaskRow, zone: string):
     appId: task.app_id,
     type: 'task',
     subjectId: task.id,
+    // After every call event of its task (or, in a plan, of the plan's rounds so far).
+    group: task.plan_id ?? task.id,
+    barrier: true,
     payload: {
       task_id: task.id,
       task_name: task.task_name,

@@ -11,27 +11,44 @@ export interface NewEvent {
   /** The task or call the event is about. */
   subjectId: string;
   payload: Record<string, unknown>;
+  /**
+   * Events with the same group are ordered by when they were recorded (docs/webhooks.md, "Order
+   * of delivery"): the task id for a task's events, the plan id for a plan's. None: unordered.
+   */
+  group?: string;
+  /**
+   * A barrier is delivered only after every earlier event of its group is settled (delivered or
+   * finally failed); events that are not barriers stay concurrent with each other.
+   */
+  barrier?: boolean;
 }
 
 /**
- * Writes an event to the outbox. Call it inside the transaction that makes the state change the
- * event reports: both commit or neither does. The id is stable across every delivery attempt.
+ * Writes events to the outbox, in this order (their sequence numbers follow the array). Call it
+ * inside the transaction that makes the state change the events report: both commit or neither
+ * does. The id is stable across every delivery attempt.
  */
 export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({ ...e, id: newId() }));
   await tx.query(
-    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload)
-     SELECT r.id, r.app_id, r.type, r.subject_id, r.payload
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, app_id bigint, type text, subject_id text, payload jsonb)`,
+    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, ordering_group, barrier)
+     SELECT r.id, r.app_id, r.type, r.subject_id, r.payload, r.ordering_group, coalesce(r.barrier, false)
+     FROM jsonb_to_recordset($1::jsonb)
+       AS r(id text, app_id bigint, type text, subject_id text, payload jsonb, ordering_group text,
+         barrier boolean, n bigint)
+     ORDER BY r.n`,
     [
       JSON.stringify(
-        rows.map((r) => ({
+        rows.map((r, n) => ({
+          n,
           id: r.id,
           app_id: r.appId,
           type: r.type,
           subject_id: r.subjectId,
           payload: r.payload,
+          ordering_group: r.group ?? null,
+          barrier: r.barrier ?? false,
         })),
       ),
     ],
@@ -43,8 +60,17 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
 export async function recordEvent(tx: Queryable, event: NewEvent): Promise<string> {
   const id = newId();
   await tx.query(
-    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload) VALUES ($1, $2, $3, $4, $5)`,
-    [id, event.appId, event.type, event.subjectId, event.payload],
+    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, ordering_group, barrier)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      id,
+      event.appId,
+      event.type,
+      event.subjectId,
+      event.payload,
+      event.group ?? null,
+      event.barrier ?? false,
+    ],
   );
   await notify(tx, WEBHOOKS_CHANNEL);
   return id;

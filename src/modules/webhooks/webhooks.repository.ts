@@ -56,6 +56,11 @@ const interval = (param: string) => `make_interval(secs => ${param}::double prec
 /**
  * Claims up to `limit` due events for `workerId` for `leaseMs`, counting the attempt now: an
  * attempt cut short by a crash still counts, so an event that kills its worker cannot loop forever.
+ *
+ * A barrier is due only once no earlier event of its ordering group is pending (claimed or
+ * waiting for a retry): settled is delivered or failed, and neither ever becomes pending again
+ * except by a resend, which takes the event out of its group (resetForResend). So a barrier seen
+ * free in a claim's snapshot stays free.
  */
 export async function claimDueEvents(
   q: Queryable,
@@ -68,10 +73,13 @@ export async function claimDueEvents(
      SET locked_by = $1, locked_until = now() + ${interval('$3')}, attempts = e.attempts + 1
      FROM apps a
      WHERE a.id = e.app_id AND e.id IN (
-       SELECT id FROM webhook_events
-       WHERE status = 'pending' AND next_attempt_at <= now()
-         AND (locked_by IS NULL OR locked_until < now())
-       ORDER BY next_attempt_at, id
+       SELECT c.id FROM webhook_events c
+       WHERE c.status = 'pending' AND c.next_attempt_at <= now()
+         AND (c.locked_by IS NULL OR c.locked_until < now())
+         AND (NOT c.barrier OR NOT EXISTS (
+           SELECT 1 FROM webhook_events p
+           WHERE p.ordering_group = c.ordering_group AND p.seq < c.seq AND p.status = 'pending'))
+       ORDER BY c.next_attempt_at, c.seq
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
      RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt, a.webhook_url, a.webhook_secret,
@@ -179,7 +187,6 @@ export async function releaseEvents(q: Queryable, workerId: string): Promise<voi
   );
 }
 
-/** Makes the claims of vanished workers claimable again (a Reclaimer step). */
 /**
  * Frees the events of vanished workers. The lost attempt counts, so an event whose delivery kills
  * its worker every time is marked failed once it has used maxAttempts, instead of looping forever.
@@ -243,6 +250,8 @@ export async function listDeliveries(
 /**
  * Puts an event back in the queue as new: pending, due now, attempts from zero. A claim in
  * flight is dropped, so its late result cannot overwrite the resend (its request is still logged).
+ * A resend leaves its ordering group: it waits for nothing and holds back no barrier, so an old
+ * event sent again can neither stall behind nor stall a task's or a plan's event.
  */
 export async function resetForResend(
   q: Queryable,
@@ -252,7 +261,7 @@ export async function resetForResend(
   const [row] = await q.query<EventRow>(
     `UPDATE webhook_events
      SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, delivered_at = NULL,
-       locked_by = NULL, locked_until = NULL
+       locked_by = NULL, locked_until = NULL, ordering_group = NULL, barrier = false
      WHERE app_id = $1 AND id = $2 RETURNING ${EVENT_COLUMNS}`,
     [appId, id],
   );
