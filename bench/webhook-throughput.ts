@@ -6,14 +6,15 @@
 // Baseline: the same store's raw job-claim rate (as in bench/dial-engine.ts), in the same run.
 //
 //   npm run bench:webhooks -- [--store pglite|postgres|both] [--events 20000,50000] [--jobs N]
-//                             [--grouped N]
+//                             [--grouped N] [--concurrency N]
 //
 // Each queue size runs on a fresh store, so the rate at 50,000 against the rate at 20,000 shows
 // whether delivery slows as the queue grows (target: it does not). `--grouped N` queues the events
 // as tasks of N call events closed by their task event (a barrier: delivered only after the calls
 // of its task, docs/webhooks.md), to measure what ordering costs; default 0, no ordering.
 // The worker runs the configuration a user gets on that store: the config is built from an
-// environment with only DATABASE_URL set on PostgreSQL (nothing on PGlite), as `tiller serve` sees.
+// environment with only DATABASE_URL set on PostgreSQL (nothing on PGlite), as `tiller serve` sees;
+// `--concurrency N` adds TILLER_WEBHOOK_CONCURRENCY=N to it, to try another setting.
 //
 // Each store runs in a child process of its own (`--child <store>` prints one RESULT line), so no
 // JIT or WASM state leaks between them. Target: >= 2,000 deliveries/s at 50,000 on PostgreSQL.
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '20000,50000' },
     jobs: { type: 'string', default: '20000' },
     grouped: { type: 'string', default: '0' },
+    concurrency: { type: 'string' },
     child: { type: 'string' },
   },
 });
@@ -64,7 +66,9 @@ async function deliveryRate(store: Store, events: number) {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   // What `tiller serve` reads on this store; only what the benchmark needs differs (no API, no demo).
-  const config = loadConfig(store === 'postgres' ? { DATABASE_URL: PG_URL } : {}, {
+  const env: Record<string, string> = store === 'postgres' ? { DATABASE_URL: PG_URL } : {};
+  if (values.concurrency) env.TILLER_WEBHOOK_CONCURRENCY = values.concurrency;
+  const config = loadConfig(env, {
     port: 0,
     host: '127.0.0.1',
     demo: false,
@@ -165,6 +169,7 @@ async function main() {
       String(jobs),
       '--grouped',
       String(grouped),
+      ...(values.concurrency ? ['--concurrency', values.concurrency] : []),
     ]);
     const rates: number[] = [];
     for (const run of r.runs) {
