@@ -129,10 +129,10 @@ export async function taskByIdempotencyKey(
 }
 
 export async function taskNameTaken(q: Queryable, appId: number, name: string): Promise<boolean> {
-  const rows = await q.query('SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2', [
-    appId,
-    name,
-  ]);
+  const rows = await q.query(
+    'SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2 AND plan_id IS NULL',
+    [appId, name],
+  );
   return rows.length > 0;
 }
 

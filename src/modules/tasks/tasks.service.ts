@@ -258,7 +258,8 @@ export async function createTaskInTx(
   caller: Caller,
   spec: TaskSpec,
 ): Promise<{ task_id: string; skipped_duplicates: number }> {
-  if (await repo.taskNameTaken(tx, caller.appId, spec.task_name)) {
+  // Names are unique among the app's own tasks; round tasks are unique per (plan, round).
+  if (spec.plan_id === undefined && (await repo.taskNameTaken(tx, caller.appId, spec.task_name))) {
     throw new AppError('duplicate_task_name', spec.task_name);
   }
   // A number already waiting or dialling in an active task of the app is not queued twice.
