@@ -159,7 +159,7 @@ describe(`task endpoint errors (${storeKind})`, () => {
 
     it('refuses an unknown status and out-of-range paging with 400 bad_request', async () => {
       for (const [query, field] of [
-        ['status=Paused', /status/],
+        ['status=Suspended', /status/],
         ['page=0', /page/],
         ['page_size=0', /page_size/],
         ['page_size=1001', /page_size/],

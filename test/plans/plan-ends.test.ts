@@ -132,6 +132,15 @@ describe(`how a plan ends (${storeKind})`, () => {
     assert.equal(failed.status, 'Failed');
     assert.equal(failed.current_round, 1);
     assert.equal(failed.end_reason, event.end_reason);
+    const listed = await api.get('/service/cloud/plan/list?status=Failed');
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual(
+      listed.json.data.list.map((p: { plan_id: string; end_reason: string }) => [
+        p.plan_id,
+        p.end_reason,
+      ]),
+      [[planId, event.end_reason]],
+    );
     // Failed once, not retried: no job of it is left in the queue.
     const jobs = await server.store.db.query(
       `SELECT 1 FROM jobs WHERE queue = 'plan.advance' AND payload->>'plan_id' = $1`,

@@ -105,6 +105,25 @@ export async function findPlan(
   return row;
 }
 
+/** One page of the app's plans, newest first, optionally of one status. */
+export async function listPlans(
+  q: Queryable,
+  appId: number,
+  filter: { status?: PlanRow['status'] | undefined; offset: number; limit: number },
+): Promise<{ total: number; rows: PlanRow[] }> {
+  const where = 'app_id = $1 AND ($2::text IS NULL OR status = $2)';
+  const [count] = await q.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM plans WHERE ${where}`,
+    [appId, filter.status ?? null],
+  );
+  const rows = await q.query<PlanRow>(
+    `SELECT ${PLAN_COLUMNS} FROM plans WHERE ${where}
+     ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
+    [appId, filter.status ?? null, filter.limit, filter.offset],
+  );
+  return { total: count?.total ?? 0, rows };
+}
+
 /** Locks the plan: round changes, stops and cancellations of one plan are serialised on it. */
 export async function lockPlan(q: Queryable, id: string): Promise<PlanRow | undefined> {
   const [row] = await q.query<PlanRow>(

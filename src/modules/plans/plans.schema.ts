@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Callee } from '../tasks/tasks.schema.ts';
+import { Callee, Page } from '../tasks/tasks.schema.ts';
 
 // Strategies and plans (spec/calls-api.md §7). A strategy is data: its rounds.
 
@@ -178,4 +178,9 @@ export const NumberInPlan = Type.Object({
   plan_id: Type.String({ minLength: 1, maxLength: 64 }),
   callee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   case_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+});
+
+export const PlanListQuery = Type.Object({
+  status: Type.Optional(PlanStatus),
+  ...Page,
 });

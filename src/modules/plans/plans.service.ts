@@ -237,7 +237,25 @@ export class PlanService {
   }
 
   async status(caller: Caller, planId: string) {
-    const plan = await this.#own(caller, planId);
+    return this.#statusOf(caller, await this.#own(caller, planId));
+  }
+
+  /** The app's plans with their status and end reason, newest first. */
+  async list(
+    caller: Caller,
+    query: { status?: repo.PlanRow['status']; page?: number; page_size?: number },
+  ) {
+    const page = query.page ?? 1;
+    const size = query.page_size ?? 20;
+    const { total, rows } = await repo.listPlans(this.#db, caller.appId, {
+      status: query.status,
+      offset: (page - 1) * size,
+      limit: size,
+    });
+    return { total, page, page_size: size, list: rows.map((p) => this.#statusOf(caller, p)) };
+  }
+
+  #statusOf(caller: Caller, plan: repo.PlanRow) {
     return {
       plan_id: plan.id,
       plan_name: plan.plan_name,
