@@ -9,6 +9,7 @@ import type { Tts } from './dialogue/tts/tts.ts';
 import { TtsCallRecorder } from './modules/recordings/call-recorder.ts';
 import { createServices, type Services } from './modules/services.ts';
 import { seedBuiltinRobots } from './modules/robots/builtin-robots.ts';
+import { seedBuiltinStrategies } from './modules/plans/builtin-strategies.ts';
 import { planAdvanceJob } from './modules/plans/plans.jobs.ts';
 import { Dialer } from './modules/tasks/dialer.ts';
 import { PLAN_ADVANCE_QUEUE } from './modules/tasks/task-lifecycle.ts';
@@ -62,6 +63,7 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   await seedBuiltinRobots(db);
+  await seedBuiltinStrategies(db);
 
   const services = createServices({
     config,

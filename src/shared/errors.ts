@@ -216,7 +216,14 @@ export const errorTable = {
     cloud: 400,
     pds: -1,
     message: 'Unknown operation',
-    when: '/service/cloud/operation or /plan/operation was sent an operation other than "stop"',
+    when: 'an operation other than stop, pause or resume (task) or stop (plan); the message lists the valid ones',
+  },
+  operation_not_allowed: {
+    http: 409,
+    cloud: 409,
+    pds: -1,
+    message: 'The operation does not apply to this task',
+    when: "pausing a paused task, resuming a task that is not paused, or pausing or resuming a plan's round task (stop the plan instead)",
   },
   internal: {
     http: 500,

@@ -89,16 +89,20 @@ describe(`strategy and plan creation errors (${storeKind})`, () => {
   });
 
   describe('/v1/strategies', () => {
-    it("lists the app's own strategies only", async () => {
+    it("lists the app's own strategies only (besides the built-in ones)", async () => {
+      type Summary = { strategy_id: string; strategy_name: string; builtin: boolean };
+      const own = (list: Summary[]) => list.filter((s) => !s.builtin);
       const mine = await get('/v1/strategies');
       assert.equal(mine.status, 200, mine.text);
       assert.deepEqual(
-        mine.json.data.list.map((s: { strategy_name: string }) => s.strategy_name).sort(),
+        own(mine.json.data.list)
+          .map((s) => s.strategy_name)
+          .sort(),
         ['no_robot', 'two_rounds'],
       );
       const theirs = await get('/v1/strategies', tokenB);
       assert.deepEqual(
-        theirs.json.data.list.map((s: { strategy_id: string }) => s.strategy_id),
+        own(theirs.json.data.list).map((s) => s.strategy_id),
         [strategyOfB],
       );
     });

@@ -159,7 +159,7 @@ describe(`task endpoint errors (${storeKind})`, () => {
 
     it('refuses an unknown status and out-of-range paging with 400 bad_request', async () => {
       for (const [query, field] of [
-        ['status=Paused', /status/],
+        ['status=Suspended', /status/],
         ['page=0', /page/],
         ['page_size=0', /page_size/],
         ['page_size=1001', /page_size/],
@@ -182,11 +182,12 @@ describe(`task endpoint errors (${storeKind})`, () => {
   });
 
   describe('POST /service/cloud/operation', () => {
-    it('refuses an operation other than "stop" with 400 unknown_operation, leaving the task waiting', async () => {
+    it('refuses an operation other than stop, pause or resume with 400 unknown_operation, leaving the task waiting', async () => {
       await unchanged(async () => {
-        for (const operation of ['pause', 'start', 'delete']) {
+        for (const operation of ['archive', 'start', 'delete']) {
           const r = await post('/service/cloud/operation', { task_id: waitingTask, operation });
           assertError(r, 'unknown_operation', new RegExp(operation));
+          assert.match(r.json.message, /operation must be one of stop, pause, resume/);
         }
       });
       assert.equal(await taskStatus(waitingTask), 'Waiting');

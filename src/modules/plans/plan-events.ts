@@ -3,7 +3,7 @@ import type { Queryable } from '../../store/db.ts';
 import { recordEvent } from '../webhooks/outbox.ts';
 import type { PlanRow, RoundTask } from './plans.repository.ts';
 
-/** Webhook of Plan (spec/calls-api.md §8.3): once, when the last round ends or the plan stops. */
+/** Webhook of Plan (spec/calls-api.md §8.3): once, when the plan ends (Finished, Stopped or Failed). */
 export async function emitPlanEvent(
   tx: Queryable,
   plan: PlanRow,
@@ -22,6 +22,7 @@ export async function emitPlanEvent(
       plan_name: plan.plan_name,
       strategy_id: String(plan.strategy_id),
       status: plan.status,
+      end_reason: plan.end_reason,
       total_rounds: plan.rounds.length,
       rounds: rounds.map((r) => ({ round: r.round, task_id: r.id, status: r.status })),
       start_time: formatDateTime(plan.start_time, zone),

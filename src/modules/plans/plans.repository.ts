@@ -1,9 +1,11 @@
 import type { Queryable } from '../../store/db.ts';
+import type { TaskStatus } from '../tasks/tasks.repository.ts';
 import type { Round } from './plans.schema.ts';
 
 export interface StrategyRow {
   id: number;
-  app_id: number;
+  /** NULL: a built-in strategy, usable by every app and changed by none. */
+  app_id: number | null;
   name: string;
   rounds: Round[];
   created_at: Date;
@@ -16,16 +18,22 @@ export interface PlanRow {
   strategy_id: number;
   rounds: Round[];
   robot_id: number | null;
-  status: 'Running' | 'Stopped' | 'Finished';
+  status: 'Running' | 'Stopped' | 'Finished' | 'Failed';
   current_round: number;
   start_time: Date;
   end_time: Date;
   created_at: Date;
   finished_at: Date | null;
+  /** Why the plan ended (empty while it runs). */
+  end_reason: string;
+  /** The latest error of a round start being retried (empty when none). */
+  last_error: string;
 }
 
+export type PlanEnd = Exclude<PlanRow['status'], 'Running'>;
+
 const PLAN_COLUMNS = `id, app_id, plan_name, strategy_id, rounds, robot_id, status, current_round, start_time,
-  end_time, created_at, finished_at`;
+  end_time, created_at, finished_at, end_reason, last_error`;
 
 export async function insertStrategy(
   q: Queryable,
@@ -43,7 +51,8 @@ export async function insertStrategy(
 
 export async function listStrategies(q: Queryable, appId: number): Promise<StrategyRow[]> {
   return q.query<StrategyRow>(
-    'SELECT id, app_id, name, rounds, created_at FROM strategies WHERE app_id = $1 ORDER BY id',
+    `SELECT id, app_id, name, rounds, created_at FROM strategies
+     WHERE app_id = $1 OR app_id IS NULL ORDER BY app_id NULLS FIRST, id`,
     [appId],
   );
 }
@@ -54,7 +63,8 @@ export async function findStrategy(
   id: number,
 ): Promise<StrategyRow | undefined> {
   const [row] = await q.query<StrategyRow>(
-    'SELECT id, app_id, name, rounds, created_at FROM strategies WHERE app_id = $1 AND id = $2',
+    `SELECT id, app_id, name, rounds, created_at FROM strategies
+     WHERE (app_id = $1 OR app_id IS NULL) AND id = $2`,
     [appId, id],
   );
   return row;
@@ -62,7 +72,10 @@ export async function findStrategy(
 
 export async function insertPlan(
   q: Queryable,
-  plan: Omit<PlanRow, 'status' | 'current_round' | 'created_at' | 'finished_at'>,
+  plan: Omit<
+    PlanRow,
+    'status' | 'current_round' | 'created_at' | 'finished_at' | 'end_reason' | 'last_error'
+  >,
 ) {
   await q.query(
     `INSERT INTO plans (id, app_id, plan_name, strategy_id, rounds, robot_id, start_time, end_time)
@@ -92,6 +105,25 @@ export async function findPlan(
   return row;
 }
 
+/** One page of the app's plans, newest first, optionally of one status. */
+export async function listPlans(
+  q: Queryable,
+  appId: number,
+  filter: { status?: PlanRow['status'] | undefined; offset: number; limit: number },
+): Promise<{ total: number; rows: PlanRow[] }> {
+  const where = 'app_id = $1 AND ($2::text IS NULL OR status = $2)';
+  const [count] = await q.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM plans WHERE ${where}`,
+    [appId, filter.status ?? null],
+  );
+  const rows = await q.query<PlanRow>(
+    `SELECT ${PLAN_COLUMNS} FROM plans WHERE ${where}
+     ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
+    [appId, filter.status ?? null, filter.limit, filter.offset],
+  );
+  return { total: count?.total ?? 0, rows };
+}
+
 /** Locks the plan: round changes, stops and cancellations of one plan are serialised on it. */
 export async function lockPlan(q: Queryable, id: string): Promise<PlanRow | undefined> {
   const [row] = await q.query<PlanRow>(
@@ -108,25 +140,42 @@ export async function planNameTaken(q: Queryable, appId: number, name: string): 
   );
 }
 
+/** Moves the plan to its next round (clearing a retried error) or ends it with its reason. */
 export async function setPlanState(
   q: Queryable,
   id: string,
-  state: { status?: PlanRow['status']; round?: number },
+  state: { round: number } | { status: PlanEnd; reason: string },
   now: Date,
 ) {
+  const status = 'status' in state ? state.status : null;
   const [row] = await q.query<PlanRow>(
     `UPDATE plans SET status = coalesce($2, status), current_round = coalesce($3, current_round),
-       finished_at = CASE WHEN $2 IN ('Stopped', 'Finished') THEN $4 ELSE finished_at END
+       end_reason = coalesce($5, end_reason), last_error = '',
+       finished_at = CASE WHEN $2::text IS NULL THEN finished_at ELSE $4 END
      WHERE id = $1 RETURNING ${PLAN_COLUMNS}`,
-    [id, state.status ?? null, state.round ?? null, now],
+    [
+      id,
+      status,
+      'round' in state ? state.round : null,
+      now,
+      'reason' in state ? state.reason : null,
+    ],
   );
   return row!;
+}
+
+/** Records the error of a round start that will be retried, for /plan/status to show. */
+export async function setPlanLastError(q: Queryable, id: string, error: string): Promise<void> {
+  await q.query(`UPDATE plans SET last_error = $2 WHERE id = $1 AND status = 'Running'`, [
+    id,
+    error.slice(0, 2000),
+  ]);
 }
 
 export interface RoundTask {
   id: string;
   round: number;
-  status: string;
+  status: TaskStatus;
   start_time: Date;
   end_time: Date;
   started_at: Date | null;

@@ -8,6 +8,7 @@ import {
   DryRunPlan,
   NumberInPlan,
   PlanForecast,
+  PlanListQuery,
   PlanQuery,
   PlanStatusData,
   RoundInfo,
@@ -69,6 +70,26 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
         },
       },
       (request) => plans.status(request.caller, request.query.plan_id),
+    );
+
+    app.get(
+      '/plan/list',
+      {
+        schema: {
+          summary: "List the app's plans with their status and end reason (inferred)",
+          tags,
+          querystring: PlanListQuery,
+          response: {
+            200: Type.Object({
+              total: Type.Integer(),
+              page: Type.Integer(),
+              page_size: Type.Integer(),
+              list: Type.Array(PlanStatusData),
+            }),
+          },
+        },
+      },
+      (request) => plans.list(request.caller, request.query),
     );
 
     app.get(

@@ -1,13 +1,17 @@
 import { Type, type Static } from 'typebox';
-import { Callee } from '../tasks/tasks.schema.ts';
+import { Callee, Page } from '../tasks/tasks.schema.ts';
 
 // Strategies and plans (spec/calls-api.md §7). A strategy is data: its rounds.
 
-const Outcome = Type.Union(
-  ['no_answer', 'busy', 'invalid', 'hangup', 'voicemail', 'answered', 'not_reached'].map((o) =>
-    Type.Literal(o),
-  ),
-);
+const Outcome = Type.Union([
+  Type.Literal('no_answer'),
+  Type.Literal('busy'),
+  Type.Literal('invalid'),
+  Type.Literal('hangup'),
+  Type.Literal('voicemail'),
+  Type.Literal('answered'),
+  Type.Literal('not_reached'),
+]);
 
 export const Round = Type.Object(
   {
@@ -79,6 +83,9 @@ export const StrategySummary = Type.Object({
   strategy_id: Type.String(),
   strategy_name: Type.String(),
   round_count: Type.Integer(),
+  builtin: Type.Boolean({
+    description: 'Shipped with Tiller, usable by every app, changed by none (docs/plans.md)',
+  }),
   create_time: Type.String(),
 });
 
@@ -130,6 +137,7 @@ export const PlanStatus = Type.Union([
   Type.Literal('Running'),
   Type.Literal('Stopped'),
   Type.Literal('Finished'),
+  Type.Literal('Failed'),
 ]);
 
 export const PlanStatusData = Type.Object({
@@ -141,6 +149,12 @@ export const PlanStatusData = Type.Object({
   total_rounds: Type.Integer(),
   start_time: Type.String(),
   end_time: Type.String(),
+  end_reason: Type.String({
+    description: 'Why the plan ended (empty while it runs); for Failed, what stopped it',
+  }),
+  last_error: Type.String({
+    description: 'While Running: the latest error of a next-round start being retried',
+  }),
 });
 
 export const RoundInfo = Type.Object({
@@ -164,4 +178,9 @@ export const NumberInPlan = Type.Object({
   plan_id: Type.String({ minLength: 1, maxLength: 64 }),
   callee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   case_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+});
+
+export const PlanListQuery = Type.Object({
+  status: Type.Optional(PlanStatus),
+  ...Page,
 });

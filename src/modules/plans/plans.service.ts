@@ -11,8 +11,7 @@ import type { Caller } from '../auth/caller.ts';
 import type { RecordingService } from '../recordings/recordings.service.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
-import { appZone } from '../tasks/task-events.ts';
-import { stopTask } from '../tasks/task-lifecycle.ts';
+import { isActive, stopTask } from '../tasks/task-lifecycle.ts';
 import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
 import {
   createTaskInTx,
@@ -20,12 +19,11 @@ import {
   taskWindow,
   type TaskService,
 } from '../tasks/tasks.service.ts';
-import type { NewCallee } from '../tasks/tasks.repository.ts';
-import { emitPlanEvent } from './plan-events.ts';
+import { isBuiltinStrategyName } from './builtin-strategies.ts';
+import { endPlan, PlanAdvancer, roundSpec } from './plan-advance.ts';
 import { forecastPlan, type PlanForecast } from './plan-forecast.ts';
-import { selectForRound } from './redial-rule.ts';
 import * as repo from './plans.repository.ts';
-import type { CreatePlan, CreateStrategy, DryRunPlan, Round } from './plans.schema.ts';
+import type { CreatePlan, CreateStrategy, DryRunPlan } from './plans.schema.ts';
 
 export class PlanService {
   readonly #db: Db;
@@ -34,6 +32,7 @@ export class PlanService {
   readonly #recordings: RecordingService;
   /** What the dry run plays calls through: the dialer's carrier and NLU. */
   readonly #world: { carrier: Carrier; nlu: Nlu };
+  readonly #advancer: PlanAdvancer;
 
   constructor(
     db: Db,
@@ -47,6 +46,7 @@ export class PlanService {
     this.#tasks = tasks;
     this.#recordings = recordings;
     this.#world = world;
+    this.#advancer = new PlanAdvancer(db, clock, (line) => tasks.callerNumber(line));
   }
 
   async listStrategies(caller: Caller) {
@@ -55,12 +55,15 @@ export class PlanService {
         strategy_id: String(s.id),
         strategy_name: s.name,
         round_count: s.rounds.length,
+        builtin: s.app_id === null,
         create_time: formatDateTime(s.created_at, caller.timezone),
       })),
     };
   }
 
   async createStrategy(caller: Caller, body: CreateStrategy) {
+    if (isBuiltinStrategyName(body.name))
+      throw new AppError('duplicate_name', `strategy "${body.name}" is a built-in strategy's name`);
     for (const [i, round] of body.rounds.entries()) {
       if (round.robot_id && !(await findRobot(this.#db, caller.appId, Number(round.robot_id)))) {
         throw new AppError('robot_not_found', `rounds[${i}].robot_id ${round.robot_id}`);
@@ -106,6 +109,8 @@ export class PlanService {
       robot_id: body.robot_id ? Number(body.robot_id) : null,
       status: 'Running',
       current_round: 1,
+      end_reason: '',
+      last_error: '',
       start_time: start,
       end_time: end,
       created_at: start,
@@ -117,7 +122,11 @@ export class PlanService {
           throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
         }
         await repo.insertPlan(tx, plan);
-        await createTaskInTx(tx, caller, this.#roundSpec(plan, 1, callees, start));
+        await createTaskInTx(
+          tx,
+          caller,
+          roundSpec(plan, 1, callees, start, (line) => this.#tasks.callerNumber(line)),
+        );
       })
       .catch((error: unknown) => {
         // Two creates of one name at once: the loser meets the unique name.
@@ -128,47 +137,19 @@ export class PlanService {
     return { plan_id: plan.id };
   }
 
-  /**
-   * Runs when a round's task has ended (a job enqueued in that transaction): starts the next
-   * round with the numbers its rule selects, after its interval, or ends the plan. Re-running it
-   * for a round already handled does nothing.
-   */
-  async advance(planId: string, round: number): Promise<void> {
-    await this.#db.transaction(async (tx) => {
-      const plan = await repo.lockPlan(tx, planId);
-      if (!plan || plan.status !== 'Running' || plan.current_round !== round) return;
-      const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === round);
-      if (!task) return;
-      if (task.status === 'Stopped') return this.#finish(tx, plan, 'Stopped');
-      const next = plan.rounds[round];
-      if (!next) return this.#finish(tx, plan, 'Finished');
-      const selected = selectForRound(next, await repo.roundResults(tx, planId, task.id));
-      const ended = Math.max(this.#clock.now().getTime(), task.finished_at?.getTime() ?? 0);
-      const start = new Date(ended + (next.interval_minutes ?? 0) * 60_000);
-      if (selected.length === 0 || start >= plan.end_time)
-        return this.#finish(tx, plan, 'Finished');
-      const callees: NewCallee[] = selected.map((r, seq) => ({
-        seq,
-        case_id: String(r.data.case_id ?? ''),
-        callee_number: String(r.data.callee_number),
-        data: r.data,
-      }));
-      const zone = await appZone(tx, plan.app_id);
-      try {
-        await createTaskInTx(
-          tx,
-          { appId: plan.app_id, timezone: zone },
-          this.#roundSpec(plan, round + 1, callees, start),
-        );
-      } catch (error) {
-        // Every selected number is already queued in another active task: nothing left to call.
-        if (error instanceof AppError && error.key === 'duplicate_callee')
-          return this.#finish(tx, plan, 'Finished');
-        throw error;
-      }
+  /** Runs when a round's task has ended (the `plan.advance` job): see PlanAdvancer. */
+  advance(planId: string, round: number): Promise<void> {
+    return this.#advancer.advance(planId, round);
+  }
 
-      await repo.setPlanState(tx, planId, { round: round + 1 }, this.#clock.now());
-    });
+  /** A `plan.advance` try failed with an error worth retrying (see PlanAdvancer.retryFailed). */
+  advanceFailed(
+    planId: string,
+    round: number,
+    error: unknown,
+    attempt: { attempts: number; max_attempts: number },
+  ): Promise<void> {
+    return this.#advancer.retryFailed(planId, round, error, attempt);
   }
 
   /** The plan as create would make it, forecast round by round; nothing is written. */
@@ -207,7 +188,7 @@ export class PlanService {
   /** The plan operation: "stop" in any case, as for a task's. */
   async operate(caller: Caller, planId: string, operation: string): Promise<void> {
     if (operation.toLowerCase() !== 'stop')
-      throw new AppError('unknown_operation', `"${operation}"`);
+      throw new AppError('unknown_operation', `operation must be one of stop, not "${operation}"`);
     await this.stop(caller, planId);
   }
 
@@ -216,11 +197,11 @@ export class PlanService {
       const plan = await this.#lockOwn(tx, caller, planId);
       if (plan.status !== 'Running') throw new AppError('plan_finished');
       const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === plan.current_round);
-      if (task && (task.status === 'Waiting' || task.status === 'Running')) {
+      if (task && isActive(task)) {
         const locked = await lockTask(tx, task.id);
         if (locked) await stopTask(tx, locked, this.#clock.now());
       }
-      await this.#finish(tx, plan, 'Stopped');
+      await endPlan(tx, plan, 'Stopped', 'stopped by the plan operation', this.#clock.now());
     });
   }
 
@@ -240,8 +221,7 @@ export class PlanService {
       await repo.addCancellation(tx, plan.id, number, body.case_id ?? '');
       return (await repo.roundTasks(tx, plan.id)).find((t) => t.round === plan.current_round);
     });
-    if (!current || (current.status !== 'Waiting' && current.status !== 'Running'))
-      return { cancelled: 0 };
+    if (!current || !isActive(current)) return { cancelled: 0 };
     try {
       return await this.#tasks.cancelNumber(caller, { ...body, task_id: current.id });
     } catch (error) {
@@ -257,7 +237,25 @@ export class PlanService {
   }
 
   async status(caller: Caller, planId: string) {
-    const plan = await this.#own(caller, planId);
+    return this.#statusOf(caller, await this.#own(caller, planId));
+  }
+
+  /** The app's plans with their status and end reason, newest first. */
+  async list(
+    caller: Caller,
+    query: { status?: repo.PlanRow['status']; page?: number; page_size?: number },
+  ) {
+    const page = query.page ?? 1;
+    const size = query.page_size ?? 20;
+    const { total, rows } = await repo.listPlans(this.#db, caller.appId, {
+      status: query.status,
+      offset: (page - 1) * size,
+      limit: size,
+    });
+    return { total, page, page_size: size, list: rows.map((p) => this.#statusOf(caller, p)) };
+  }
+
+  #statusOf(caller: Caller, plan: repo.PlanRow) {
     return {
       plan_id: plan.id,
       plan_name: plan.plan_name,
@@ -267,6 +265,8 @@ export class PlanService {
       total_rounds: plan.rounds.length,
       start_time: formatDateTime(plan.start_time, caller.timezone),
       end_time: formatDateTime(plan.end_time, caller.timezone),
+      end_reason: plan.end_reason,
+      last_error: plan.last_error,
     };
   }
 
@@ -307,35 +307,6 @@ export class PlanService {
     // As /case for a task: a number that is in no round is an error, not an empty list.
     if (!inPlan) throw new AppError('callee_not_found', 'in no round of the plan');
     return { list };
-  }
-
-  async #finish(tx: Queryable, plan: repo.PlanRow, status: 'Stopped' | 'Finished') {
-    const ended = await repo.setPlanState(tx, plan.id, { status }, this.#clock.now());
-    await emitPlanEvent(
-      tx,
-      ended,
-      await repo.roundTasks(tx, plan.id),
-      await appZone(tx, plan.app_id),
-    );
-  }
-
-  #roundSpec(plan: repo.PlanRow, round: number, callees: NewCallee[], start: Date) {
-    const spec: Round = plan.rounds[round - 1] ?? {};
-    return {
-      task_name: `${plan.plan_name}_R${round}`,
-      robot_id: Number(spec.robot_id ?? plan.robot_id ?? plan.rounds[0]?.robot_id),
-      start,
-      end: plan.end_time,
-      redial_times: spec.redial_times ?? 0,
-      redial_interval_s: (spec.redial_interval ?? 0) * 60,
-      caller_number: this.#tasks.callerNumber(spec.caller_number),
-      max_concurrency: spec.max_concurrency ?? null,
-      calling_windows: spec.calling_windows ?? null,
-      attempts_per_day: spec.attempts_per_day ?? null,
-      callees,
-      plan_id: plan.id,
-      round,
-    };
   }
 
   async #own(caller: Caller, planId: string): Promise<repo.PlanRow> {

@@ -12,6 +12,7 @@ import {
 //   Waiting -> Running   first number claimed for dialling
 //   Waiting|Running -> Finished   no number left waiting or dialling (done, cancelled, or expired)
 //   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are not called
+//   Waiting|Running <-> Paused   operations "pause" and "resume" (task-pause.ts)
 // Stopped and Finished are final.
 // `now` is the business clock's (services.clock), which a simulation may run fast.
 
@@ -29,8 +30,9 @@ async function advancePlan(tx: Queryable, task: TaskRow, now: Date): Promise<voi
   );
 }
 
+/** Not final yet. A Paused task dials nothing but still finishes and expires (task-pause.ts). */
 export const isActive = (task: Pick<TaskRow, 'status'>) =>
-  task.status === 'Waiting' || task.status === 'Running';
+  task.status === 'Waiting' || task.status === 'Running' || task.status === 'Paused';
 
 /** Finishes an active task once none of its numbers is waiting or dialling. */
 export async function finishIfDone(tx: Queryable, task: TaskRow, now: Date): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../store/db.ts';
 
-export type TaskStatus = 'Waiting' | 'Running' | 'Stopped' | 'Finished';
+export type TaskStatus = 'Waiting' | 'Running' | 'Paused' | 'Stopped' | 'Finished';
 
 export interface TaskRow {
   id: string;
@@ -106,7 +106,7 @@ export async function openDuplicates(
     `SELECT c.case_id, c.callee_number FROM callees c
      JOIN jsonb_to_recordset($2::jsonb) AS r(case_id text, callee_number text)
        ON c.callee_number = r.callee_number AND c.case_id = r.case_id
-     JOIN tasks t ON t.id = c.task_id AND t.status IN ('Waiting', 'Running')
+     JOIN tasks t ON t.id = c.task_id AND t.status IN ('Waiting', 'Running', 'Paused')
      WHERE c.app_id = $1 AND c.status IN ('pending', 'dialing')`,
     [
       appId,
@@ -129,10 +129,10 @@ export async function taskByIdempotencyKey(
 }
 
 export async function taskNameTaken(q: Queryable, appId: number, name: string): Promise<boolean> {
-  const rows = await q.query('SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2', [
-    appId,
-    name,
-  ]);
+  const rows = await q.query(
+    'SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2 AND plan_id IS NULL',
+    [appId, name],
+  );
   return rows.length > 0;
 }
 

@@ -76,7 +76,12 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
     app.post(
       '/operation',
       {
-        schema: { summary: 'Stop a calling task', tags, body: Operation, response: { 200: Empty } },
+        schema: {
+          summary: 'Stop, pause or resume a calling task',
+          tags,
+          body: Operation,
+          response: { 200: Empty },
+        },
       },
       async (request) => {
         await tasks.operate(request.caller, request.body.task_id, request.body.operation);

@@ -69,6 +69,7 @@ export const Page = {
 export const TaskStatus = Type.Union([
   Type.Literal('Waiting'),
   Type.Literal('Running'),
+  Type.Literal('Paused'),
   Type.Literal('Stopped'),
   Type.Literal('Finished'),
 ]);
@@ -100,7 +101,11 @@ export const TaskSummary = Type.Object({
 
 export const Operation = Type.Object({
   task_id: Type.String({ minLength: 1, maxLength: 64 }),
-  operation: Type.String({ minLength: 1, maxLength: 32, description: '"stop"' }),
+  operation: Type.String({
+    minLength: 1,
+    maxLength: 32,
+    description: '"stop", "pause" or "resume", in any case (docs/api-calls.md)',
+  }),
 });
 
 export const CancelPhoneCall = Type.Object({

@@ -14,6 +14,7 @@ import { DIAL_CHANNEL } from './call-finalizer.ts';
 import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
 import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
+import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
 import * as repo from './tasks.repository.ts';
 import type { Callee, CreateTask } from './tasks.schema.ts';
 
@@ -144,10 +145,11 @@ export class TaskService {
   }
 
   async operate(caller: Caller, taskId: string, operation: string): Promise<void> {
-    if (operation.toLowerCase() !== 'stop')
-      throw new AppError('unknown_operation', `"${operation}"`);
+    const op = taskOperation(operation);
     await this.#db.transaction(async (tx) => {
       const task = await this.#lockOwn(tx, caller, taskId);
+      if (op === 'pause') return pauseTask(tx, task, this.#clock.now());
+      if (op === 'resume') return resumeTask(tx, task, this.#clock.now());
       if (task.status === 'Stopped' || task.status === 'Finished')
         throw new AppError('task_finished');
       await stopTask(tx, task, this.#clock.now());
@@ -258,7 +260,8 @@ export async function createTaskInTx(
   caller: Caller,
   spec: TaskSpec,
 ): Promise<{ task_id: string; skipped_duplicates: number }> {
-  if (await repo.taskNameTaken(tx, caller.appId, spec.task_name)) {
+  // Names are unique among the app's own tasks; round tasks are unique per (plan, round).
+  if (spec.plan_id === undefined && (await repo.taskNameTaken(tx, caller.appId, spec.task_name))) {
     throw new AppError('duplicate_task_name', spec.task_name);
   }
   // A number already waiting or dialling in an active task of the app is not queued twice.
