@@ -25,8 +25,12 @@ export async function startRawFloor(db: Db, appId: number): Promise<RawFloor> {
         : listTasks(db, appId, { offset: 0, limit: size });
     page.then(
       (rows) => {
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify(rows));
+        const body = JSON.stringify(rows);
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        });
+        res.end(body);
       },
       (error: unknown) => {
         res.writeHead(500).end(String(error));

@@ -1,6 +1,6 @@
 import type { TokenOwner } from './auth.repository.ts';
 
-/** How long a process trusts a token lookup before reading the store again (docs/auth.md). */
+/** How long a process trusts a token lookup before reading the store again (docs/api-calls.md). */
 export const TOKEN_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 

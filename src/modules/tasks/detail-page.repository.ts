@@ -24,7 +24,7 @@ export interface DetailPage {
 // where every statement waits for the single connection. Which attempts are shown is the calls
 // table's business ("final"), not this query's: a terminal row of a number never dialled is an
 // attempt like any other here.
-export const DETAIL_PAGE_SQL = `
+const DETAIL_PAGE_SQL = `
 WITH task AS (SELECT id, status FROM tasks WHERE id = $1 AND app_id = $2),
 dialled AS (
   SELECT c.id, c.seq FROM callees c JOIN task t ON c.task_id = t.id
