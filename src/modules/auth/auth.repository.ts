@@ -118,3 +118,8 @@ export async function findToken(q: Queryable, hash: string): Promise<TokenOwner 
   );
   return row;
 }
+
+/** Revokes every token of the app. */
+export async function deleteAppTokens(q: Queryable, appId: number): Promise<void> {
+  await q.query('DELETE FROM app_tokens WHERE app_id = $1', [appId]);
+}

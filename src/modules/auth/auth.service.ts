@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { Db } from '../../store/db.ts';
 import {
   countApps,
+  deleteAppTokens,
   findAppByKey,
   findToken,
   insertApp,
@@ -18,6 +19,7 @@ import {
   tokenHash,
   verifySecret,
 } from './secrets.ts';
+import { TokenCache } from './token-cache.ts';
 
 export interface NewApp {
   app: AppRow;
@@ -36,11 +38,14 @@ export class AuthService {
   readonly #db: Db;
   readonly #config: Config;
   readonly #clock: Clock;
+  readonly #tokens: TokenCache;
 
-  constructor(db: Db, config: Config, clock: Clock) {
+  /** `tokenCache`: tests pass one with a clock of their own (the default runs on real time). */
+  constructor(db: Db, config: Config, clock: Clock, options: { tokenCache?: TokenCache } = {}) {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;
+    this.#tokens = options.tokenCache ?? new TokenCache();
   }
 
   async createApp(input: {
@@ -84,12 +89,49 @@ export class AuthService {
     return token;
   }
 
+  /**
+   * The app a token belongs to. Lookups are cached for a few seconds (token-cache.ts); expiry is
+   * checked on every request, and a cached entry that says expired is read again, because a
+   * renewal elsewhere may have moved the expiry on.
+   */
   async authenticate(token: string): Promise<Caller> {
-    const owner = await findToken(this.#db, tokenHash(token));
+    const hash = tokenHash(token);
+    const now = this.#clock.now().getTime();
+    const cached = this.#tokens.get(hash);
+    if (cached && cached.expires_at.getTime() > now) {
+      return { appId: cached.app_id, timezone: cached.timezone };
+    }
+    const generation = this.#tokens.generation();
+    const owner = await findToken(this.#db, hash);
     if (!owner) throw new AppError('invalid_token');
-    if (owner.expires_at.getTime() <= this.#clock.now().getTime())
-      throw new AppError('expired_token');
+    if (owner.expires_at.getTime() <= now) throw new AppError('expired_token');
+    this.#tokens.set(hash, owner, generation);
     return { appId: owner.app_id, timezone: owner.timezone };
+  }
+
+  /**
+   * Forgets this process's cached lookups of the app's tokens, so a change to them in the store
+   * (secret rotated, tokens revoked) applies to the next request here. Other processes (another
+   * API process, a CLI) do not share this cache: there the change applies within
+   * TOKEN_CACHE_TTL_MS.
+   */
+  invalidateAppTokens(appId: number): void {
+    this.#tokens.invalidateApp(appId);
+  }
+
+  /**
+   * Revokes every token of the app (e.g. after its secret is rotated): in this process they stop
+   * working at once. A caller that deletes tokens in a transaction of its own calls
+   * invalidateAppTokens after it commits instead.
+   */
+  async revokeAppTokens(appId: number): Promise<void> {
+    this.invalidateAppTokens(appId);
+    try {
+      await deleteAppTokens(this.#db, appId);
+    } finally {
+      // Again after the write: a lookup that read the old rows meanwhile must not be cached.
+      this.invalidateAppTokens(appId);
+    }
   }
 }
 

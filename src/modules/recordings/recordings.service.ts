@@ -97,6 +97,13 @@ export class RecordingService {
     );
   }
 
+  /** Signed links of calls the caller has found recorded for its app (one page's query did). */
+  async signedLinks(callIds: string[]): Promise<Map<string, string>> {
+    if (callIds.length === 0) return new Map();
+    const links = await this.#links();
+    return new Map(callIds.map((id) => [id, links.url({ kind: 'call', id })]));
+  }
+
   async listForTask(appId: number, taskId: string): Promise<repo.RecordingRow[]> {
     await this.#task(appId, taskId);
     return repo.recordingsOfTask(this.#db, taskId);

@@ -58,7 +58,7 @@ export interface CallRow {
   result: CallResult | null;
 }
 
-const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, robot_version, callee_number,
+export const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, robot_version, callee_number,
   caller_number, worker_id, started_at, ended_at, ring_time, hangup_type, result`;
 
 /** A new attempt's row, written when the number is claimed (before the carrier is asked). */

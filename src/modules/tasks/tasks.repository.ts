@@ -217,16 +217,22 @@ export async function listTasks(
     f.status ?? null,
     f.planId ?? null,
   ];
-  const [count] = await q.query<{ n: number }>(
-    `SELECT count(*) AS n FROM tasks t WHERE ${where}`,
-    params,
-  );
-  const rows = await q.query<TaskRow & TaskCounts>(
-    `SELECT ${TASK_COLUMNS.replace(/(\w+)/g, 't.$1')}, ${COUNTS} FROM tasks t WHERE ${where}
-     ORDER BY t.created_at DESC, t.id LIMIT $6 OFFSET $7`,
+  // The count and the page in one statement (one round trip; on the embedded store every
+  // statement waits for the one connection). A page past the end still brings the count, on a
+  // row of its own whose task columns are null.
+  const rows = await q.query<TaskRow & TaskCounts & { page_total: number }>(
+    `WITH page AS (
+       SELECT ${TASK_COLUMNS.replace(/(\w+)/g, 't.$1')}, ${COUNTS} FROM tasks t WHERE ${where}
+       ORDER BY t.created_at DESC, t.id LIMIT $6 OFFSET $7)
+     SELECT (SELECT count(*) FROM tasks t WHERE ${where}) AS page_total, page.*
+     FROM (SELECT 1) one LEFT JOIN page ON true ORDER BY page.created_at DESC, page.id`,
     [...params, f.limit, f.offset],
   );
-  return { total: count!.n, rows };
+  const total = rows[0]?.page_total ?? 0;
+  return {
+    total,
+    rows: rows.filter((r) => r.id !== null).map(({ page_total: _total, ...task }) => task),
+  };
 }
 
 export interface CalleeRow {

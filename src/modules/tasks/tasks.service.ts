@@ -11,7 +11,8 @@ import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
-import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
+import { callWithEarlierAttempts } from './calls.repository.ts';
+import { detailPage, type DetailPageRecord } from './detail-page.repository.ts';
 import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
@@ -24,6 +25,8 @@ const DAY_MS = 86_400_000;
 /** Signed recording links of calls (the recordings module provides them). */
 export interface RecordingLinks {
   linksFor(appId: number, callIds: string[]): Promise<Map<string, string>>;
+  /** Links of calls the caller has already found recorded for its app (no lookup). */
+  signedLinks(callIds: string[]): Promise<Map<string, string>>;
 }
 
 export class TaskService {
@@ -183,30 +186,26 @@ export class TaskService {
   }
 
   async detail(caller: Caller, query: { task_id: string; page?: number; page_size?: number }) {
-    const task = isId(query.task_id)
-      ? await repo.findTask(this.#db, caller.appId, query.task_id)
-      : undefined;
-    if (!task) throw new AppError('task_not_found');
     const page = query.page ?? 1;
     const size = query.page_size ?? 20;
-    const { total, rows } = await repo.dialledCallees(this.#db, task.id, (page - 1) * size, size);
-    const calls = await finalCallsOf(
-      this.#db,
-      rows.map((r) => r.id),
+    const found = isId(query.task_id)
+      ? await detailPage(this.#db, caller.appId, query.task_id, (page - 1) * size, size)
+      : undefined;
+    if (!found) throw new AppError('task_not_found');
+    const lastOf = (r: DetailPageRecord) => r.attempts.at(-1)!.id;
+    const links = await this.#links.signedLinks(
+      found.records.filter((r) => r.recorded).map(lastOf),
     );
-    const byCallee = Map.groupBy(calls, (c) => c.callee_id);
-    const lastAttempts = rows.flatMap((r) => byCallee.get(r.id)?.at(-1)?.id ?? []);
-    const links = await this.#links.linksFor(caller.appId, lastAttempts);
     return {
-      total,
+      total: found.total,
       page,
       page_size: size,
-      task_status: task.status,
-      list: rows.map((callee) => ({
-        ...callObject(byCallee.get(callee.id) ?? [], caller.timezone),
-        case_id: callee.case_id,
-        callee: callee.data as Callee,
-        recording_url: links.get(byCallee.get(callee.id)?.at(-1)?.id ?? '') ?? '',
+      task_status: found.task_status,
+      list: found.records.map((record) => ({
+        ...callObject(record.attempts, caller.timezone),
+        case_id: record.case_id,
+        callee: record.data as Callee,
+        recording_url: links.get(lastOf(record)) ?? '',
       })),
     };
   }
