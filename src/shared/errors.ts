@@ -106,6 +106,13 @@ export const errorTable = {
     message: 'Not found',
     when: 'no such route',
   },
+  method_not_allowed: {
+    http: 405,
+    cloud: 405,
+    pds: 405,
+    message: 'Method not allowed',
+    when: 'the path exists but not for this method; the Allow header lists the methods it takes',
+  },
   task_not_found: {
     http: 404,
     cloud: 404,
