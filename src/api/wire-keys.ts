@@ -94,6 +94,8 @@ export function mapToSchema(value: unknown, schema: Schema | undefined, where = 
   };
   const extras: Array<[string, unknown]> = [];
   for (const [key, v] of Object.entries(input)) {
+    // A query string or form can still carry it (the JSON parser drops it): never a prototype.
+    if (key === '__proto__') continue;
     const name = lookup.names.get(looseKey(key));
     if (name === undefined) extras.push([key, v]);
     else put(name, key, v);
