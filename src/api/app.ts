@@ -20,6 +20,7 @@ import { newId } from '../shared/ids.ts';
 import { cloudEnvelope, pdsEnvelope, v1Envelope } from './envelopes.ts';
 import { familyPlugin, sendError } from './family.ts';
 import { installJsonBodyParser } from './json-body.ts';
+import { unmatchedError } from './method-not-allowed.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(
 
   await family('/service/cloud', {
     envelope: cloudEnvelope,
+    wireHabits: true,
     auth,
     routes: routes(
       authRoutes(auth),
@@ -112,6 +114,7 @@ export async function buildApp(
   });
   await family('/service/callcenter/call/predict', {
     envelope: pdsEnvelope,
+    wireHabits: true,
     auth,
     routes: routes(authRoutes(auth)),
   });
@@ -130,7 +133,7 @@ export async function buildApp(
   // Anything outside the families answers in the Tiller envelope.
   app.setErrorHandler((error, request, reply) => sendError(v1Envelope, error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendError(v1Envelope, new AppError('not_found'), request, reply),
+    sendError(v1Envelope, unmatchedError(app, request, reply), request, reply),
   );
   // Signed links: no token, no envelope (a browser or a CRM fetches the audio directly).
   await app.register(recordingFileRoutes(services.recordings));

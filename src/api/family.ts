@@ -5,7 +5,9 @@ import type { EncryptionLookup } from '../modules/encryption/encryption.service.
 import { AppError } from '../shared/errors.ts';
 import { installEncryptedTransport } from './encrypted-transport.ts';
 import type { Envelope } from './envelopes.ts';
+import { unmatchedError } from './method-not-allowed.ts';
 import { toAppError } from './to-app-error.ts';
+import { installWireHabits } from './wire-habits.ts';
 
 const TOKEN = /^(?:Token|Bearer)\s*(\S+)\s*$/i;
 
@@ -20,6 +22,11 @@ export interface FamilyOptions {
   routes: Array<FastifyPluginAsync>;
   /** Per-app AES of bodies (docs/encryption.md); without it every body is plaintext. */
   encryption?: EncryptionLookup;
+  /**
+   * Accept what real AIRudder clients send (keys in any case, JSON as form-urlencoded; see
+   * wire-habits.ts). The AIRudder families do; Tiller's own /v1 takes its documented shapes.
+   */
+  wireHabits?: boolean;
 }
 
 /**
@@ -29,7 +36,7 @@ export interface FamilyOptions {
  */
 export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
   app,
-  { envelope, auth, routes, encryption },
+  { envelope, auth, routes, encryption, wireHabits },
 ) => {
   app.addHook('onRoute', (route) => {
     const response = (route.schema?.response ?? {}) as Record<string, TSchema>;
@@ -50,6 +57,7 @@ export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
   });
   // After the token check: the token names the app, whose settings decide.
   if (encryption) installEncryptedTransport(app, envelope, encryption);
+  if (wireHabits) installWireHabits(app);
 
   app.addHook('preSerialization', async (_request, reply, payload) =>
     reply.statusCode < 300 ? envelope.ok(payload) : payload,
@@ -57,7 +65,7 @@ export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
 
   app.setErrorHandler((error, request, reply) => sendError(envelope, error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendError(envelope, new AppError('not_found'), request, reply),
+    sendError(envelope, unmatchedError(app, request, reply), request, reply),
   );
 
   for (const routes_ of routes) await app.register(routes_);

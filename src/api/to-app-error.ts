@@ -1,9 +1,11 @@
 import { AppError } from '../shared/errors.ts';
+import { validationMessage, type SchemaError } from './validation-message.ts';
 
 interface FastifyishError {
   code?: string;
   statusCode?: number;
   validation?: unknown;
+  validationContext?: string;
   message?: string;
 }
 
@@ -13,6 +15,11 @@ const ENCODING_SQLSTATES = new Set(['22021', '22P05', '22P02']);
 export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   const e = (error ?? {}) as FastifyishError;
+  if (Array.isArray(e.validation) && e.validation.length > 0)
+    return new AppError(
+      'bad_request',
+      validationMessage(e.validation as SchemaError[], e.validationContext),
+    );
   if (e.validation) return new AppError('bad_request', e.message);
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

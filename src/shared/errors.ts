@@ -48,14 +48,14 @@ export const errorTable = {
     cloud: 400,
     pds: 10510,
     message: 'Incorrect phone number',
-    when: 'a callee number is not a valid international number starting with +',
+    when: 'a number is not a valid international number starting with + (libphonenumber: valid for its country), or carries an extension; the message names it and says which',
   },
   invalid_time: {
     http: 400,
     cloud: 400,
     pds: 10620,
     message: 'Invalid task time window',
-    when: 'start_time/end_time are not YYYY-MM-DD HH:MM:SS or end_time is not after start_time',
+    when: 'start_time/end_time are not YYYY-MM-DD HH:MM:SS (with an optional offset within ±14:00) or end_time is not after start_time',
   },
   duplicate_task_name: {
     http: 400,
@@ -105,6 +105,13 @@ export const errorTable = {
     pds: 404,
     message: 'Not found',
     when: 'no such route',
+  },
+  method_not_allowed: {
+    http: 405,
+    cloud: 405,
+    pds: 405,
+    message: 'Method not allowed',
+    when: 'the path exists but not for this method; the Allow header lists the methods it takes',
   },
   task_not_found: {
     http: 404,

@@ -23,7 +23,7 @@ interface Zone {
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 const ZONES: Zone[] = [
   { prefix: '+62812', zone: 'Asia/Jakarta', days: [1, 2, 3, 4, 5, 6], start: 480, end: 1200 },
-  { prefix: '+9198', zone: 'Asia/Kolkata', days: EVERY_DAY, start: 480, end: 1140 },
+  { prefix: '+91987', zone: 'Asia/Kolkata', days: EVERY_DAY, start: 480, end: 1140 },
   { prefix: '+63917', zone: 'Asia/Manila', days: EVERY_DAY, start: 360, end: 1320 },
   { prefix: '+1212', zone: 'America/New_York', days: EVERY_DAY, start: 480, end: 1260 },
   { prefix: '+1213', zone: 'America/Los_Angeles', days: EVERY_DAY, start: 480, end: 1260 },

@@ -12,7 +12,9 @@ import { TokenData, TokenRequest } from './auth.schema.ts';
  */
 export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    await app.register(formbody);
+    // The AIRudder families read form bodies already (src/api/wire-habits.ts); alone, this does.
+    if (!app.hasContentTypeParser('application/x-www-form-urlencoded'))
+      await app.register(formbody);
     await app.register(multipart, {
       attachFieldsToBody: 'keyValues',
       limits: { fileSize: 1024, files: 0 },
@@ -49,6 +51,7 @@ export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
       '/auth',
       {
         config: { public: true },
+        preValidation: credentialsAreText,
         schema: {
           summary: 'Exchange APPKey and APPSecret for a token valid 24 h',
           tags: ['auth'],
@@ -62,3 +65,21 @@ export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
     );
   };
 }
+
+/**
+ * Other routes coerce a number where the spec says string (a task_id sent as 123 is fine), but
+ * credentials are issued as text: `{"APPKey": 123}` is a malformed request (400), not a wrong
+ * key (403), and a client must learn that rather than retry with other numbers.
+ */
+async function credentialsAreText(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (body === null || typeof body !== 'object') return;
+  for (const name of ['APPKey', 'APPSecret']) {
+    const value = (body as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== 'string')
+      throw new AppError('bad_request', `body/${name} must be a string, not ${typeOf(value)}`);
+  }
+}
+
+const typeOf = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { formatDateTime } from '../../shared/time.ts';
 import { robotView, type RobotService } from './robots.service.ts';
 
 const BusinessType = Type.Union([
@@ -46,7 +47,7 @@ const RobotSummary = Type.Object({
   language: Type.String(),
   version: Type.Integer(),
   built_in: Type.Boolean(),
-  updated_at: Type.String(),
+  updated_at: Type.String({ description: 'YYYY-MM-DD HH:MM:SS in the app time zone' }),
 });
 const Definition = Type.Record(Type.String(), Type.Unknown(), {
   description: 'A robot definition (docs/robots.md); validated by the server',
@@ -66,7 +67,11 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
           response: { 200: Type.Object({ list: Type.Array(RobotSummary) }) },
         },
       },
-      async (request) => ({ list: (await robots.list(request.caller.appId)).map(robotView) }),
+      async (request) => ({
+        list: (await robots.list(request.caller.appId)).map((r) =>
+          robotView(r, request.caller.timezone),
+        ),
+      }),
     );
 
     app.get(
@@ -93,11 +98,11 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
           Number(request.params.id),
         );
         return {
-          ...robotView(robot),
+          ...robotView(robot, request.caller.timezone),
           definition: robot.definition,
           versions: versions.map((v) => ({
             version: v.version,
-            created_at: v.created_at.toISOString(),
+            created_at: formatDateTime(v.created_at, request.caller.timezone),
           })),
         };
       },
@@ -116,7 +121,7 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
       },
       async (request) => {
         const { robot, created } = await robots.save(request.caller.appId, request.body);
-        return { ...robotView(robot), created };
+        return { ...robotView(robot, request.caller.timezone), created };
       },
     );
 
@@ -135,6 +140,7 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
       async (request) =>
         robotView(
           await robots.update(request.caller.appId, Number(request.params.id), request.body),
+          request.caller.timezone,
         ),
     );
   };

@@ -1,11 +1,12 @@
 import { checkRobot } from '../../dialogue/script/check-robot.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { AppError } from '../../shared/errors.ts';
+import { formatDateTime } from '../../shared/time.ts';
 import type { Db } from '../../store/db.ts';
 import * as repo from './robots.repository.ts';
 
-/** The robot as the /v1 API shows it. */
-export function robotView(row: repo.RobotRow) {
+/** The robot as the /v1 API shows it; times in the app's zone, like every /v1 time. */
+export function robotView(row: repo.RobotRow, zone: string) {
   return {
     robot_id: String(row.id),
     name: row.name,
@@ -13,7 +14,7 @@ export function robotView(row: repo.RobotRow) {
     language: row.language,
     version: row.version,
     built_in: row.app_id === null,
-    updated_at: row.updated_at.toISOString(),
+    updated_at: formatDateTime(row.updated_at, zone),
   };
 }
 

@@ -29,8 +29,19 @@ export const Callee = Type.Object(
     currency_unit: Type.Optional(Str(8)),
     extend: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
-  { additionalProperties: true, description: 'Uploaded per number and echoed back in webhooks' },
+  {
+    additionalProperties: true,
+    description:
+      'Uploaded per number and echoed back in webhooks; at most 16 KiB as JSON, extra keys included',
+  },
 );
+
+/**
+ * The largest callee record, as UTF-8 JSON. Every webhook, /detail row and /callinfo answer of
+ * the number echoes the record, so one 1 MiB custom field became 1 MiB in every delivery; 16 KiB
+ * holds the spec's fields at their limits and a generous set of custom ones.
+ */
+export const MAX_CALLEE_BYTES = 16 * 1024;
 export type Callee = Static<typeof Callee>;
 
 export const CreateTask = Type.Object({

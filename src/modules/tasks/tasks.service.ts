@@ -3,8 +3,8 @@ import type { Caller } from '../auth/caller.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
-import { toE164 } from '../../shared/phone.ts';
-import { formatDateTime, parseDateTime } from '../../shared/time.ts';
+import { phoneProblem, toE164 } from '../../shared/phone.ts';
+import { dateTimeProblem, formatDateTime, parseDateTime } from '../../shared/time.ts';
 import { enqueue } from '../../queue/jobs.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
@@ -17,7 +17,7 @@ import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
 import * as repo from './tasks.repository.ts';
-import type { Callee, CreateTask } from './tasks.schema.ts';
+import { MAX_CALLEE_BYTES, type Callee, type CreateTask } from './tasks.schema.ts';
 
 export const TASK_END_QUEUE = 'task.end';
 const DAY_MS = 86_400_000;
@@ -113,7 +113,7 @@ export class TaskService {
     const bound = (name: string, text: string | undefined) => {
       if (text === undefined) return undefined;
       const date = parseDateTime(text, zone);
-      if (!date) throw new AppError('bad_request', `${name} "${text}" is not YYYY-MM-DD HH:MM:SS`);
+      if (!date) throw new AppError('bad_request', `${name} "${text}" ${dateTimeProblem(text)}`);
       return date;
     };
     const page = query.page ?? 1;
@@ -314,14 +314,17 @@ export function taskWindow(
   if (!start)
     throw new AppError(
       'invalid_time',
-      `start_time "${body.start_time}" is not YYYY-MM-DD HH:MM:SS`,
+      `start_time "${body.start_time}" ${dateTimeProblem(body.start_time!)}`,
     );
   const end =
     body.end_time === undefined
       ? new Date(start.getTime() + DAY_MS)
       : parseDateTime(body.end_time, zone);
   if (!end)
-    throw new AppError('invalid_time', `end_time "${body.end_time}" is not YYYY-MM-DD HH:MM:SS`);
+    throw new AppError(
+      'invalid_time',
+      `end_time "${body.end_time}" ${dateTimeProblem(body.end_time!)}`,
+    );
   if (end <= start) throw new AppError('invalid_time', 'end_time must be after start_time');
   if (end <= now) throw new AppError('invalid_time', 'end_time is in the past');
   return { start, end };
@@ -333,7 +336,16 @@ export function normaliseCallees(callees: CreateTask['callees']): repo.NewCallee
   return callees.map((callee, i) => {
     const number = toE164(callee.callee_number);
     if (!number)
-      throw new AppError('invalid_phone', `callees[${i}].callee_number "${callee.callee_number}"`);
+      throw new AppError(
+        'invalid_phone',
+        `callees[${i}].callee_number "${callee.callee_number}" ${phoneProblem(callee.callee_number)}`,
+      );
+    const bytes = Buffer.byteLength(JSON.stringify(callee));
+    if (bytes > MAX_CALLEE_BYTES)
+      throw new AppError(
+        'bad_request',
+        `callees[${i}] (${number}) is ${bytes} bytes as JSON; at most ${MAX_CALLEE_BYTES}`,
+      );
     const caseId = callee.case_id ?? '';
     const key = `${caseId}\u0000${number}`;
     if (seen.has(key))
