@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { Carrier } from './channels/telephony/carrier.ts';
@@ -69,6 +69,9 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.logLevel, logPii: config.logPii });
   const holdsEmbeddedStore = !options.db && !config.databaseUrl;
+  // A port in use fails the start at once, before the store is opened and migrated; the real
+  // listen below still fails cleanly if another process takes the port in between.
+  if (options.api && config.port !== 0) await assertPortFree(config.port, config.host);
   const unlock = holdsEmbeddedStore ? lockDataDir(config.dataDir) : () => {};
   const stoppers: Array<() => Promise<void>> = [];
   let db: Db | undefined;
@@ -127,6 +130,14 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 function createTillerServices(options: StartOptions, db: Db, log: Logger): Services {

@@ -98,6 +98,7 @@ function remote(endpoint: AdminEndpoint): AdminRun {
       const cause = (error as Error).cause as Error | undefined;
       throw new Error(
         `cannot reach the server (process ${endpoint.pid}) at ${endpoint.url}: ${cause?.message ?? (error as Error).message}`,
+        { cause: error },
       );
     }
     const body = (await response.json().catch(() => undefined)) as

@@ -13,12 +13,15 @@ export class AdminError extends Error {
   }
 }
 
-export function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError) return 2;
-  if (error instanceof AdminError) return error.status >= 400 && error.status < 500 ? 2 : 1;
+/** A wrong command line: ours, or one node:util's parseArgs refused. */
+export function isUsageError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== undefined && /^ERR_PARSE_ARGS/.test(code)) return 2;
-  if ((error as Error | undefined)?.name === 'ConfigError') return 2;
+  return error instanceof UsageError || (code !== undefined && /^ERR_PARSE_ARGS/.test(code));
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (isUsageError(error)) return 2;
+  if (error instanceof AdminError) return error.status >= 400 && error.status < 500 ? 2 : 1;
   return 1;
 }
 

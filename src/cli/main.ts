@@ -7,7 +7,7 @@ import { withAdmin } from './admin-channel.ts';
 import { APP_USAGE, appCommand } from './app-command.ts';
 import { demoInstructions } from './demo.ts';
 import { DNC_USAGE, dncCommand } from './dnc-command.ts';
-import { exitCodeOf, oneLine, UsageError } from './errors.ts';
+import { exitCodeOf, isUsageError, oneLine, UsageError } from './errors.ts';
 import { ROBOT_USAGE, robotCommand } from './robot-command.ts';
 
 const USAGE = `Usage: tiller <command> [options]
@@ -107,7 +107,7 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     const code = error instanceof ConfigError ? 2 : exitCodeOf(error);
-    const hint = code === 2 && !(error instanceof ConfigError) ? ' (see "tiller help")' : '';
+    const hint = isUsageError(error) ? ' (see "tiller help")' : '';
     console.error(`tiller: ${oneLine(error)}${hint}`);
     if (process.env.TILLER_LOG_LEVEL === 'debug' && error instanceof Error)
       console.error(error.stack);
