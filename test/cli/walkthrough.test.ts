@@ -10,8 +10,9 @@ import { waitFor } from '../helpers/server.ts';
 // The copy-and-paste walkthrough that the first start prints, run as a user runs it: with bash,
 // against the server that printed it.
 
-const { env, cleanup } = cliHarness('walkthrough');
+const { env, tiller, cleanup } = cliHarness('walkthrough');
 const TIME_SCALE = 20;
+const DEMO_WEBHOOK = 'http://127.0.0.1:9/demo-hook';
 
 /** The printed walkthrough: the indented lines from "(" to ")", as a user would copy them. */
 function walkthroughOf(printed: string): string {
@@ -41,7 +42,11 @@ describe(`the printed demo walkthrough (${storeKind})`, () => {
   let script: string;
 
   before(async () => {
-    server = await serveTiller(env, { TILLER_DEMO: 'true', TILLER_TIME_SCALE: String(TIME_SCALE) });
+    server = await serveTiller(env, {
+      TILLER_DEMO: 'true',
+      TILLER_TIME_SCALE: String(TIME_SCALE),
+      TILLER_DEMO_WEBHOOK_URL: DEMO_WEBHOOK,
+    });
     await waitFor('the walkthrough', () =>
       server.stdout().includes('\n  )\n') ? true : undefined,
     );
@@ -50,6 +55,14 @@ describe(`the printed demo walkthrough (${storeKind})`, () => {
   after(async () => {
     await server?.stop();
     await cleanup();
+  });
+
+  it('creates the demo app with the webhook URL of TILLER_DEMO_WEBHOOK_URL', () => {
+    assert.match(server.stdout(), /^ {2}Webhook URL: +http:\/\/127\.0\.0\.1:9\/demo-hook$/m);
+    const key = /APPKey: +(\S+)/.exec(server.stdout())![1]!;
+    const shown = tiller('app', 'show', '--app-key', key, '--json');
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.equal(JSON.parse(shown.stdout).webhook_url, DEMO_WEBHOOK);
   });
 
   it('waits as long as its time scale needs, not a fixed 90 s', () => {
