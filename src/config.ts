@@ -43,6 +43,8 @@ export interface Config {
   defaultCallerNumber: string;
   /** Create a demo app and print its credentials on the first start of an empty store. */
   demo: boolean;
+  /** Webhook URL the demo app is created with ('' for none). */
+  demoWebhookUrl: string;
   /** The simulated carrier also writes every dial to this file (fault tests); empty: memory only. */
   simulatorLedger: string;
   /** Make a WAV recording of every answered call (off makes bulk simulations cheaper). */
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownGraceMs: int(env, 'TILLER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     defaultCallerNumber: callerNumber,
     demo: bool(env, 'TILLER_DEMO', true),
+    demoWebhookUrl: httpUrl(env, 'TILLER_DEMO_WEBHOOK_URL'),
     recordings: bool(env, 'TILLER_RECORDINGS', true),
     simulatorLedger: env.TILLER_SIMULATOR_LEDGER || '',
     llmUrl: (env.TILLER_LLM_URL || 'https://api.openai.com/v1').replace(/\/+$/, ''),
@@ -191,4 +194,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...overrides,
   };
   return Object.freeze(config);
+}
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name] || '';
+  if (value && !(URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))) {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  return value;
 }

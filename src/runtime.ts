@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { Carrier } from './channels/telephony/carrier.ts';
@@ -24,6 +25,12 @@ import { createLogger, type Logger } from './shared/logger.ts';
 import { createMetrics } from './shared/metrics.ts';
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
+import {
+  loopbackUrl,
+  newAdminToken,
+  removeAdminEndpoint,
+  writeAdminEndpoint,
+} from './modules/admin/admin-endpoint.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/open-db.ts';
 
@@ -54,18 +61,90 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the store, starts the workers and the API as asked. */
+/**
+ * Opens and migrates the store, starts the workers and the API as asked. A start that fails half
+ * way (a port in use, a store that will not open) stops what it started, releases the data-dir
+ * lock and throws, so the process can exit at once instead of dialling without an API.
+ */
 export async function startTiller(options: StartOptions): Promise<Runtime> {
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.logLevel, logPii: config.logPii });
-  const unlock = !options.db && !config.databaseUrl ? lockDataDir(config.dataDir) : () => {};
-  const db = options.db ?? (await openDb(config));
-  const applied = await migrate(db);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
-  await seedBuiltinRobots(db);
-  await seedBuiltinStrategies(db);
+  const holdsEmbeddedStore = !options.db && !config.databaseUrl;
+  // A port in use fails the start at once, before the store is opened and migrated; the real
+  // listen below still fails cleanly if another process takes the port in between.
+  if (options.api && config.port !== 0) await assertPortFree(config.port, config.host);
+  const unlock = holdsEmbeddedStore ? lockDataDir(config.dataDir) : () => {};
+  const stoppers: Array<() => Promise<void>> = [];
+  let db: Db | undefined;
+  let services: Services | undefined;
+  let ready = false;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false;
+      for (const stopOne of stoppers) {
+        await stopOne().catch((error: unknown) =>
+          log.error({ err: error }, 'error while stopping'),
+        );
+      }
+      await services?.tts
+        .close()
+        .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+      if (!options.db) await db?.close().catch(() => {});
+      unlock();
+      log.info('tiller stopped');
+    })();
+    return stopping;
+  };
 
-  const services = createServices({
+  try {
+    db = options.db ?? (await openDb(config));
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    await seedBuiltinRobots(db);
+    await seedBuiltinStrategies(db);
+    services = createTillerServices(options, db, log);
+    const registry = new WorkerRegistry(db);
+    if (options.worker) await startWorkers(options, db, services, registry, stoppers);
+
+    let app: FastifyInstance | undefined;
+    let url: string | undefined;
+    if (options.api) {
+      // The server that holds the embedded store runs the CLI's admin commands for it.
+      const adminToken = holdsEmbeddedStore ? newAdminToken() : undefined;
+      app = await buildApp(services, () => ready, adminToken ? { adminToken } : {});
+      stoppers.unshift(() => app!.close());
+      url = await app.listen({ port: config.port, host: config.host });
+      if (adminToken) {
+        const { port } = app.server.address() as AddressInfo;
+        writeAdminEndpoint(config.dataDir, {
+          pid: process.pid,
+          url: loopbackUrl(config.host, port),
+          token: adminToken,
+        });
+        stoppers.unshift(async () => removeAdminEndpoint(config.dataDir, adminToken));
+      }
+    }
+    ready = true;
+    log.info({ api: url, worker: options.worker, store: db.kind }, 'tiller started');
+    return { services, app, url, workerId: registry.id, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+function createTillerServices(options: StartOptions, db: Db, log: Logger): Services {
+  const { config } = options;
+  return createServices({
     config,
     db,
     log,
@@ -84,77 +163,47 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     ...(options.nlu ? { nlu: options.nlu } : {}),
     tts: options.tts ?? new EspeakTts(),
   });
+}
 
-  const registry = new WorkerRegistry(db);
-  const stoppers: Array<() => Promise<void>> = [];
-  let ready = false;
-
-  if (options.worker) {
-    const dialer = new Dialer({
-      ...services,
-      workerId: registry.id,
-      ...(config.recordings
-        ? { recorder: new TtsCallRecorder(services.recordings, services.tts) }
-        : {}),
-    });
-    const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
-    const jobs = new JobRunner(db, registry.id, log, services.clock);
-    jobs.register(TASK_END_QUEUE, taskEndJob(db, services.clock));
-    jobs.register(PLAN_ADVANCE_QUEUE, planAdvanceJob(services.plans));
-    registry.addReclaimer(reclaimJobs);
-    registry.addReclaimer(dialer.reclaim);
-    registry.addReclaimer(deliverer.reclaim);
-    await registry.start({
-      aloneOnStore: db.kind === 'pglite',
-      onError: (error) => log.error({ err: error }, 'worker heartbeat failed'),
-    });
-    await dialer.start();
-    await deliverer.start();
-    await jobs.start({ capacity: 10, pollMs: config.pollIntervalMs });
-    // The three drain at once (so a stop takes one grace period, not three); events of calls that
-    // end meanwhile stay in the outbox for the next start. Then the heartbeat row goes.
-    stoppers.push(
-      async () => {
-        await Promise.all([
-          dialer.stop(config.shutdownGraceMs),
-          jobs.stop(config.shutdownGraceMs),
-          deliverer.stop(config.shutdownGraceMs),
-        ]);
-      },
-      () => registry.stop(),
-    );
-  }
-
-  let app: FastifyInstance | undefined;
-  let url: string | undefined;
-  if (options.api) {
-    app = await buildApp(services, () => ready);
-    url = await app.listen({ port: config.port, host: config.host });
-    stoppers.unshift(() => app!.close());
-  }
-  ready = true;
-  log.info({ api: url, worker: options.worker, store: db.kind }, 'tiller started');
-
-  let stopping: Promise<void> | undefined;
-  return {
-    services,
-    app,
-    url,
+/** The dialer, the webhook deliverer and the job runner; their stoppers go into `stoppers`. */
+async function startWorkers(
+  options: StartOptions,
+  db: Db,
+  services: Services,
+  registry: WorkerRegistry,
+  stoppers: Array<() => Promise<void>>,
+) {
+  const { config } = options;
+  const { log } = services;
+  const dialer = new Dialer({
+    ...services,
     workerId: registry.id,
-    stop() {
-      stopping ??= (async () => {
-        ready = false;
-        for (const stop of stoppers) {
-          await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
-        }
-        await services.tts
-          .close()
-          .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
-        if (!options.db) await db.close();
-        unlock();
-        log.info('tiller stopped');
-      })();
-      return stopping;
-    },
-  };
+    ...(config.recordings
+      ? { recorder: new TtsCallRecorder(services.recordings, services.tts) }
+      : {}),
+  });
+  const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
+  const jobs = new JobRunner(db, registry.id, log, services.clock);
+  jobs.register(TASK_END_QUEUE, taskEndJob(db, services.clock));
+  jobs.register(PLAN_ADVANCE_QUEUE, planAdvanceJob(services.plans));
+  registry.addReclaimer(reclaimJobs);
+  registry.addReclaimer(dialer.reclaim);
+  registry.addReclaimer(deliverer.reclaim);
+  await registry.start({
+    aloneOnStore: db.kind === 'pglite',
+    onError: (error) => log.error({ err: error }, 'worker heartbeat failed'),
+  });
+  stoppers.push(() => registry.stop());
+  await dialer.start();
+  await deliverer.start();
+  await jobs.start({ capacity: 10, pollMs: config.pollIntervalMs });
+  // The three drain at once (so a stop takes one grace period, not three); events of calls that
+  // end meanwhile stay in the outbox for the next start. Then the heartbeat row goes.
+  stoppers.unshift(async () => {
+    await Promise.all([
+      dialer.stop(config.shutdownGraceMs),
+      jobs.stop(config.shutdownGraceMs),
+      deliverer.stop(config.shutdownGraceMs),
+    ]);
+  });
 }

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { adminRoutes } from '../modules/admin/admin.routes.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import type { Services } from '../modules/services.ts';
 import { complianceRoutes } from '../modules/compliance/compliance.routes.ts';
@@ -67,10 +68,14 @@ export function bareApp(logger?: FastifyBaseLogger) {
   return app;
 }
 
-/** The HTTP API: one plugin per AIRudder family, plus Tiller's own /v1 and the ops routes. */
+/**
+ * The HTTP API: one plugin per AIRudder family, plus Tiller's own /v1 and the ops routes. With an
+ * admin token (the server that holds the embedded store), also the CLI's /v1/admin API.
+ */
 export async function buildApp(
   services: Services,
   isReady: () => boolean = () => true,
+  options: { adminToken?: string } = {},
 ): Promise<FastifyInstance> {
   const app = bareApp(services.log as FastifyBaseLogger);
   app.addHook('onSend', async (request, reply) => {
@@ -128,6 +133,7 @@ export async function buildApp(
       dncRoutes(services.dnc),
       encryptionRoutes(services.encryption),
       complianceRoutes(services.compliance),
+      ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
     ),
   });
   // Anything outside the families answers in the Tiller envelope.

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findAppByKey } from '../modules/auth/auth.repository.ts';
-import { DncService } from '../modules/dnc/dnc.service.ts';
-import { AppError } from '../shared/errors.ts';
 import { toE164 } from '../shared/phone.ts';
-import type { Db } from '../store/db.ts';
+import type { AdminRun } from './admin-channel.ts';
+import { AdminError, UsageError } from './errors.ts';
 
-/** What `tiller dnc` borrows from main.ts: its store opener and its usage error (exit 2). */
+/** What `tiller dnc` borrows from main.ts: its way to the admin operations. */
 export interface DncCommandContext {
-  withStore(fn: (db: Db) => Promise<void>): Promise<void>;
-  usageError(message: string): Error;
+  admin(fn: (run: AdminRun) => Promise<void>): Promise<void>;
 }
 
 export const DNC_USAGE = `  dnc add NUMBER... --app-key KEY [--reason R]
@@ -48,7 +45,7 @@ export async function dncCommand(args: string[], context: DncCommandContext): Pr
     allowPositionals: true,
     strict: true,
   });
-  const usage = context.usageError;
+  const usage = (message: string) => new UsageError(message);
   const appKey = values['app-key'];
   const needs = (what: string) => usage(`dnc ${sub} needs ${what}`);
   if (!SUBCOMMANDS.has(sub)) throw usage(`unknown dnc command "${sub}"`);
@@ -59,14 +56,15 @@ export async function dncCommand(args: string[], context: DncCommandContext): Pr
   }
   if (!appKey) throw needs('--app-key');
 
-  let run: (service: DncService, appId: number) => Promise<number>;
+  let run: (admin: AdminRun, appKey: string) => Promise<number>;
   switch (sub) {
     case 'add':
       if (positionals.length === 0) throw needs('at least one NUMBER');
-      run = async (service, appId) => {
-        const result = await service.add(appId, positionals, {
+      run = async (admin, key) => {
+        const result = await admin('dnc.add', {
+          app_key: key,
+          numbers: positionals,
           reason: values.reason ?? null,
-          source: 'cli',
         });
         for (const n of result.added) console.log(`added ${n}`);
         for (const n of result.already_listed) console.log(`already listed ${n}`);
@@ -75,8 +73,8 @@ export async function dncCommand(args: string[], context: DncCommandContext): Pr
       break;
     case 'remove':
       if (positionals.length !== 1) throw needs('exactly one NUMBER');
-      run = async (service, appId) => {
-        await service.remove(appId, positionals[0]!);
+      run = async (admin, key) => {
+        await admin('dnc.remove', { app_key: key, number: positionals[0]! });
         console.log(`removed ${toE164(positionals[0]!)}`);
         return 0;
       };
@@ -90,8 +88,8 @@ export async function dncCommand(args: string[], context: DncCommandContext): Pr
       } catch (error) {
         throw usage(`cannot read ${file}: ${(error as Error).message}`);
       }
-      run = async (service, appId) => {
-        const r = await service.importCsv(appId, csv);
+      run = async (admin, key) => {
+        const r = await admin('dnc.import', { app_key: key, csv });
         console.log(
           `imported ${file}: ${r.numbers} numbers, ${r.added} added, ${r.already_listed} already listed`,
         );
@@ -101,41 +99,44 @@ export async function dncCommand(args: string[], context: DncCommandContext): Pr
     }
     case 'list':
       if (positionals.length > 0) throw usage('dnc list takes no NUMBER');
-      run = (service, appId) => printList(service, appId, values.prefix, values.json);
+      run = (admin, key) => printList(admin, key, values.prefix, values.json);
       break;
     default:
       throw usage(`unknown dnc command "${sub}"`);
   }
 
   let code = 0;
-  await context.withStore(async (db) => {
-    const app = await findAppByKey(db, appKey);
-    if (!app) throw usage('no app has that APPKey');
+  await context.admin(async (admin) => {
+    // First the app (an unknown key is a usage error, exit 2), so that a 404 below means only
+    // that the number to remove was not listed (exit 1).
+    await admin('app.show', { app_key: appKey });
     try {
-      code = await run(new DncService(db), app.id);
+      code = await run(admin, appKey);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      // The numbers or the file are wrong, not the command line: no usage text after the message.
+      if (!(error instanceof AdminError) || error.status >= 500) throw error;
       console.error(`tiller: ${error.message}`);
-      code = error.spec.http === 404 ? 1 : 2;
+      code = error.status === 404 ? 1 : 2;
     }
   });
   return code;
 }
 
 async function printList(
-  service: DncService,
-  appId: number,
+  admin: AdminRun,
+  appKey: string,
   prefix: string | undefined,
   json: boolean,
 ): Promise<number> {
   const all = [];
   for (let page = 1; ; page++) {
-    const { list } = await service.list(appId, {
+    const { list } = (await admin('dnc.list', {
+      app_key: appKey,
       page,
       page_size: PAGE,
       ...(prefix ? { prefix } : {}),
-    });
+    })) as {
+      list: Array<{ number: string; source: string; create_time: string; reason: string | null }>;
+    };
     if (json) all.push(...list);
     else
       for (const e of list)

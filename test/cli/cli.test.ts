@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -80,6 +80,58 @@ describe(`tiller command (${storeKind})`, () => {
     assert.match(unknown.stderr, /unknown command/);
   });
 
+  it('prints every error as one line without a stack: 2 for usage, 1 for the rest', () => {
+    const oneLine = (out: ReturnType<typeof tiller>, status: number, pattern: RegExp) => {
+      assert.equal(out.status, status, out.stderr);
+      assert.equal(out.stderr.trimEnd().split('\n').length, 1, out.stderr);
+      assert.match(out.stderr, pattern);
+      assert.doesNotMatch(out.stderr, /\n\s+at /);
+    };
+    oneLine(tiller('app', 'create', '--nme', 'x'), 2, /^tiller: Unknown option '--nme'/);
+    oneLine(tiller('app', 'frob'), 2, /^tiller: unknown app command "frob"/);
+    oneLine(tiller('app', 'show'), 2, /^tiller: app show needs --app-key/);
+    oneLine(tiller('app', 'show', '--app-key', 'nope'), 2, /no app has that APPKey/);
+    oneLine(tiller('app', 'rotate-secret', '--app-key', 'nope'), 2, /no app has that APPKey/);
+    oneLine(tiller('dnc', 'list'), 2, /^tiller: dnc list needs --app-key/);
+    const unreachable = spawnSync(process.execPath, [BIN, 'app', 'list'], {
+      env: { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    oneLine(unreachable, 1, /^tiller: .*(ECONNREFUSED|connect)/);
+    oneLine(
+      spawnSync(process.execPath, [BIN, 'app', 'list'], {
+        env: { ...env, TILLER_TIME_SCALE: 'fast' },
+        encoding: 'utf8',
+      }),
+      2,
+      /^tiller: TILLER_TIME_SCALE/,
+    );
+  });
+
+  it('lists, shows, rotates and re-points apps with no server running', () => {
+    const app = JSON.parse(tiller('app', 'create', '--name', 'offline', '--json').stdout);
+    const list = JSON.parse(tiller('app', 'list', '--json').stdout);
+    assert.ok(list.some((a: { app_key: string }) => a.app_key === app.app_key));
+    const rotated = JSON.parse(
+      tiller('app', 'rotate-secret', '--app-key', app.app_key, '--json').stdout,
+    );
+    assert.match(rotated.app_secret, /^[A-Za-z0-9+/]{22}$/);
+    assert.notEqual(rotated.app_secret, app.app_secret);
+    const hooked = tiller(
+      'app',
+      'set-webhook',
+      '--app-key',
+      app.app_key,
+      '--url',
+      'https://crm.example.com/h',
+    );
+    assert.equal(hooked.status, 0, hooked.stderr);
+    const shown = tiller('app', 'show', '--app-key', app.app_key);
+    assert.match(shown.stdout, /Webhook URL: +https:\/\/crm\.example\.com\/h/);
+    assert.match(shown.stdout, /APPSecret: +not shown/);
+  });
+
   it('serves the app it created, and drains and exits 0 on SIGTERM', async () => {
     const created = JSON.parse(tiller('app', 'create', '--name', 'served', '--json').stdout);
     const port = 20_000 + (process.pid % 20_000);
@@ -109,10 +161,13 @@ describe(`tiller command (${storeKind})`, () => {
       const token = await tokenFor(url, created.app_key, created.app_secret);
       const robots = await client(url, token).get('/service/cloud/robot');
       assert.equal(robots.status, 200);
+      // While the server holds the store, an admin command goes through it (admin-api.test.ts).
+      const second = tiller('app', 'create', '--name', 'second', '--json');
+      assert.equal(second.status, 0, second.stderr);
       if (storeKind === 'pglite') {
-        const locked = tiller('app', 'create', '--name', 'second');
-        assert.equal(locked.status, 1, 'a second process may not open the embedded store');
-        assert.match(locked.stderr, /in use by process/);
+        const migrating = tiller('migrate');
+        assert.equal(migrating.status, 1, 'a second process may not open the embedded store');
+        assert.match(migrating.stderr, /^tiller: the embedded store .* is in use by process \d+/);
       }
     } finally {
       child.kill('SIGTERM');

@@ -123,3 +123,17 @@ export async function findToken(q: Queryable, hash: string): Promise<TokenOwner 
 export async function deleteAppTokens(q: Queryable, appId: number): Promise<void> {
   await q.query('DELETE FROM app_tokens WHERE app_id = $1', [appId]);
 }
+
+export async function listApps(q: Queryable): Promise<AppRow[]> {
+  return q.query<AppRow>(`SELECT ${APP_COLUMNS} FROM apps ORDER BY id`);
+}
+
+/** A new secret hash; every token of the app is revoked with it (it is the same credential). */
+export async function replaceSecret(q: Queryable, appId: number, secretHash: string) {
+  await q.query('UPDATE apps SET secret_hash = $2 WHERE id = $1', [appId, secretHash]);
+  const revoked = await q.query<{ token_hash: string }>(
+    'DELETE FROM app_tokens WHERE app_id = $1 RETURNING token_hash',
+    [appId],
+  );
+  return revoked.length;
+}

@@ -8,6 +8,8 @@ import {
   findAppByKey,
   findToken,
   insertApp,
+  listApps,
+  replaceSecret,
   storeToken,
   type AppRow,
 } from './auth.repository.ts';
@@ -67,6 +69,35 @@ export class AuthService {
       calling_windows: this.#config.defaultCallingWindows,
     });
     return { app, appKey, appSecret };
+  }
+
+  async listApps(): Promise<AppRow[]> {
+    return listApps(this.#db);
+  }
+
+  /** The app with this APPKey, for operators (the CLI); an unknown key is a 404. */
+  async appByKey(appKey: string): Promise<AppRow> {
+    const app = await findAppByKey(this.#db, appKey);
+    if (!app) throw new AppError('not_found', 'no app has that APPKey');
+    return app;
+  }
+
+  /**
+   * A new APPSecret for the app, shown once (only its scrypt hash is kept, so a lost secret cannot
+   * be shown again: rotation is how an operator gets one). The old secret stops working and the
+   * app's tokens are revoked in the same transaction: whoever held the old secret may hold them.
+   */
+  async rotateSecret(
+    appKey: string,
+  ): Promise<{ app: AppRow; appSecret: string; revokedTokens: number }> {
+    const app = await this.appByKey(appKey);
+    const appSecret = newCredential();
+    const hash = await hashSecret(appSecret);
+    const revokedTokens = await this.#db.transaction((tx) => replaceSecret(tx, app.id, hash));
+    // This process serves the app's requests too (the admin API runs in the server): its cached
+    // lookups of the revoked tokens must go now, not after the cache's few seconds.
+    this.invalidateAppTokens(app.id);
+    return { app, appSecret, revokedTokens };
   }
 
   async hasApps(): Promise<boolean> {

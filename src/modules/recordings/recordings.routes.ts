@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { readRange, sliceStream } from './byte-range.ts';
 import type { RecordingService } from './recordings.service.ts';
 import {
   CaseQuery,
@@ -79,10 +80,33 @@ export function recordingFileRoutes(recordings: RecordingService): FastifyPlugin
         const audio = await recordings.openCallLink(callId, expires, sig);
         if (audio === 'forbidden') return deny(request, reply, 403, 'Invalid or expired link');
         if (!audio) return deny(request, reply, 404, 'Recording not found');
+        reply.header('accept-ranges', 'bytes');
+        // Without validators to compare an If-Range with, a conditional range gets the whole file.
+        const range = request.headers['if-range']
+          ? ({ kind: 'full' } as const)
+          : readRange(request.headers.range, audio.size);
+        if (range.kind === 'unsatisfiable') {
+          audio.body.destroy();
+          return deny(
+            request,
+            reply.header('content-range', `bytes */${audio.size}`),
+            416,
+            'Range not satisfiable',
+          );
+        }
+        if (range.kind === 'partial') {
+          return reply
+            .code(206)
+            .type('audio/wav')
+            .header('cache-control', 'private, max-age=3600')
+            .header('content-range', `bytes ${range.start}-${range.end}/${audio.size}`)
+            .header('content-length', range.end - range.start + 1)
+            .send(sliceStream(audio.body, range.start, range.end));
+        }
         return reply
           .type('audio/wav')
-          .header('content-length', audio.size)
           .header('cache-control', 'private, max-age=3600')
+          .header('content-length', audio.size)
           .send(audio.body);
       },
     );
@@ -117,7 +141,12 @@ export function recordingFileRoutes(recordings: RecordingService): FastifyPlugin
 }
 
 /** Errors of a link, in the shape of Tiller's other errors (there is no family envelope here). */
-function deny(request: FastifyRequest, reply: FastifyReply, http: 403 | 404, message: string) {
+function deny(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  http: 403 | 404 | 416,
+  message: string,
+) {
   return reply.code(http).send({
     code: http,
     status: STATUS_CODES[http],

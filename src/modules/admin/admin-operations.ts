@@ -1,0 +1,140 @@
+import { AppError } from '../../shared/errors.ts';
+import { isTimeZone } from '../../shared/time.ts';
+import type { AppRow } from '../auth/auth.repository.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { DncService } from '../dnc/dnc.service.ts';
+import type { RobotService } from '../robots/robots.service.ts';
+import type { WebhookService } from '../webhooks/webhooks.service.ts';
+
+// The operator's commands (`tiller app ...`, `tiller robot import`, `tiller dnc ...`) as named
+// operations on plain JSON: the CLI runs them on the store itself, or, while a server holds the
+// embedded store, sends them to that server's admin API (admin.routes.ts), which runs the same
+// table. One implementation, so both paths answer alike.
+
+export interface AdminContext {
+  auth: AuthService;
+  robots: RobotService;
+  dnc: DncService;
+  webhooks: WebhookService;
+}
+
+type Input = Record<string, unknown>;
+type Operation = (context: AdminContext, input: Input) => Promise<unknown>;
+
+export const adminOperations = {
+  'app.create': async ({ auth }, input) => {
+    const webhookUrl = optionalString(input, 'webhook_url');
+    const timezone = optionalString(input, 'timezone');
+    if (timezone !== undefined && !isTimeZone(timezone)) {
+      throw new AppError('bad_request', `timezone must be an IANA zone, got "${timezone}"`);
+    }
+    const created = await auth.createApp({
+      name: string(input, 'name'),
+      ...(webhookUrl ? { webhookUrl } : {}),
+      ...(timezone ? { timezone } : {}),
+    });
+    return { ...appView(created.app), app_id: created.app.id, app_secret: created.appSecret };
+  },
+  'app.list': async ({ auth }) => ({ apps: (await auth.listApps()).map(appView) }),
+  'app.show': async ({ auth }, input) => appView(await auth.appByKey(string(input, 'app_key'))),
+  'app.rotate-secret': async ({ auth }, input) => {
+    const rotated = await auth.rotateSecret(string(input, 'app_key'));
+    return {
+      ...appView(rotated.app),
+      app_secret: rotated.appSecret,
+      revoked_tokens: rotated.revokedTokens,
+    };
+  },
+  'app.set-webhook': async ({ auth, webhooks }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    const url = input.url === null ? null : string(input, 'url');
+    await webhooks.setWebhookUrl(app.id, url);
+    return appView(await auth.appByKey(app.app_key));
+  },
+  'robot.import': async ({ auth, robots }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    const { robot, created } = await robots.save(app.id, input.definition);
+    return { robot_id: robot.id, name: robot.name, version: robot.version, created };
+  },
+  'dnc.add': async ({ auth, dnc }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    const numbers = input.numbers;
+    if (!Array.isArray(numbers) || !numbers.every((n) => typeof n === 'string')) {
+      throw new AppError('bad_request', 'numbers must be a list of strings');
+    }
+    return dnc.add(app.id, numbers, {
+      reason: optionalString(input, 'reason') ?? null,
+      source: 'cli',
+    });
+  },
+  'dnc.remove': async ({ auth, dnc }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    return dnc.remove(app.id, string(input, 'number'));
+  },
+  'dnc.import': async ({ auth, dnc }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    return dnc.importCsv(app.id, typeof input.csv === 'string' ? input.csv : string(input, 'csv'));
+  },
+  'dnc.list': async ({ auth, dnc }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    const prefix = optionalString(input, 'prefix');
+    return dnc.list(app.id, {
+      page: positive(input, 'page'),
+      page_size: positive(input, 'page_size'),
+      ...(prefix ? { prefix } : {}),
+    });
+  },
+} satisfies Record<string, Operation>;
+
+export type AdminOperationName = keyof typeof adminOperations;
+
+export function isAdminOperation(name: string): name is AdminOperationName {
+  return Object.hasOwn(adminOperations, name);
+}
+
+export function runAdminOperation(context: AdminContext, name: string, input: unknown) {
+  if (!isAdminOperation(name)) {
+    throw new AppError(
+      'not_found',
+      `no admin operation "${name}"; known: ${Object.keys(adminOperations).join(', ')}`,
+    );
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new AppError('bad_request', 'the body must be a JSON object');
+  }
+  const operation: Operation = adminOperations[name];
+  return operation(context, input as Input);
+}
+
+/** What an operator sees of an app: never the APPSecret, which only its hash remembers. */
+function appView(app: AppRow) {
+  return {
+    name: app.name,
+    app_key: app.app_key,
+    webhook_url: app.webhook_url,
+    webhook_secret: app.webhook_secret,
+    timezone: app.timezone,
+    demo: app.is_demo,
+  };
+}
+
+function string(input: Input, key: string): string {
+  const value = input[key];
+  if (typeof value !== 'string' || value === '') {
+    throw new AppError('bad_request', `${key} must be a non-empty string`);
+  }
+  return value;
+}
+
+function optionalString(input: Input, key: string): string | undefined {
+  return input[key] === undefined || input[key] === null ? undefined : string(input, key);
+}
+
+function positive(input: Input, key: string): number | undefined {
+  const value = input[key];
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 10_000) {
+    throw new AppError('bad_request', `${key} must be an integer from 1 to 10000`);
+  }
+  return value as number;
+}
