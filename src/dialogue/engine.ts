@@ -168,7 +168,12 @@ class ConversationRun {
     const { language, business_line: businessLine } = this.#o.robot;
     switch (node.type) {
       case 'ask':
-        return { language, businessLine, text, expects: { kind: 'intent', intents: Object.keys(node.intents) } };
+        return {
+          language,
+          businessLine,
+          text,
+          expects: { kind: 'intent', intents: Object.keys(node.intents) },
+        };
       case 'collect':
         return {
           language,

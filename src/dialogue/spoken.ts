@@ -26,14 +26,22 @@ function isEnglish(language: string): boolean {
  * (the words, which a voice reads well: round millions compact, other amounts in full). Cents
  * are said only when there are some. Text that is not a number is said as it is.
  */
-export function spokenAmount(value: string, currency: string | undefined, language: string): string {
+export function spokenAmount(
+  value: string,
+  currency: string | undefined,
+  language: string,
+): string {
   const text = value.trim();
   if (!/^-?\d+(\.\d+)?$/.test(text)) return value;
   const amount = Number(text);
   const code = currency?.trim().toUpperCase();
   const money: Intl.NumberFormatOptions =
     code && /^[A-Z]{3}$/.test(code)
-      ? { style: 'currency', currency: code, currencyDisplay: isEnglish(language) ? 'name' : 'symbol' }
+      ? {
+          style: 'currency',
+          currency: code,
+          currencyDisplay: isEnglish(language) ? 'name' : 'symbol',
+        }
       : {};
   const wholeNumber = Number.isInteger(amount);
   const options: Intl.NumberFormatOptions = {
@@ -91,9 +99,11 @@ export function spokenTime(value: string, language: string): string {
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return value;
   const at = new Date(Date.UTC(2000, 0, 1, Number(m[1]), Number(m[2])));
   return plainSpaces(
-    new Intl.DateTimeFormat(language, { timeZone: 'UTC', hour: 'numeric', minute: '2-digit' }).format(
-      at,
-    ),
+    new Intl.DateTimeFormat(language, {
+      timeZone: 'UTC',
+      hour: 'numeric',
+      minute: '2-digit',
+    }).format(at),
   );
 }
 

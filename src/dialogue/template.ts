@@ -100,7 +100,8 @@ export function templateVariables(text: string): TemplateVariable[] {
   const found: TemplateVariable[] = [];
   for (const m of text.matchAll(PART)) {
     if (m[1] !== undefined) {
-      for (const inner of m[1].matchAll(PLACEHOLDER)) found.push({ name: inner[1]!, required: false });
+      for (const inner of m[1].matchAll(PLACEHOLDER))
+        found.push({ name: inner[1]!, required: false });
     } else {
       found.push({ name: m[2]!, required: m[3] === undefined || m[3].trim() === '' });
     }

@@ -60,7 +60,8 @@ export function verifyAnswer(
 }
 
 // What people put before the answer itself: "It is Budi Santoso", "Jawabannya 1234".
-const LEAD_INS = /^(?:it is|it's|its|my name is|my name's|this is|the answer is|jawabannya|nama saya|namanya|saya)\s+/;
+const LEAD_INS =
+  /^(?:it is|it's|its|my name is|my name's|this is|the answer is|jawabannya|nama saya|namanya|saya)\s+/;
 
 /**
  * The answer as the spec's `answer` shows it (`"ss02"` for "s s cero dos"): lower case, no

@@ -20,7 +20,8 @@ describe('fillTemplate', () => {
   });
 
   it('drops an optional segment whole when a variable in it is empty', () => {
-    const line = 'Hello, this is Hannah calling[ from {platform_name}]. Am I speaking with {callee_name|you}?';
+    const line =
+      'Hello, this is Hannah calling[ from {platform_name}]. Am I speaking with {callee_name|you}?';
     assert.equal(fillTemplate(line, {}), 'Hello, this is Hannah calling. Am I speaking with you?');
     assert.equal(
       fillTemplate(line, { platform_name: 'AIZCC', callee_name: 'Andi' }),
@@ -103,13 +104,17 @@ describe('robot variables', () => {
 
   it('warns of the variables a callee lacks that a line needs, not of optional ones or slots', () => {
     const robot = collectionEn();
-    robot.nodes.identity!.say = 'Hello {callee_name}[ from {platform_name}]. Owing {total_owing_amount|some money}.';
+    robot.nodes.identity!.say =
+      'Hello {callee_name}[ from {platform_name}]. Owing {total_owing_amount|some money}.';
     robot.nodes.end_ptp!.say = 'Noted for {ptp_date}.';
     assert.deepEqual(missingVariables(robot, { callee_number: '+628' }), ['callee_name']);
     assert.deepEqual(missingVariables(robot, { callee_number: '+628', callee_name: 'Andi' }), []);
     const info = builtinRobots().find((r) => r.robot_id === 4498)!.definition;
     // The info check compares with callee_name and id_last4: without them it cannot verify.
-    assert.deepEqual(missingVariables(info, { callee_number: '+628' }), ['callee_name', 'id_last4']);
+    assert.deepEqual(missingVariables(info, { callee_number: '+628' }), [
+      'callee_name',
+      'id_last4',
+    ]);
     assert.deepEqual(
       missingVariables(info, {
         callee_name: 'Andi',

@@ -68,7 +68,10 @@ describe(`do-not-call in the dialer (${storeKind})`, () => {
     const call = detail.json.data.list[0];
     assert.equal(call.intention, 'D');
     assert.ok('Opt_Out' in call.multi_label);
-    assert.equal(call.asr_result.at(-1).robottext, 'Baik, kami tidak akan menelepon Anda lagi. Selamat tinggal.');
+    assert.equal(
+      call.asr_result.at(-1).robottext,
+      'Baik, kami tidak akan menelepon Anda lagi. Selamat tinggal.',
+    );
     const [entry] = await server.store.db.query<{ source: string }>(
       'SELECT source FROM dnc_numbers WHERE app_id = $1 AND number = $2',
       [appId, '+6281234560400'],

@@ -122,7 +122,10 @@ describe(`robots (${storeKind})`, () => {
     delete (robot.nodes.end_dnc as { say_when_not_listed?: string }).say_when_not_listed;
     const r = await a.post('/v1/robots', { ...robot, name: 'Promising' });
     assert.equal(r.status, 400);
-    assert.match(r.json.message, /nodes\.end_dnc\.say_when_not_listed: required on an Opt_Out end node/);
+    assert.match(
+      r.json.message,
+      /nodes\.end_dnc\.say_when_not_listed: required on an Opt_Out end node/,
+    );
   });
 
   it('keeps built-in robots read-only', async () => {

@@ -268,8 +268,7 @@ function weekdayName(u: Utterance, i: number): Candidate[] {
   let end = j + 1;
   const nextWeek = Math.max(...NEXT_WEEK.map((p) => phraseAt(u.words, end, p)));
   if (nextWeek > 0) [mode, end] = ['nextWeek', nextWeek];
-  else if (u.words[end] === 'depan')
-    [mode, end] = [mode === 'this' ? 'this' : 'nextWeek', end + 1];
+  else if (u.words[end] === 'depan') [mode, end] = [mode === 'this' ? 'this' : 'nextWeek', end + 1];
   else if (u.words[end] === 'ini') [mode, end] = ['this', end + 1];
   else if (u.words[end] === 'this' && u.words[end + 1] === 'week') [mode, end] = ['this', end + 2];
   const today = u.today;
