@@ -1,7 +1,8 @@
 import type { CalleeAgent, Prompt } from '../channels/telephony/carrier.ts';
 import type { Nlu, NluContext, SlotType } from './nlu/nlu.ts';
 import type { OutcomeName, RobotDefinition, RobotLabel, RobotNode } from './script/robot-script.ts';
-import { fillTemplate, type Vars } from './template.ts';
+import { variableTypes } from './script/variables.ts';
+import { fillTemplate, type Speech, type Vars } from './template.ts';
 import type { Segment } from './timeline.ts';
 import { verifyAnswer, type QuestionAnswer } from './verify.ts';
 
@@ -32,6 +33,12 @@ export interface RunOptions {
   nlu: Nlu;
   /** When the call was answered, and the callee's zone (for "tomorrow"). */
   context: Omit<NluContext, 'language'>;
+  /**
+   * Whether a verbal opt-out puts the number on the app's DNC list (the app's
+   * `auto_dnc_on_optout`, on by default). When it does not, an opt-out end node says its
+   * `say_when_not_listed` line instead of promising not to call again.
+   */
+  optOutListed?: boolean;
 }
 
 const DEFAULT_MAX_ROUNDS = 12;
@@ -44,6 +51,7 @@ class ConversationRun {
   readonly #o: RunOptions;
   readonly #vars: Vars;
   readonly #ctx: NluContext;
+  readonly #speech: Speech;
   readonly #c: Conversation = {
     segments: [],
     turns: [],
@@ -65,6 +73,12 @@ class ConversationRun {
     this.#o = options;
     this.#vars = { ...options.vars };
     this.#ctx = { ...options.context, language: options.robot.language };
+    this.#speech = {
+      language: options.robot.language,
+      types: variableTypes(options.robot),
+      now: options.context.now,
+      timeZone: options.context.timeZone,
+    };
   }
 
   async run(): Promise<Conversation> {
@@ -75,7 +89,7 @@ class ConversationRun {
       if (!node) throw new Error(`robot "${robot.name}" has no node "${nodeId}"`);
       if (this.#rounds >= (robot.max_rounds ?? DEFAULT_MAX_ROUNDS))
         return this.#giveUp('max_rounds', robot.no_match.give_up);
-      const turn = this.#robotSays(fillTemplate(node.say, this.#vars));
+      const turn = this.#robotSays(this.#fill(this.#line(node)));
       if (node.type === 'end') return this.#end({ node: nodeId }, node);
       if (node.type === 'say') {
         nodeId = node.next;
@@ -93,7 +107,7 @@ class ConversationRun {
             this.#c.question_answer.push(verifyAnswer(node, this.#vars, null, null));
           return this.#giveUp('no_input', robot.no_input.give_up);
         }
-        this.#robotSays(robot.no_input.reprompts[this.#silences - 1]!);
+        this.#robotSays(this.#fill(robot.no_input.reprompts[this.#silences - 1]!));
         continue;
       }
       this.#heard(turn, reply.text);
@@ -108,7 +122,7 @@ class ConversationRun {
           this.#misses = 0;
           continue;
         }
-        this.#robotSays(robot.no_match.reprompts[this.#misses - 1]!);
+        this.#robotSays(this.#fill(robot.no_match.reprompts[this.#misses - 1]!));
         continue;
       }
       this.#silences = 0;
@@ -151,13 +165,19 @@ class ConversationRun {
 
   #prompt(node: Exclude<RobotNode, { type: 'say' | 'end' }>, turn: number): Prompt {
     const text = this.#c.turns[turn]!.robottext;
-    const language = this.#o.robot.language;
+    const { language, business_line: businessLine } = this.#o.robot;
     switch (node.type) {
       case 'ask':
-        return { language, text, expects: { kind: 'intent', intents: Object.keys(node.intents) } };
+        return {
+          language,
+          businessLine,
+          text,
+          expects: { kind: 'intent', intents: Object.keys(node.intents) },
+        };
       case 'collect':
         return {
           language,
+          businessLine,
           text,
           expects: {
             kind: 'slot',
@@ -168,6 +188,7 @@ class ConversationRun {
       case 'verify':
         return {
           language,
+          businessLine,
           text,
           expects: {
             kind: 'verify',
@@ -176,6 +197,17 @@ class ConversationRun {
           },
         };
     }
+  }
+
+  /** The node's line; an opt-out closing line must not promise what the app will not do. */
+  #line(node: RobotNode): string {
+    if (node.type === 'end' && this.#o.optOutListed === false && node.say_when_not_listed)
+      return node.say_when_not_listed;
+    return node.say;
+  }
+
+  #fill(template: string): string {
+    return fillTemplate(template, this.#vars, this.#speech);
   }
 
   #robotSays(text: string): number {
@@ -193,7 +225,7 @@ class ConversationRun {
   }
 
   #giveUp(outcome: OutcomeName, goodbye: string): Conversation {
-    this.#robotSays(fillTemplate(goodbye, this.#vars));
+    this.#robotSays(this.#fill(goodbye));
     return this.#end({ outcome }, this.#o.robot.outcomes[outcome]);
   }
 

@@ -46,16 +46,47 @@ export function verifyAnswer(
       whether_answer: 'Unanswered',
     };
   }
-  const answer = value ?? text.trim();
+  const matched = matches(node.slot_type, value ?? text, expected);
+  const answer = normalisedAnswer(node.slot_type, text, value, matched ? expected : null);
   return {
     ...base,
     answer,
     answer_text: text,
-    answer_text_slot: value ?? '',
-    verification_results: matches(node.slot_type, answer, expected) ? 'Match' : 'Mismatch',
+    answer_text_slot: value === null ? '' : answer,
+    verification_results: matched ? 'Match' : 'Mismatch',
     status: 'Completed',
     whether_answer: 'Answered',
   };
+}
+
+// What people put before the answer itself: "It is Budi Santoso", "Jawabannya 1234".
+const LEAD_INS =
+  /^(?:it is|it's|its|my name is|my name's|this is|the answer is|jawabannya|nama saya|namanya|saya)\s+/;
+
+/**
+ * The answer as the spec's `answer` shows it (`"ss02"` for "s s cero dos"): lower case, no
+ * accents or punctuation. A slot is its normalised value (digits, a date); free text that
+ * matched is the expected value in that form ("budi santoso" for "It is Budi Santoso."), free
+ * text that did not is what was said without its lead-in ("joko widodo" for "It is Joko Widodo").
+ */
+function normalisedAnswer(
+  slotType: string,
+  text: string,
+  value: string | null,
+  matchedExpected: string | null,
+): string {
+  if (slotType !== 'free_text' && value !== null) return value;
+  const said = foldWords(matchedExpected ?? text);
+  return said.replace(LEAD_INS, '');
+}
+
+function foldWords(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 function fold(text: string): string {

@@ -37,7 +37,8 @@ describe('KeywordNlu.extract date', () => {
     ['senen', '2024-03-18'],
     ['sabtu', '2024-03-16'],
     ['hari minggu', '2024-03-17'],
-    ['hari minggu depan', '2024-03-17'],
+    // "depan" after a weekday is next week's, as "next Sunday" is (docs/robots.md).
+    ['hari minggu depan', '2024-03-24'],
     ['minggu aja', '2024-03-17'],
     ['jumat minggu depan', '2024-03-22'],
     ['senin minggu depan', '2024-03-18'],
@@ -95,7 +96,11 @@ describe('KeywordNlu.extract date', () => {
     ['in two weeks', '2024-03-28'],
     ['in a week', '2024-03-21'],
     ['next week', '2024-03-21'],
-    ['next Friday', '2024-03-15'],
+    // On a Thursday "next Friday" is next week's Friday; tomorrow is "Friday" or "this Friday".
+    ['next Friday', '2024-03-22'],
+    ['coming Friday', '2024-03-15'],
+    ['next Monday', '2024-03-18'],
+    ['next Thursday', '2024-03-21'],
     ['Friday', '2024-03-15'],
     ['on friday', '2024-03-15'],
     ['this Friday', '2024-03-15'],

@@ -210,3 +210,35 @@ describe('the transcript of a silent callee', () => {
     assert.equal(c.intention_description, 'No Voice');
   });
 });
+
+describe('what personas say fits the call', () => {
+  it('confirms an order with "I confirm", not "speaking", in both languages', async () => {
+    for (const language of ['en', 'id']) {
+      const c = await run('telemarketing', language, 'cooperative');
+      assert.ok(c.turns[1]!.text.length > 0);
+      assert.doesNotMatch(c.turns[1]!.text, /speaking|saya sendiri/i, c.turns[1]!.text);
+      assert.match(c.turns[1]!.text, /confirm|konfirmasi/i);
+    }
+  });
+
+  it('refuses an order or a verification without mentioning paying', async () => {
+    for (const language of ['en', 'id']) {
+      for (const line of ['telemarketing', 'info_check'] as const) {
+        const c = await run(line, language, 'refuses');
+        const said = c.turns.map((t) => t.text).join(' ');
+        assert.doesNotMatch(said, /pay|bayar/i, `${line} ${language}: ${said}`);
+      }
+    }
+  });
+
+  it('keeps payment words out of the info-check robots', () => {
+    for (const { definition } of builtinRobots()) {
+      if (definition.business_line !== 'info_check') continue;
+      assert.doesNotMatch(
+        JSON.stringify(definition.nodes),
+        /pay|bayar|money|uang/i,
+        definition.name,
+      );
+    }
+  });
+});

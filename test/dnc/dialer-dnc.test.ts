@@ -50,30 +50,28 @@ describe(`do-not-call in the dialer (${storeKind})`, () => {
     );
   });
 
-  it('lists a number that asks not to be called only when the app enables it', async () => {
-    const optOut = (number: string) => ({
-      callee_number: number,
-      extend: { simulation: { persona: 'opts_out' } },
-    });
-    const off = await api.post('/service/cloud/task', {
-      task_name: 'optout_off',
-      robot_id: '4496',
-      callees: [optOut('+6281234560300')],
-    });
-    await finished(off.json.data.task_id);
-    const listedAfterOff = await api.get('/v1/dnc?prefix=%2B62812345603');
-    assert.equal(listedAfterOff.json.data.total, 0, 'the setting is off by default');
+  const optOut = (number: string) => ({
+    callee_number: number,
+    extend: { simulation: { persona: 'opts_out' } },
+  });
 
-    assert.equal((await api.put('/v1/dnc/settings', { auto_dnc_on_optout: true })).status, 200);
+  it('lists a number that asks not to be called, by default, and never dials it again', async () => {
+    // A new app: nothing switched on. The robot promises "we will not call you again", so the
+    // number must be listed.
     const on = await api.post('/service/cloud/task', {
-      task_name: 'optout_on',
+      task_name: 'optout_default',
       robot_id: '4499',
       callees: [optOut('+6281234560400')],
     });
     await finished(on.json.data.task_id);
     const detail = await api.get(`/service/cloud/detail?task_id=${on.json.data.task_id}`);
-    assert.equal(detail.json.data.list[0].intention, 'D');
-    assert.ok('Opt_Out' in detail.json.data.list[0].multi_label);
+    const call = detail.json.data.list[0];
+    assert.equal(call.intention, 'D');
+    assert.ok('Opt_Out' in call.multi_label);
+    assert.equal(
+      call.asr_result.at(-1).robottext,
+      'Baik, kami tidak akan menelepon Anda lagi. Selamat tinggal.',
+    );
     const [entry] = await server.store.db.query<{ source: string }>(
       'SELECT source FROM dnc_numbers WHERE app_id = $1 AND number = $2',
       [appId, '+6281234560400'],
@@ -92,5 +90,23 @@ describe(`do-not-call in the dialer (${storeKind})`, () => {
       before,
       'not dialled again',
     );
+  });
+
+  it('with the switch off, neither lists the number nor promises to', async () => {
+    assert.equal((await api.put('/v1/dnc/settings', { auto_dnc_on_optout: false })).status, 200);
+    const off = await api.post('/service/cloud/task', {
+      task_name: 'optout_off',
+      robot_id: '4496',
+      callees: [optOut('+6281234560300')],
+    });
+    await finished(off.json.data.task_id);
+    const listedAfterOff = await api.get('/v1/dnc?prefix=%2B62812345603');
+    assert.equal(listedAfterOff.json.data.total, 0, 'not listed with the switch off');
+    const detail = await api.get(`/service/cloud/detail?task_id=${off.json.data.task_id}`);
+    const call = detail.json.data.list[0];
+    assert.ok('Opt_Out' in call.multi_label, 'the opt-out is still reported');
+    const closing = call.asr_result.at(-1).robottext as string;
+    assert.equal(closing, 'Understood, I have noted your request. Goodbye.');
+    assert.doesNotMatch(closing, /not call you again/);
   });
 });

@@ -187,15 +187,15 @@ describe(`do-not-call routes (${storeKind})`, () => {
   it('reads and switches the verbal opt-out setting', async () => {
     const read = await call('GET', '/v1/dnc/settings');
     assert.equal(read.statusCode, 200, read.body);
-    assert.deepEqual(read.json().data, { auto_dnc_on_optout: false });
-    const on = await call('PUT', '/v1/dnc/settings', { json: { auto_dnc_on_optout: true } });
-    assert.deepEqual(on.json().data, { auto_dnc_on_optout: true });
+    assert.deepEqual(read.json().data, { auto_dnc_on_optout: true }, 'on by default');
+    const off = await call('PUT', '/v1/dnc/settings', { json: { auto_dnc_on_optout: false } });
+    assert.deepEqual(off.json().data, { auto_dnc_on_optout: false });
     assert.deepEqual((await call('GET', '/v1/dnc/settings')).json().data, {
-      auto_dnc_on_optout: true,
+      auto_dnc_on_optout: false,
     });
     assert.deepEqual(
       (await call('GET', '/v1/dnc/settings', { app: apps[1] })).json().data,
-      { auto_dnc_on_optout: false },
+      { auto_dnc_on_optout: true },
       "B's setting is its own",
     );
     for (const json of [{}, { auto_dnc_on_optout: 'maybe' }, { auto_dnc_on_optout: true, x: 1 }]) {

@@ -242,19 +242,7 @@ describe(`do-not-call list (${storeKind})`, () => {
   });
 
   describe('verbal opt-out', () => {
-    it('adds nothing while the setting is off (the default)', async () => {
-      assert.deepEqual(await service.getSettings(appId), { auto_dnc_on_optout: false });
-      const added = await store.db.transaction((tx) =>
-        optOutFromCall(tx, appId, '+6281200000001', 'c'.repeat(32)),
-      );
-      assert.equal(added, false);
-      assert.deepEqual(await listed(store.db, appId), []);
-    });
-
-    it('lists the number as verbal once the app switches it on, once', async () => {
-      assert.deepEqual(await service.setSettings(appId, { auto_dnc_on_optout: true }), {
-        auto_dnc_on_optout: true,
-      });
+    it('lists the number as verbal by default (a new app), once', async () => {
       assert.deepEqual(await service.getSettings(appId), { auto_dnc_on_optout: true });
       const callId = 'a'.repeat(32);
       const first = await store.db.transaction((tx) =>
@@ -271,6 +259,18 @@ describe(`do-not-call list (${storeKind})`, () => {
         await store.db.transaction((tx) => optOutFromCall(tx, appId, 'not a number')),
         false,
       );
+    });
+
+    it('adds nothing once the app switches it off', async () => {
+      assert.deepEqual(await service.setSettings(appId, { auto_dnc_on_optout: false }), {
+        auto_dnc_on_optout: false,
+      });
+      assert.deepEqual(await service.getSettings(appId), { auto_dnc_on_optout: false });
+      const added = await store.db.transaction((tx) =>
+        optOutFromCall(tx, appId, '+6281200000001', 'c'.repeat(32)),
+      );
+      assert.equal(added, false);
+      assert.deepEqual(await listed(store.db, appId), []);
     });
 
     it('rolls back with the transaction that called it', async () => {
@@ -305,8 +305,8 @@ describe(`do-not-call list (${storeKind})`, () => {
       assert.deepEqual(await listed(store.db, b), [
         { number: '+6281200000001', reason: 'b', source: 'cli' },
       ]);
-      await service.setSettings(b, { auto_dnc_on_optout: true });
-      assert.deepEqual(await service.getSettings(a), { auto_dnc_on_optout: false });
+      await service.setSettings(b, { auto_dnc_on_optout: false });
+      assert.deepEqual(await service.getSettings(a), { auto_dnc_on_optout: true });
     });
 
     it('goes with its app when the app is deleted', async () => {

@@ -95,6 +95,39 @@ describe(`robots (${storeKind})`, () => {
     assert.equal(await robotRows(), before);
   });
 
+  it('refuses a misspelt variable and a custom one the robot does not declare', async () => {
+    const before = await robotRows();
+    const typo = base();
+    typo.nodes.identity!.say = 'Hello, this is Hannah from {platfrom_name}.';
+    const r = await a.post('/v1/robots', { ...typo, name: 'Typo' });
+    assert.equal(r.status, 400);
+    assert.match(r.json.message, /nodes\.identity\.say: "\{platfrom_name\}" is not a callee field/);
+
+    const custom = base();
+    custom.nodes.end_ptp!.say = 'Thanks[, your agent is {agent_name}]. Bye!';
+    const undeclared = await a.post('/v1/robots', { ...custom, name: 'Custom' });
+    assert.equal(undeclared.status, 400);
+    assert.match(undeclared.json.message, /"\{agent_name\}" is not a callee field/);
+    assert.equal(await robotRows(), before);
+    const declared = await a.post('/v1/robots', {
+      ...custom,
+      name: 'Custom',
+      variables: { agent_name: 'text' },
+    });
+    assert.equal(declared.status, 200, declared.text);
+  });
+
+  it('refuses an opt-out ending without the line for apps that do not list opt-outs', async () => {
+    const robot = base();
+    delete (robot.nodes.end_dnc as { say_when_not_listed?: string }).say_when_not_listed;
+    const r = await a.post('/v1/robots', { ...robot, name: 'Promising' });
+    assert.equal(r.status, 400);
+    assert.match(
+      r.json.message,
+      /nodes\.end_dnc\.say_when_not_listed: required on an Opt_Out end node/,
+    );
+  });
+
   it('keeps built-in robots read-only', async () => {
     const r = await a.put('/v1/robots/4496', base());
     assert.equal(r.status, 409);
@@ -139,7 +172,11 @@ describe(`robots (${storeKind})`, () => {
     const call = detail.json.data.list[0];
     assert.equal(call.robot_id, ownId);
     assert.equal(call.intention, 'A');
-    assert.match(call.asr_result.at(-1).robottext, /^Thanks, noted for \d{4}-\d{2}-\d{2}\. Bye!$/);
+    // The promised date is said as a date, not as the stored 2026-12-04.
+    assert.match(
+      call.asr_result.at(-1).robottext,
+      /^Thanks, noted for ([A-Z][a-z]+day, )?[A-Z][a-z]+ \d{1,2}(st|nd|rd|th)(, \d{4})?\. Bye!$/,
+    );
     const [row] = await server.store.db.query<{ robot_version: number }>(
       'SELECT robot_version FROM calls WHERE task_id = $1',
       [taskId],
@@ -189,6 +226,9 @@ describe(`robots (${storeKind})`, () => {
     }
     assert.equal(verified.question_answer[1]!.var, '4321');
     assert.equal(verified.question_answer[1]!.answer, '4321');
+    // Normalised as the spec's "ss02": the name, not "It is Sari Dewi."
+    assert.equal(verified.question_answer[0]!.answer, 'sari dewi');
+    assert.equal(verified.question_answer[0]!.answer_text, 'It is Sari Dewi.');
     const overridden = byCase.get('override') as {
       intention: string;
       multi_label: Record<string, string>;

@@ -16,6 +16,8 @@ export type ConnectOutcome = 'answered' | 'no_answer' | 'busy' | 'invalid';
 /** What the robot just said and what it waits for: all a callee needs in order to answer. */
 export interface Prompt {
   language: string;
+  /** The robot's business line: what the call is about, so a simulated person answers in kind. */
+  businessLine?: string;
   text: string;
   expects:
     | { kind: 'nothing' }

@@ -237,18 +237,29 @@ function inSomeDays(u: Utterance, i: number): Candidate[] {
   return [{ start: i, end, day: u.today + count * unit }];
 }
 
-/** "Friday", "next Friday", "this Friday", "hari Jumat", "Jumat depan", "Friday next week". */
+/**
+ * "Friday", "next Friday", "this Friday", "hari Jumat", "Jumat depan", "Friday next week".
+ *
+ * The readings (weeks start on Monday, docs/robots.md "Dates the callee says"):
+ * - "Friday", "coming Friday", "hari Jumat": the first Friday after today;
+ * - "this Friday", "Jumat ini": this week's Friday, today included (the coming one once this
+ *   week's has passed);
+ * - "next Friday", "Jumat depan", "Friday next week", "Jumat minggu depan": the Friday of next
+ *   week. Said on a Thursday, "next Friday" is eight days away, not tomorrow: tomorrow is
+ *   "Friday" or "this Friday".
+ */
 function weekdayName(u: Utterance, i: number): Candidate[] {
-  let mode: 'next' | 'this' | 'nextWeek' = 'next';
+  let mode: 'coming' | 'this' | 'nextWeek' = 'coming';
   let j = i;
   for (let guard = 0; guard < 4; guard++) {
     const w = u.words[j] ?? '';
     // Only as the first words: in "hari minggu depan", "minggu" is Sunday, not "week".
     const nextWeek = j === i ? Math.max(...NEXT_WEEK.map((p) => phraseAt(u.words, j, p))) : -1;
     if (nextWeek > 0) [mode, j] = ['nextWeek', nextWeek];
-    else if (w === 'next' || w === 'coming') [mode, j] = ['next', j + 1];
+    else if (w === 'next') [mode, j] = ['nextWeek', j + 1];
+    else if (w === 'coming') [mode, j] = ['coming', j + 1];
     else if (w === 'this') [mode, j] = ['this', j + 1];
-    else if (w === 'on' || w === 'hari' || w === 'pada') j++;
+    else if (w === 'on' || w === 'hari' || w === 'pada' || w === 'the') j++;
     else break;
   }
   const wd = lookup(u.words[j], WEEKDAYS);
@@ -257,12 +268,11 @@ function weekdayName(u: Utterance, i: number): Candidate[] {
   let end = j + 1;
   const nextWeek = Math.max(...NEXT_WEEK.map((p) => phraseAt(u.words, end, p)));
   if (nextWeek > 0) [mode, end] = ['nextWeek', nextWeek];
-  else if (u.words[end] === 'depan') [mode, end] = [mode === 'this' ? 'this' : 'next', end + 1];
+  else if (u.words[end] === 'depan') [mode, end] = [mode === 'this' ? 'this' : 'nextWeek', end + 1];
   else if (u.words[end] === 'ini') [mode, end] = ['this', end + 1];
   else if (u.words[end] === 'this' && u.words[end + 1] === 'week') [mode, end] = ['this', end + 2];
   const today = u.today;
   const todayWd = weekday(today);
-  // "this Friday": this week's, or today; "Friday", "next Friday": strictly after today.
   const day =
     mode === 'nextWeek'
       ? today - todayWd + 7 + wd

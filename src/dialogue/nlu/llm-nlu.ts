@@ -22,7 +22,8 @@ export interface LlmNluOptions {
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 const SLOT_RULES: Record<Exclude<SlotType, 'free_text'>, string> = {
-  date: 'the calendar date the person means, as YYYY-MM-DD',
+  // The same reading as the deterministic extractor (docs/robots.md "Dates the callee says").
+  date: 'the calendar date the person means, as YYYY-MM-DD; weeks start on Monday and "next Friday" is the Friday of next week, "Friday" or "this Friday" the coming one',
   amount: 'the amount of money, as a plain number without currency or separators (150000)',
   yes_no: '"yes" or "no"',
   digits: 'the digits the person said, as a string of 0-9 only',

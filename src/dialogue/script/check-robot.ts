@@ -1,8 +1,8 @@
 import { Value } from 'typebox/value';
 import { RobotDefinition, RobotNode } from './robot-script.ts';
+import { variableProblems } from './variables.ts';
 
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
 
 /**
  * Every problem of a robot definition, as `path: message` lines; empty means valid. Shape errors
@@ -95,11 +95,12 @@ function graphProblems(robot: RobotDefinition): string[] {
           problems.push(`nodes.${id}.on_intent: no branch for intent "${key}"`);
       }
     }
-    for (const [, name] of node.say.matchAll(PLACEHOLDER)) {
-      if (name !== undefined && /^\d/.test(name))
-        problems.push(`nodes.${id}.say: "{${name}}" is not a variable name`);
-    }
+    if (node.type === 'end' && node.labels?.Opt_Out !== undefined && !node.say_when_not_listed)
+      problems.push(
+        `nodes.${id}.say_when_not_listed: required on an Opt_Out end node, for apps that do not list verbal opt-outs (docs/dnc.md)`,
+      );
   }
+  problems.push(...variableProblems(robot));
   if (problems.length > 0) return problems;
 
   const reachable = walk(robot, robot.start);

@@ -95,7 +95,17 @@ const VerifyNode = Type.Object(
 
 /** Says the closing line and ends the call with its label. */
 const EndNode = Type.Object(
-  { type: Type.Literal('end'), say: Text, ...Label.properties },
+  {
+    type: Type.Literal('end'),
+    say: Text,
+    /**
+     * Said instead of `say` when the app does not put verbal opt-outs on its DNC list
+     * (`auto_dnc_on_optout` off): required on an end node labelled `Opt_Out`, whose `say` may
+     * promise "we will not call you again" only because the number is then listed.
+     */
+    say_when_not_listed: Type.Optional(Text),
+    ...Label.properties,
+  },
   { additionalProperties: false },
 );
 
@@ -110,6 +120,14 @@ const Recovery = Type.Object(
   { additionalProperties: false },
 );
 
+/** How a custom variable is spoken: as it is, as money (with `currency_unit`), a date, a time. */
+export const VariableTypeSchema = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('amount'),
+  Type.Literal('date'),
+  Type.Literal('time'),
+]);
+
 export const RobotDefinition = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -120,6 +138,15 @@ export const RobotDefinition = Type.Object(
     ]),
     language: Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }),
     start: NodeId,
+    /**
+     * Custom variables the robot expects from callees (`extra` items or `extend.variables`),
+     * name -> type. The callee fields of the task API and the robot's slots need no declaring.
+     */
+    variables: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }), VariableTypeSchema, {
+        maxProperties: 100,
+      }),
+    ),
     /** Robot turns before the robot gives up (default 12). */
     max_rounds: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     no_input: Recovery,

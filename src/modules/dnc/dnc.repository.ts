@@ -106,8 +106,8 @@ export async function dncNumbersAmong(
 }
 
 /**
- * Lists the number as a verbal opt-out, in one statement, only when the app has switched
- * `auto_dnc_on_optout` on. Returns whether it added it (false: setting off or already listed).
+ * Lists the number as a verbal opt-out, in one statement, only when the app has
+ * `auto_dnc_on_optout` on (the default; an app may switch it off). Returns whether it added it (false: setting off or already listed).
  */
 export async function addVerbalOptOut(
   q: Queryable,

@@ -92,7 +92,7 @@ export const DncSettings = Type.Object(
   {
     auto_dnc_on_optout: Type.Boolean({
       description:
-        'List a number automatically when the callee says not to call again (robot intent "dnc")',
+        'List a number automatically when the callee says not to call again (robot intent "dnc"). On by default; when off, the robot does not promise it (its say_when_not_listed line)',
     }),
   },
   { additionalProperties: false },

@@ -188,7 +188,8 @@ export class DncService {
 
 /**
  * The callee said "don't call me" (the robot's `dnc` intent): lists the number with source
- * `verbal`, in the caller's transaction, when the app has `auto_dnc_on_optout` on. Returns
+ * `verbal`, in the caller's transaction, when the app has `auto_dnc_on_optout` on (the default
+ * since migration 0014; the robot's closing line promised it). Returns
  * whether it added the number. Never throws over the number itself: finishing the call matters
  * more than listing a number that is not E.164 (stored callee numbers always are).
  */

@@ -16,6 +16,7 @@ interface AppRules {
   timezone: string;
   contact_caps: unknown;
   calling_windows: unknown;
+  auto_dnc_on_optout: boolean;
 }
 
 /**
@@ -80,6 +81,8 @@ export interface ClaimedCall {
   robotVersion: number;
   /** The callee's zone as the compliance check resolved it: the conversation's dates use it too. */
   zone: string;
+  /** The app lists verbal opt-outs (auto_dnc_on_optout): the robot may promise not to call again. */
+  optOutListed: boolean;
 }
 
 /**
@@ -125,7 +128,7 @@ async function claimForTask(
   now: Date,
 ): Promise<ClaimedCall[]> {
   const [app] = await tx.query<AppRules>(
-    `SELECT max_concurrency, timezone, contact_caps, calling_windows FROM apps WHERE id = $1 FOR NO KEY UPDATE`,
+    `SELECT max_concurrency, timezone, contact_caps, calling_windows, auto_dnc_on_optout FROM apps WHERE id = $1 FOR NO KEY UPDATE`,
     [ref.app_id],
   );
   const task = await lockTask(tx, ref.id);
@@ -232,5 +235,6 @@ async function claimForTask(
     robot: robot!.definition,
     robotVersion: robot!.version,
     zone: call.zone,
+    optOutListed: app.auto_dnc_on_optout,
   }));
 }

@@ -179,6 +179,7 @@ export class Dialer {
         now: at(connection.ringSeconds),
         timeZone: call.zone,
       },
+      optOutListed: call.optOutListed,
     });
     const timing = recorder
       ? await recorder.record(call, talk.segments, robot.language)

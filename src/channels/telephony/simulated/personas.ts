@@ -64,7 +64,7 @@ export function connectOutcome(choice: PersonaChoice, attempt: number): ConnectO
 
 /** Which intents each persona reaches for, in order of preference. */
 const PREFERS: Record<Persona, string[]> = {
-  cooperative: ['yes', 'agree', 'paid'],
+  cooperative: ['yes', 'confirm', 'agree', 'paid'],
   refuses: ['refuse', 'yes'],
   wrong_person: ['wrong_person', 'no'],
   call_later: ['later', 'no'],
@@ -114,14 +114,15 @@ export class SimulatedCallee implements CalleeAgent {
     if (expects.kind === 'verify') return { text: words.myAnswerIs(expects.expected) };
     const offered = expects.intents;
     if (persona === 'opts_out') return { text: words.intent('dnc') };
+    const topic = prompt.businessLine;
     const wanted = PREFERS[persona].find((intent) => offered.includes(intent));
     if (expects.kind === 'slot') {
       // A refuser or a busy person answers a question with their stance, not a value.
       if (persona !== 'cooperative')
-        return { text: words.intent(wanted ?? PREFERS[persona][0] ?? 'no') };
-      return { text: words.slotValue(expects.slotType, this.#choice.nextFriday) };
+        return { text: words.intent(wanted ?? PREFERS[persona][0] ?? 'no', topic) };
+      return { text: words.slotValue(expects.slotType, this.#choice.nextFriday, topic) };
     }
-    if (wanted) return { text: words.intent(wanted) };
+    if (wanted) return { text: words.intent(wanted, topic) };
     return { text: words.unclear };
   }
 }

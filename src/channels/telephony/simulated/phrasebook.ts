@@ -1,29 +1,43 @@
 // What simulated people say, per language. Intent names follow the shared vocabulary of robot
-// scripts (docs/robots.md): yes, no, wrong_person, later, refuse, agree, paid.
+// scripts (docs/robots.md): yes, confirm, no, wrong_person, later, refuse, agree, paid, dnc.
+// A refusal and a date depend on what the call is about (the robot's business line): a person
+// asked to confirm an order does not refuse "to pay", nor promise to "pay" on a delivery date.
 
 export interface Phrasebook {
-  intent(name: string): string;
-  slotValue(slotType: string, nextFriday: boolean): string;
+  intent(name: string, businessLine?: string): string;
+  slotValue(slotType: string, nextFriday: boolean, businessLine?: string): string;
   myAnswerIs(expected: string): string;
   voicemail: string;
   unclear: string;
 }
 
 const en: Phrasebook = {
-  intent: (name) =>
+  intent: (name, businessLine) =>
     ({
       yes: 'Yes, speaking, that is right.',
+      confirm: 'Yes, I confirm.',
       agree: 'Yes, that is fine with me.',
       paid: 'I already paid yesterday.',
       no: 'No, that is not right.',
       wrong_person: 'Sorry, wrong number, I do not know that person.',
       later: 'I am busy right now, please call me later.',
-      refuse: 'No, I refuse, I do not want to pay.',
+      refuse:
+        {
+          telemarketing: 'No, I do not want it, please cancel it.',
+          info_check: 'No, I do not want to answer your questions.',
+        }[businessLine ?? ''] ?? 'No, I refuse, I do not want to pay.',
       dnc: 'Please do not call me again, stop calling me.',
     })[name] ?? 'Hmm, I am not sure.',
-  slotValue: (slotType, nextFriday) =>
+  slotValue: (slotType, nextFriday, businessLine) =>
     ({
-      date: nextFriday ? 'Next Friday, I can do it then.' : 'Tomorrow, I can do it tomorrow.',
+      date:
+        businessLine === 'collection'
+          ? nextFriday
+            ? 'Next Friday, I can pay then.'
+            : 'Tomorrow, I can pay tomorrow.'
+          : nextFriday
+            ? 'Next Friday would be good.'
+            : 'Tomorrow would be good.',
       amount: 'I can pay five hundred thousand.',
       yes_no: 'Yes.',
       digits: 'It is one two three four.',
@@ -31,24 +45,36 @@ const en: Phrasebook = {
     })[slotType] ?? 'Okay.',
   myAnswerIs: (expected) => `It is ${expected}.`,
   voicemail: 'The person you are calling is not available. Please leave a message after the tone.',
-  unclear: 'Who is this?',
+  unclear: 'Sorry, what? The line is very bad.',
 };
 
 const id: Phrasebook = {
-  intent: (name) =>
+  intent: (name, businessLine) =>
     ({
       yes: 'Iya, saya sendiri, betul.',
+      confirm: 'Iya, saya konfirmasi.',
       agree: 'Iya, boleh, saya setuju.',
       paid: 'Saya sudah bayar kemarin.',
       no: 'Tidak, itu tidak benar.',
       wrong_person: 'Maaf, salah sambung, saya tidak kenal orang itu.',
       later: 'Saya sedang sibuk, tolong telepon nanti saja.',
-      refuse: 'Saya menolak, saya tidak mau bayar.',
+      refuse:
+        {
+          telemarketing: 'Tidak, saya tidak mau, tolong dibatalkan saja.',
+          info_check: 'Saya tidak mau menjawab pertanyaan Anda.',
+        }[businessLine ?? ''] ?? 'Saya menolak, saya tidak mau bayar.',
       dnc: 'Tolong jangan telepon saya lagi.',
     })[name] ?? 'Hmm, saya kurang tahu.',
-  slotValue: (slotType, nextFriday) =>
+  slotValue: (slotType, nextFriday, businessLine) =>
     ({
-      date: nextFriday ? 'Hari Jumat depan, saya bisa.' : 'Besok, saya bisa besok.',
+      date:
+        businessLine === 'collection'
+          ? nextFriday
+            ? 'Hari Jumat depan, saya bisa bayar.'
+            : 'Besok, saya bisa bayar besok.'
+          : nextFriday
+            ? 'Hari Jumat depan saja.'
+            : 'Besok saja.',
       amount: 'Saya bisa bayar lima ratus ribu.',
       yes_no: 'Iya.',
       digits: 'Satu dua tiga empat.',
@@ -57,7 +83,7 @@ const id: Phrasebook = {
   myAnswerIs: (expected) => `Jawabannya ${expected}.`,
   voicemail:
     'Nomor yang Anda tuju tidak dapat menerima panggilan. Silakan tinggalkan pesan setelah nada berikut.',
-  unclear: 'Siapa ini?',
+  unclear: 'Maaf, apa? Suaranya putus-putus.',
 };
 
 const BOOKS: Record<string, Phrasebook> = { en, id };
