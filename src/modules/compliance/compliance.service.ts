@@ -151,3 +151,41 @@ function decide(ctx: AttemptContext, zone: ZoneResolution, counts: AttemptCounts
   });
   return { allowed, ...(nextOpen ? { nextOpen } : {}), audit };
 }
+
+/** A number of a task being created: its E.164 number and its own `timezone` field, if any. */
+export interface WindowQuestion {
+  number: string;
+  contactZone: unknown;
+}
+
+/**
+ * For each number: does its calling window (in the callee's own zone, the same rules the dialer
+ * applies) open at some instant in [from, until)? Task creation warns of those where it does not.
+ * Caps are not looked at: they depend on attempts not made yet. Numbers sharing a zone and
+ * country share one evaluation, so a 100,000-number upload costs a handful of them.
+ */
+export function windowOpensBetween(
+  questions: readonly WindowQuestion[],
+  settings: { appZone: string; appWindows: unknown; taskWindows: unknown },
+  from: Date,
+  until: Date,
+): boolean[] {
+  const known = new Map<string, boolean>();
+  return questions.map((q) => {
+    const zone = resolveZone(q.number, q.contactZone, settings.appZone);
+    const key = [zone.country ?? '', zone.zone, ...zone.otherZones].join('\u0000');
+    let opens = known.get(key);
+    if (opens === undefined) {
+      const rules = resolveRules({
+        country: zone.country,
+        appOverride: settings.appWindows,
+        taskOverride: settings.taskWindows,
+      });
+      const window = evaluateWindowAcross(rules, zone.zone, zone.otherZones, from);
+      opens =
+        window.allowed || (window.nextOpen !== undefined && window.nextOpen < until) || false;
+      known.set(key, opens);
+    }
+    return opens;
+  });
+}

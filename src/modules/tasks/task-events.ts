@@ -26,7 +26,11 @@ export async function emitCallEvent(tx: Queryable, callee: CalleeRow, zone: stri
     appId: callee.app_id,
     type: 'call',
     subjectId: last.id,
-    payload: { timestamp: unixSeconds(), callee: callee.data, call: callObject(attempts, zone) },
+    payload: {
+      timestamp: unixSeconds(),
+      callee: callee.data,
+      call: callObject(attempts, zone, callee),
+    },
   });
 }
 
@@ -56,7 +60,11 @@ export async function emitCallEvents(
           appId: callee.app_id,
           type: 'call' as const,
           subjectId: last.id,
-          payload: { timestamp: now, callee: callee.data, call: callObject(attempts, zone) },
+          payload: {
+            timestamp: now,
+            callee: callee.data,
+            call: callObject(attempts, zone, callee),
+          },
         },
       ];
     }),

@@ -1,0 +1,73 @@
+import type { Queryable } from '../../store/db.ts';
+import { windowOpensBetween } from '../compliance/compliance.service.ts';
+import { listedAmong } from '../dnc/dnc.service.ts';
+import type { NewCallee } from './tasks.repository.ts';
+
+// What POST /service/cloud/task answers in data.warnings: numbers that cannot be dialled before
+// the task ends. The task is created anyway (a warning never refuses it); each such number ends
+// with its own terminal report (end_reason) when the task ends or when it comes due.
+
+export type WarningReason = 'outside_calling_window' | 'dnc' | 'missing_variables';
+
+export interface CreationWarning {
+  callee_number: string;
+  case_id: string;
+  reason: WarningReason;
+  message: string;
+}
+
+export interface WarningInput {
+  appId: number;
+  appZone: string;
+  appWindows: unknown;
+  taskWindows: unknown;
+  start: Date;
+  end: Date;
+  callees: readonly NewCallee[];
+}
+
+/**
+ * The warning list of a new task, built in this one place. Another kind of warning (callees
+ * lacking robot variables) is one more producer appended to `producers`.
+ */
+export async function creationWarnings(
+  q: Queryable,
+  input: WarningInput,
+): Promise<CreationWarning[]> {
+  const producers = [dncWarnings(q, input), windowWarnings(input)];
+  return (await Promise.all(producers)).flat();
+}
+
+async function dncWarnings(q: Queryable, input: WarningInput): Promise<CreationWarning[]> {
+  const listed = await listedAmong(
+    q,
+    input.appId,
+    input.callees.map((c) => c.callee_number),
+  );
+  return input.callees
+    .filter((c) => listed.has(c.callee_number))
+    .map((c) => ({
+      callee_number: c.callee_number,
+      case_id: c.case_id,
+      reason: 'dnc' as const,
+      message: 'on the do-not-call list: it will not be dialled (end_reason dnc)',
+    }));
+}
+
+function windowWarnings(input: WarningInput): CreationWarning[] {
+  const opens = windowOpensBetween(
+    input.callees.map((c) => ({ number: c.callee_number, contactZone: c.data.timezone })),
+    { appZone: input.appZone, appWindows: input.appWindows, taskWindows: input.taskWindows },
+    input.start,
+    input.end,
+  );
+  return input.callees
+    .filter((_, i) => !opens[i])
+    .map((c) => ({
+      callee_number: c.callee_number,
+      case_id: c.case_id,
+      reason: 'outside_calling_window' as const,
+      message:
+        "its calling window (in the callee's own zone) does not open between start_time and end_time: it will expire undialled (end_reason expired_window)",
+    }));
+}
