@@ -28,7 +28,7 @@ export const CaseRecordings = Type.Object({
       }),
       end_reason: Type.String({
         description:
-          "Why the number's dialling is final, as in the call webhook (docs/api-calls.md#end-reasons); \"\" while it is not",
+          'Why the number\'s dialling is final, as in the call webhook (docs/api-calls.md#end-reasons); "" while it is not',
       }),
     }),
     {

@@ -38,16 +38,19 @@ export function callObject(
     intention_description: r?.intention_description ?? '',
     asr_ptp: r?.asr_ptp ?? '',
     asr_result: r?.asr_result ?? [],
-    redial_call: attempts.slice(0, -1).filter(wasDialled).map((a) => ({
-      call_id: a.id,
-      call_start_time: formatDateTime(a.started_at, zone),
-      ring_type: a.result?.ring_type ?? 'normal',
-      ring_time: a.ring_time ?? 0,
-      hangup_type: a.hangup_type ?? 'BySystem',
-      result_label: a.result?.intention ?? '',
-      callee_number: a.callee_number,
-      caller_number: a.caller_number,
-    })),
+    redial_call: attempts
+      .slice(0, -1)
+      .filter(wasDialled)
+      .map((a) => ({
+        call_id: a.id,
+        call_start_time: formatDateTime(a.started_at, zone),
+        ring_type: a.result?.ring_type ?? 'normal',
+        ring_time: a.ring_time ?? 0,
+        hangup_type: a.hangup_type ?? 'BySystem',
+        result_label: a.result?.intention ?? '',
+        callee_number: a.callee_number,
+        caller_number: a.caller_number,
+      })),
     caller_number: last.caller_number,
     end_reason: endReasonOf(callee, lastDialled?.outcome),
   };

@@ -11,14 +11,16 @@ import type { CalleeRow, TaskRow } from './tasks.repository.ts';
 // 'not_dialled' (no carrier attempt, no recording, not counted by caps, redials or the task's
 // counts), so the webhook, /detail, /case and /callinfo read it like any other attempt.
 
-const DESCRIPTIONS: Record<Exclude<EndReason, 'connected' | 'not_connected' | 'invalid'>, string> =
-  {
-    expired_window: 'Not dialled: its calling window did not open before the task ended',
-    expired_caps: 'Not dialled: its contact caps did not allow a call before the task ended',
-    expired_task_end: 'Not dialled: the task ended before the number was reached',
-    cancelled: 'Not dialled: cancelled',
-    dnc: 'Not dialled: on the do-not-call list',
-  };
+const DESCRIPTIONS: Record<
+  Exclude<EndReason, 'connected' | 'not_connected' | 'invalid'>,
+  string
+> = {
+  expired_window: 'Not dialled: its calling window did not open before the task ended',
+  expired_caps: 'Not dialled: its contact caps did not allow a call before the task ended',
+  expired_task_end: 'Not dialled: the task ended before the number was reached',
+  cancelled: 'Not dialled: cancelled',
+  dnc: 'Not dialled: on the do-not-call list',
+};
 
 /**
  * Reports numbers whose dialling has just become final (their status already written): those

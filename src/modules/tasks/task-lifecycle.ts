@@ -56,7 +56,7 @@ export async function finishIfDone(tx: Queryable, task: TaskRow, now: Date): Pro
  * normally, and the task webhook follows the last of them.
  */
 export async function stopTask(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
-  const cancelled = await closePendingCallees(tx, task.id, 'cancelled');
+  const cancelled = await closePendingCallees(tx, task.id, 'cancelled', now);
   const stopped = await setTaskStatus(tx, task.id, 'Stopped', now);
   await reportNumberEnds(tx, stopped, cancelled, now);
   await finishIfDone(tx, stopped, now);
@@ -65,6 +65,6 @@ export async function stopTask(tx: Queryable, task: TaskRow, now: Date): Promise
 /** The task's end_time: waiting numbers expire (each reported); it finishes when no call is up. */
 export async function expireTask(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
   if (!isActive(task)) return;
-  await reportNumberEnds(tx, task, await closePendingCallees(tx, task.id, 'expired'), now);
+  await reportNumberEnds(tx, task, await closePendingCallees(tx, task.id, 'expired', now), now);
   await finishIfDone(tx, task, now);
 }

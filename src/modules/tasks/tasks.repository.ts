@@ -351,18 +351,24 @@ export async function cancelCallees(
   };
 }
 
-/** Ends the waiting numbers of a task (stopped, or it ended): all of them are final now. */
+/**
+ * Ends the waiting numbers of a task (stopped, or it ended): all of them are final now. An
+ * expiring number keeps its hold reason only while the hold is still in force (its next attempt
+ * after `now`); one whose hold had lifted was simply not reached before the end.
+ */
 export async function closePendingCallees(
   q: Queryable,
   taskId: string,
   status: 'cancelled' | 'expired',
+  now: Date,
 ): Promise<CalleeRow[]> {
-  return q
-    .query<CalleeRow>(
-      `UPDATE callees SET status = $2, updated_at = now() WHERE task_id = $1 AND status = 'pending'
+  return q.query<CalleeRow>(
+    `UPDATE callees SET status = $2, updated_at = now(),
+       hold_reason = CASE WHEN next_attempt_at > $3 THEN hold_reason END
+     WHERE task_id = $1 AND status = 'pending'
      RETURNING ${CALLEE_COLUMNS}`,
-      [taskId, status],
-    );
+    [taskId, status, now],
+  );
 }
 
 /** A task is open while a number waits or dials, or a call is still up (even for a cancelled number). */

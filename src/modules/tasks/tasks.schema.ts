@@ -63,7 +63,8 @@ export const CreationWarning = Type.Object({
   callee_number: Type.String(),
   case_id: Type.String(),
   reason: Type.String({
-    description: 'outside_calling_window, dnc (more kinds may be added: treat unknown ones as warnings)',
+    description:
+      'outside_calling_window, dnc (more kinds may be added: treat unknown ones as warnings)',
   }),
   message: Type.String(),
 });
