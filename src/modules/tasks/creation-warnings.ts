@@ -1,3 +1,4 @@
+import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import type { Queryable } from '../../store/db.ts';
 import { windowOpensBetween } from '../compliance/compliance.service.ts';
 import { listedAmong } from '../dnc/dnc.service.ts';
@@ -18,6 +19,8 @@ export interface CreationWarning {
 
 export interface WarningInput {
   appId: number;
+  /** The task's robot (its id and current definition): what a variables check reads. */
+  robot: { id: number; definition: RobotDefinition };
   appZone: string;
   appWindows: unknown;
   taskWindows: unknown;
@@ -27,8 +30,9 @@ export interface WarningInput {
 }
 
 /**
- * The warning list of a new task, built in this one place. Another kind of warning (callees
- * lacking robot variables) is one more producer appended to `producers`.
+ * The warning list of a new task, built in this one place, in this order. Another kind of
+ * warning (callees lacking variables the robot uses: reason 'missing_variables') is one more
+ * producer appended to `producers`, given the same input.
  */
 export async function creationWarnings(
   q: Queryable,

@@ -72,6 +72,7 @@ export class TaskService {
     );
     const warnings = await creationWarnings(this.#db, {
       appId: caller.appId,
+      robot: { id: robot.id, definition: robot.definition },
       appZone: caller.timezone,
       appWindows: app?.calling_windows ?? null,
       taskWindows: callingWindows ?? null,
