@@ -116,6 +116,7 @@ export class TaskService {
           throw new AppError('duplicate_task_name', body.task_name);
         throw error;
       });
+    // A replay (the key's first task) carries its own empty list; a new task gets this one.
     return 'warnings' in created ? created : { ...created, warnings };
   }
 
