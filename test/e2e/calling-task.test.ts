@@ -122,7 +122,10 @@ describe(`calling task end to end (${storeKind})`, () => {
     for (const { json } of callEvents()) {
       assert.equal(typeof json.timestamp, 'number');
       assert.equal(json.callee.case_id.startsWith('case-'), true);
-      assertSameShape(json.call, seedCall, 'call');
+      // Tiller's one addition to the seed's call object: why the number's dialling is final.
+      const { end_reason: endReason, ...call } = json.call;
+      assert.match(endReason, /^(connected|not_connected|invalid)$/);
+      assertSameShape(call, seedCall, 'call');
       assert.equal(json.call.task_id, taskId);
       assert.match(json.call.call_id, HEX32);
       assert.match(json.call.robot_id, /^\d+$/);
@@ -148,6 +151,9 @@ describe(`calling task end to end (${storeKind})`, () => {
     assert.equal(call(NUMBERS.hangup).hangup_type, 'ByCallee');
     assert.equal(call(NUMBERS.hangup).intention, 'E');
     assert.equal(call(NUMBERS.invalid).call_times, 1, 'an invalid number is not redialled');
+    assert.equal(call(NUMBERS.invalid).end_reason, 'invalid');
+    assert.equal(answered.end_reason, 'connected');
+    assert.equal(call(NUMBERS.noAnswer).end_reason, 'not_connected');
     for (const n of [NUMBERS.noAnswer, NUMBERS.busy]) {
       assert.equal(call(n).call_times, 2, 'unconnected numbers are redialled redial_times times');
       assert.equal(call(n).intention, 'F');

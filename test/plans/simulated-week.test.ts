@@ -213,7 +213,8 @@ describe(`a simulated week of a three-round plan (${storeKind})`, () => {
       round: number;
     }>(
       `SELECT k.callee_number, k.started_at, t.round FROM calls k JOIN tasks t ON t.id = k.task_id
-       WHERE t.plan_id = $1 AND k.outcome IS DISTINCT FROM 'interrupted' ORDER BY k.started_at`,
+       WHERE t.plan_id = $1 AND (k.outcome IS NULL OR k.outcome NOT IN ('interrupted', 'not_dialled'))
+       ORDER BY k.started_at`,
       [planId],
     );
     assert.equal(
@@ -254,6 +255,13 @@ describe(`a simulated week of a three-round plan (${storeKind})`, () => {
       for (const [day, n] of roundOnePerDay)
         assert.ok(n <= 1, `${number}: ${n} round-1 calls on ${day}`);
     }
+    // Each number the carrier never rang still ended with one terminal record of its own.
+    const [silent] = await server.store.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM callees c JOIN tasks t ON t.id = c.task_id
+       WHERE t.plan_id = $1 AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.callee_id = c.id AND k.state = 'final')`,
+      [planId],
+    );
+    assert.equal(Number(silent!.n), 0, 'every number of every round has its terminal report');
     // No number on the do-not-call list reached the carrier (its own ledger, not our tables).
     const dialled = new Set(server.carrier.ledger.map((d) => d.to));
     assert.deepEqual(

@@ -58,6 +58,9 @@ describe(`cancelling numbers (${storeKind})`, () => {
       ['call', 'task'],
     );
     assert.equal(events[0]!.payload.call.call_times, 1);
+    // Reported by its last real attempt, with why its dialling ended.
+    assert.equal(events[0]!.payload.call.end_reason, 'cancelled');
+    assert.notEqual(events[0]!.payload.call.ring_type, 'not_dialled');
     assert.equal(events[1]!.payload.status, 'Finished');
     const again = await api.post('/service/cloud/cancelphonecall', {
       task_id: taskId,
@@ -94,6 +97,7 @@ describe(`cancelling numbers (${storeKind})`, () => {
       events.map((e) => e.type),
       ['call', 'task'],
     );
+    assert.equal(events[0]!.payload.call.end_reason, 'cancelled');
     assert.equal(events[1]!.payload.called_count, 1);
     assert.equal(events[1]!.payload.connected_count, 1);
   });

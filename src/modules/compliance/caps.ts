@@ -84,7 +84,8 @@ export interface CountInput {
 
 /**
  * Counts the attempts that reached (or are reaching) a number and a case, across all tasks of
- * the app: calls rows except those cut short by our own failure (`interrupted`). "Day" is the
+ * the app: calls rows except those cut short by our own failure (`interrupted`) and the terminal
+ * records of numbers never dialled (`not_dialled`). "Day" is the
  * callee's local calendar day in `zone`; "7 days" is the last 168 hours. Attempts dated after
  * `now` (another worker's clock running ahead) count too. Run it inside the claim transaction,
  * after lockContacts, so that concurrent claims see each other's attempts.
@@ -129,7 +130,7 @@ export async function countAttemptsMany(
          ceil(extract(epoch FROM started_at) * 1000)::bigint AS ms
        FROM calls
        WHERE app_id = $1 AND (callee_number = r.number OR case_id = r.case_id) AND started_at > r.since
-         AND outcome IS DISTINCT FROM 'interrupted') k ON true
+         AND (outcome IS NULL OR outcome NOT IN ('interrupted', 'not_dialled'))) k ON true
      GROUP BY r.i`,
     [
       appId,

@@ -151,3 +151,48 @@ function decide(ctx: AttemptContext, zone: ZoneResolution, counts: AttemptCounts
   });
   return { allowed, ...(nextOpen ? { nextOpen } : {}), audit };
 }
+
+/** A number of a task being created: its E.164 number and its own `timezone` field, if any. */
+export interface WindowQuestion {
+  number: string;
+  contactZone: unknown;
+}
+
+/**
+ * For each number: does its calling window (in the callee's own zone, the same rules the dialer
+ * applies) open at some instant in [from, until)? Task creation warns of those where it does not.
+ * Caps are not looked at: they depend on attempts not made yet. The answer depends on the
+ * number's country and area code, which lie in its leading digits, and on the contact's own zone:
+ * numbers sharing both (the first 8 digits) share one evaluation, so a 100,000-number upload
+ * parses a few thousand numbers, not all of them. It is advice (a warning), never the dial
+ * decision, which checkAttempts makes per number at every claim.
+ */
+export function windowOpensBetween(
+  questions: readonly WindowQuestion[],
+  settings: { appZone: string; appWindows: unknown; taskWindows: unknown },
+  from: Date,
+  until: Date,
+): boolean[] {
+  const byPrefix = new Map<string, boolean>();
+  const byZone = new Map<string, boolean>();
+  return questions.map((q) => {
+    const prefixKey = `${q.number.slice(0, 9)}\u0000${typeof q.contactZone === 'string' ? q.contactZone : ''}`;
+    const known = byPrefix.get(prefixKey);
+    if (known !== undefined) return known;
+    const zone = resolveZone(q.number, q.contactZone, settings.appZone);
+    const zoneKey = [zone.country ?? '', zone.zone, ...zone.otherZones].join('\u0000');
+    let opens = byZone.get(zoneKey);
+    if (opens === undefined) {
+      const rules = resolveRules({
+        country: zone.country,
+        appOverride: settings.appWindows,
+        taskOverride: settings.taskWindows,
+      });
+      const window = evaluateWindowAcross(rules, zone.zone, zone.otherZones, from);
+      opens = window.allowed || (window.nextOpen !== undefined && window.nextOpen < until);
+      byZone.set(zoneKey, opens);
+    }
+    byPrefix.set(prefixKey, opens);
+    return opens;
+  });
+}

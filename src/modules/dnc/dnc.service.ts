@@ -8,6 +8,7 @@ import {
   addDncNumbers,
   addVerbalOptOut,
   countDncNumbers,
+  dncNumbersAmong,
   getAutoDncOnOptOut,
   listDncNumbers,
   removeDncNumber,
@@ -203,6 +204,15 @@ export async function optOutFromCall(
   if (!e164) return false;
   const reason = callId ? `opted out during call ${callId}` : 'opted out during a call';
   return addVerbalOptOut(tx, appId, e164, reason);
+}
+
+/** The numbers among these that the app has on its do-not-call list (task creation warns of them). */
+export function listedAmong(
+  q: Queryable,
+  appId: number,
+  numbers: readonly string[],
+): Promise<Set<string>> {
+  return dncNumbersAmong(q, appId, numbers);
 }
 
 /** `+62`, `62` or `+62 812` → `+62812`: list entries are E.164, so a prefix is `+` and digits. */

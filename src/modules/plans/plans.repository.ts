@@ -219,7 +219,7 @@ export async function roundResults(q: Queryable, planId: string, taskId: string)
      FROM callees c
      LEFT JOIN LATERAL (
        SELECT k.outcome, k.result FROM calls k
-       WHERE k.callee_id = c.id AND k.state = 'final' AND k.outcome <> 'interrupted'
+       WHERE k.callee_id = c.id AND k.state = 'final' AND k.outcome NOT IN ('interrupted', 'not_dialled')
        ORDER BY k.attempt DESC LIMIT 1) last ON true
      WHERE c.task_id = $2
        AND NOT EXISTS (

@@ -1,4 +1,8 @@
 import type { Queryable } from '../../store/db.ts';
+import { NOT_DIALLED, type HoldReason } from '../tasks/end-reason.ts';
+import type { CalleeRow } from '../tasks/tasks.repository.ts';
+
+type CalleeStatus = CalleeRow['status'];
 
 export interface RecordingRow {
   call_id: string;
@@ -62,9 +66,18 @@ export async function recordingsOfTask(q: Queryable, taskId: string): Promise<Re
 export interface CalleeRecording {
   call_id: string;
   started_at: Date;
+  /** False for a number's not_dialled record (its terminal report, no audio). */
+  recorded: boolean;
+  /** The number's status, hold reason and last carrier outcome: its end reason (tasks/end-reason.ts). */
+  status: CalleeStatus;
+  hold_reason: HoldReason | null;
+  last_outcome: string | null;
 }
 
-/** The recorded attempts of the task's numbers that match, in dialling order. */
+/**
+ * The recorded attempts of the task's numbers that match, in dialling order, and the not_dialled
+ * record of a matching number that ended without being dialled.
+ */
 export async function recordingsOfCallee(
   q: Queryable,
   taskId: string,
@@ -75,9 +88,13 @@ export async function recordingsOfCallee(
   const params = [taskId, match.callee_number ?? null, match.case_id ?? null];
   const found = await q.query(`SELECT 1 FROM callees c WHERE ${where} LIMIT 1`, params);
   const rows = await q.query<CalleeRecording>(
-    `SELECT k.id AS call_id, k.started_at FROM callees c
-     JOIN calls k ON k.callee_id = c.id JOIN recordings r ON r.call_id = k.id
-     WHERE ${where} AND ${LISTED} ORDER BY k.started_at, k.attempt, k.id`,
+    `SELECT k.id AS call_id, k.started_at, r.call_id IS NOT NULL AS recorded, c.status, c.hold_reason,
+       (SELECT d.outcome FROM calls d WHERE d.callee_id = c.id AND d.state = 'final'
+          AND d.outcome <> '${NOT_DIALLED}' ORDER BY d.attempt DESC LIMIT 1) AS last_outcome
+     FROM callees c
+     JOIN calls k ON k.callee_id = c.id LEFT JOIN recordings r ON r.call_id = k.id
+     WHERE ${where} AND ((r.call_id IS NOT NULL AND ${LISTED}) OR k.outcome = '${NOT_DIALLED}')
+     ORDER BY k.started_at, k.attempt, k.id`,
     params,
   );
   return { calleeFound: found.length > 0, rows };

@@ -23,10 +23,18 @@ export const CaseRecordings = Type.Object({
       call_id: Type.String(),
       call_start_time: Type.String({ description: 'YYYY-MM-DD HH:MM:SS in the app time zone' }),
       recording_url: Type.String({
-        description: 'Signed link to a 16 kHz mono WAV, valid 24 h, no Authorization header',
+        description:
+          'Signed link to a 16 kHz mono WAV, valid 24 h, no Authorization header; "" for a number never dialled',
+      }),
+      end_reason: Type.String({
+        description:
+          'Why the number\'s dialling is final, as in the call webhook (docs/api-calls.md#end-reasons); "" while it is not',
       }),
     }),
-    { description: 'Every recorded (answered) attempt of the number, oldest first' },
+    {
+      description:
+        'Every recorded (answered) attempt of the number, oldest first; a number that ended without being dialled has its one terminal record',
+    },
   ),
 });
 

@@ -7,6 +7,7 @@ import { toE164 } from '../../shared/phone.ts';
 import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
+import { endReasonOf } from '../tasks/end-reason.ts';
 import { findTask } from '../tasks/tasks.repository.ts';
 import { recordingKey, type RecordingStore, type StoredObject } from './recording-store.ts';
 import * as repo from './recordings.repository.ts';
@@ -109,7 +110,10 @@ export class RecordingService {
     return repo.recordingsOfTask(this.#db, taskId);
   }
 
-  /** T8: the recorded attempts of one number (or case) of a task. */
+  /**
+   * T8: the recorded attempts of one number (or case) of a task, and the terminal record (no
+   * audio, recording_url "") of a number that ended without being dialled.
+   */
   async forCallee(
     caller: Caller,
     query: { task_id: string; callee_number?: string; case_id?: string },
@@ -134,7 +138,8 @@ export class RecordingService {
       list: rows.map((r) => ({
         call_id: r.call_id,
         call_start_time: formatDateTime(r.started_at, caller.timezone),
-        recording_url: links.url({ kind: 'call', id: r.call_id }),
+        recording_url: r.recorded ? links.url({ kind: 'call', id: r.call_id }) : '',
+        end_reason: endReasonOf(r, r.last_outcome),
       })),
     };
   }

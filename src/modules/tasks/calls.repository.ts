@@ -2,7 +2,15 @@ import type { QuestionAnswer } from '../../dialogue/verify.ts';
 import type { Queryable } from '../../store/db.ts';
 
 export type CallOutcome =
-  'answered' | 'no_answer' | 'busy' | 'invalid' | 'hangup' | 'voicemail' | 'interrupted';
+  | 'answered'
+  | 'no_answer'
+  | 'busy'
+  | 'invalid'
+  | 'hangup'
+  | 'voicemail'
+  | 'interrupted'
+  /** A number's terminal record without a carrier attempt (tasks/number-ends.ts). */
+  | 'not_dialled';
 
 /** What the robot made of a call; stored as jsonb, rendered into the seed's call object. */
 export interface CallResult {
@@ -135,7 +143,8 @@ export async function countedAttemptsOf(
   if (calleeIds.length === 0) return new Map();
   const rows = await q.query<{ callee_id: number; n: number }>(
     `SELECT callee_id, count(*) AS n FROM calls
-     WHERE callee_id = ANY($1::bigint[]) AND state = 'final' AND outcome <> 'interrupted'
+     WHERE callee_id = ANY($1::bigint[]) AND state = 'final'
+       AND outcome NOT IN ('interrupted', 'not_dialled')
      GROUP BY callee_id`,
     [calleeIds],
   );

@@ -1,10 +1,13 @@
 import type { Queryable } from '../../store/db.ts';
 import { CALL_COLUMNS, type CallRow } from './calls.repository.ts';
-import type { TaskStatus } from './tasks.repository.ts';
+import type { CalleeRow, TaskStatus } from './tasks.repository.ts';
 
 /** One record of the detail page: a number with its ended attempts, oldest first. */
 export interface DetailPageRecord {
   case_id: string;
+  /** The number's state and why it was last held: its end reason comes from them. */
+  status: CalleeRow['status'];
+  hold_reason: CalleeRow['hold_reason'];
   data: Record<string, unknown>;
   attempts: CallRow[];
   /** The last attempt has a recording of this app (its link may be handed out). */
@@ -32,7 +35,8 @@ dialled AS (
 ),
 page AS (SELECT id, seq FROM dialled ORDER BY seq LIMIT $3 OFFSET $4)
 SELECT t.status AS page_task_status, (SELECT count(*) FROM dialled) AS page_total,
-  c.case_id AS page_case_id, c.data AS page_callee_data,
+  c.case_id AS page_case_id, c.data AS page_callee_data, c.status AS page_callee_status,
+  c.hold_reason AS page_hold_reason,
   EXISTS (SELECT 1 FROM recordings r WHERE r.call_id = k.id AND r.app_id = $2) AS page_recorded,
   ${CALL_COLUMNS.replace(/(\w+)/g, 'k.$1')}
 FROM task t
@@ -45,6 +49,8 @@ type PageRow = CallRow & {
   page_total: number;
   page_case_id: string;
   page_callee_data: Record<string, unknown>;
+  page_callee_status: CalleeRow['status'];
+  page_hold_reason: CalleeRow['hold_reason'];
   page_recorded: boolean;
 };
 
@@ -54,6 +60,8 @@ const callOf = ({
   page_total: _total,
   page_case_id: _case,
   page_callee_data: _data,
+  page_callee_status: _calleeStatus,
+  page_hold_reason: _holdReason,
   page_recorded: _recorded,
   ...call
 }: PageRow): CallRow => call;
@@ -80,6 +88,8 @@ export async function detailPage(
       current = {
         case_id: row.page_case_id,
         data: row.page_callee_data,
+        status: row.page_callee_status,
+        hold_reason: row.page_hold_reason,
         attempts: [],
         recorded: false,
       };

@@ -5,7 +5,8 @@ import type { Db, Queryable } from '../../store/db.ts';
 import { checkAttempts } from '../compliance/compliance.service.ts';
 import { lockContacts } from '../compliance/caps.ts';
 import { inFlightCounts, insertCalls, type CallToInsert } from './calls.repository.ts';
-import { appZone, emitCallEvent } from './task-events.ts';
+import type { HoldReason } from './end-reason.ts';
+import { reportNumberEnds } from './number-ends.ts';
 import { finishIfDone } from './task-lifecycle.ts';
 import { lockTask, setTaskStatus, type CalleeRow, type TaskRow } from './tasks.repository.ts';
 
@@ -21,48 +22,53 @@ interface AppRules {
 
 /**
  * Puts back a number the rules do not allow now: it waits until `at` without this attempt
- * counting, or, when `at` is after the task's end, it expires (true: the task may be done).
+ * counting, remembering what held it (window or caps), or, when `at` is after the task's end, it
+ * expires with that reason and is reported (true: the task may be done).
  */
 async function deferCallee(
   tx: Queryable,
   task: TaskRow,
   callee: CalleeRow,
   at: Date,
+  hold: HoldReason,
+  now: Date,
 ): Promise<boolean> {
   if (at.getTime() < task.end_time.getTime()) {
     await tx.query(
-      `UPDATE callees SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2, updated_at = now()
+      `UPDATE callees SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2,
+         hold_reason = $3, updated_at = now()
        WHERE id = $1`,
-      [callee.id, at],
+      [callee.id, at, hold],
     );
     return false;
   }
   await tx.query(
-    `UPDATE callees SET status = 'expired', attempts = attempts - 1, updated_at = now() WHERE id = $1`,
-    [callee.id],
+    `UPDATE callees SET status = 'expired', attempts = attempts - 1, hold_reason = $2, updated_at = now()
+     WHERE id = $1`,
+    [callee.id, hold],
   );
-  if (callee.attempts - 1 > 0)
-    await emitCallEvent(
-      tx,
-      { ...callee, attempts: callee.attempts - 1 },
-      await appZone(tx, task.app_id),
-    );
+  await reportNumberEnds(
+    tx,
+    task,
+    [{ ...callee, status: 'expired', attempts: callee.attempts - 1, hold_reason: hold }],
+    now,
+  );
   return true;
 }
 
-/** Ends the due numbers of a task that are on its app's do-not-call list; true if any. */
+/** Ends (and reports) the due numbers of a task that are on its app's do-not-call list; true if any. */
 async function closeDncCallees(tx: Queryable, task: TaskRow, now: Date): Promise<boolean> {
   const listed = await tx.query<CalleeRow>(
     `UPDATE callees c SET status = 'dnc', updated_at = now()
      WHERE c.task_id = $1 AND c.status = 'pending' AND c.next_attempt_at <= $2
        AND EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.app_id = c.app_id AND d.number = c.callee_number)
-     RETURNING c.id, c.task_id, c.app_id, c.seq, c.case_id, c.callee_number, c.data, c.status, c.attempts`,
+     RETURNING c.id, c.task_id, c.app_id, c.seq, c.case_id, c.callee_number, c.data, c.status, c.attempts,
+       c.hold_reason`,
     [task.id, now],
   );
   if (listed.length === 0) return false;
-  const zone = await appZone(tx, task.app_id);
-  // Dialled before it was listed: its dialling is final now, so its call webhook is due.
-  for (const callee of listed) if (callee.attempts > 0) await emitCallEvent(tx, callee, zone);
+  // Never dialled: a not_dialled record; dialled before it was listed: its last attempt.
+  await reportNumberEnds(tx, task, listed, now);
   return true;
 }
 
@@ -144,13 +150,13 @@ async function claimForTask(
   if (room <= 0) return [];
 
   const callees = await tx.query<CalleeRow>(
-    `UPDATE callees SET status = 'dialing', attempts = attempts + 1, updated_at = now()
+    `UPDATE callees SET status = 'dialing', attempts = attempts + 1, hold_reason = NULL, updated_at = now()
      WHERE id IN (
        SELECT id FROM callees
        WHERE task_id = $1 AND status = 'pending' AND next_attempt_at <= $3
        ORDER BY next_attempt_at, id LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING id, task_id, app_id, seq, case_id, callee_number, data, status, attempts`,
+     RETURNING id, task_id, app_id, seq, case_id, callee_number, data, status, attempts, hold_reason`,
     [task.id, room, now],
   );
   if (callees.length === 0) return [];
@@ -194,6 +200,9 @@ async function claimForTask(
           task,
           c,
           check.nextOpen ?? new Date(startedAt.getTime() + DAY_MS),
+          // The calling window wins when both stand in the way: it is what the integrator sets.
+          check.audit.blocked_by === 'caps' ? 'caps' : 'window',
+          now,
         )) || closed;
       continue;
     }

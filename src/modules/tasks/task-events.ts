@@ -40,7 +40,11 @@ export async function emitCallEvent(tx: Queryable, callee: CalleeRow, zone: stri
     type: 'call',
     subjectId: last.id,
     group: groups.get(callee.task_id) ?? callee.task_id,
-    payload: { timestamp: unixSeconds(), callee: callee.data, call: callObject(attempts, zone) },
+    payload: {
+      timestamp: unixSeconds(),
+      callee: callee.data,
+      call: callObject(attempts, zone, callee),
+    },
   });
 }
 
@@ -75,7 +79,11 @@ export async function emitCallEvents(
           type: 'call' as const,
           subjectId: last.id,
           group: groups.get(callee.task_id) ?? callee.task_id,
-          payload: { timestamp: now, callee: callee.data, call: callObject(attempts, zone) },
+          payload: {
+            timestamp: now,
+            callee: callee.data,
+            call: callObject(attempts, zone, callee),
+          },
         },
       ];
     }),

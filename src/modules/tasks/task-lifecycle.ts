@@ -1,19 +1,23 @@
 import { enqueue } from '../../queue/jobs.ts';
 import type { Queryable } from '../../store/db.ts';
-import { appZone, emitCallEvent, emitTaskEvent } from './task-events.ts';
+import { reportNumberEnds } from './number-ends.ts';
+import { appZone, emitTaskEvent } from './task-events.ts';
 import {
   closePendingCallees,
   hasOpenCallees,
+  markReported,
   setTaskStatus,
   type TaskRow,
 } from './tasks.repository.ts';
 
 // State moves of a task. Callers hold the task row lock (lockTask) in the same transaction.
 //   Waiting -> Running   first number claimed for dialling
-//   Waiting|Running -> Finished   no number left waiting or dialling (done, cancelled, or expired)
-//   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are not called
+//   Waiting|Running -> Finished   no number left waiting or dialling (done, cancelled, expired, dnc)
+//   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are cancelled
 //   Waiting|Running <-> Paused   operations "pause" and "resume" (task-pause.ts)
-// Stopped and Finished are final.
+// Stopped and Finished are final. The task webhook is written once (tasks.reported_at), when the
+// task is final AND no call of it is still up, so it follows every call webhook of the task and
+// its counts are final; a stopped task with calls in progress writes it when the last one ends.
 // `now` is the business clock's (services.clock), which a simulation may run fast.
 
 /** The queue of plan round changes; the plans module runs it. */
@@ -34,30 +38,35 @@ async function advancePlan(tx: Queryable, task: TaskRow, now: Date): Promise<voi
 export const isActive = (task: Pick<TaskRow, 'status'>) =>
   task.status === 'Waiting' || task.status === 'Running' || task.status === 'Paused';
 
-/** Finishes an active task once none of its numbers is waiting or dialling. */
+/**
+ * Once none of its numbers is waiting or dialling and no call of it is up: an active task
+ * finishes, a stopped one is settled; either way its task webhook is written (once) and its plan
+ * moves on. Re-running it after that does nothing.
+ */
 export async function finishIfDone(tx: Queryable, task: TaskRow, now: Date): Promise<boolean> {
-  if (!isActive(task) || (await hasOpenCallees(tx, task.id))) return false;
-  const finished = await setTaskStatus(tx, task.id, 'Finished', now);
-  await emitTaskEvent(tx, finished, await appZone(tx, task.app_id));
-  await advancePlan(tx, finished, now);
+  if (task.reported_at || !(isActive(task) || task.status === 'Stopped')) return false;
+  if (await hasOpenCallees(tx, task.id)) return false;
+  if (!(await markReported(tx, task.id, now))) return false;
+  const final = isActive(task) ? await setTaskStatus(tx, task.id, 'Finished', now) : task;
+  await emitTaskEvent(tx, final, await appZone(tx, task.app_id));
+  await advancePlan(tx, final, now);
   return true;
 }
 
-/** Stops a task: waiting numbers are cancelled, calls in progress end normally. */
+/**
+ * Stops a task: no new dial; waiting numbers are cancelled (each reported), calls in progress end
+ * normally, and the task webhook follows the last of them.
+ */
 export async function stopTask(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
-  const zone = await appZone(tx, task.app_id);
-  for (const callee of await closePendingCallees(tx, task.id, 'cancelled'))
-    await emitCallEvent(tx, callee, zone);
+  const cancelled = await closePendingCallees(tx, task.id, 'cancelled', now);
   const stopped = await setTaskStatus(tx, task.id, 'Stopped', now);
-  await emitTaskEvent(tx, stopped, zone);
-  await advancePlan(tx, stopped, now);
+  await reportNumberEnds(tx, stopped, cancelled, now);
+  await finishIfDone(tx, stopped, now);
 }
 
-/** The calling window closed: waiting numbers expire; the task finishes when no call is in progress. */
+/** The task's end_time: waiting numbers expire (each reported); it finishes when no call is up. */
 export async function expireTask(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
   if (!isActive(task)) return;
-  const zone = await appZone(tx, task.app_id);
-  for (const callee of await closePendingCallees(tx, task.id, 'expired'))
-    await emitCallEvent(tx, callee, zone);
+  await reportNumberEnds(tx, task, await closePendingCallees(tx, task.id, 'expired', now), now);
   await finishIfDone(tx, task, now);
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
+import type { HoldReason } from './end-reason.ts';
 
 export type TaskStatus = 'Waiting' | 'Running' | 'Paused' | 'Stopped' | 'Finished';
 
@@ -24,11 +25,13 @@ export interface TaskRow {
   calling_windows: unknown;
   /** A plan round's cap on attempts per number per callee-local day; null: none of its own. */
   attempts_per_day: number | null;
+  /** When the task webhook was written (once, after the task's last call ended); null before. */
+  reported_at: Date | null;
 }
 
 const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
   redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at,
-  plan_id, round, calling_windows, attempts_per_day`;
+  plan_id, round, calling_windows, attempts_per_day, reported_at`;
 
 export interface NewCallee {
   seq: number;
@@ -41,7 +44,13 @@ export async function insertTask(
   q: Queryable,
   t: Omit<
     TaskRow,
-    'status' | 'created_at' | 'started_at' | 'finished_at' | 'calling_windows' | 'attempts_per_day'
+    | 'status'
+    | 'created_at'
+    | 'started_at'
+    | 'finished_at'
+    | 'calling_windows'
+    | 'attempts_per_day'
+    | 'reported_at'
   > & {
     idempotency_key?: string | null;
     calling_windows?: unknown;
@@ -174,6 +183,15 @@ export async function setTaskStatus(
   return row!;
 }
 
+/** Marks the task webhook written; false when it already was (the webhook is written once). */
+export async function markReported(q: Queryable, taskId: string, now: Date): Promise<boolean> {
+  const rows = await q.query(
+    'UPDATE tasks SET reported_at = $2 WHERE id = $1 AND reported_at IS NULL RETURNING id',
+    [taskId, now],
+  );
+  return rows.length > 0;
+}
+
 export interface TaskCounts {
   total_count: number;
   called_count: number;
@@ -243,13 +261,16 @@ export interface CalleeRow {
   case_id: string;
   callee_number: string;
   data: Record<string, unknown>;
-  status: 'pending' | 'dialing' | 'done' | 'cancelled' | 'expired';
+  status: 'pending' | 'dialing' | 'done' | 'cancelled' | 'expired' | 'dnc';
   attempts: number;
+  /** Why the compliance check last put it back to pending ('window' or 'caps'); null: not held. */
+  hold_reason?: HoldReason | null;
 }
 
-const CALLEE_COLUMNS = 'id, task_id, app_id, seq, case_id, callee_number, data, status, attempts';
+const CALLEE_COLUMNS =
+  'id, task_id, app_id, seq, case_id, callee_number, data, status, attempts, hold_reason';
 
-/** Callees with at least one ended attempt, in upload order (the detail endpoint's records). */
+/** Callees with at least one ended attempt or their not_dialled record, in upload order (the detail endpoint's records). */
 export async function dialledCallees(
   q: Queryable,
   taskId: string,
@@ -308,7 +329,8 @@ export async function setCalleeStatuses(
 
 /**
  * Cancels the matching numbers still waiting or dialling. Returns how many matched at all, and the
- * cancelled numbers that were waiting after an earlier attempt: their dialling is final now.
+ * cancelled numbers that were waiting (dialled before or not): their dialling is final now. One
+ * being dialled becomes final when its call ends.
  */
 export async function cancelCallees(
   q: Queryable,
@@ -331,26 +353,28 @@ export async function cancelCallees(
   return {
     matched: count!.n,
     cancelled: cancelled.length,
-    nowFinal: cancelled.filter((c) => c.was === 'pending' && c.attempts > 0),
+    nowFinal: cancelled.filter((c) => c.was === 'pending'),
   };
 }
 
 /**
- * Ends the waiting numbers of a task (stopped, or its window closed). Returns those that had
- * been dialled before: their dialling is final now, so their call webhook is due.
+ * Ends the waiting numbers of a task (stopped, or it ended): all of them are final now. An
+ * expiring number keeps its hold reason only while the hold is still in force (its next attempt
+ * after `now`); one whose hold had lifted was simply not reached before the end.
  */
 export async function closePendingCallees(
   q: Queryable,
   taskId: string,
   status: 'cancelled' | 'expired',
+  now: Date,
 ): Promise<CalleeRow[]> {
-  return q
-    .query<CalleeRow>(
-      `UPDATE callees SET status = $2, updated_at = now() WHERE task_id = $1 AND status = 'pending'
+  return q.query<CalleeRow>(
+    `UPDATE callees SET status = $2, updated_at = now(),
+       hold_reason = CASE WHEN next_attempt_at > $3 THEN hold_reason END
+     WHERE task_id = $1 AND status = 'pending'
      RETURNING ${CALLEE_COLUMNS}`,
-      [taskId, status],
-    )
-    .then((rows) => rows.filter((r) => r.attempts > 0));
+    [taskId, status, now],
+  );
 }
 
 /** A task is open while a number waits or dials, or a call is still up (even for a cancelled number). */

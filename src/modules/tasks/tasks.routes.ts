@@ -6,6 +6,7 @@ import {
   CallInfoQuery,
   CancelPhoneCall,
   CreateTask,
+  CreationWarning,
   DetailQuery,
   DetailRecord,
   ListQuery,
@@ -45,6 +46,10 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
               skipped_duplicates: Type.Integer({
                 description:
                   'Numbers left out because the same case_id and number wait in an active task',
+              }),
+              warnings: Type.Array(CreationWarning, {
+                description:
+                  'Numbers that cannot be dialled before the task ends; the task is created anyway (docs/api-calls.md#creation-warnings)',
               }),
             }),
           },

@@ -70,6 +70,16 @@ export const CreateTask = Type.Object({
 });
 export type CreateTask = Static<typeof CreateTask>;
 
+export const CreationWarning = Type.Object({
+  callee_number: Type.String(),
+  case_id: Type.String(),
+  reason: Type.String({
+    description:
+      'outside_calling_window, dnc (more kinds may be added: treat unknown ones as warnings)',
+  }),
+  message: Type.String(),
+});
+
 export const TaskIdQuery = Type.Object({ task_id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const Page = {
@@ -163,6 +173,23 @@ export const CallObject = Type.Object({
   asr_result: Type.Array(Turn),
   redial_call: Type.Array(RedialCall),
   caller_number: Type.String(),
+  end_reason: Type.Union(
+    [
+      Type.Literal('connected'),
+      Type.Literal('not_connected'),
+      Type.Literal('invalid'),
+      Type.Literal('expired_window'),
+      Type.Literal('expired_caps'),
+      Type.Literal('expired_task_end'),
+      Type.Literal('cancelled'),
+      Type.Literal('dnc'),
+      Type.Literal(''),
+    ],
+    {
+      description:
+        "Why the number's dialling is final (docs/api-calls.md#end-reasons); empty while it is not",
+    },
+  ),
 });
 
 export const DetailRecord = Type.Object({

@@ -11,8 +11,11 @@ import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
-import { callWithEarlierAttempts } from './calls.repository.ts';
+import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
+import { creationWarnings, type CreationWarning } from './creation-warnings.ts';
 import { detailPage, type DetailPageRecord } from './detail-page.repository.ts';
+import { endReasonOf, wasDialled } from './end-reason.ts';
+import { reportNumberEnds } from './number-ends.ts';
 import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
@@ -20,6 +23,8 @@ import * as repo from './tasks.repository.ts';
 import { MAX_CALLEE_BYTES, type Callee, type CreateTask } from './tasks.schema.ts';
 
 export const TASK_END_QUEUE = 'task.end';
+/** PostgreSQL's unique_violation (PGlite reports the same code). */
+const UNIQUE_VIOLATION = '23505';
 const DAY_MS = 86_400_000;
 
 /** Signed recording links of calls (the recordings module provides them). */
@@ -42,28 +47,52 @@ export class TaskService {
     this.#links = links;
   }
 
-  /** Validates everything first, then writes the task, its numbers and its end timer in one transaction. */
   /**
-   * Creates a task. With an idempotency key, asking again answers the first task instead of
-   * making another; a number already queued in an active task of the app is not queued again.
+   * Validates everything first, then writes the task, its numbers and its end timer in one
+   * transaction. With an idempotency key, asking again answers the first task instead of making
+   * another; a number already queued in an active task of the app is not queued again. The answer
+   * lists `warnings`: numbers that cannot be dialled before the task ends (creation-warnings.ts).
    */
   async create(
     caller: Caller,
     body: CreateTask,
     idempotencyKey?: string,
-  ): Promise<{ task_id: string; skipped_duplicates: number }> {
+  ): Promise<{ task_id: string; skipped_duplicates: number; warnings: CreationWarning[] }> {
+    const replay = (taskId: string) => ({ task_id: taskId, skipped_duplicates: 0, warnings: [] });
     if (idempotencyKey !== undefined) {
       const existing = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
-      if (existing) return { task_id: existing, skipped_duplicates: 0 };
+      if (existing) return replay(existing);
     }
     const robot = await findRobot(this.#db, caller.appId, Number(body.robot_id));
     if (!robot) throw new AppError('robot_not_found', `robot_id ${body.robot_id}`);
-    const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
+    const now = this.#clock.now();
+    const { start, end } = taskWindow(body, caller.timezone, now);
     const callees = normaliseCallees(body.callees);
     const line = this.callerNumber(body.line);
-    return this.#db
-      .transaction((tx) =>
-        createTaskInTx(tx, caller, {
+    const callingWindows = checkedWindows(body.calling_windows, 'calling_windows');
+    // Read before the write: a failure here leaves nothing half done.
+    const [app] = await this.#db.query<{ calling_windows: unknown }>(
+      'SELECT calling_windows FROM apps WHERE id = $1',
+      [caller.appId],
+    );
+    const warnings = await creationWarnings(this.#db, {
+      appId: caller.appId,
+      robot: { id: robot.id, definition: robot.definition },
+      appZone: caller.timezone,
+      appWindows: app?.calling_windows ?? null,
+      taskWindows: callingWindows ?? null,
+      start: start > now ? start : now,
+      end,
+      callees,
+    });
+    const created = await this.#db
+      .transaction(async (tx) => {
+        // A request with the same key that committed since the check above: answer its task.
+        if (idempotencyKey !== undefined) {
+          const first = await repo.taskByIdempotencyKey(tx, caller.appId, idempotencyKey);
+          if (first) return replay(first);
+        }
+        return createTaskInTx(tx, caller, {
           task_name: body.task_name,
           robot_id: robot.id,
           start,
@@ -72,23 +101,28 @@ export class TaskService {
           redial_interval_s: (body.redial_interval ?? 0) * 60,
           caller_number: line,
           max_concurrency: body.max_concurrency ?? null,
-          calling_windows: checkedWindows(body.calling_windows, 'calling_windows'),
+          calling_windows: callingWindows,
           callees,
           ...(idempotencyKey !== undefined ? { idempotency_key: idempotencyKey } : {}),
-        }),
-      )
+        });
+      })
       .catch(async (error: unknown) => {
-        const constraint = (error as { constraint?: string }).constraint;
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        const raced =
+          code === UNIQUE_VIOLATION &&
+          (constraint === 'tasks_app_id_task_name_key' || constraint === 'tasks_idempotency');
         // Two requests with one key at once: the loser fails on the name or the key, whichever
-        // it meets first; the answer is the winner's task.
-        if (idempotencyKey !== undefined) {
+        // it meets first; the answer is the winner's task. Any other failure is the answer.
+        if (raced && idempotencyKey !== undefined) {
           const first = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
-          if (first) return { task_id: first, skipped_duplicates: 0 };
+          if (first) return replay(first);
         }
-        if (constraint === 'tasks_app_id_task_name_key')
+        if (raced && constraint === 'tasks_app_id_task_name_key')
           throw new AppError('duplicate_task_name', body.task_name);
         throw error;
       });
+    // A replay (the key's first task) carries its own empty list; a new task gets this one.
+    return 'warnings' in created ? created : { ...created, warnings };
   }
 
   /** A task's caller number: the given line in E.164, or the configured default. */
@@ -179,7 +213,7 @@ export class TaskService {
       });
       if (matched === 0) throw new AppError('callee_not_found');
       if (cancelled === 0) throw new AppError('callee_final');
-      for (const callee of nowFinal) await emitCallEvent(tx, callee, caller.timezone);
+      await reportNumberEnds(tx, task, nowFinal, this.#clock.now());
       await finishIfDone(tx, task, this.#clock.now());
       return { cancelled };
     });
@@ -202,7 +236,7 @@ export class TaskService {
       page_size: size,
       task_status: found.task_status,
       list: found.records.map((record) => ({
-        ...callObject(record.attempts, caller.timezone),
+        ...callObject(record.attempts, caller.timezone, record),
         case_id: record.case_id,
         callee: record.data as Callee,
         recording_url: links.get(lastOf(record)) ?? '',
@@ -220,8 +254,11 @@ export class TaskService {
     if (call.state !== 'final') throw new AppError('call_in_progress');
     const callee = await repo.findCallee(this.#db, call.callee_id);
     const links = await this.#links.linksFor(caller.appId, [call.id]);
+    // The number's end reason is that of its whole dialling, not of this (maybe earlier) attempt.
+    const all = await finalCallsOf(this.#db, [call.callee_id]);
     return {
-      ...callObject(attempts, caller.timezone),
+      ...callObject(attempts, caller.timezone, callee ?? { status: 'pending' }),
+      end_reason: callee ? endReasonOf(callee, all.findLast(wasDialled)?.outcome) : '',
       case_id: call.case_id,
       callee: (callee?.data ?? {}) as Callee,
       recording_url: links.get(call.id) ?? '',

@@ -1,0 +1,60 @@
+import { newId } from '../../shared/ids.ts';
+import type { Queryable } from '../../store/db.ts';
+import { resultWithoutTalk } from './calls.repository.ts';
+import { endReasonOf, NOT_DIALLED, type EndReason } from './end-reason.ts';
+import { appZone, emitCallEvents } from './task-events.ts';
+import type { CalleeRow, TaskRow } from './tasks.repository.ts';
+
+// Every number of a task ends with exactly one terminal report (spec §8.2: one call webhook per
+// number when its dialling is final). A number that was dialled is reported by its last attempt;
+// one that ends without ever being dialled gets a `calls` row of its own with outcome
+// 'not_dialled' (no carrier attempt, no recording, not counted by caps, redials or the task's
+// counts), so the webhook, /detail, /case and /callinfo read it like any other attempt.
+
+const DESCRIPTIONS: Record<
+  Exclude<EndReason, 'connected' | 'not_connected' | 'invalid'>,
+  string
+> = {
+  expired_window: 'Not dialled: its calling window did not open before the task ended',
+  expired_caps: 'Not dialled: its contact caps did not allow a call before the task ended',
+  expired_task_end: 'Not dialled: the task ended before the number was reached',
+  cancelled: 'Not dialled: cancelled',
+  dnc: 'Not dialled: on the do-not-call list',
+};
+
+/**
+ * Reports numbers whose dialling has just become final (their status already written): those
+ * never dialled get their not_dialled record first, then every one gets its call webhook.
+ */
+export async function reportNumberEnds(
+  tx: Queryable,
+  task: Pick<TaskRow, 'app_id' | 'robot_id' | 'caller_number'>,
+  callees: readonly CalleeRow[],
+  now: Date,
+): Promise<void> {
+  if (callees.length === 0) return;
+  const records = callees.map((callee) => {
+    const reason = endReasonOf(callee, null);
+    const description =
+      reason in DESCRIPTIONS ? DESCRIPTIONS[reason as keyof typeof DESCRIPTIONS] : 'Not dialled';
+    return {
+      id: newId(),
+      callee_id: callee.id,
+      result: resultWithoutTalk(NOT_DIALLED, '', description),
+    };
+  });
+  // Only numbers without any attempt get one: a number dialled before keeps its last attempt as
+  // its report, and a re-run (or a number already reported) writes nothing twice.
+  await tx.query(
+    `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, callee_number,
+       case_id, caller_number, started_at, ended_at, ring_time, hangup_type, result)
+     SELECT r.id, c.app_id, c.task_id, c.id, 0, 'final', '${NOT_DIALLED}', $2, c.callee_number,
+       c.case_id, $3, $4, $4, 0, 'NotDialled', r.result
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, callee_id bigint, result jsonb)
+     JOIN callees c ON c.id = r.callee_id
+     WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.callee_id = c.id)
+     ON CONFLICT (callee_id, attempt) DO NOTHING`,
+    [JSON.stringify(records), task.robot_id, task.caller_number, now],
+  );
+  await emitCallEvents(tx, callees, await appZone(tx, task.app_id));
+}
