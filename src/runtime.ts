@@ -41,6 +41,8 @@ export interface StartOptions {
   tts?: Tts;
   clock?: Clock;
   log?: Logger;
+  /** Heartbeat period (default 5 s); tests shorten it to see the heartbeat's checks soon. */
+  heartbeatMs?: number;
 }
 
 export interface Runtime {
@@ -58,7 +60,7 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.logLevel, logPii: config.logPii });
   const unlock = !options.db && !config.databaseUrl ? lockDataDir(config.dataDir) : () => {};
-  const db = options.db ?? (await openDb(config));
+  const db = options.db ?? (await openDb(config, log));
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   await seedBuiltinRobots(db);
@@ -83,7 +85,10 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     tts: options.tts ?? new EspeakTts(),
   });
 
-  const registry = new WorkerRegistry(db);
+  const registry = new WorkerRegistry(
+    db,
+    options.heartbeatMs ? { beatMs: options.heartbeatMs } : {},
+  );
   const stoppers: Array<() => Promise<void>> = [];
   let ready = false;
 
@@ -102,6 +107,8 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     registry.addReclaimer(reclaimJobs);
     registry.addReclaimer(dialer.reclaim);
     registry.addReclaimer(deliverer.reclaim);
+    registry.onBeat(() => dialer.sweep());
+    registry.onBeat(() => jobs.sweep());
     await registry.start({
       aloneOnStore: db.kind === 'pglite',
       onError: (error) => log.error({ err: error }, 'worker heartbeat failed'),

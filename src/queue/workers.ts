@@ -18,6 +18,7 @@ export class WorkerRegistry {
   readonly id = `${hostname()}-${process.pid}-${newId().slice(0, 8)}`;
   readonly #db: Db;
   readonly #reclaimers: Reclaimer[] = [];
+  readonly #onBeat: Array<() => Promise<void>> = [];
   readonly #beatMs: number;
   readonly #deadAfterMs: number;
   #timer: NodeJS.Timeout | undefined;
@@ -35,6 +36,14 @@ export class WorkerRegistry {
   }
 
   /**
+   * Runs `check` after every heartbeat: the loops of this worker look there for what they hold
+   * in the database but lost track of (docs/architecture.md, "Workers and reclaim").
+   */
+  onBeat(check: () => Promise<void>): void {
+    this.#onBeat.push(check);
+  }
+
+  /**
    * Registers this worker. With `aloneOnStore` (the embedded store, one process by design) every
    * other worker row is dead already, so its work is reclaimed at once instead of after a timeout.
    */
@@ -49,6 +58,10 @@ export class WorkerRegistry {
       this.#beating = this.beat()
         .then(() => this.reap(this.#deadAfterMs))
         .then(() => undefined, options.onError)
+        .then(async () => {
+          // Each check on its own: one that fails must not keep the others from running.
+          for (const check of this.#onBeat) await check().catch(options.onError);
+        })
         .finally(() => (this.#beating = undefined));
     }, this.#beatMs);
     this.#timer.unref();
