@@ -109,7 +109,10 @@ export class JobRunner {
     await this.#claiming.run(async () => {
       const released = await releaseStrayJobs(this.#db, this.#workerId, [...this.#running]);
       if (released.length > 0) {
-        this.#log.warn({ jobs: released }, 'jobs locked by this worker but not running: handed back');
+        this.#log.warn(
+          { jobs: released },
+          'jobs locked by this worker but not running: handed back',
+        );
       }
     });
   }

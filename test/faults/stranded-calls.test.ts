@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
 import type { Db, Queryable } from '../../src/store/db.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
+import { capturedLog } from '../helpers/log-capture.ts';
 import { ALWAYS_OPEN, waitFor } from '../helpers/server.ts';
 
 // Nothing stranded under a live worker: a call whose end the database refuses, or whose claim
@@ -47,18 +46,6 @@ function losingClaimAnswers(db: Db) {
   return { db: wrapped, state };
 }
 
-/** Log lines, parsed, as the runtime writes them. */
-function capturedLog() {
-  const lines: Array<{ msg: string; [key: string]: unknown }> = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { log: createLogger({ level: 'warn', logPii: false }, stream), lines };
-}
-
 let issued = 0;
 /** Fresh busy numbers (last digit 6: busy after 1 s, no talk). */
 const busyNumbers = (n: number) =>
@@ -81,7 +68,7 @@ describe(`nothing stranded under a live worker (${storeKind})`, () => {
   after(() => store.close());
 
   const start = async (db: Db) => {
-    const captured = capturedLog();
+    const captured = capturedLog('warn');
     const config = loadConfig(
       {},
       {
