@@ -146,13 +146,28 @@ describe(`generic job queue (${storeKind})`, () => {
   });
 
   it('runs a job as soon as it is enqueued (NOTIFY wake-up, polling disabled)', async () => {
-    const runner = new JobRunner(store.db, 'runner', log);
+    // Claims are counted as they finish: once the first (empty) one has, the loop sleeps on its
+    // long poll and only the NOTIFY can wake it.
+    let claims = 0;
+    const counted: typeof store.db = {
+      ...store.db,
+      kind: store.db.kind,
+      transaction: (fn) => store.db.transaction(fn),
+      exec: (sql) => store.db.exec(sql),
+      listen: (channel, onNotify) => store.db.listen(channel, onNotify),
+      close: () => store.db.close(),
+      async query(sql, params) {
+        const rows = await store.db.query(sql, params);
+        if (/UPDATE jobs SET locked_by = \$1, locked_at = now\(\), attempts/.test(sql)) claims += 1;
+        return rows as never;
+      },
+    };
+    const runner = new JobRunner(counted, 'runner', log);
     const seen: unknown[] = [];
     runner.register('wake', { run: async (job) => void seen.push(job.payload.n) });
     await runner.start({ capacity: 2, pollMs: 600_000 });
     try {
-      // Let the first (empty) claim finish so the loop is asleep on its long poll.
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor('the first claim', () => (claims > 0 ? true : undefined));
       await store.db.transaction((tx) => enqueue(tx, 'wake', { n: 7 }));
       await waitFor('the job to run', () => (seen.length ? seen : undefined), 10_000);
       assert.deepEqual(seen, [7]);
