@@ -149,18 +149,35 @@ export class Dialer {
 
   async #writeUnwritten(): Promise<void> {
     const { db, clock, log } = this.#d;
-    for (const [id, entry] of [...this.#unwritten]) {
-      const { item } = entry;
+    const entries = [...this.#unwritten.values()];
+    for (const [taskId, group] of Map.groupBy(entries, (entry) => entry.item.call.task_id)) {
+      const write = async (some: typeof group) => {
+        const items = some.map((entry) => entry.item);
+        await db.transaction((tx) => finalizeCalls(tx, taskId, items, clock.now()));
+        for (const item of items) {
+          this.#unwritten.delete(item.call.id);
+          this.#owned.delete(item.call.id);
+        }
+      };
       try {
-        await db.transaction((tx) => finalizeCalls(tx, item.call.task_id, [item], clock.now()));
-        this.#unwritten.delete(id);
-        this.#owned.delete(id);
+        await write(group);
+        continue;
       } catch (error) {
-        if (isTransient(error)) continue;
-        entry.refusals += 1;
-        if (entry.refusals >= REFUSALS_BEFORE_INTERRUPTED && item.end.outcome !== 'interrupted') {
+        // The store is down: the next heartbeat tries again, nothing is counted as refused.
+        if (isTransient(error)) return;
+      }
+      // Refused: find which, one by one.
+      for (const entry of group) {
+        try {
+          await write([entry]);
+        } catch (error) {
+          if (isTransient(error)) return;
+          entry.refusals += 1;
+          const { item } = entry;
+          if (entry.refusals < REFUSALS_BEFORE_INTERRUPTED || item.end.outcome === 'interrupted')
+            continue;
           log.error(
-            { err: error, callId: id, outcome: item.end.outcome },
+            { err: error, callId: item.call.id, outcome: item.end.outcome },
             'the end of a call was refused again: it is written as interrupted and its number dialled again',
           );
           entry.item = { call: item.call, end: interruptedEnd(item.call.started_at, clock.now()) };
@@ -232,20 +249,26 @@ export class Dialer {
       await write(batch);
       return;
     } catch (error) {
-      if (batch.length === 1) return this.#keepUnwritten(batch[0]!, error);
+      // An outage that outlasted the retries: every end waits for the heartbeat, as it is.
+      if (batch.length === 1 || isTransient(error)) {
+        this.#keepUnwritten(batch, error);
+        return;
+      }
     }
     // One bad call must not hold back the others: write them one by one.
     for (const item of batch) {
-      await write([item]).catch((error: unknown) => this.#keepUnwritten(item, error));
+      await write([item]).catch((error: unknown) => this.#keepUnwritten([item], error));
     }
   }
 
-  #keepUnwritten(item: Ending, error: unknown): void {
+  /** One log line per batch: an outage must not log every call of a 500-call batch. */
+  #keepUnwritten(items: Ending[], error: unknown): void {
     this.#d.log.error(
-      { err: error, callId: item.call.id },
+      { err: error, calls: items.length, callIds: items.slice(0, 20).map((i) => i.call.id) },
       'could not record the end of a call: it is kept and written again on the next heartbeat',
     );
-    this.#unwritten.set(item.call.id, { item, refusals: isTransient(error) ? 0 : 1 });
+    const refusals = isTransient(error) ? 0 : 1;
+    for (const item of items) this.#unwritten.set(item.call.id, { item, refusals });
   }
 
   async #call(call: ClaimedCall): Promise<CallEnd> {
