@@ -49,6 +49,8 @@ export interface StartOptions {
   tts?: Tts;
   clock?: Clock;
   log?: Logger;
+  /** Heartbeat period (default 5 s); tests shorten it to see the heartbeat's checks soon. */
+  heartbeatMs?: number;
 }
 
 export interface Runtime {
@@ -98,13 +100,16 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
   };
 
   try {
-    db = options.db ?? (await openDb(config));
+    db = options.db ?? (await openDb(config, log));
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     await seedBuiltinRobots(db);
     await seedBuiltinStrategies(db);
     services = createTillerServices(options, db, log);
-    const registry = new WorkerRegistry(db);
+    const registry = new WorkerRegistry(
+      db,
+      options.heartbeatMs ? { beatMs: options.heartbeatMs } : {},
+    );
     if (options.worker) await startWorkers(options, db, services, registry, stoppers);
 
     let app: FastifyInstance | undefined;
@@ -189,6 +194,8 @@ async function startWorkers(
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);
   registry.addReclaimer(deliverer.reclaim);
+  registry.onBeat(() => dialer.sweep());
+  registry.onBeat(() => jobs.sweep());
   await registry.start({
     aloneOnStore: db.kind === 'pglite',
     onError: (error) => log.error({ err: error }, 'worker heartbeat failed'),

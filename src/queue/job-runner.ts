@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { Mutex } from '../shared/mutex.ts';
 import type { Db } from '../store/db.ts';
 import { ClaimLoop } from './claim-loop.ts';
 import {
@@ -8,7 +9,9 @@ import {
   defaultRetry,
   failJob,
   JOBS_CHANNEL,
+  jobsOutside,
   releaseJobs,
+  releaseStrayJobs,
   type Job,
   type RetryPolicy,
 } from './jobs.ts';
@@ -28,6 +31,10 @@ export class JobRunner {
   #unlisten: (() => Promise<void>) | undefined;
   readonly #complete: (job: Job) => Promise<void>;
   readonly #clock: Clock;
+  /** Ids of the jobs this runner claimed and has not finished with: sweep() spares these. */
+  readonly #running = new Set<number>();
+  /** A sweep must not compare with #running while a claim that adds to it is under way. */
+  readonly #claiming = new Mutex();
 
   constructor(db: Db, workerId: string, log: Logger, clock: Clock = systemClock) {
     this.#db = db;
@@ -44,11 +51,24 @@ export class JobRunner {
   async start(options: { capacity: number; pollMs: number }): Promise<void> {
     const queues = [...this.#handlers.keys()];
     if (queues.length === 0) return;
+    // Claims name the registered queues, so a job of any other queue is never claimed here: it
+    // waits, unlocked, for a process that handles it. Say so at start instead of silently.
+    for (const { queue, jobs } of await jobsOutside(this.#db, queues)) {
+      this.#log.warn(
+        { queue, jobs, handled: queues },
+        'jobs wait in a queue that this worker has no handler for',
+      );
+    }
     this.#loop = new ClaimLoop<Job>({
       name: 'jobs',
       capacity: options.capacity,
       pollMs: options.pollMs,
-      claim: (limit) => claimJobs(this.#db, this.#workerId, queues, limit, this.#clock.now()),
+      claim: (limit) =>
+        this.#claiming.run(async () => {
+          const jobs = await claimJobs(this.#db, this.#workerId, queues, limit, this.#clock.now());
+          for (const job of jobs) this.#running.add(job.id);
+          return jobs;
+        }),
       handle: (job) => this.#run(job),
       onError: (error) => this.#log.error({ err: error }, 'job loop error'),
     });
@@ -60,8 +80,8 @@ export class JobRunner {
 
   async #run(job: Job): Promise<void> {
     const handler = this.#handlers.get(job.queue);
-    if (!handler) return;
     try {
+      if (!handler) throw new Error(`no handler for the queue ${job.queue} in this worker`);
       await handler.run(job);
       await this.#complete(job);
     } catch (error) {
@@ -70,9 +90,31 @@ export class JobRunner {
         { queue: job.queue, jobId: job.id, attempt: job.attempts, err: error },
         'job failed',
       );
-      const policy = handler.retry ?? defaultRetry;
+      const policy = handler?.retry ?? defaultRetry;
       await failJob(this.#db, job, this.#workerId, message, policy, this.#clock.now());
+    } finally {
+      // Whatever could not be written (the completion, the failure) leaves the job locked by
+      // this worker; no longer counted as running here, the next sweep hands it back.
+      this.#running.delete(job.id);
     }
+  }
+
+  /**
+   * Run on every heartbeat: hands back the jobs locked by this worker that it does not run (a
+   * completion or failure that could not be written, a claim whose answer was lost), so a live
+   * worker never holds a job for ever.
+   */
+  async sweep(): Promise<void> {
+    if (!this.#loop) return;
+    await this.#claiming.run(async () => {
+      const released = await releaseStrayJobs(this.#db, this.#workerId, [...this.#running]);
+      if (released.length > 0) {
+        this.#log.warn(
+          { jobs: released },
+          'jobs locked by this worker but not running: handed back',
+        );
+      }
+    });
   }
 
   async stop(graceMs: number): Promise<void> {

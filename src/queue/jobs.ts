@@ -151,3 +151,36 @@ export async function reclaimJobs(tx: Queryable): Promise<void> {
      WHERE ${ownerIsGone('locked_by')}`,
   );
 }
+
+/**
+ * Hands back the jobs a live worker holds in the database but no longer runs (a completion or a
+ * failure it could not write, a claim whose answer was lost): they are claimable again at once.
+ * The run that may have happened counts as an attempt, as for a vanished worker. Returns their ids.
+ */
+export async function releaseStrayJobs(
+  q: Queryable,
+  workerId: string,
+  running: readonly number[],
+): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(
+    `UPDATE jobs SET locked_by = NULL, locked_at = NULL,
+       failed_at = CASE WHEN attempts >= max_attempts THEN now() END
+     WHERE locked_by = $1 AND NOT (id = ANY($2::bigint[]))
+     RETURNING id`,
+    [workerId, running],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Jobs waiting in queues outside `handled`, per queue: work that this worker will never run. */
+export async function jobsOutside(
+  q: Queryable,
+  handled: readonly string[],
+): Promise<Array<{ queue: string; jobs: number }>> {
+  return q.query(
+    `SELECT queue, count(*) AS jobs FROM jobs
+     WHERE failed_at IS NULL AND NOT (queue = ANY($1::text[]))
+     GROUP BY queue ORDER BY queue`,
+    [handled],
+  );
+}

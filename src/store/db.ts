@@ -13,6 +13,18 @@ export interface Queryable {
 
 export type Tx = Queryable;
 
+/**
+ * Where a driver reports trouble that no query sees (a dropped idle connection, the LISTEN
+ * connection lost and reconnecting). A pino logger fits; the store layer imports no module.
+ */
+export interface StoreLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Drops what it is told: for callers that open a store without a logger (benchmarks, tests). */
+export const silentStoreLog: StoreLog = { info() {}, warn() {} };
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */

@@ -14,6 +14,7 @@ import { WorkerRegistry } from '../../src/queue/workers.ts';
 import { reclaimJobs } from '../../src/queue/jobs.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
+import { capturedLog } from '../helpers/log-capture.ts';
 import { waitFor } from '../helpers/server.ts';
 
 const log = createLogger({ level: 'silent', logPii: false });
@@ -145,13 +146,28 @@ describe(`generic job queue (${storeKind})`, () => {
   });
 
   it('runs a job as soon as it is enqueued (NOTIFY wake-up, polling disabled)', async () => {
-    const runner = new JobRunner(store.db, 'runner', log);
+    // Claims are counted as they finish: once the first (empty) one has, the loop sleeps on its
+    // long poll and only the NOTIFY can wake it.
+    let claims = 0;
+    const counted: typeof store.db = {
+      ...store.db,
+      kind: store.db.kind,
+      transaction: (fn) => store.db.transaction(fn),
+      exec: (sql) => store.db.exec(sql),
+      listen: (channel, onNotify) => store.db.listen(channel, onNotify),
+      close: () => store.db.close(),
+      async query(sql, params) {
+        const rows = await store.db.query(sql, params);
+        if (/UPDATE jobs SET locked_by = \$1, locked_at = now\(\), attempts/.test(sql)) claims += 1;
+        return rows as never;
+      },
+    };
+    const runner = new JobRunner(counted, 'runner', log);
     const seen: unknown[] = [];
     runner.register('wake', { run: async (job) => void seen.push(job.payload.n) });
     await runner.start({ capacity: 2, pollMs: 600_000 });
     try {
-      // Let the first (empty) claim finish so the loop is asleep on its long poll.
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor('the first claim', () => (claims > 0 ? true : undefined));
       await store.db.transaction((tx) => enqueue(tx, 'wake', { n: 7 }));
       await waitFor('the job to run', () => (seen.length ? seen : undefined), 10_000);
       assert.deepEqual(seen, [7]);
@@ -183,5 +199,57 @@ describe(`generic job queue (${storeKind})`, () => {
     } finally {
       await runner.stop(1_000);
     }
+  });
+
+  it('hands back on its next sweep a job whose failure it could not write', async () => {
+    const { log: watched, has } = capturedLog('warn');
+    const runner = new JobRunner(store.db, 'runner3', watched);
+    let runs = 0;
+    runner.register('stuck', {
+      retry: fast,
+      run: async () => {
+        runs += 1;
+        if (runs === 1) throw new Error('first run fails');
+      },
+    });
+    // The database refuses to record the failure (failJob sets last_error): the job stays locked.
+    await store.db.exec(`
+      CREATE OR REPLACE FUNCTION refuse_job_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected: job failure refused'; END $$;
+      CREATE TRIGGER refuse_job_failure BEFORE UPDATE ON jobs FOR EACH ROW
+        WHEN (NEW.last_error IS DISTINCT FROM OLD.last_error) EXECUTE FUNCTION refuse_job_failure();`);
+    await store.db.transaction((tx) => enqueue(tx, 'stuck', {}, { maxAttempts: 5 }));
+    await runner.start({ capacity: 1, pollMs: 20 });
+    try {
+      await waitFor('the failure write to fail', () =>
+        has('job loop error').length > 0 ? true : undefined,
+      );
+      assert.equal(await count(`locked_by = 'runner3'`), 1, 'locked by a live worker');
+      await runner.sweep();
+      assert.ok(has('jobs locked by this worker but not running').length > 0);
+      await waitFor('the job to run again and complete', async () =>
+        (await count()) === 0 ? true : undefined,
+      );
+      assert.equal(runs, 2);
+    } finally {
+      await runner.stop(1_000);
+      await store.db.exec('DROP TRIGGER refuse_job_failure ON jobs');
+    }
+  });
+
+  it('says at start which queues hold jobs it has no handler for', async () => {
+    const { log: watched, has } = capturedLog('warn');
+    await store.db.transaction(async (tx) => {
+      await enqueue(tx, 'nobody.handles', {});
+      await enqueue(tx, 'nobody.handles', {});
+    });
+    const runner = new JobRunner(store.db, 'runner4', watched);
+    runner.register('q', { run: async () => {} });
+    await runner.start({ capacity: 1, pollMs: 20 });
+    await runner.stop(1_000);
+    const [warning] = has('jobs wait in a queue that this worker has no handler for');
+    assert.equal(warning?.queue, 'nobody.handles');
+    assert.equal(warning?.jobs, 2);
+    assert.equal(await count(`queue = 'nobody.handles' AND locked_by IS NULL`), 2, 'never claimed');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadMigrations, migrate } from '../../src/store/migrate.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
+import { waitFor } from '../helpers/server.ts';
 
 describe(`store (${storeKind})`, () => {
   let store: TestStore;
@@ -62,7 +63,8 @@ describe(`store (${storeKind})`, () => {
     await store.db.transaction(async (tx) => {
       await tx.query("SELECT pg_notify('t_chan', 'committed')");
     });
-    for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // Notifications arrive in commit order: had the rolled-back one been sent, it would be first.
+    await waitFor('the committed NOTIFY', () => (got.length > 0 ? true : undefined));
     await stop();
     assert.deepEqual(got, ['committed']);
   });

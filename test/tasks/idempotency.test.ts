@@ -199,7 +199,7 @@ describe(`idempotent task creation (${storeKind})`, () => {
     const service = (db: Db) =>
       new TaskService(db, server.config, server.runtime.services.clock, {
         linksFor: async () => new Map(),
-      signedLinks: async () => new Map(),
+        signedLinks: async () => new Map(),
       });
     // The twin committed meanwhile and ours hit a real failure: the failure is the answer.
     await assert.rejects(

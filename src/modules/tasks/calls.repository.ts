@@ -170,6 +170,14 @@ export async function dialingCallsOfGoneWorkers(
   );
 }
 
+/** Attempts a worker still has dialling: the dialer compares them with the calls it knows of. */
+export async function dialingCallsOfWorker(q: Queryable, workerId: string): Promise<CallRow[]> {
+  return q.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM calls WHERE state = 'dialing' AND worker_id = $1`,
+    [workerId],
+  );
+}
+
 export async function inFlightCounts(q: Queryable, appId: number, taskId: string) {
   const [row] = await q.query<{ app: number; task: number }>(
     `SELECT (SELECT count(*) FROM calls WHERE app_id = $1 AND state = 'dialing') AS app,

@@ -10,10 +10,16 @@ const INT8 = 20;
 // transactions (a commit or rollback would take the other caller's writes with it), so every
 // query and every transaction takes one mutex. Code inside a transaction must use its tx: a call
 // to the Db itself from there would wait for the mutex forever, so it is refused instead.
-export async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
+export async function openPglite(
+  dataDir: string | undefined,
+  schema: string,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    // A data directory dumped earlier (dumpPglite): starts from its contents, skipping initdb.
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { [INT8]: (value: string) => Number(value) },
   });
   const mutex = new Mutex();
@@ -38,7 +44,7 @@ export async function openPglite(dataDir: string | undefined, schema: string): P
     },
   });
 
-  return {
+  const db: Db & { dump(): Promise<Blob> } = {
     kind: 'pglite',
     async query<R = Row>(sql: string, params: readonly unknown[] = []) {
       guard();
@@ -59,5 +65,13 @@ export async function openPglite(dataDir: string | undefined, schema: string): P
     async close() {
       await mutex.run(() => pg.close());
     },
+    /** The whole data directory as an uncompressed tarball, for openPglite's loadDataDir. */
+    dump: () => mutex.run(() => pg.dumpDataDir('none')),
   };
+  return db;
+}
+
+/** A PGlite store's data directory as a tarball (test templates); undefined on other stores. */
+export function dumpPglite(db: Db): Promise<Blob> | undefined {
+  return (db as Partial<{ dump(): Promise<Blob> }>).dump?.();
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable, Row } from '../db.ts';
+import { silentStoreLog, type Db, type Queryable, type Row, type StoreLog } from '../db.ts';
 
 const INT8 = 20;
 
@@ -11,7 +11,21 @@ const types = {
   },
 };
 
-export async function openPostgres(url: string, schema: string, poolSize = 10): Promise<Db> {
+export interface PostgresOptions {
+  /** Where connection trouble outside any query is reported (docs/architecture.md). */
+  log?: StoreLog;
+  /** First wait before the LISTEN connection is opened again; it doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export async function openPostgres(
+  url: string,
+  schema: string,
+  poolSize = 10,
+  settings: PostgresOptions = {},
+): Promise<Db> {
+  const log = settings.log ?? silentStoreLog;
   const options = schema === 'public' ? undefined : `-c search_path=${schema}`;
   const pool = new pg.Pool({
     connectionString: url,
@@ -20,10 +34,24 @@ export async function openPostgres(url: string, schema: string, poolSize = 10): 
     ...(options ? { options } : {}),
   });
   // A dropped idle connection (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  // It is logged, though: a restart drops every idle connection at once, so one line says how
+  // many went since the last one, at most once per 10 s.
+  const idleErrors = new Throttle(10_000);
+  pool.on('error', (error) => {
+    const dropped = idleErrors.hit();
+    if (dropped > 0) {
+      log.warn(
+        { err: error, dropped },
+        'PostgreSQL dropped idle pool connections; the pool opens new ones when needed',
+      );
+    }
+  });
   if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
 
-  const listener = new Listener(url, options);
+  const listener = new Listener(url, options, log, {
+    backoffMs: settings.backoffMs ?? 500,
+    maxBackoffMs: settings.maxBackoffMs ?? 10_000,
+  });
 
   const wrap = (client: pg.PoolClient): Queryable => ({
     async query<R = Row>(sql: string, params: readonly unknown[] = []) {
@@ -76,21 +104,53 @@ export async function openPostgres(url: string, schema: string, poolSize = 10): 
   };
 }
 
+/** Counts events and lets one through per period: returns how many it held back, or 0. */
+class Throttle {
+  readonly #everyMs: number;
+  #count = 0;
+  #lastAt = -Infinity;
+
+  constructor(everyMs: number) {
+    this.#everyMs = everyMs;
+  }
+
+  hit(): number {
+    this.#count += 1;
+    const now = performance.now();
+    if (now - this.#lastAt < this.#everyMs) return 0;
+    this.#lastAt = now;
+    const count = this.#count;
+    this.#count = 0;
+    return count;
+  }
+}
+
 /**
  * One dedicated connection for LISTEN, shared by all subscribers. It reconnects after a server
- * restart; wake-ups lost meanwhile are covered by the loops' polling.
+ * restart, waiting longer after each failed try (backoffMs doubling up to maxBackoffMs) and
+ * logging each, so an outage shows in the log; wake-ups lost meanwhile are covered by the loops'
+ * polling.
  */
 class Listener {
   readonly #url: string;
   readonly #options: string | undefined;
+  readonly #log: StoreLog;
+  readonly #backoff: { backoffMs: number; maxBackoffMs: number };
   readonly #subscribers = new Map<string, Set<(payload: string) => void>>();
   #client: pg.Client | undefined;
   #connecting: Promise<pg.Client> | undefined;
   #closed = false;
 
-  constructor(url: string, options: string | undefined) {
+  constructor(
+    url: string,
+    options: string | undefined,
+    log: StoreLog,
+    backoff: { backoffMs: number; maxBackoffMs: number },
+  ) {
     this.#url = url;
     this.#options = options;
+    this.#log = log;
+    this.#backoff = backoff;
   }
 
   async subscribe(channel: string, onNotify: (payload: string) => void) {
@@ -117,7 +177,7 @@ class Listener {
       client.on('notification', (message) => {
         for (const fn of this.#subscribers.get(message.channel) ?? []) fn(message.payload ?? '');
       });
-      client.on('error', () => this.#lost(client));
+      client.on('error', (error) => this.#lost(client, error));
       client.on('end', () => this.#lost(client));
       await client.connect();
       for (const channel of this.#subscribers.keys()) await client.query(`LISTEN "${channel}"`);
@@ -127,15 +187,32 @@ class Listener {
     return this.#connecting;
   }
 
-  #lost(client: pg.Client) {
+  #lost(client: pg.Client, error?: Error) {
     if (this.#client !== client) return;
     this.#client = undefined;
     if (this.#closed) return;
+    const { backoffMs, maxBackoffMs } = this.#backoff;
+    this.#log.warn(
+      { err: error, retryInMs: backoffMs },
+      'the PostgreSQL LISTEN connection was lost; reconnecting',
+    );
+    let attempt = 0;
     const retry = () => {
       if (this.#closed) return;
-      this.#connect().catch(() => setTimeout(retry, 1_000).unref());
+      attempt += 1;
+      this.#connect().then(
+        () => this.#log.info({ attempts: attempt }, 'the PostgreSQL LISTEN connection is back'),
+        (failure: unknown) => {
+          const wait = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
+          this.#log.warn(
+            { err: failure, attempt, retryInMs: wait },
+            'could not reopen the PostgreSQL LISTEN connection',
+          );
+          setTimeout(retry, wait).unref();
+        },
+      );
     };
-    setTimeout(retry, 500).unref();
+    setTimeout(retry, backoffMs).unref();
   }
 
   async close() {
