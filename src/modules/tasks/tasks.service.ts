@@ -16,7 +16,6 @@ import { creationWarnings, type CreationWarning } from './creation-warnings.ts';
 import { detailPage, type DetailPageRecord } from './detail-page.repository.ts';
 import { endReasonOf, wasDialled } from './end-reason.ts';
 import { reportNumberEnds } from './number-ends.ts';
-import { emitCallEvent } from './task-events.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
 import * as repo from './tasks.repository.ts';
