@@ -16,6 +16,8 @@ import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../
 type Client = ReturnType<typeof client>;
 
 interface Delivery {
+  /** Order of writing: a delivery logged later has a larger id. */
+  id: number;
   event_id: string;
   attempt: number;
   http_status: number | null;
@@ -128,7 +130,7 @@ describe(`webhook receiver down, failing, then recovered (${storeKind})`, () => 
     );
   const deliveries = () =>
     server.store.db.query<Delivery>(
-      `SELECT event_id, attempt, http_status, error FROM webhook_deliveries
+      `SELECT id, event_id, attempt, http_status, error FROM webhook_deliveries
        WHERE app_id = $1 ORDER BY event_id, id`,
       [app.id],
     );
@@ -154,16 +156,18 @@ describe(`webhook receiver down, failing, then recovered (${storeKind})`, () => 
     await waitFor('the task to finish', async () =>
       (await taskStatus(app.api, taskId)) === 'Finished' ? true : undefined,
     );
-    // 20 call events and the task event, each tried at least once against the closed port.
-    await waitFor('21 events, each refused at least once', async () => {
+    // 20 call events, each tried at least once against the closed port; the task event waits
+    // for them (it is delivered after every call event of its task, docs/webhooks.md).
+    await waitFor('20 call events, each refused at least once', async () => {
       const all = await events();
       if (all.length !== NUMBERS.length + 1) return undefined;
       const refused = await eventsWith(
         (d) => d.http_status === null && /ECONNREFUSED/.test(d.error ?? ''),
       );
-      return all.every((e) => refused.has(e.id)) || undefined;
+      return all.filter((e) => e.type === 'call').every((e) => refused.has(e.id)) || undefined;
     });
     const all = await events();
+    assert.equal(all.find((e) => e.type === 'task')?.attempts, 0, 'the task event waits');
     assert.deepEqual(
       all.map((e) => e.type).sort(),
       [...NUMBERS.map(() => 'call'), 'task'],
@@ -180,10 +184,15 @@ describe(`webhook receiver down, failing, then recovered (${storeKind})`, () => 
   it('keeps every event pending while the receiver answers 500', async () => {
     receiver.status = 500;
     await receiver.listen();
-    await waitFor('every event to meet an HTTP 500', async () => {
+    await waitFor('every call event to meet an HTTP 500', async () => {
       const failed = await eventsWith((d) => d.http_status === 500);
-      return (await events()).every((e) => failed.has(e.id)) || undefined;
+      return (
+        (await events()).filter((e) => e.type === 'call').every((e) => failed.has(e.id)) ||
+        undefined
+      );
     });
+    const task = (await events()).find((e) => e.type === 'task');
+    assert.equal(task?.attempts, 0, 'the task event still waits for its calls');
     assert.deepEqual(
       (await events()).filter((e) => e.status !== 'pending'),
       [],
@@ -216,10 +225,21 @@ describe(`webhook receiver down, failing, then recovered (${storeKind})`, () => 
       assert.deepEqual(JSON.parse(r.body), payloadOf.get(id), `body of ${id}`);
     }
 
-    // Within the policy: no event needed more than 1 + maxRetries attempts, and each one's log
-    // reads refused..., HTTP 500..., then a single 200 as its last attempt, numbered 1..n.
+    // Within the policy: no event needed more than 1 + maxRetries attempts, and each call
+    // event's log reads refused..., HTTP 500..., then a single 200 as its last attempt, numbered
+    // 1..n. The task event was sent once, after every call event had been delivered.
     const log = await deliveries();
-    for (const event of all) {
+    const taskEvent = all.find((e) => e.type === 'task')!;
+    const taskLog = log.filter((d) => d.event_id === taskEvent.id);
+    assert.deepEqual(
+      taskLog.map((d) => [d.attempt, d.http_status]),
+      [[1, 200]],
+    );
+    const lastCallDelivery = Math.max(
+      ...log.filter((d) => d.event_id !== taskEvent.id && d.http_status === 200).map((d) => d.id),
+    );
+    assert.ok(taskLog[0]!.id > lastCallDelivery, 'the task event after every call event');
+    for (const event of all.filter((e) => e !== taskEvent)) {
       const attempts = log.filter((d) => d.event_id === event.id);
       assert.ok(event.attempts <= 1 + MAX_RETRIES, `${event.id}: ${event.attempts} attempts`);
       assert.equal(attempts.length, event.attempts, `${event.id}: one log row per attempt`);

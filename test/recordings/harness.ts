@@ -12,6 +12,7 @@ import {
   recordingRoutes,
 } from '../../src/modules/recordings/recordings.routes.ts';
 import { RecordingService } from '../../src/modules/recordings/recordings.service.ts';
+import { seedBuiltinRobots } from '../../src/modules/robots/builtin-robots.ts';
 import { TaskService } from '../../src/modules/tasks/tasks.service.ts';
 import { ManualClock, systemClock } from '../../src/shared/clock.ts';
 import { AppError } from '../../src/shared/errors.ts';
@@ -48,6 +49,8 @@ export async function startRecordingServer(db: Db): Promise<RecordingHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tiller-rec-'));
   const config = loadConfig({}, { dataDir, demo: false });
   const clock = new ManualClock();
+  // As every start does: the built-in robots' current definitions (tasks here use 4496).
+  await seedBuiltinRobots(db);
   const auth = new AuthService(db, config, systemClock);
   const store = new FileRecordingStore(join(dataDir, 'recordings'));
   const recordings = new RecordingService({ db, store, clock, publicUrl: PUBLIC_URL });

@@ -64,6 +64,30 @@ export async function addEvent(
   );
 }
 
+/**
+ * Proof that the deliverer went on claiming for a while: an event that becomes due `afterMs`
+ * from now, and a wait until the receiver has its first request. Claims take due events oldest
+ * first (next_attempt_at), so anything due before it (a retry that should not happen, an event
+ * whose lease should hold) would have been sent first: asserting on the receiver after this
+ * is an observed event, not a sleep.
+ */
+export async function deliverSentinel(
+  db: Db,
+  appId: number,
+  hook: { requests: Array<{ headers: Record<string, unknown> }> },
+  afterMs = 0,
+): Promise<void> {
+  const id = await addEvent(db, appId);
+  await db.query(
+    `UPDATE webhook_events SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+     WHERE id = $1`,
+    [id, afterMs],
+  );
+  await waitFor('the sentinel event to arrive', () =>
+    hook.requests.some((r) => r.headers['webhook-id'] === id),
+  );
+}
+
 export interface RunningDeliverer {
   deliverer: WebhookDeliverer;
   metrics: Metrics;
