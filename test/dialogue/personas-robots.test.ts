@@ -9,6 +9,7 @@ import { converse, type Conversation } from '../../src/dialogue/engine.ts';
 import { KeywordNlu } from '../../src/dialogue/nlu/keyword-nlu.ts';
 import { calleeVars } from '../../src/dialogue/template.ts';
 import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
+import { PERSONA_NUMBER } from './persona-numbers.ts';
 
 // Every persona that answers x every built-in robot: the robot must reach the intention, slots,
 // labels and transcript shape the persona calls for, in English and Bahasa Indonesia, with the
@@ -136,18 +137,7 @@ const EXPECTED: Record<
   },
 };
 
-/** Numbers that pick each row's persona: last digit persona, second-to-last 1 = noisy, third 1 = Friday. */
-const NUMBER: Record<string, string> = {
-  cooperative: '+6281234567000',
-  cooperative_friday: '+6281234567100',
-  noisy_cooperative: '+6281234567010',
-  refuses: '+6281234567001',
-  wrong_person: '+6281234567002',
-  call_later: '+6281234567003',
-  voicemail: '+6281234567004',
-  hangs_up: '+6281234567008',
-  silent: '+6281234567009',
-};
+const NUMBER = PERSONA_NUMBER;
 
 async function run(line: Line, language: string, row: string): Promise<Conversation> {
   const robot = builtinRobots().find(

@@ -6,6 +6,7 @@ import { converse } from '../../src/dialogue/engine.ts';
 import { KeywordNlu } from '../../src/dialogue/nlu/keyword-nlu.ts';
 import { calleeVars } from '../../src/dialogue/template.ts';
 import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
+import { PERSONA_NUMBER } from './persona-numbers.ts';
 
 const NOW = new Date('2026-11-19T03:00:00Z'); // Thursday 10:00 in Jakarta
 const CALLEE = {
@@ -17,17 +18,7 @@ const CALLEE = {
   extra_a: 'blue sneakers size 42',
   extra: [{ Question: 'id_last4', Content: '1234' }],
 };
-const ROWS: Record<string, string> = {
-  cooperative: '+6281234567000',
-  cooperative_friday: '+6281234567100',
-  noisy_cooperative: '+6281234567010',
-  refuses: '+6281234567001',
-  wrong_person: '+6281234567002',
-  call_later: '+6281234567003',
-  voicemail: '+6281234567004',
-  hangs_up: '+6281234567008',
-  silent: '+6281234567009',
-};
+const ROWS = PERSONA_NUMBER;
 const [onlyLine, onlyLanguage] = process.argv.slice(2);
 const calleeSets = process.env.EMPTY ? [{}] : [CALLEE];
 for (const { definition: robot } of builtinRobots()) {
