@@ -13,12 +13,8 @@ import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { findRobot } from '../robots/robots.repository.ts';
 import { isActive, stopTask } from '../tasks/task-lifecycle.ts';
 import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
-import {
-  createTaskInTx,
-  normaliseCallees,
-  taskWindow,
-  type TaskService,
-} from '../tasks/tasks.service.ts';
+import { normaliseCallees, taskWindow } from '../tasks/task-input.ts';
+import { createTaskInTx, type TaskService } from '../tasks/tasks.service.ts';
 import { isBuiltinStrategyName } from './builtin-strategies.ts';
 import { endPlan, PlanAdvancer, roundSpec } from './plan-advance.ts';
 import { forecastPlan, type PlanForecast } from './plan-forecast.ts';

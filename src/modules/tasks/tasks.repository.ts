@@ -270,25 +270,6 @@ export interface CalleeRow {
 const CALLEE_COLUMNS =
   'id, task_id, app_id, seq, case_id, callee_number, data, status, attempts, hold_reason';
 
-/** Callees with at least one ended attempt or their not_dialled record, in upload order (the detail endpoint's records). */
-export async function dialledCallees(
-  q: Queryable,
-  taskId: string,
-  offset: number,
-  limit: number,
-): Promise<{ total: number; rows: CalleeRow[] }> {
-  const dialled = `task_id = $1 AND EXISTS (SELECT 1 FROM calls k WHERE k.callee_id = callees.id AND k.state = 'final')`;
-  const [count] = await q.query<{ n: number }>(
-    `SELECT count(*) AS n FROM callees WHERE ${dialled}`,
-    [taskId],
-  );
-  const rows = await q.query<CalleeRow>(
-    `SELECT ${CALLEE_COLUMNS} FROM callees WHERE ${dialled} ORDER BY seq LIMIT $2 OFFSET $3`,
-    [taskId, limit, offset],
-  );
-  return { total: count!.n, rows };
-}
-
 export async function findCallee(q: Queryable, calleeId: number): Promise<CalleeRow | undefined> {
   const [row] = await q.query<CalleeRow>(`SELECT ${CALLEE_COLUMNS} FROM callees WHERE id = $1`, [
     calleeId,
