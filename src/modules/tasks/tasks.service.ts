@@ -107,16 +107,20 @@ export class TaskService {
       })
       .catch(async (error: unknown) => {
         const { code, constraint } = error as { code?: string; constraint?: string };
-        const raced =
+        const nameOrKeyTaken =
           code === UNIQUE_VIOLATION &&
           (constraint === 'tasks_app_id_task_name_key' || constraint === 'tasks_idempotency');
-        // Two requests with one key at once: the loser fails on the name or the key, whichever
-        // it meets first; the answer is the winner's task. Any other failure is the answer.
+        // What the winner's commit makes the loser meet: its numbers now queued in an active task.
+        const numbersTaken = error instanceof AppError && error.key === 'duplicate_callee';
+        const raced = nameOrKeyTaken || numbersTaken;
+        // Two requests with one key at once: the loser fails on the name, the key or the numbers,
+        // whichever it meets first; the answer is the winner's task. Any other failure (and these
+        // ones without a task of that key) is the answer.
         if (raced && idempotencyKey !== undefined) {
           const first = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
           if (first) return replay(first);
         }
-        if (raced && constraint === 'tasks_app_id_task_name_key')
+        if (nameOrKeyTaken && constraint === 'tasks_app_id_task_name_key')
           throw new AppError('duplicate_task_name', body.task_name);
         throw error;
       });
