@@ -26,9 +26,13 @@ holds the embedded store, they go through its admin API. Errors print one line; 
 is 2 for a wrong command line or input, 1 for anything else.
 Configuration comes from the environment: see docs/config.md.`;
 
+/** Whether a failure prints its stack too (TILLER_LOG_LEVEL=debug, read through the config). */
+let showStacks = false;
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   const config = loadConfig();
+  showStacks = config.logLevel === 'debug';
   switch (command) {
     case 'serve':
     case 'api':
@@ -109,8 +113,7 @@ main(process.argv.slice(2)).then(
     const code = error instanceof ConfigError ? 2 : exitCodeOf(error);
     const hint = isUsageError(error) ? ' (see "tiller help")' : '';
     console.error(`tiller: ${oneLine(error)}${hint}`);
-    if (process.env.TILLER_LOG_LEVEL === 'debug' && error instanceof Error)
-      console.error(error.stack);
+    if (showStacks && error instanceof Error) console.error(error.stack);
     process.exitCode = code;
     // A failed start has stopped what it started; if anything still holds the event loop, do not
     // stay up half alive.

@@ -2,6 +2,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { newId } from '../shared/ids.ts';
 import type { Db, Tx } from '../store/db.ts';
+import { processExists } from '../shared/process-alive.ts';
 
 /**
  * Worker heartbeats. Each process beats every few seconds; what a worker claimed is reclaimed
@@ -26,16 +27,6 @@ export function processKey(): string | undefined {
     return `${boot}/${readlinkSync('/proc/self/ns/pid')}`;
   } catch {
     return undefined;
-  }
-}
-
-/** Whether a process of this PID namespace exists (EPERM: it does, owned by someone else). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processExists } from '../shared/process-alive.ts';
 
 const LOCK_FILE = 'tiller.pid';
 
@@ -32,7 +33,8 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readPid(file);
       if (holder === process.pid) break;
-      if (holder !== undefined && isAlive(holder)) throw new DataDirBusyError(dataDir, holder);
+      if (holder !== undefined && processExists(holder))
+        throw new DataDirBusyError(dataDir, holder);
       // A stale file (its process is gone) is removed; an empty one may be being written this
       // instant, so it is removed only on the second look.
       if (attempt > 2) throw new DataDirBusyError(dataDir, holder ?? 0);
@@ -47,7 +49,9 @@ export function lockDataDir(dataDir: string): () => void {
 /** The live process other than this one that holds the embedded store in dataDir, if any. */
 export function dataDirHolder(dataDir: string): number | undefined {
   const holder = readPid(join(dataDir, LOCK_FILE));
-  return holder !== undefined && holder !== process.pid && isAlive(holder) ? holder : undefined;
+  return holder !== undefined && holder !== process.pid && processExists(holder)
+    ? holder
+    : undefined;
 }
 
 function readPid(file: string): number | undefined {
@@ -56,14 +60,5 @@ function readPid(file: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -28,7 +28,7 @@ const DESCRIPTIONS: Record<
  */
 export async function reportNumberEnds(
   tx: Queryable,
-  task: Pick<TaskRow, 'app_id' | 'robot_id' | 'caller_number'>,
+  task: Pick<TaskRow, 'id' | 'plan_id' | 'app_id' | 'robot_id' | 'caller_number'>,
   callees: readonly CalleeRow[],
   now: Date,
 ): Promise<void> {
@@ -56,5 +56,5 @@ export async function reportNumberEnds(
      ON CONFLICT (callee_id, attempt) DO NOTHING`,
     [JSON.stringify(records), task.robot_id, task.caller_number, now],
   );
-  await emitCallEvents(tx, callees, await appZone(tx, task.app_id));
+  await emitCallEvents(tx, task, callees, await appZone(tx, task.app_id));
 }

@@ -18,39 +18,19 @@ export async function appZone(q: Queryable, appId: number): Promise<string> {
 const unixSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
- * The webhook ordering group of tasks' events (docs/webhooks.md, "Order of delivery"): the plan
- * for a plan's round tasks (its event comes after theirs), else the task itself.
+ * The webhook ordering group of a task's events (docs/webhooks.md, "Order of delivery"): the
+ * plan for a plan's round tasks (its event comes after theirs), else the task itself.
  */
-async function orderingGroups(q: Queryable, taskIds: string[]): Promise<Map<string, string>> {
-  const rows = await q.query<{ id: string; group: string }>(
-    'SELECT id, coalesce(plan_id, id) AS "group" FROM tasks WHERE id = ANY($1::text[])',
-    [[...new Set(taskIds)]],
-  );
-  return new Map(rows.map((r) => [r.id, r.group]));
-}
+export const orderingGroup = (task: Pick<TaskRow, 'id' | 'plan_id'>): string =>
+  task.plan_id ?? task.id;
 
-/** Webhook of Call: once per number, when its dialling is final. */
-export async function emitCallEvent(tx: Queryable, callee: CalleeRow, zone: string): Promise<void> {
-  const attempts = await finalCallsOf(tx, [callee.id]);
-  const last = attempts.at(-1);
-  if (!last) return;
-  const groups = await orderingGroups(tx, [callee.task_id]);
-  await recordEvent(tx, {
-    appId: callee.app_id,
-    type: 'call',
-    subjectId: last.id,
-    group: groups.get(callee.task_id) ?? callee.task_id,
-    payload: {
-      timestamp: unixSeconds(),
-      callee: callee.data,
-      call: callObject(attempts, zone, callee),
-    },
-  });
-}
-
-/** emitCallEvent for several numbers: one read of their attempts, one insert of the events. */
+/**
+ * Webhook of Call: once per number, when its dialling is final. For several numbers of one task,
+ * with one read of their attempts and one insert of the events.
+ */
 export async function emitCallEvents(
   tx: Queryable,
+  task: Pick<TaskRow, 'id' | 'plan_id'>,
   callees: readonly CalleeRow[],
   zone: string,
 ): Promise<void> {
@@ -63,10 +43,7 @@ export async function emitCallEvents(
     (call) => Number(call.callee_id),
   );
   const now = unixSeconds();
-  const groups = await orderingGroups(
-    tx,
-    callees.map((c) => c.task_id),
-  );
+  const group = orderingGroup(task);
   await recordEvents(
     tx,
     callees.flatMap((callee) => {
@@ -78,7 +55,7 @@ export async function emitCallEvents(
           appId: callee.app_id,
           type: 'call' as const,
           subjectId: last.id,
-          group: groups.get(callee.task_id) ?? callee.task_id,
+          group,
           payload: {
             timestamp: now,
             callee: callee.data,
@@ -98,7 +75,7 @@ export async function emitTaskEvent(tx: Queryable, task: TaskRow, zone: string):
     type: 'task',
     subjectId: task.id,
     // After every call event of its task (or, in a plan, of the plan's rounds so far).
-    group: task.plan_id ?? task.id,
+    group: orderingGroup(task),
     barrier: true,
     payload: {
       task_id: task.id,
