@@ -1,25 +1,16 @@
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
-  type FastifyPluginAsync,
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { adminRoutes } from '../modules/admin/admin.routes.ts';
-import { authRoutes } from '../modules/auth/auth.routes.ts';
+import { recordingFileRoutes } from '../modules/recordings/recordings.routes.ts';
 import type { Services } from '../modules/services.ts';
-import { complianceRoutes } from '../modules/compliance/compliance.routes.ts';
-import { dncRoutes } from '../modules/dnc/dnc.routes.ts';
-import { encryptionRoutes } from '../modules/encryption/encryption.routes.ts';
-import { planRoutes, strategyAdminRoutes } from '../modules/plans/plans.routes.ts';
-import { recordingFileRoutes, recordingRoutes } from '../modules/recordings/recordings.routes.ts';
-import { robotAdminRoutes, robotRoutes } from '../modules/robots/robots.routes.ts';
-import { taskRoutes } from '../modules/tasks/tasks.routes.ts';
-import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { newId } from '../shared/ids.ts';
-import { cloudEnvelope, pdsEnvelope, v1Envelope } from './envelopes.ts';
-import { familyPlugin, sendError } from './family.ts';
+import { families, fallbackFamily, familyForUrl } from './families/index.ts';
+import { mountFamily } from './families/mount.ts';
+import { sendError } from './family.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { unmatchedError } from './method-not-allowed.ts';
 import { AppError } from '../shared/errors.ts';
@@ -43,9 +34,7 @@ export function bareApp(logger?: FastifyBaseLogger) {
     // routing, past every error handler and in its own error shape; answer them in the family
     // envelope like any other bad input (found by test/faults/bad-input.test.ts).
     frameworkErrors: (error, request, reply) => {
-      const envelope = request.url.startsWith('/service/callcenter/call/predict')
-        ? pdsEnvelope
-        : v1Envelope;
+      const envelope = familyForUrl(request.url).wire;
       const detail =
         error.code === 'FST_ERR_BAD_URL'
           ? 'the URL is not valid percent-encoded UTF-8'
@@ -69,8 +58,9 @@ export function bareApp(logger?: FastifyBaseLogger) {
 }
 
 /**
- * The HTTP API: one plugin per AIRudder family, plus Tiller's own /v1 and the ops routes. With an
- * admin token (the server that holds the embedded store), also the CLI's /v1/admin API.
+ * The HTTP API: the ops routes, then every registered API family (src/api/families/index.ts:
+ * AIRudder's families and Tiller's own /v1). With an admin token (the server that holds the
+ * embedded store), /v1 also carries the CLI's admin API.
  */
 export async function buildApp(
   services: Services,
@@ -100,46 +90,12 @@ export async function buildApp(
     isReady,
   });
 
-  const family = (prefix: string, options: Parameters<typeof familyPlugin>[1]) =>
-    app.register(familyPlugin, { ...options, encryption: services.encryption, prefix });
-  const { auth } = services;
-  const routes = (...plugins: FastifyPluginAsync[]) => plugins;
-
-  await family('/service/cloud', {
-    envelope: cloudEnvelope,
-    wireHabits: true,
-    auth,
-    routes: routes(
-      authRoutes(auth),
-      robotRoutes(services.robots),
-      taskRoutes(services.tasks),
-      recordingRoutes(services.recordings),
-      planRoutes(services.plans),
-    ),
-  });
-  await family('/service/callcenter/call/predict', {
-    envelope: pdsEnvelope,
-    wireHabits: true,
-    auth,
-    routes: routes(authRoutes(auth)),
-  });
-  await family('/v1', {
-    envelope: v1Envelope,
-    auth,
-    routes: routes(
-      webhookRoutes(services.webhooks),
-      robotAdminRoutes(services.robots),
-      strategyAdminRoutes(services.plans),
-      dncRoutes(services.dnc),
-      encryptionRoutes(services.encryption),
-      complianceRoutes(services.compliance),
-      ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
-    ),
-  });
-  // Anything outside the families answers in the Tiller envelope.
-  app.setErrorHandler((error, request, reply) => sendError(v1Envelope, error, request, reply));
+  for (const family of families) await mountFamily(app, family, services, options);
+  // Anything outside the families answers in the fallback family's envelope (Tiller's).
+  const fallback = fallbackFamily.wire;
+  app.setErrorHandler((error, request, reply) => sendError(fallback, error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendError(v1Envelope, unmatchedError(app, request, reply), request, reply),
+    sendError(fallback, unmatchedError(app, request, reply), request, reply),
   );
   // Signed links: no token, no envelope (a browser or a CRM fetches the audio directly).
   await app.register(recordingFileRoutes(services.recordings));

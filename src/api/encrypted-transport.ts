@@ -5,29 +5,38 @@ import '../modules/encryption/route-config.ts';
 import type { EncryptionSettings } from '../modules/encryption/settings.ts';
 import { wrappedCiphertext } from '../modules/encryption/wrapper.ts';
 import { AppError } from '../shared/errors.ts';
-import type { Envelope } from './envelopes.ts';
+import type { Envelope } from './families/envelope.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /**
- * Per-app AES on the wire (docs/encryption.md), for one API family. Registered after the token
- * check, which names the app: its request body may come wrapped and encrypted, and the payload of
- * every successful answer leaves encrypted inside the family envelope. Error envelopes stay
- * plaintext, so a client with the wrong key can still read what went wrong.
+ * Per-app AES on the wire (docs/encryption.md), for one API family. Registered after the
+ * family's authentication, which names the app: its request body may come wrapped and encrypted,
+ * and the payload of every successful answer leaves encrypted inside the family envelope. Error
+ * envelopes stay plaintext, so a client with the wrong key can still read what went wrong.
+ * `callerKnownAt` is the hook where the authentication sets the caller (a token is checked on
+ * request, a signature once the raw body is read); the app's settings are looked up there.
  */
 export function installEncryptedTransport(
   app: FastifyInstance,
   envelope: Envelope,
   encryption: EncryptionLookup,
+  callerKnownAt: 'onRequest' | 'preParsing' = 'onRequest',
 ): void {
   const settingsOf = new WeakMap<FastifyRequest, EncryptionSettings>();
   const member = payloadMember(envelope);
 
-  app.addHook('onRequest', async (request) => {
+  const lookUp = async (request: FastifyRequest) => {
     const { config } = request.routeOptions;
     if (config.public || config.plaintext) return;
     const settings = await encryption.lookup(request.caller.appId);
     if (settings) settingsOf.set(request, settings);
-  });
+  };
+  if (callerKnownAt === 'onRequest') app.addHook('onRequest', lookUp);
+  else
+    app.addHook('preParsing', async (request, _reply, payload) => {
+      await lookUp(request);
+      return payload;
+    });
 
   // Before validation, so the decrypted body meets the route schema like a plaintext one.
   app.addHook('preValidation', async (request) => {

@@ -3,23 +3,23 @@ import type { TSchema } from 'typebox';
 import type { AuthService } from '../modules/auth/auth.service.ts';
 import type { EncryptionLookup } from '../modules/encryption/encryption.service.ts';
 import { AppError } from '../shared/errors.ts';
+import type { AuthStrategy } from './auth/strategy.ts';
+import { tokenAuth } from './auth/token.ts';
 import { installEncryptedTransport } from './encrypted-transport.ts';
-import type { Envelope } from './envelopes.ts';
+import type { Envelope } from './families/envelope.ts';
 import { unmatchedError } from './method-not-allowed.ts';
 import { toAppError } from './to-app-error.ts';
 import { installWireHabits } from './wire-habits.ts';
 
-const TOKEN = /^(?:Token|Bearer)\s*(\S+)\s*$/i;
-
-/** `Token <t>`, `Bearer <t>` and `Token<t>` (no space) all carry a token. */
-export function tokenFrom(header: string | undefined): string | undefined {
-  return header ? TOKEN.exec(header)?.[1] : undefined;
-}
+export { tokenFrom } from './auth/token.ts';
 
 export interface FamilyOptions {
   envelope: Envelope;
-  auth: AuthService;
   routes: Array<FastifyPluginAsync>;
+  /** How callers authenticate (src/api/auth/); without it, the token of `auth`. */
+  authentication?: AuthStrategy;
+  /** Shorthand for `authentication: tokenAuth(auth)`. */
+  auth?: AuthService;
   /** Per-app AES of bodies (docs/encryption.md); without it every body is plaintext. */
   encryption?: EncryptionLookup;
   /**
@@ -30,14 +30,16 @@ export interface FamilyOptions {
 }
 
 /**
- * One API family: its routes answer in its envelope, with its error codes, and need a token
- * unless marked public. Route modules declare the schema of `data` only; the envelope around
- * it is added here, to the payload and to the schema (so the OpenAPI document shows it too).
+ * One API family mounted at one prefix: its routes answer in its envelope, with its error codes,
+ * and need its authentication unless marked public. Route modules declare the schema of `data`
+ * only; the envelope around it is added here, to the payload and to the schema (so the OpenAPI
+ * document shows it too). A family is described once in src/api/families/; this is the mechanism.
  */
-export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
-  app,
-  { envelope, auth, routes, encryption, wireHabits },
-) => {
+export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (app, options) => {
+  const { envelope, routes, encryption, wireHabits } = options;
+  const authentication = options.authentication ?? (options.auth && tokenAuth(options.auth));
+  if (!authentication) throw new Error(`the ${envelope.name} family has no authentication`);
+
   app.addHook('onRoute', (route) => {
     const response = (route.schema?.response ?? {}) as Record<string, TSchema>;
     const wrapped: Record<string, TSchema> = {};
@@ -49,14 +51,13 @@ export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (
     route.schema = { ...route.schema, response: wrapped };
   });
 
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public) return;
-    const token = tokenFrom(request.headers.authorization);
-    if (!token) throw new AppError('missing_token');
-    request.caller = await auth.authenticate(token);
-  });
-  // After the token check: the token names the app, whose settings decide.
-  if (encryption) installEncryptedTransport(app, envelope, encryption);
+  authentication.install(app);
+  // After authentication: the caller names the app, whose settings decide.
+  if (encryption) {
+    if (!authentication.callerKnownAt)
+      throw new Error(`the ${envelope.name} family names no caller, so it cannot encrypt per app`);
+    installEncryptedTransport(app, envelope, encryption, authentication.callerKnownAt);
+  }
   if (wireHabits) installWireHabits(app);
 
   app.addHook('preSerialization', async (_request, reply, payload) =>

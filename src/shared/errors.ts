@@ -1,14 +1,10 @@
-// One table of every error the API can answer with. Each API family renders an entry in its own
-// envelope: the cloud family puts `cloud` in `code` (it mirrors the HTTP status, which real
-// clients check either way), the PDS family puts the platform code AIRudder clients know in
-// `code`. docs/errors.md is generated from this table.
+// One table of every error the API can answer with: its identity (key), HTTP status, message and
+// when a client sees it. What each API family puts in its envelope's `code` is the family's own
+// business (src/api/families/*.ts declares a code per key); docs/errors.md is generated from this
+// table and the registered families.
 
 export interface ErrorSpec {
   http: number;
-  /** `code` in the cloud (`/service/cloud`) and Tiller (`/v1`) envelopes. */
-  cloud: number;
-  /** `code` in the PDS (`/service/callcenter/call/predict`) envelope. */
-  pds: number;
   message: string;
   /** When a client sees it; rendered into docs/errors.md. */
   when: string;
@@ -17,225 +13,176 @@ export interface ErrorSpec {
 export const errorTable = {
   bad_request: {
     http: 400,
-    cloud: 400,
-    pds: -1,
     message: 'Invalid request parameters',
     when: 'a field is missing, has the wrong type or is out of range; the message names it',
   },
   invalid_json: {
     http: 400,
-    cloud: 400,
-    pds: -1,
     message: 'The request body is not valid JSON',
     when: 'the body cannot be parsed as its Content-Type says',
   },
   unsupported_media_type: {
     http: 415,
-    cloud: 415,
-    pds: -1,
     message: 'Unsupported Content-Type',
     when: 'the body is sent with a Content-Type the route does not accept',
   },
   payload_too_large: {
     http: 413,
-    cloud: 413,
-    pds: -1,
     message: 'The request body is too large',
     when: 'the body exceeds the server limit (see docs/config.md)',
   },
   invalid_phone: {
     http: 400,
-    cloud: 400,
-    pds: 10510,
     message: 'Incorrect phone number',
     when: 'a number is not a valid international number starting with + (libphonenumber: valid for its country), or carries an extension; the message names it and says which',
   },
   invalid_time: {
     http: 400,
-    cloud: 400,
-    pds: 10620,
     message: 'Invalid task time window',
     when: 'start_time/end_time are not YYYY-MM-DD HH:MM:SS (with an optional offset within ±14:00) or end_time is not after start_time',
   },
   duplicate_task_name: {
     http: 400,
-    cloud: 400,
-    pds: 10508,
     message: 'Task Name is duplicated',
     when: 'another task of the same app already has this task_name',
   },
   duplicate_callee: {
     http: 400,
-    cloud: 400,
-    pds: 10517,
     message: 'Duplicate callee in task',
     when: 'the same case_id and callee_number appear twice in one task',
   },
   missing_token: {
     http: 401,
-    cloud: 401,
-    pds: 10810,
     message: 'Authorization token is missing',
     when: 'no Authorization header, or not of the form "Token <t>" / "Bearer <t>"',
   },
   invalid_token: {
     http: 401,
-    cloud: 401,
-    pds: 10812,
     message: 'Invalid authorization token',
     when: 'the token is unknown',
   },
   expired_token: {
     http: 401,
-    cloud: 401,
-    pds: 10813,
     message: 'Expired authorization token',
     when: 'the token is older than its lifetime (24 h by default); ask /auth again',
   },
   bad_credentials: {
     http: 403,
-    cloud: 403,
-    pds: 10302,
     message: 'Account verification failed',
     when: 'APPKey and APPSecret do not match an active app',
   },
   not_found: {
     http: 404,
-    cloud: 404,
-    pds: 404,
     message: 'Not found',
     when: 'no such route',
   },
   method_not_allowed: {
     http: 405,
-    cloud: 405,
-    pds: 405,
     message: 'Method not allowed',
     when: 'the path exists but not for this method; the Allow header lists the methods it takes',
   },
   task_not_found: {
     http: 404,
-    cloud: 404,
-    pds: 10506,
     message: 'Task is not found',
     when: 'the task_id does not exist or belongs to another app',
   },
   invalid_robot: {
     http: 400,
-    cloud: 400,
-    pds: -1,
     message: 'Invalid robot definition',
     when: 'a robot definition breaks the schema or the graph rules of docs/robots.md; the message lists every problem',
   },
   robot_read_only: {
     http: 409,
-    cloud: 409,
-    pds: -1,
     message: 'Built-in robots cannot be changed',
     when: 'updating a built-in demo robot; import a copy under another name instead',
   },
   strategy_not_found: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Strategy is not found',
     when: 'the strategy_id does not exist or belongs to another app',
   },
   plan_not_found: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Plan is not found',
     when: 'the plan_id does not exist or belongs to another app',
   },
   duplicate_name: {
     http: 400,
-    cloud: 400,
-    pds: -1,
     message: 'The name is already used',
     when: 'another plan, strategy or robot of the same app has this name',
   },
   plan_finished: {
     http: 409,
-    cloud: 409,
-    pds: -1,
     message: 'Plan has finished',
     when: 'the operation needs a plan that is still running',
   },
   dnc_not_listed: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Number is not on the do-not-call list',
     when: 'DELETE /v1/dnc/{number} names a number the app has not listed',
   },
   robot_not_found: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Robot is not found',
     when: 'the robot_id does not exist or is not available to this app',
   },
   call_not_found: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Call is not found',
     when: 'the call_id does not exist or belongs to another app',
   },
   call_in_progress: {
     http: 409,
-    cloud: 409,
-    pds: -1,
     message: 'The call has not ended yet',
     when: 'GET /callinfo names an attempt still in progress; its call webhook follows when it ends',
   },
   callee_not_found: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Callee is not found in the task',
     when: 'no number or case of the task matches',
   },
   event_not_found: {
     http: 404,
-    cloud: 404,
-    pds: -1,
     message: 'Webhook event is not found',
     when: 'the event id does not exist or belongs to another app',
   },
   task_finished: {
     http: 409,
-    cloud: 409,
-    pds: 10513,
     message: 'Task has finished',
     when: 'the operation needs a task that is still waiting or running',
   },
   callee_final: {
     http: 409,
-    cloud: 409,
-    pds: 10611,
     message: 'The call is already final',
     when: 'cancelling a number whose dialling already ended',
   },
   unknown_operation: {
     http: 400,
-    cloud: 400,
-    pds: -1,
     message: 'Unknown operation',
     when: 'an operation other than stop, pause or resume (task) or stop (plan); the message lists the valid ones',
   },
   operation_not_allowed: {
     http: 409,
-    cloud: 409,
-    pds: -1,
     message: 'The operation does not apply to this task',
     when: "pausing a paused task, resuming a task that is not paused, or pausing or resuming a plan's round task (stop the plan instead)",
   },
+  missing_signature: {
+    http: 401,
+    message: 'Request signature is missing',
+    when: 'a family that signs requests (docs/api-families.md) got no key, signature or timestamp header, or a timestamp that is not Unix seconds',
+  },
+  invalid_signature: {
+    http: 401,
+    message: 'Invalid request signature',
+    when: 'the signing key is unknown, or the signature is not the HMAC-SHA256 of the timestamp and the raw body with its secret',
+  },
+  expired_signature: {
+    http: 401,
+    message: 'Request timestamp is outside the replay window',
+    when: 'a signed request whose timestamp is further from the server clock than the replay window (5 minutes by default)',
+  },
   internal: {
     http: 500,
-    cloud: 500,
-    pds: 10201,
     message: 'Internal error',
     when: 'an unexpected failure; the log holds the request id',
   },

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { cloudEnvelope } from '../../src/api/envelopes.ts';
 import { errorTable, type ErrorKey } from '../../src/shared/errors.ts';
 import type { Queryable } from '../../src/store/db.ts';
 import { readResponse, startTestServer, tokenFor, type TestServer } from '../helpers/server.ts';
@@ -23,7 +24,7 @@ export function assertError(r: Answer, key: ErrorKey, detail?: RegExp) {
   const spec = errorTable[key];
   assert.equal(r.status, spec.http, `${key}: ${r.text}`);
   assert.ok(r.json && typeof r.json === 'object', `${key}: a JSON body, got ${r.text}`);
-  assert.equal(r.json.code, spec.cloud, `${key}: code`);
+  assert.equal(r.json.code, cloudEnvelope.codeOf(key), `${key}: code`);
   assert.equal(r.json.data, null, `${key}: data`);
   assert.equal(typeof r.json.request_id, 'string', `${key}: request_id`);
   const message = String(r.json.message);

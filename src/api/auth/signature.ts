@@ -1,0 +1,113 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Caller } from '../../modules/auth/caller.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import { keepRawBody } from './raw-body.ts';
+import type { AuthStrategy } from './strategy.ts';
+
+/** The app behind a signing key, and the secret it signs with (never sent on the wire). */
+export interface SigningKey {
+  caller: Caller;
+  secret: string;
+}
+
+export interface SignatureHeaders {
+  /** The public id of the signing key. */
+  key: string;
+  /** Lowercase hex HMAC-SHA256 (see `signRequest`). */
+  signature: string;
+  /** Unix seconds at which the client signed. */
+  timestamp: string;
+}
+
+/**
+ * The Chatbot family's headers (../shared/spec/chatbot-api.md §1-2). The key and signature
+ * headers are documented; the timestamp header is not (no sample shows one) and is our choice.
+ */
+export const AIRUDDER_SIGN_HEADERS: SignatureHeaders = {
+  key: 'x-airudder-sign-key',
+  signature: 'x-airudder-sign',
+  timestamp: 'x-airudder-timestamp',
+};
+
+export interface SignatureOptions {
+  /** Looks a key id up; undefined for a key no app holds. */
+  keys(keyId: string): Promise<SigningKey | undefined>;
+  headers?: SignatureHeaders;
+  /** How far a timestamp may be from now, either way (clock skew and transit). */
+  windowSeconds?: number;
+  /**
+   * Real time by default, not the business clock: the client stamps requests with its own wall
+   * clock, and a simulated business clock (TILLER_SIMULATED_START) would refuse every request.
+   */
+  clock?: Clock;
+}
+
+const HEX = /^[0-9a-f]+$/i;
+
+/**
+ * The signature of a request: lowercase hex HMAC-SHA256, keyed by the secret, over the timestamp,
+ * a ".", and the body bytes exactly as sent (an empty body for a GET). Signing the timestamp with
+ * the body is what makes the replay window hold: an old body cannot be re-sent with a new stamp.
+ */
+export function signRequest(secret: string, timestamp: string | number, body: Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+}
+
+/**
+ * Request signing for families whose clients hold a key id and a secret instead of a token
+ * (AIRudder's Chatbot API). Reads the raw body before fastify parses it, so the signature is
+ * checked over the bytes as sent and nothing of an unsigned request reaches a parser or a route.
+ * The raw body stays available to routes through `rawBodyOf`.
+ */
+export function signatureAuth(options: SignatureOptions): AuthStrategy {
+  const headers = options.headers ?? AIRUDDER_SIGN_HEADERS;
+  const windowMs = (options.windowSeconds ?? 300) * 1000;
+  const clock = options.clock ?? systemClock;
+
+  async function verify(request: FastifyRequest, body: Buffer): Promise<Caller> {
+    const keyId = single(request, headers.key);
+    const signature = single(request, headers.signature);
+    const stamp = single(request, headers.timestamp);
+    if (!keyId || !signature || !stamp)
+      throw new AppError(
+        'missing_signature',
+        `send ${headers.key}, ${headers.signature} and ${headers.timestamp}`,
+      );
+    if (!/^\d{1,12}$/.test(stamp))
+      throw new AppError('missing_signature', `${headers.timestamp} must be Unix seconds`);
+    // The window is checked before the key is looked up: a stale request costs no lookup.
+    if (Math.abs(clock.now().getTime() - Number(stamp) * 1000) > windowMs)
+      throw new AppError('expired_signature');
+    const key = await options.keys(keyId);
+    // An unknown key and a wrong signature answer alike, so keys cannot be probed.
+    if (!key || !sameSignature(signature, signRequest(key.secret, stamp, body)))
+      throw new AppError('invalid_signature');
+    return key.caller;
+  }
+
+  return {
+    kind: 'signature',
+    callerKnownAt: 'preParsing',
+    install(app: FastifyInstance) {
+      app.addHook('preParsing', async (request, _reply, payload) => {
+        const { raw, stream } = await keepRawBody(request, payload);
+        if (!request.routeOptions.config.public) request.caller = await verify(request, raw);
+        return stream;
+      });
+    },
+  };
+}
+
+/** A header sent once; a repeated one is refused rather than guessed at. */
+function single(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Constant-time comparison of two hex signatures (case-insensitive, as hex is). */
+function sameSignature(given: string, expected: string): boolean {
+  if (!HEX.test(given) || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given.toLowerCase(), 'hex'), Buffer.from(expected, 'hex'));
+}

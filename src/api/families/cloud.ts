@@ -1,0 +1,29 @@
+import { authRoutes } from '../../modules/auth/auth.routes.ts';
+import { planRoutes } from '../../modules/plans/plans.routes.ts';
+import { recordingRoutes } from '../../modules/recordings/recordings.routes.ts';
+import { robotRoutes } from '../../modules/robots/robots.routes.ts';
+import { taskRoutes } from '../../modules/tasks/tasks.routes.ts';
+import { tokenAuth } from '../auth/token.ts';
+import { statusEnvelope } from './envelope.ts';
+import { defineFamily, httpStatusCode } from './family-definition.ts';
+
+/** AIRudder's voice-bot API (docs/api-calls.md): tasks, calls, recordings, plans. */
+export const cloudFamily = defineFamily({
+  name: 'cloud',
+  title: 'Cloud',
+  prefixes: ['/service/cloud'],
+  envelope: statusEnvelope,
+  // Real clients check the HTTP status or `code` interchangeably, so `code` mirrors it.
+  errorCode: httpStatusCode,
+  errorCodeDoc: '`code` mirrors the HTTP status, and `status` is the HTTP reason phrase.',
+  authentication: (services) => tokenAuth(services.auth),
+  wireHabits: true,
+  encryption: (services) => services.encryption,
+  routes: (services) => [
+    authRoutes(services.auth),
+    robotRoutes(services.robots),
+    taskRoutes(services.tasks),
+    recordingRoutes(services.recordings),
+    planRoutes(services.plans),
+  ],
+});

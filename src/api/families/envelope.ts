@@ -1,0 +1,79 @@
+import { STATUS_CODES } from 'node:http';
+import { Type, type TSchema } from 'typebox';
+import type { AppError, ErrorKey } from '../../shared/errors.ts';
+
+/**
+ * The shape of a family's answers, without its error codes: where the payload goes on success,
+ * and what an error looks like once the family has chosen its `code`. Several families can share
+ * a shape (cloud and Tiller's /v1 do) and still number their errors differently.
+ */
+export interface EnvelopeShape {
+  ok(data: unknown): unknown;
+  okSchema(data: TSchema): TSchema;
+  error(error: AppError, code: number, requestId: string): unknown;
+  errorSchema: TSchema;
+}
+
+/** A family's envelope with its error codes bound: what the family plugin answers with. */
+export interface Envelope {
+  name: string;
+  ok(data: unknown): unknown;
+  okSchema(data: TSchema): TSchema;
+  error(error: AppError, requestId: string): unknown;
+  errorSchema: TSchema;
+  /** The `code` this family answers for an error key. */
+  codeOf(key: ErrorKey): number;
+}
+
+export function bindEnvelope(
+  name: string,
+  shape: EnvelopeShape,
+  codeOf: (key: ErrorKey) => number,
+): Envelope {
+  return {
+    name,
+    ok: shape.ok,
+    okSchema: shape.okSchema,
+    errorSchema: shape.errorSchema,
+    codeOf,
+    error: (error, requestId) => shape.error(error, codeOf(error.key), requestId),
+  };
+}
+
+/** `{code:200, status:"OK", data}`; an error carries the HTTP reason phrase in `status`. */
+export const statusEnvelope: EnvelopeShape = {
+  ok: (data) => ({ code: 200, status: 'OK', data: data ?? {} }),
+  okSchema: (data) => Type.Object({ code: Type.Integer(), status: Type.String(), data }),
+  error: (error, code, requestId) => ({
+    code,
+    status: STATUS_CODES[error.spec.http] ?? 'Error',
+    message: error.message,
+    request_id: requestId,
+    data: null,
+  }),
+  errorSchema: Type.Object({
+    code: Type.Integer(),
+    status: Type.String(),
+    message: Type.String(),
+    request_id: Type.String(),
+    data: Type.Null(),
+  }),
+};
+
+/** `{code:0, message:"successfully", body}`: AIRudder's PDS family. */
+export const bodyEnvelope: EnvelopeShape = {
+  ok: (body) => ({ code: 0, message: 'successfully', body: body ?? {} }),
+  okSchema: (body) => Type.Object({ code: Type.Integer(), message: Type.String(), body }),
+  error: (error, code, requestId) => ({
+    code,
+    message: error.message,
+    request_id: requestId,
+    body: null,
+  }),
+  errorSchema: Type.Object({
+    code: Type.Integer(),
+    message: Type.String(),
+    request_id: Type.String(),
+    body: Type.Null(),
+  }),
+};
