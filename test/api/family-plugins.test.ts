@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { bareApp } from '../../src/api/app.ts';
 import { noAuth } from '../../src/api/auth/none.ts';
+import { tokenAuth } from '../../src/api/auth/token.ts';
+import type { AuthService } from '../../src/modules/auth/auth.service.ts';
 import { rawBodyOf } from '../../src/api/auth/raw-body.ts';
 import { signRequest, signatureAuth, type SigningKey } from '../../src/api/auth/signature.ts';
 import type { EnvelopeShape } from '../../src/api/families/envelope.ts';
@@ -64,6 +66,7 @@ const signedRoutes =
       };
     });
     app.get('/whoami', async (request) => ({ app_id: request.caller.appId }));
+    app.get('/hello', { config: { public: true } }, async () => ({ hello: 'world' }));
   };
 
 const signedFamily = defineFamily<Deps>({
@@ -183,6 +186,12 @@ describe('API families as plugins: authentication strategies', () => {
     assert.deepEqual(r.json().data, { app_id: 7 });
   });
 
+  it('lets a route marked public through without a signature', async () => {
+    const r = await app.inject({ method: 'GET', url: '/test/signed/hello' });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json().data, { hello: 'world' });
+  });
+
   it('refuses a wrong signature in its own envelope and code, before the route runs', async () => {
     const before = deps.seen.length;
     const wrong = signRequest('another secret', nowSeconds(), Buffer.from('{"a":1}'));
@@ -193,6 +202,11 @@ describe('API families as plugins: authentication strategies', () => {
   it('refuses a body changed after signing (the signature covers the exact bytes)', async () => {
     const signedFor = signRequest(SECRET, nowSeconds(), Buffer.from('{"a":1}'));
     refusal(await signedPost('{"a": 1}', { sign: signedFor }), 40101, 'Invalid request signature');
+  });
+
+  it('refuses an old signature under a fresh timestamp (the timestamp is signed too)', async () => {
+    const sign = signRequest(SECRET, nowSeconds() - 600, Buffer.from('{}'));
+    refusal(await signedPost('{}', { sign }), 40101, 'Invalid request signature');
   });
 
   it('answers an unknown key exactly like a wrong signature', async () => {
@@ -276,6 +290,42 @@ describe('API families as plugins: authentication strategies', () => {
 });
 
 describe('API families as plugins: mounting', () => {
+  it('keeps no raw body in a token family (only the strategies that need it pay for it)', async () => {
+    const app = bareApp();
+    const auth = { authenticate: async () => ({ appId: 1, timezone: 'UTC' }) };
+    const tokenFamily = defineFamily<null>({
+      name: 'token',
+      title: 'Token',
+      prefixes: ['/test/token'],
+      envelope: chatbotEnvelope,
+      errorCode: (_key, error) => error.http,
+      errorCodeDoc: 'test only',
+      wireHabits: false,
+      authentication: () => tokenAuth(auth as unknown as AuthService),
+      routes: () => [
+        async (routes) => {
+          routes.post('/raw', async (request) => {
+            try {
+              return { kept: rawBodyOf(request).length };
+            } catch {
+              return { kept: false };
+            }
+          });
+        },
+      ],
+    });
+    await mountFamily(app, tokenFamily, null);
+    const r = await app.inject({
+      method: 'POST',
+      url: '/test/token/raw',
+      headers: { authorization: 'Token t', 'content-type': 'application/json' },
+      payload: '{"a":1}',
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json().data, { kept: false });
+    await app.close();
+  });
+
   it('looks per-app encryption up once the signature has named the app', async () => {
     const app = bareApp();
     const asked: number[] = [];

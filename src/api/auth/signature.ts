@@ -81,9 +81,10 @@ export function signatureAuth(options: SignatureOptions): AuthStrategy {
     if (Math.abs(clock.now().getTime() - Number(stamp) * 1000) > windowMs)
       throw new AppError('expired_signature');
     const key = await options.keys(keyId);
-    // An unknown key and a wrong signature answer alike, so keys cannot be probed.
-    if (!key || !sameSignature(signature, signRequest(key.secret, stamp, body)))
-      throw new AppError('invalid_signature');
+    // An unknown key and a wrong signature answer alike, and cost the same HMAC, so keys cannot
+    // be probed.
+    const expected = signRequest(key?.secret ?? '', stamp, body);
+    if (!sameSignature(signature, expected) || !key) throw new AppError('invalid_signature');
     return key.caller;
   }
 
@@ -100,7 +101,7 @@ export function signatureAuth(options: SignatureOptions): AuthStrategy {
   };
 }
 
-/** A header sent once; a repeated one is refused rather than guessed at. */
+/** A header's value; a repeated header arrives joined ("a, b") and fails the checks after. */
 function single(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
