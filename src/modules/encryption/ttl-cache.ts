@@ -10,7 +10,7 @@ import { LRUCache } from 'lru-cache';
  * contract (test/encryption/transport.test.ts, on an injected clock that starts at 0) is that an
  * entry is gone once its age reaches `ttlMs`.
  */
-export class TtlCache<K extends {}, V> {
+export class TtlCache<K extends NonNullable<unknown>, V> {
   readonly #entries: LRUCache<K, { value: V; expiresAt: number }>;
   readonly #ttlMs: number;
   readonly #now: () => number;
