@@ -2,6 +2,7 @@
 // New York changes at 02:00 local (07:00Z in March, 06:00Z in November), Paris at 01:00Z.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { evaluateWindow } from '../../src/modules/compliance/calling-window.ts';
 import { formatDateTime, isTimeZone, parseDateTime } from '../../src/shared/time.ts';
 import {
@@ -113,5 +114,39 @@ describe('local days', () => {
     assert.equal(isTimeZone('Mars/Base'), false);
     assert.equal(isTimeZone('Europe/Paris'), true);
     assert.throws(() => formatDateTime(new Date(0), 'Mars/Base'), RangeError);
+  });
+});
+
+describe('wall times, for any instant', () => {
+  const zones = [NY, PARIS, 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Kathmandu', 'UTC'];
+  // 2000-2040: DST rules old and new, and Chile's and Lord Howe's odd ones.
+  const instant = fc
+    .integer({ min: 946_684_800, max: 2_208_988_800 })
+    .map((s) => new Date(s * 1000));
+
+  it("the first instant showing an instant's wall time is that instant or one before it", () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (t, zone) => {
+        const local = localMoment(t, zone);
+        const first = instantAtOrAfter(local, local.seconds, zone);
+        assert.ok(first.getTime() <= t.getTime(), `${first.toISOString()} > ${t.toISOString()}`);
+        assert.deepEqual(localMoment(first, zone), local);
+        // At most the one repeated span of a DST change earlier (an hour; 30 min at Lord Howe).
+        assert.ok(t.getTime() - first.getTime() <= 3_600_000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads back what it formats: the same instant, or the first showing that wall time', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (t, zone) => {
+        const text = formatDateTime(t, zone);
+        const back = parseDateTime(text, zone)!;
+        assert.equal(formatDateTime(back, zone), text);
+        assert.ok(back.getTime() <= t.getTime() && t.getTime() - back.getTime() <= 3_600_000);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
