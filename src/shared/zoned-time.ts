@@ -1,7 +1,10 @@
 // Wall-clock arithmetic in an IANA zone, for rules written in local time ("08:00 on weekdays",
-// "the callee's day"). Only Intl is trusted with offsets: DST gaps, repeated hours and :30/:45
-// zones all come out of the same two primitives below.
-import { calendarDay, zoneOffsetMs } from './time.ts';
+// "the callee's day"). Luxon supplies every offset and calendar field (docs/dependencies.md);
+// what is decided here is which instant a wall time means when DST makes it happen twice or
+// not at all, because a calling window must open at the first instant it is allowed.
+import { LRUCache } from 'lru-cache';
+import { DateTime } from 'luxon';
+import { ianaZone, inZone, wallToInstant, type WallFields } from './time.ts';
 
 export interface LocalDate {
   year: number;
@@ -16,37 +19,38 @@ export interface LocalMoment extends LocalDate {
   seconds: number;
 }
 
-const DAY_MS = 86_400_000;
-
-/** The wall time of an instant as if it were UTC, in ms (the basis of all comparisons here). */
-function wallMs(instant: number, zone: string): number {
-  return Math.floor(instant / 1000) * 1000 + zoneOffsetMs(new Date(instant), zone);
-}
-
 export function localMoment(date: Date, zone: string): LocalMoment {
-  const { year, month, day } = calendarDay(date, zone);
-  const wall = wallMs(date.getTime(), zone);
+  const t = inZone(date, zone);
   return {
-    year,
-    month,
-    day,
-    isoDay: isoDayOf({ year, month, day }),
-    seconds: Math.floor((wall - Date.UTC(year, month - 1, day)) / 1000),
+    year: t.year,
+    month: t.month,
+    day: t.day,
+    isoDay: t.weekday,
+    seconds: t.hour * 3600 + t.minute * 60 + t.second,
   };
 }
 
+/** A calendar date as a Luxon date at UTC midnight: plain calendar maths, no zone involved. */
+function utcDate(date: LocalDate): DateTime {
+  return DateTime.utc(date.year, date.month, date.day);
+}
+
 export function addDays(date: LocalDate, days: number): LocalDate {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  const { year, month, day } = utcDate(date).plus({ days });
+  return { year, month, day };
 }
 
 export function isoDayOf(date: LocalDate): number {
-  const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
-  return weekday === 0 ? 7 : weekday;
+  return utcDate(date).weekday;
 }
 
 export function sameDate(a: LocalDate, b: LocalDate): boolean {
   return a.year === b.year && a.month === b.month && a.day === b.day;
+}
+
+/** The wall time an instant shows in a zone, read as if it were UTC, in whole seconds. */
+function wallMs(instant: number, zone: string): number {
+  return Math.floor(instant / 1000) * 1000 + ianaZone(zone).offset(instant) * 60_000;
 }
 
 /**
@@ -56,24 +60,50 @@ export function sameDate(a: LocalDate, b: LocalDate): boolean {
  * when the wall time is first passed. `seconds` may be 86400: the start of the next day.
  */
 export function instantAtOrAfter(date: LocalDate, seconds: number, zone: string): Date {
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + seconds * 1000;
-  // A zone changes offset at most once around one wall time; the offsets a day either side
-  // are the only candidates.
-  const offsets = [
-    ...new Set([-DAY_MS, DAY_MS].map((d) => zoneOffsetMs(new Date(wall + d), zone))),
-  ];
-  const candidates = offsets.map((offset) => wall - offset).sort((a, b) => a - b);
-  const exact = candidates.find((t) => wallMs(t, zone) === wall);
-  if (exact !== undefined) return new Date(exact);
-  // In a gap: the wall clock rises monotonically between the two candidates; find the jump.
-  let lo = candidates[0]!;
-  let hi = candidates[candidates.length - 1]!;
+  const key = `${zone} ${date.year}-${date.month}-${date.day} ${seconds}`;
+  let at = resolvedWalls.get(key);
+  if (at === undefined) {
+    at = resolveWall(date, seconds, zone);
+    resolvedWalls.set(key, at);
+  }
+  return new Date(at);
+}
+
+/**
+ * Wall times already resolved, by zone, date and second of the day. The dial claim asks for the
+ * start of today and tomorrow in the callee's zone for every number, and a forecast asks for the
+ * same window openings for every contact: the answers never change (the zone rules are fixed
+ * for the life of the process), and resolving one costs several Intl calls.
+ */
+const resolvedWalls = new LRUCache<string, number>({ max: 10_000 });
+
+function resolveWall(date: LocalDate, seconds: number, zone: string): number {
+  const target = utcDate(date).plus({ seconds });
+  const fields: WallFields = {
+    year: target.year,
+    month: target.month,
+    day: target.day,
+    hour: target.hour,
+    minute: target.minute,
+    second: target.second,
+  };
+  const wall = target.toMillis();
+  const resolved = wallToInstant(fields, zone);
+  const at = resolved.toMillis();
+  if (at + resolved.offset * 60_000 === wall) return at;
+  // In a gap Luxon reads the time with the offset from before the jump, which lands past the
+  // jump by as much as the time lay inside the gap (02:30 -> 03:30). The jump itself lies
+  // between that instant and the same wall time read with the new offset, where the clock
+  // still shows less than `wall`: halve that span down to the second.
+  let lo = wall - resolved.offset * 60_000;
+  let hi = at;
+  if (wallMs(lo, zone) >= wall) lo = at - 86_400_000;
   while (hi - lo > 1000) {
     const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
     if (wallMs(mid, zone) >= wall) hi = mid;
     else lo = mid;
   }
-  return new Date(hi);
+  return hi;
 }
 
 /** Local midnight starting `date` (or the first instant of that day where midnight is skipped). */

@@ -69,4 +69,36 @@ describe('do-not-call CSV reader', () => {
     assert.equal(result.entries.length, 2);
     assert.equal(readDncCsv('+6281200000001\n+6281200000002\n', 2).tooLong, false);
   });
+
+  it('reads the lines after an unclosed quote on their own (a field never spans lines)', () => {
+    const { entries, problems } = readDncCsv(
+      '+6281200000001,a\n"+6281200000002,b\n+6281200000003,"c, d"\n+6281200000004\n',
+      10,
+    );
+    assert.deepEqual(problems, [
+      { line: 2, problem: 'unclosed quote (a field may not span lines)' },
+    ]);
+    assert.deepEqual(entries, [
+      { line: 1, number: '+6281200000001', reason: 'a' },
+      { line: 3, number: '+6281200000003', reason: 'c, d' },
+      { line: 4, number: '+6281200000004', reason: null },
+    ]);
+  });
+
+  it('trims spreadsheet blanks (no-break space, form feed) around fields', () => {
+    const { entries, problems } = readDncCsv(
+      '\u00A0"+6281200000001"\f,\f"a"\n+6281200000002\u00A0,\u00A0b\u00A0\n',
+      10,
+    );
+    assert.deepEqual(problems, []);
+    assert.deepEqual(entries, [
+      { line: 1, number: '+6281200000001', reason: 'a' },
+      { line: 2, number: '+6281200000002', reason: 'b' },
+    ]);
+  });
+
+  it('keeps a stray quote inside a plain field as written', () => {
+    const { entries } = readDncCsv('+6281200000001,5" floppy\n', 10);
+    assert.deepEqual(entries, [{ line: 1, number: '+6281200000001', reason: '5" floppy' }]);
+  });
 });

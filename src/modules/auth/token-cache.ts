@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { TokenOwner } from './auth.repository.ts';
 
 /** How long a process trusts a token lookup before reading the store again (docs/api-calls.md). */
@@ -10,10 +11,13 @@ const MAX_ENTRIES = 10_000;
  * first) and short-lived, because other processes cannot clear it: a token revoked elsewhere
  * stops working here within the TTL. A revocation in this process clears the app's entries at
  * once, and a lookup that overlapped it is not cached. Only found tokens are kept: unknown ones
- * cannot fill it.
+ * cannot fill it. lru-cache keeps the bound and the use order; the expiry is checked here, on
+ * the injected clock, because lru-cache's own `ttl` reads a start time of 0 as "never expires".
  */
 export class TokenCache {
-  readonly #entries = new Map<string, { owner: TokenOwner; until: number }>();
+  readonly #entries = new LRUCache<string, { owner: TokenOwner; until: number }>({
+    max: MAX_ENTRIES,
+  });
   readonly #ttlMs: number;
   readonly #now: () => number;
   /** Bumped by every invalidation, so a lookup that overlapped one is not stored. */
@@ -25,11 +29,12 @@ export class TokenCache {
   }
 
   get(hash: string): TokenOwner | undefined {
-    const entry = this.#entries.get(hash);
+    const entry = this.#entries.get(hash); // now the most recently used
     if (!entry) return undefined;
-    this.#entries.delete(hash);
-    if (entry.until <= this.#now()) return undefined;
-    this.#entries.set(hash, entry); // most recently used last
+    if (entry.until <= this.#now()) {
+      this.#entries.delete(hash);
+      return undefined;
+    }
     return entry.owner;
   }
 
@@ -40,19 +45,13 @@ export class TokenCache {
 
   set(hash: string, owner: TokenOwner, generation: number): void {
     if (generation !== this.#generation || this.#ttlMs <= 0) return;
-    this.#entries.delete(hash);
-    if (this.#entries.size >= MAX_ENTRIES) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(hash, { owner, until: this.#now() + this.#ttlMs });
   }
 
   /** Forgets every token of the app (its secret rotated, its tokens revoked or renewed). */
   invalidateApp(appId: number): void {
     this.#generation += 1;
-    for (const [hash, entry] of this.#entries) {
-      if (entry.owner.app_id === appId) this.#entries.delete(hash);
-    }
+    const gone = [...this.#entries.entries()].filter(([, entry]) => entry.owner.app_id === appId);
+    for (const [hash] of gone) this.#entries.delete(hash);
   }
 }
