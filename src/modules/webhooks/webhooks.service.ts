@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.ts';
 import { isId } from '../../shared/ids.ts';
 import { formatDateTime } from '../../shared/time.ts';
 import { notify, type Db } from '../../store/db.ts';
-import { findAppById, updateAppSettings } from '../auth/auth.repository.ts';
+import { appSettings, appZone, updateAppSettings } from '../auth/app-directory.ts';
 import { WEBHOOKS_CHANNEL } from './outbox.ts';
 import {
   findEvent,
@@ -54,17 +54,17 @@ export class WebhookService {
   }
 
   async getSettings(appId: number): Promise<WebhookSettings> {
-    const app = await findAppById(this.#db, appId);
+    const app = await appSettings(this.#db, appId);
     if (!app) throw new AppError('invalid_token');
-    return { url: app.webhook_url, webhook_secret: app.webhook_secret };
+    return { url: app.webhookUrl, webhook_secret: app.webhookSecret };
   }
 
   /** Sets or (with null or "") clears the URL. Events recorded while unset fail and can be re-sent. */
   async setWebhookUrl(appId: number, url: string | null): Promise<WebhookSettings> {
     const value = url === null || url.trim() === '' ? null : checkUrl(url.trim());
-    const app = await updateAppSettings(this.#db, appId, { webhook_url: value });
+    const app = await updateAppSettings(this.#db, appId, { webhookUrl: value });
     if (!app) throw new AppError('invalid_token');
-    return { url: app.webhook_url, webhook_secret: app.webhook_secret };
+    return { url: app.webhookUrl, webhook_secret: app.webhookSecret };
   }
 
   async listEvents(
@@ -106,7 +106,7 @@ export class WebhookService {
   }
 
   async #zone(appId: number): Promise<string> {
-    return (await findAppById(this.#db, appId))?.timezone ?? 'UTC';
+    return appZone(this.#db, appId);
   }
 }
 
