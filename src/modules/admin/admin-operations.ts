@@ -1,7 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import { isTimeZone } from '../../shared/time.ts';
-import type { AppRow } from '../auth/auth.repository.ts';
-import type { AuthService } from '../auth/auth.service.ts';
+import type { AppRow, AuthService } from '../auth/auth.service.ts';
 import type { DncService } from '../dnc/dnc.service.ts';
 import type { RobotService } from '../robots/robots.service.ts';
 import type { WebhookService } from '../webhooks/webhooks.service.ts';

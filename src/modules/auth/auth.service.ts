@@ -23,6 +23,9 @@ import {
 } from './secrets.ts';
 import { TokenCache } from './token-cache.ts';
 
+// Operators (the admin operations) see the app as stored; it still has its column names.
+export type { AppRow };
+
 export interface NewApp {
   app: AppRow;
   appKey: string;

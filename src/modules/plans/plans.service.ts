@@ -10,9 +10,10 @@ import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { RecordingService } from '../recordings/recordings.service.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
-import { findRobot } from '../robots/robots.repository.ts';
+import { appSettings } from '../auth/app-directory.ts';
+import { usableRobot } from '../robots/robots.service.ts';
 import { isActive, stopTask } from '../tasks/task-lifecycle.ts';
-import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
+import { countsOfTask, lockTaskRow } from '../tasks/task-access.ts';
 import { normaliseCallees, taskWindow } from '../tasks/task-input.ts';
 import { createTaskInTx, type TaskService } from '../tasks/tasks.service.ts';
 import { isBuiltinStrategyName } from './builtin-strategies.ts';
@@ -61,7 +62,7 @@ export class PlanService {
     if (isBuiltinStrategyName(body.name))
       throw new AppError('duplicate_name', `strategy "${body.name}" is a built-in strategy's name`);
     for (const [i, round] of body.rounds.entries()) {
-      if (round.robot_id && !(await findRobot(this.#db, caller.appId, Number(round.robot_id)))) {
+      if (round.robot_id && !(await usableRobot(this.#db, caller.appId, Number(round.robot_id)))) {
         throw new AppError('robot_not_found', `rounds[${i}].robot_id ${round.robot_id}`);
       }
       checkedWindows(round.calling_windows, `rounds[${i}].calling_windows`);
@@ -86,7 +87,7 @@ export class PlanService {
     const robotId = body.robot_id ?? strategy.rounds[0]?.robot_id;
     if (!robotId)
       throw new AppError('bad_request', 'robot_id: the strategy names no robot for round 1');
-    if (!(await findRobot(this.#db, caller.appId, Number(robotId)))) {
+    if (!(await usableRobot(this.#db, caller.appId, Number(robotId)))) {
       throw new AppError('robot_not_found', `robot_id ${robotId}`);
     }
     const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
@@ -157,22 +158,19 @@ export class PlanService {
     const robots: RobotDefinition[] = [];
     for (const round of strategy.rounds) {
       const id = Number(round.robot_id ?? body.robot_id ?? strategy.rounds[0]?.robot_id);
-      const robot = await findRobot(this.#db, caller.appId, id);
+      const robot = await usableRobot(this.#db, caller.appId, id);
       if (!robot) throw new AppError('robot_not_found', `robot_id ${id}`);
       robots.push(robot.definition);
     }
-    const [app] = await this.#db.query<{
-      timezone: string;
-      calling_windows: unknown;
-      contact_caps: unknown;
-      auto_dnc_on_optout: boolean;
-    }>(
-      'SELECT timezone, calling_windows, contact_caps, auto_dnc_on_optout FROM apps WHERE id = $1',
-      [caller.appId],
-    );
+    const app = (await appSettings(this.#db, caller.appId))!;
     return forecastPlan(this.#db, this.#world, {
       appId: caller.appId,
-      app: app!,
+      app: {
+        timezone: app.timezone,
+        calling_windows: app.callingWindows,
+        contact_caps: app.contactCaps,
+        auto_dnc_on_optout: app.autoDncOnOptout,
+      },
       rounds: strategy.rounds,
       robots,
       callees,
@@ -194,7 +192,7 @@ export class PlanService {
       if (plan.status !== 'Running') throw new AppError('plan_finished');
       const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === plan.current_round);
       if (task && isActive(task)) {
-        const locked = await lockTask(tx, task.id);
+        const locked = await lockTaskRow(tx, task.id);
         if (locked) await stopTask(tx, locked, this.#clock.now());
       }
       await endPlan(tx, plan, 'Stopped', 'stopped by the plan operation', this.#clock.now());
@@ -270,7 +268,7 @@ export class PlanService {
     const plan = await this.#own(caller, planId);
     const list = [];
     for (const task of await repo.roundTasks(this.#db, plan.id)) {
-      const counts = await taskCounts(this.#db, task.id);
+      const counts = await countsOfTask(this.#db, task.id);
       list.push({
         round: task.round,
         task_id: task.id,

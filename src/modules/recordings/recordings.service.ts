@@ -8,7 +8,7 @@ import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
 import { endReasonOf } from '../tasks/end-reason.ts';
-import { findTask } from '../tasks/tasks.repository.ts';
+import { taskOfApp } from '../tasks/task-access.ts';
 import { recordingKey, type RecordingStore, type StoredObject } from './recording-store.ts';
 import * as repo from './recordings.repository.ts';
 import { LinkSigner, type LinkSubject } from './signed-links.ts';
@@ -196,7 +196,7 @@ export class RecordingService {
   }
 
   async #task(appId: number, taskId: string) {
-    const task = await findTask(this.#db, appId, taskId);
+    const task = await taskOfApp(this.#db, appId, taskId);
     if (!task) throw new AppError('task_not_found', taskId);
     return task;
   }

@@ -2,7 +2,7 @@ import { checkRobot } from '../../dialogue/script/check-robot.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { AppError } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/time.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import * as repo from './robots.repository.ts';
 
 /** The robot as the /v1 API shows it; times in the app's zone, like every /v1 time. */
@@ -16,6 +16,34 @@ export function robotView(row: repo.RobotRow, zone: string) {
     built_in: row.app_id === null,
     updated_at: formatDateTime(row.updated_at, zone),
   };
+}
+
+/** A robot as another module uses it: to check a task's robot and to run its script. */
+export interface UsableRobot {
+  id: number;
+  version: number;
+  definition: RobotDefinition;
+}
+
+/**
+ * The robot the app may use (its own or a built-in one), or undefined: the seam through which
+ * tasks and plans check a robot id (they never read robots.repository.ts).
+ */
+export async function usableRobot(
+  q: Queryable,
+  appId: number,
+  robotId: number,
+): Promise<UsableRobot | undefined> {
+  const row = await repo.findRobot(q, appId, robotId);
+  return row && { id: row.id, version: row.version, definition: row.definition };
+}
+
+/** The robot's current script and version, by id (the dialer: the task's owner check is done). */
+export async function currentScript(
+  q: Queryable,
+  robotId: number,
+): Promise<{ definition: RobotDefinition; version: number } | undefined> {
+  return repo.findScript(q, robotId);
 }
 
 export class RobotService {

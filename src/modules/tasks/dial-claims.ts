@@ -3,6 +3,7 @@ import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { lockAppSettings } from '../auth/app-directory.ts';
+import { currentScript } from '../robots/robots.service.ts';
 import { checkAttempts } from '../compliance/compliance.service.ts';
 import { lockContacts } from '../compliance/caps.ts';
 import { inFlightCounts, insertCalls, type CallToInsert } from './calls.repository.ts';
@@ -153,10 +154,7 @@ async function claimForTask(
     [task.id, room, now],
   );
   if (callees.length === 0) return [];
-  const [robot] = await tx.query<{ definition: RobotDefinition; version: number }>(
-    'SELECT definition, version FROM robots WHERE id = $1',
-    [task.robot_id],
-  );
+  const robot = await currentScript(tx, task.robot_id);
   const startedAt = now;
   await lockContacts(
     tx,

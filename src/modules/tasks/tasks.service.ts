@@ -8,7 +8,8 @@ import { dateTimeProblem, formatDateTime, parseDateTime } from '../../shared/tim
 import { enqueue } from '../../queue/jobs.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
-import { findRobot } from '../robots/robots.repository.ts';
+import { appSettings } from '../auth/app-directory.ts';
+import { usableRobot } from '../robots/robots.service.ts';
 import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
 import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
@@ -62,7 +63,7 @@ export class TaskService {
       const existing = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
       if (existing) return replay(existing);
     }
-    const robot = await findRobot(this.#db, caller.appId, Number(body.robot_id));
+    const robot = await usableRobot(this.#db, caller.appId, Number(body.robot_id));
     if (!robot) throw new AppError('robot_not_found', `robot_id ${body.robot_id}`);
     const now = this.#clock.now();
     const { start, end } = taskWindow(body, caller.timezone, now);
@@ -70,15 +71,12 @@ export class TaskService {
     const line = this.callerNumber(body.line);
     const callingWindows = checkedWindows(body.calling_windows, 'calling_windows');
     // Read before the write: a failure here leaves nothing half done.
-    const [app] = await this.#db.query<{ calling_windows: unknown }>(
-      'SELECT calling_windows FROM apps WHERE id = $1',
-      [caller.appId],
-    );
+    const app = await appSettings(this.#db, caller.appId);
     const warnings = await creationWarnings(this.#db, {
       appId: caller.appId,
       robot: { id: robot.id, definition: robot.definition },
       appZone: caller.timezone,
-      appWindows: app?.calling_windows ?? null,
+      appWindows: app?.callingWindows ?? null,
       taskWindows: callingWindows ?? null,
       start: start > now ? start : now,
       end,
