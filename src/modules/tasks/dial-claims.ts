@@ -14,7 +14,6 @@ import { lockTask, setTaskStatus, type CalleeRow, type TaskRow } from './tasks.r
 
 const DAY_MS = 86_400_000;
 
-
 /**
  * Puts back a number the rules do not allow now: it waits until `at` without this attempt
  * counting, remembering what held it (window or caps), or, when `at` is after the task's end, it
