@@ -10,7 +10,6 @@ import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { appSettings } from '../auth/app-directory.ts';
 import { usableRobot } from '../robots/robots.service.ts';
-import { callObject } from './call-object.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
 import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
 import { creationWarnings, type CreationWarning } from './creation-warnings.ts';
@@ -20,7 +19,8 @@ import { reportNumberEnds } from './number-ends.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
 import * as repo from './tasks.repository.ts';
-import type { Callee, CreateTask } from './tasks.schema.ts';
+import type { CreateTask } from './tasks.schema.ts';
+import type { CallInfo, DetailPage, Page, TaskSummary } from './task-views.ts';
 import { normaliseCallees, taskWindow } from './task-input.ts';
 
 export const TASK_END_QUEUE = 'task.end';
@@ -143,7 +143,8 @@ export class TaskService {
       page?: number;
       page_size?: number;
     },
-  ) {
+  ): Promise<Page<TaskSummary>> {
+    // Query times are read in the caller's zone, as the family writes them.
     const zone = caller.timezone;
     const bound = (name: string, text: string | undefined) => {
       if (text === undefined) return undefined;
@@ -164,20 +165,20 @@ export class TaskService {
     return {
       total,
       page,
-      page_size: size,
-      list: rows.map((t) => ({
-        task_id: t.id,
-        task_name: t.task_name,
-        robot_id: String(t.robot_id),
+      pageSize: size,
+      items: rows.map((t): TaskSummary => ({
+        id: t.id,
+        name: t.task_name,
+        robotId: t.robot_id,
         status: t.status,
-        plan_id: t.plan_id ?? '',
+        planId: t.plan_id,
         round: t.round,
-        create_time: formatDateTime(t.created_at, zone),
-        start_time: formatDateTime(t.start_time, zone),
-        end_time: formatDateTime(t.end_time, zone),
-        total_count: t.total_count,
-        called_count: t.called_count,
-        connected_count: t.connected_count,
+        createdAt: t.created_at,
+        startTime: t.start_time,
+        endTime: t.end_time,
+        totalCount: t.total_count,
+        calledCount: t.called_count,
+        connectedCount: t.connected_count,
       })),
     };
   }
@@ -220,7 +221,10 @@ export class TaskService {
     });
   }
 
-  async detail(caller: Caller, query: { task_id: string; page?: number; page_size?: number }) {
+  async detail(
+    caller: Caller,
+    query: { task_id: string; page?: number; page_size?: number },
+  ): Promise<DetailPage> {
     const page = query.page ?? 1;
     const size = query.page_size ?? 20;
     const found = isId(query.task_id)
@@ -234,19 +238,20 @@ export class TaskService {
     return {
       total: found.total,
       page,
-      page_size: size,
-      task_status: found.task_status,
-      list: found.records.map((record) => ({
-        ...callObject(record.attempts, caller.timezone, record),
-        case_id: record.case_id,
-        callee: record.data as Callee,
-        recording_url: links.get(lastOf(record)) ?? '',
+      pageSize: size,
+      taskStatus: found.task_status,
+      items: found.records.map((record) => ({
+        caseId: record.case_id,
+        data: record.data,
+        callee: { status: record.status, hold_reason: record.hold_reason },
+        attempts: record.attempts,
+        recordingUrl: links.get(lastOf(record)) ?? '',
       })),
     };
   }
 
   /** One attempt by its call id (spec T11): its result, its number, its recording and why it was allowed. */
-  async callInfo(caller: Caller, callId: string) {
+  async callInfo(caller: Caller, callId: string): Promise<CallInfo> {
     const found = isId(callId)
       ? await callWithEarlierAttempts(this.#db, caller.appId, callId)
       : undefined;
@@ -258,11 +263,12 @@ export class TaskService {
     // The number's end reason is that of its whole dialling, not of this (maybe earlier) attempt.
     const all = await finalCallsOf(this.#db, [call.callee_id]);
     return {
-      ...callObject(attempts, caller.timezone, callee ?? { status: 'pending' }),
-      end_reason: callee ? endReasonOf(callee, all.findLast(wasDialled)?.outcome) : '',
-      case_id: call.case_id,
-      callee: (callee?.data ?? {}) as Callee,
-      recording_url: links.get(call.id) ?? '',
+      caseId: call.case_id,
+      data: callee?.data ?? {},
+      callee: callee ?? { status: 'pending', hold_reason: null },
+      attempts,
+      recordingUrl: links.get(call.id) ?? '',
+      endReason: callee ? endReasonOf(callee, all.findLast(wasDialled)?.outcome) : '',
       compliance: call.compliance,
     };
   }
