@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { PlanService } from './plans.service.ts';
+import { planRecordingWire } from './plans.wire.ts';
 import {
   CancelInPlan,
   CreatePlan,
@@ -159,7 +160,11 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           },
         },
       },
-      (request) => plans.recordingsOf(request.caller, request.query),
+      async (request) => ({
+        list: (await plans.recordingsOf(request.caller, request.query)).map((r) =>
+          planRecordingWire(r, request.caller.timezone),
+        ),
+      }),
     );
   };
 }

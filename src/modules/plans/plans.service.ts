@@ -8,7 +8,7 @@ import { toE164 } from '../../shared/phone.ts';
 import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
-import type { RecordingService } from '../recordings/recordings.service.ts';
+import type { CalleeRecording, RecordingService } from '../recordings/recordings.service.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { appSettings } from '../auth/app-directory.ts';
 import { usableRobot } from '../robots/robots.service.ts';
@@ -21,6 +21,13 @@ import { endPlan, PlanAdvancer, roundSpec } from './plan-advance.ts';
 import { forecastPlan, type PlanForecast } from './plan-forecast.ts';
 import * as repo from './plans.repository.ts';
 import type { CreatePlan, CreateStrategy, DryRunPlan } from './plans.schema.ts';
+
+/** A recording of a number in one of the plan's rounds. */
+export interface PlanRecording {
+  round: number;
+  taskId: string;
+  recording: CalleeRecording;
+}
 
 export class PlanService {
   readonly #db: Db;
@@ -285,22 +292,22 @@ export class PlanService {
   async recordingsOf(
     caller: Caller,
     query: { plan_id: string; callee_number?: string; case_id?: string },
-  ) {
+  ): Promise<PlanRecording[]> {
     const plan = await this.#own(caller, query.plan_id);
-    const list = [];
+    const list: PlanRecording[] = [];
     let inPlan = false;
     for (const task of await repo.roundTasks(this.#db, plan.id)) {
       try {
         const found = await this.#recordings.forCallee(caller, { ...query, task_id: task.id });
         inPlan = true;
-        list.push(...found.list.map((r) => ({ round: task.round, task_id: task.id, ...r })));
+        list.push(...found.map((recording) => ({ round: task.round, taskId: task.id, recording })));
       } catch (error) {
         if (!(error instanceof AppError && error.key === 'callee_not_found')) throw error;
       }
     }
     // As /case for a task: a number that is in no round is an error, not an empty list.
     if (!inPlan) throw new AppError('callee_not_found', 'in no round of the plan');
-    return { list };
+    return list;
   }
 
   async #own(caller: Caller, planId: string): Promise<repo.PlanRow> {
