@@ -5,10 +5,10 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
-import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { CalleeRecording, RecordingService } from '../recordings/recordings.service.ts';
+import type { PlanPage, PlanStatus, RoundSummary, StrategySummary } from './plan-views.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { appSettings } from '../auth/app-directory.ts';
 import { usableRobot } from '../robots/robots.service.ts';
@@ -21,6 +21,31 @@ import { endPlan, PlanAdvancer, roundSpec } from './plan-advance.ts';
 import { forecastPlan, type PlanForecast } from './plan-forecast.ts';
 import * as repo from './plans.repository.ts';
 import type { CreatePlan, CreateStrategy, DryRunPlan } from './plans.schema.ts';
+
+function toStrategy(s: repo.StrategyRow): StrategySummary {
+  return {
+    id: s.id,
+    name: s.name,
+    roundCount: s.rounds.length,
+    builtIn: s.app_id === null,
+    createdAt: s.created_at,
+  };
+}
+
+function toStatus(plan: repo.PlanRow): PlanStatus {
+  return {
+    id: plan.id,
+    name: plan.plan_name,
+    strategyId: plan.strategy_id,
+    status: plan.status,
+    currentRound: plan.current_round,
+    totalRounds: plan.rounds.length,
+    startTime: plan.start_time,
+    endTime: plan.end_time,
+    endReason: plan.end_reason,
+    lastError: plan.last_error,
+  };
+}
 
 /** A recording of a number in one of the plan's rounds. */
 export interface PlanRecording {
@@ -53,19 +78,11 @@ export class PlanService {
     this.#advancer = new PlanAdvancer(db, clock, (line) => tasks.callerNumber(line));
   }
 
-  async listStrategies(caller: Caller) {
-    return {
-      list: (await repo.listStrategies(this.#db, caller.appId)).map((s) => ({
-        strategy_id: String(s.id),
-        strategy_name: s.name,
-        round_count: s.rounds.length,
-        builtin: s.app_id === null,
-        create_time: formatDateTime(s.created_at, caller.timezone),
-      })),
-    };
+  async listStrategies(caller: Caller): Promise<StrategySummary[]> {
+    return (await repo.listStrategies(this.#db, caller.appId)).map(toStrategy);
   }
 
-  async createStrategy(caller: Caller, body: CreateStrategy) {
+  async createStrategy(caller: Caller, body: CreateStrategy): Promise<StrategySummary> {
     if (isBuiltinStrategyName(body.name))
       throw new AppError('duplicate_name', `strategy "${body.name}" is a built-in strategy's name`);
     for (const [i, round] of body.rounds.entries()) {
@@ -84,7 +101,7 @@ export class PlanService {
           throw new AppError('duplicate_name', `strategy "${body.name}"`);
         throw error;
       });
-    return { strategy_id: String(row.id), strategy_name: row.name, round_count: row.rounds.length };
+    return toStrategy(row);
   }
 
   /** What create and the dry run check alike: the strategy, the robot, the times and the numbers. */
@@ -102,7 +119,7 @@ export class PlanService {
   }
 
   /** Validates everything, then writes the plan and its first round's task in one transaction. */
-  async create(caller: Caller, body: CreatePlan): Promise<{ plan_id: string }> {
+  async create(caller: Caller, body: CreatePlan): Promise<{ planId: string }> {
     const { strategy, start, end, callees } = await this.#prepare(caller, body);
     const plan: repo.PlanRow = {
       id: newId(),
@@ -138,7 +155,7 @@ export class PlanService {
           throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
         throw error;
       });
-    return { plan_id: plan.id };
+    return { planId: plan.id };
   }
 
   /** Runs when a round's task has ended (the `plan.advance` job): see PlanAdvancer. */
@@ -237,15 +254,15 @@ export class PlanService {
     }
   }
 
-  async status(caller: Caller, planId: string) {
-    return this.#statusOf(caller, await this.#own(caller, planId));
+  async status(caller: Caller, planId: string): Promise<PlanStatus> {
+    return toStatus(await this.#own(caller, planId));
   }
 
   /** The app's plans with their status and end reason, newest first. */
   async list(
     caller: Caller,
     query: { status?: repo.PlanRow['status']; page?: number; page_size?: number },
-  ) {
+  ): Promise<PlanPage> {
     const page = query.page ?? 1;
     const size = query.page_size ?? 20;
     const { total, rows } = await repo.listPlans(this.#db, caller.appId, {
@@ -253,39 +270,23 @@ export class PlanService {
       offset: (page - 1) * size,
       limit: size,
     });
-    return { total, page, page_size: size, list: rows.map((p) => this.#statusOf(caller, p)) };
+    return { total, page, pageSize: size, plans: rows.map(toStatus) };
   }
 
-  #statusOf(caller: Caller, plan: repo.PlanRow) {
-    return {
-      plan_id: plan.id,
-      plan_name: plan.plan_name,
-      strategy_id: String(plan.strategy_id),
-      status: plan.status,
-      current_round: plan.current_round,
-      total_rounds: plan.rounds.length,
-      start_time: formatDateTime(plan.start_time, caller.timezone),
-      end_time: formatDateTime(plan.end_time, caller.timezone),
-      end_reason: plan.end_reason,
-      last_error: plan.last_error,
-    };
-  }
-
-  async rounds(caller: Caller, planId: string) {
+  async rounds(caller: Caller, planId: string): Promise<RoundSummary[]> {
     const plan = await this.#own(caller, planId);
-    const list = [];
+    const list: RoundSummary[] = [];
     for (const task of await repo.roundTasks(this.#db, plan.id)) {
-      const counts = await countsOfTask(this.#db, task.id);
       list.push({
         round: task.round,
-        task_id: task.id,
+        taskId: task.id,
         status: task.status,
-        start_time: formatDateTime(task.started_at ?? task.start_time, caller.timezone),
-        end_time: formatDateTime(task.finished_at ?? task.end_time, caller.timezone),
-        ...counts,
+        startTime: task.started_at ?? task.start_time,
+        endTime: task.finished_at ?? task.end_time,
+        counts: await countsOfTask(this.#db, task.id),
       });
     }
-    return { list };
+    return list;
   }
 
   /** Every recording of one number across the plan's rounds (spec P14). */

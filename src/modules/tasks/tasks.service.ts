@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
-import { dateTimeProblem, formatDateTime, parseDateTime } from '../../shared/time.ts';
+import { dateTimeProblem, parseDateTime } from '../../shared/time.ts';
 import { enqueue } from '../../queue/jobs.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
