@@ -206,18 +206,25 @@ export class WebhookDeliverer {
  * Claims due events and adds each one's webhook target (URL, signing secret, encryption) from the
  * app directory: one more statement per claim, for all its apps together, never one per event. The
  * settings are read at every claim rather than cached, so a change applies from the next claim in
- * every process (docs/webhooks.md, docs/encryption.md).
+ * every process (docs/webhooks.md, docs/encryption.md). Both in one transaction: a failed read
+ * undoes the claim instead of leaving its events leased to nobody until the lease ends.
  */
-async function claimWithTargets(
-  db: Queryable,
+function claimWithTargets(
+  db: Db,
   workerId: string,
   limit: number,
   leaseMs: number,
 ): Promise<ClaimedEvent[]> {
-  const rows = await claimDueEvents(db, workerId, limit, leaseMs);
-  if (rows.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const rows = await claimDueEvents(tx, workerId, limit, leaseMs);
+    if (rows.length === 0) return [];
+    return withTargets(tx, rows);
+  });
+}
+
+async function withTargets(q: Queryable, rows: ClaimedEventRow[]): Promise<ClaimedEvent[]> {
   const apps = await appSettingsMany(
-    db,
+    q,
     rows.map((r) => Number(r.app_id)),
   );
   return rows.map((row) => {
