@@ -59,7 +59,7 @@ export interface Config {
   defaultCallingWindows: WindowOverride | null;
 }
 
-import { parseOverride, type WindowOverride } from './modules/compliance/window-rules.ts';
+import { parseOverride, type WindowOverride } from './shared/window-override.ts';
 import { toE164 } from './shared/phone.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;

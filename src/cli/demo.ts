@@ -16,8 +16,8 @@ export interface DemoOptions {
 /** What the first start prints: the demo app's credentials and a curl sequence that runs a task. */
 export function demoInstructions(options: DemoOptions): string {
   const { url, demo } = options;
-  const webhook = demo.app.webhook_url
-    ? `  Webhook URL:    ${demo.app.webhook_url}\n  Webhook secret: ${demo.app.webhook_secret}\n`
+  const webhook = demo.app.webhookUrl
+    ? `  Webhook URL:    ${demo.app.webhookUrl}\n  Webhook secret: ${demo.app.webhookSecret}\n`
     : '';
   const walkthrough = demoWalkthrough(options)
     .split('\n')

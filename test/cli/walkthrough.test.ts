@@ -70,7 +70,7 @@ describe(`the printed demo walkthrough (${storeKind})`, () => {
       script,
       new RegExp(`about 5 s at TILLER_TIME_SCALE=${TIME_SCALE}; waiting up to 15 s`),
     );
-    const demo = { appKey: 'k', appSecret: 's', app: { webhook_url: null } } as unknown as NewApp;
+    const demo = { appKey: 'k', appSecret: 's', app: { webhookUrl: null } } as unknown as NewApp;
     const realTime = demoInstructions({ url: 'http://x', demo, timeScale: 1 });
     assert.match(realTime, /about 90 s at TILLER_TIME_SCALE=1; waiting up to 270 s/);
   });

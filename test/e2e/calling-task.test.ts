@@ -68,7 +68,7 @@ describe(`calling task end to end (${storeKind})`, () => {
       name: 'e2e',
       webhookUrl: receiver.url,
     });
-    webhookSecret = app.app.webhook_secret;
+    webhookSecret = app.app.webhookSecret;
     token = await tokenFor(server.url, app.appKey, app.appSecret);
     const created = await client(server.url, token).post('/service/cloud/task', {
       task_name: 'e2e_all_outcomes',

@@ -37,7 +37,7 @@ describe(`encrypted webhooks (${storeKind})`, () => {
     const settings = encryption
       ? await new EncryptionService(server.store.db).enable(app.id, encryption)
       : null;
-    subscribers[name] = { receiver, secret: app.webhook_secret, settings };
+    subscribers[name] = { receiver, secret: app.webhookSecret, settings };
     await server.store.db.transaction((tx) =>
       recordEvent(tx, {
         appId: app.id,

@@ -87,7 +87,7 @@ class FlakyReceiver {
 async function newApp(server: TestServer, name: string, webhookUrl: string) {
   const created = await server.runtime.services.auth.createApp({ name, webhookUrl });
   const token = await tokenFor(server.url, created.appKey, created.appSecret);
-  return { id: created.app.id, secret: created.app.webhook_secret, api: client(server.url, token) };
+  return { id: created.app.id, secret: created.app.webhookSecret, api: client(server.url, token) };
 }
 
 async function createTask(api: Client, name: string, numbers: string[]): Promise<string> {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { WebhookService } from '../../src/modules/webhooks/webhooks.service.ts';
+import {
+  deliveryLogWire,
+  eventPageWire,
+  eventWire,
+  webhookSettingsWire,
+} from '../../src/modules/webhooks/webhooks.wire.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
@@ -20,15 +26,34 @@ import {
 const rejectsWith = (key: string) => (error: unknown) =>
   error instanceof AppError && error.key === key;
 
+/**
+ * The service answers domain values and the /v1 routes render them (webhooks.wire.ts); these
+ * tests check the answers as the API gives them, so they go through the same mappers, in the
+ * zone of the harness's apps.
+ */
+function asTheApiAnswers(service: WebhookService, zone = 'Asia/Jakarta') {
+  return {
+    getSettings: async (appId: number) => webhookSettingsWire(await service.getSettings(appId)),
+    setWebhookUrl: async (appId: number, url: string | null) =>
+      webhookSettingsWire(await service.setWebhookUrl(appId, url)),
+    listEvents: async (appId: number, query: Parameters<WebhookService['listEvents']>[1]) =>
+      eventPageWire(await service.listEvents(appId, query), zone),
+    listDeliveries: async (appId: number, eventId: string) =>
+      deliveryLogWire(await service.listDeliveries(appId, eventId), zone),
+    resend: async (appId: number, eventId: string) =>
+      eventWire(await service.resend(appId, eventId), zone),
+  };
+}
+
 describe(`webhook service (${storeKind})`, () => {
   let store: TestStore;
-  let service: WebhookService;
+  let service: ReturnType<typeof asTheApiAnswers>;
   let running: RunningDeliverer | undefined;
   let hook: Receiver | undefined;
 
   before(async () => {
     store = await openTestStore();
-    service = new WebhookService(store.db);
+    service = asTheApiAnswers(new WebhookService(store.db));
   });
   afterEach(async () => {
     await running?.stop();

@@ -1,7 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import { isTimeZone } from '../../shared/time.ts';
-import type { AppRow } from '../auth/auth.repository.ts';
-import type { AuthService } from '../auth/auth.service.ts';
+import type { App, AuthService } from '../auth/auth.service.ts';
 import type { DncService } from '../dnc/dnc.service.ts';
 import type { RobotService } from '../robots/robots.service.ts';
 import type { WebhookService } from '../webhooks/webhooks.service.ts';
@@ -49,7 +48,7 @@ export const adminOperations = {
     const app = await auth.appByKey(string(input, 'app_key'));
     const url = input.url === null ? null : string(input, 'url');
     await webhooks.setWebhookUrl(app.id, url);
-    return appView(await auth.appByKey(app.app_key));
+    return appView(await auth.appByKey(app.appKey));
   },
   'robot.import': async ({ auth, robots }, input) => {
     const app = await auth.appByKey(string(input, 'app_key'));
@@ -107,14 +106,14 @@ export function runAdminOperation(context: AdminContext, name: string, input: un
 }
 
 /** What an operator sees of an app: never the APPSecret, which only its hash remembers. */
-function appView(app: AppRow) {
+function appView(app: App) {
   return {
     name: app.name,
-    app_key: app.app_key,
-    webhook_url: app.webhook_url,
-    webhook_secret: app.webhook_secret,
+    app_key: app.appKey,
+    webhook_url: app.webhookUrl,
+    webhook_secret: app.webhookSecret,
     timezone: app.timezone,
-    demo: app.is_demo,
+    demo: app.demo,
   };
 }
 

@@ -50,37 +50,9 @@ export async function findAppByKey(q: Queryable, appKey: string): Promise<AppRow
   return row;
 }
 
-export async function findAppById(q: Queryable, id: number): Promise<AppRow | undefined> {
-  const [row] = await q.query<AppRow>(`SELECT ${APP_COLUMNS} FROM apps WHERE id = $1`, [id]);
-  return row;
-}
-
 export async function countApps(q: Queryable): Promise<number> {
   const [row] = await q.query<{ n: number }>('SELECT count(*) AS n FROM apps');
   return row!.n;
-}
-
-export async function updateAppSettings(
-  q: Queryable,
-  id: number,
-  settings: { webhook_url?: string | null; timezone?: string; max_concurrency?: number | null },
-): Promise<AppRow | undefined> {
-  const [row] = await q.query<AppRow>(
-    `UPDATE apps SET
-       webhook_url = CASE WHEN $2 THEN $3 ELSE webhook_url END,
-       timezone = coalesce($4, timezone),
-       max_concurrency = CASE WHEN $5 THEN $6 ELSE max_concurrency END
-     WHERE id = $1 RETURNING ${APP_COLUMNS}`,
-    [
-      id,
-      settings.webhook_url !== undefined,
-      settings.webhook_url ?? null,
-      settings.timezone ?? null,
-      settings.max_concurrency !== undefined,
-      settings.max_concurrency ?? null,
-    ],
-  );
-  return row;
 }
 
 /** Moves the expiry of the app's still-valid tokens to `expiresAt` and adds the new token. */

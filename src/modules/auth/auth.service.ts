@@ -23,8 +23,35 @@ import {
 } from './secrets.ts';
 import { TokenCache } from './token-cache.ts';
 
+/** An app as the service answers it (the admin operations render it; never its secret). */
+export interface App {
+  id: number;
+  name: string;
+  appKey: string;
+  webhookUrl: string | null;
+  /** The Standard Webhooks signing secret (`whsec_…`), shown to the app's operator. */
+  webhookSecret: string;
+  timezone: string;
+  /** null: TILLER_APP_CONCURRENCY. */
+  maxConcurrency: number | null;
+  demo: boolean;
+}
+
+function toApp(row: AppRow): App {
+  return {
+    id: row.id,
+    name: row.name,
+    appKey: row.app_key,
+    webhookUrl: row.webhook_url,
+    webhookSecret: row.webhook_secret,
+    timezone: row.timezone,
+    maxConcurrency: row.max_concurrency,
+    demo: row.is_demo,
+  };
+}
+
 export interface NewApp {
-  app: AppRow;
+  app: App;
   appKey: string;
   /** Shown once: only its hash is stored. */
   appSecret: string;
@@ -68,18 +95,18 @@ export class AuthService {
       is_demo: input.demo ?? false,
       calling_windows: this.#config.defaultCallingWindows,
     });
-    return { app, appKey, appSecret };
+    return { app: toApp(app), appKey, appSecret };
   }
 
-  async listApps(): Promise<AppRow[]> {
-    return listApps(this.#db);
+  async listApps(): Promise<App[]> {
+    return (await listApps(this.#db)).map(toApp);
   }
 
   /** The app with this APPKey, for operators (the CLI); an unknown key is a 404. */
-  async appByKey(appKey: string): Promise<AppRow> {
+  async appByKey(appKey: string): Promise<App> {
     const app = await findAppByKey(this.#db, appKey);
     if (!app) throw new AppError('not_found', 'no app has that APPKey');
-    return app;
+    return toApp(app);
   }
 
   /**
@@ -89,7 +116,7 @@ export class AuthService {
    */
   async rotateSecret(
     appKey: string,
-  ): Promise<{ app: AppRow; appSecret: string; revokedTokens: number }> {
+  ): Promise<{ app: App; appSecret: string; revokedTokens: number }> {
     const app = await this.appByKey(appKey);
     const appSecret = newCredential();
     const hash = await hashSecret(appSecret);

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import type { Db } from '../../store/db.ts';
+import { appSettings, updateAppSettings } from '../auth/app-directory.ts';
 import { parseCaps } from './caps.ts';
 import { parseOverride } from './window-rules.ts';
 
@@ -17,13 +18,10 @@ export class ComplianceSettingsService {
   }
 
   async get(appId: number): Promise<ComplianceSettings> {
-    const [row] = await this.#db.query<ComplianceSettings>(
-      'SELECT calling_windows, contact_caps FROM apps WHERE id = $1',
-      [appId],
-    );
+    const app = await appSettings(this.#db, appId);
     return {
-      calling_windows: row?.calling_windows ?? null,
-      contact_caps: row?.contact_caps ?? null,
+      calling_windows: app?.callingWindows ?? null,
+      contact_caps: app?.contactCaps ?? null,
     };
   }
 
@@ -33,11 +31,10 @@ export class ComplianceSettingsService {
     if (!windows.ok) throw new AppError('bad_request', `calling_windows: ${windows.error}`);
     const caps = settings.contact_caps === null ? null : parseCaps(settings.contact_caps);
     if (caps && !caps.ok) throw new AppError('bad_request', `contact_caps: ${caps.error}`);
-    await this.#db.query('UPDATE apps SET calling_windows = $2, contact_caps = $3 WHERE id = $1', [
-      appId,
-      windows.value === null ? null : JSON.stringify(windows.value),
-      caps === null ? null : JSON.stringify(caps.value),
-    ]);
+    await updateAppSettings(this.#db, appId, {
+      callingWindows: windows.value,
+      contactCaps: caps === null ? null : caps.value,
+    });
     return this.get(appId);
   }
 }

@@ -2,14 +2,9 @@
 // as we understand it; none of this is legal advice, and every note says "verify with counsel"
 // because rules change and differ by business line and region. docs/compliance.md has the table.
 
-/** One span of local time on the listed ISO weekdays (1 = Monday … 7 = Sunday); end excluded. */
-export interface CallingWindow {
-  days: number[];
-  /** `HH:MM`, local time. */
-  start: string;
-  /** `HH:MM`, local time, after start; `24:00` is the end of the day. Not itself allowed. */
-  end: string;
-}
+import type { CallingWindow } from '../../shared/window-override.ts';
+
+export type { CallingWindow };
 
 export interface RulePack {
   /** ISO country code, or `DEFAULT`. */

@@ -116,6 +116,8 @@ export async function addVerbalOptOut(
   reason: string,
 ): Promise<boolean> {
   const rows = await q.query(
+    // boundary-exempt: apps — the setting is read in the insert's own statement, so an opt-out
+    // costs the finalizer no extra round trip (docs/modules.md).
     `INSERT INTO dnc_numbers (app_id, number, reason, source)
      SELECT id, $2, $3, 'verbal' FROM apps WHERE id = $1 AND auto_dnc_on_optout
      ON CONFLICT (app_id, number) DO NOTHING
@@ -123,28 +125,4 @@ export async function addVerbalOptOut(
     [appId, number, reason],
   );
   return rows.length > 0;
-}
-
-/** The app's `auto_dnc_on_optout`, or undefined when there is no such app. */
-export async function getAutoDncOnOptOut(
-  q: Queryable,
-  appId: number,
-): Promise<boolean | undefined> {
-  const [row] = await q.query<{ auto_dnc_on_optout: boolean }>(
-    'SELECT auto_dnc_on_optout FROM apps WHERE id = $1',
-    [appId],
-  );
-  return row?.auto_dnc_on_optout;
-}
-
-export async function setAutoDncOnOptOut(
-  q: Queryable,
-  appId: number,
-  value: boolean,
-): Promise<boolean | undefined> {
-  const [row] = await q.query<{ auto_dnc_on_optout: boolean }>(
-    'UPDATE apps SET auto_dnc_on_optout = $2 WHERE id = $1 RETURNING auto_dnc_on_optout',
-    [appId, value],
-  );
-  return row?.auto_dnc_on_optout;
 }

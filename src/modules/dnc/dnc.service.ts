@@ -2,17 +2,15 @@ import { AppError } from '../../shared/errors.ts';
 import { toE164 } from '../../shared/phone.ts';
 import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { findAppById } from '../auth/auth.repository.ts';
+import { appSettings, appZone, updateAppSettings } from '../auth/app-directory.ts';
 import { readDncCsv } from './dnc-csv.ts';
 import {
   addDncNumbers,
   addVerbalOptOut,
   countDncNumbers,
   dncNumbersAmong,
-  getAutoDncOnOptOut,
   listDncNumbers,
   removeDncNumber,
-  setAutoDncOnOptOut,
   type DncRow,
   type DncSource,
   type NewDncEntry,
@@ -171,19 +169,21 @@ export class DncService {
   }
 
   async getSettings(appId: number): Promise<DncSettings> {
-    const value = await getAutoDncOnOptOut(this.#db, appId);
-    if (value === undefined) throw new AppError('invalid_token');
-    return { auto_dnc_on_optout: value };
+    const app = await appSettings(this.#db, appId);
+    if (!app) throw new AppError('invalid_token');
+    return { auto_dnc_on_optout: app.autoDncOnOptout };
   }
 
   async setSettings(appId: number, settings: DncSettings): Promise<DncSettings> {
-    const value = await setAutoDncOnOptOut(this.#db, appId, settings.auto_dnc_on_optout);
-    if (value === undefined) throw new AppError('invalid_token');
-    return { auto_dnc_on_optout: value };
+    const app = await updateAppSettings(this.#db, appId, {
+      autoDncOnOptout: settings.auto_dnc_on_optout,
+    });
+    if (!app) throw new AppError('invalid_token');
+    return { auto_dnc_on_optout: app.autoDncOnOptout };
   }
 
   async #zone(appId: number): Promise<string> {
-    return (await findAppById(this.#db, appId))?.timezone ?? 'UTC';
+    return appZone(this.#db, appId);
   }
 }
 

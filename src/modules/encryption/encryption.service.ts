@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import type { Db } from '../../store/db.ts';
-import { findEncryption, storeEncryption } from './encryption.repository.ts';
+import { findEncryption, storeEncryption } from './stored-settings.ts';
 import { resolveSettings, type EncryptionInput, type EncryptionSettings } from './settings.ts';
 import { TtlCache } from './ttl-cache.ts';
 

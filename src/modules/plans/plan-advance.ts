@@ -1,9 +1,9 @@
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { findRobot } from '../robots/robots.repository.ts';
-import { appZone } from '../tasks/task-events.ts';
-import type { NewCallee } from '../tasks/tasks.repository.ts';
+import { appZone } from '../auth/app-directory.ts';
+import { usableRobot } from '../robots/robots.service.ts';
+import type { NewCallee } from '../tasks/task-access.ts';
 import { createTaskInTx, type TaskSpec } from '../tasks/tasks.service.ts';
 import { emitPlanEvent } from './plan-events.ts';
 import { selectForRound } from './redial-rule.ts';
@@ -148,7 +148,7 @@ export class PlanAdvancer {
       return end('Finished', `round ${round + 1} would start after the plan's end_time`);
 
     const robotId = roundRobot(plan, round + 1);
-    if (!(await findRobot(tx, plan.app_id, robotId)))
+    if (!(await usableRobot(tx, plan.app_id, robotId)))
       throw new AppError('robot_not_found', `robot_id ${robotId} of round ${round + 1}`);
     const callees: NewCallee[] = selected.map((r, seq) => ({
       seq,

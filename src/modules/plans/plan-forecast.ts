@@ -14,9 +14,9 @@ import type { Queryable } from '../../store/db.ts';
 import { evaluateWindowAcross } from '../compliance/calling-window.ts';
 import { countAttemptsMany, DEFAULT_CAPS, parseCaps, WEEK_MS } from '../compliance/caps.ts';
 import { resolveRules } from '../compliance/window-rules.ts';
-import { dncNumbersAmong } from '../dnc/dnc.repository.ts';
+import { listedAmong } from '../dnc/dnc.service.ts';
 import { outcomeOfTalk } from '../tasks/dialer.ts';
-import { openDuplicates, type NewCallee } from '../tasks/tasks.repository.ts';
+import { openNumbers, type NewCallee } from '../tasks/task-access.ts';
 import type { Round } from './plans.schema.ts';
 import { selectForRound } from './redial-rule.ts';
 
@@ -83,9 +83,9 @@ export async function forecastPlan(
 ): Promise<PlanForecast> {
   const { carrier, nlu } = deps;
   const preview = carrier.preview?.bind(carrier);
-  const open = await openDuplicates(q, input.appId, [...input.callees]);
+  const open = await openNumbers(q, input.appId, [...input.callees]);
   const firstRound = input.callees.filter((c) => !open.has(`${c.case_id}\u0000${c.callee_number}`));
-  const dnc = await dncNumbersAmong(
+  const dnc = await listedAmong(
     q,
     input.appId,
     firstRound.map((c) => c.callee_number),

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
-import type { TaskStatus } from '../tasks/tasks.repository.ts';
+import type { TaskStatus } from '../tasks/task-access.ts';
 import type { Round } from './plans.schema.ts';
 
 export interface StrategyRow {

@@ -2,6 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { PlanService } from './plans.service.ts';
 import {
+  createdStrategyWire,
+  planPageWire,
+  planRecordingWire,
+  planStatusWire,
+  roundWire,
+  strategyWire,
+} from './plans.wire.ts';
+import {
   CancelInPlan,
   CreatePlan,
   CreateStrategy,
@@ -26,7 +34,11 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
       {
         schema: { summary: 'Obtain the list of strategies', tags, response: { 200: StrategyList } },
       },
-      (request) => plans.listStrategies(request.caller),
+      async (request) => ({
+        list: (await plans.listStrategies(request.caller)).map((s) =>
+          strategyWire(s, request.caller.timezone),
+        ),
+      }),
     );
 
     app.post(
@@ -40,7 +52,7 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ plan_id: Type.String() }) },
         },
       },
-      (request) => plans.create(request.caller, request.body),
+      async (request) => ({ plan_id: (await plans.create(request.caller, request.body)).planId }),
     );
 
     app.post(
@@ -69,7 +81,11 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           response: { 200: PlanStatusData },
         },
       },
-      (request) => plans.status(request.caller, request.query.plan_id),
+      async (request) =>
+        planStatusWire(
+          await plans.status(request.caller, request.query.plan_id),
+          request.caller.timezone,
+        ),
     );
 
     app.get(
@@ -89,7 +105,8 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           },
         },
       },
-      (request) => plans.list(request.caller, request.query),
+      async (request) =>
+        planPageWire(await plans.list(request.caller, request.query), request.caller.timezone),
     );
 
     app.get(
@@ -102,7 +119,11 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ list: Type.Array(RoundInfo) }) },
         },
       },
-      (request) => plans.rounds(request.caller, request.query.plan_id),
+      async (request) => ({
+        list: (await plans.rounds(request.caller, request.query.plan_id)).map((r) =>
+          roundWire(r, request.caller.timezone),
+        ),
+      }),
     );
 
     app.post(
@@ -159,7 +180,11 @@ export function planRoutes(plans: PlanService): FastifyPluginAsyncTypebox {
           },
         },
       },
-      (request) => plans.recordingsOf(request.caller, request.query),
+      async (request) => ({
+        list: (await plans.recordingsOf(request.caller, request.query)).map((r) =>
+          planRecordingWire(r, request.caller.timezone),
+        ),
+      }),
     );
   };
 }
@@ -170,7 +195,11 @@ export function strategyAdminRoutes(plans: PlanService): FastifyPluginAsyncTypeb
     app.get(
       '/strategies',
       { schema: { summary: 'List strategies', tags, response: { 200: StrategyList } } },
-      (request) => plans.listStrategies(request.caller),
+      async (request) => ({
+        list: (await plans.listStrategies(request.caller)).map((s) =>
+          strategyWire(s, request.caller.timezone),
+        ),
+      }),
     );
     app.post(
       '/strategies',
@@ -188,7 +217,8 @@ export function strategyAdminRoutes(plans: PlanService): FastifyPluginAsyncTypeb
           },
         },
       },
-      (request) => plans.createStrategy(request.caller, request.body),
+      async (request) =>
+        createdStrategyWire(await plans.createStrategy(request.caller, request.body)),
     );
   };
 }

@@ -5,14 +5,15 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
-import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
-import type { RecordingService } from '../recordings/recordings.service.ts';
+import type { CalleeRecording, RecordingService } from '../recordings/recordings.service.ts';
+import type { PlanPage, PlanStatus, RoundSummary, StrategySummary } from './plan-views.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
-import { findRobot } from '../robots/robots.repository.ts';
+import { appSettings } from '../auth/app-directory.ts';
+import { usableRobot } from '../robots/robots.service.ts';
 import { isActive, stopTask } from '../tasks/task-lifecycle.ts';
-import { lockTask, taskCounts } from '../tasks/tasks.repository.ts';
+import { countsOfTask, lockTaskRow } from '../tasks/task-access.ts';
 import { normaliseCallees, taskWindow } from '../tasks/task-input.ts';
 import { createTaskInTx, type TaskService } from '../tasks/tasks.service.ts';
 import { isBuiltinStrategyName } from './builtin-strategies.ts';
@@ -20,6 +21,38 @@ import { endPlan, PlanAdvancer, roundSpec } from './plan-advance.ts';
 import { forecastPlan, type PlanForecast } from './plan-forecast.ts';
 import * as repo from './plans.repository.ts';
 import type { CreatePlan, CreateStrategy, DryRunPlan } from './plans.schema.ts';
+
+function toStrategy(s: repo.StrategyRow): StrategySummary {
+  return {
+    id: s.id,
+    name: s.name,
+    roundCount: s.rounds.length,
+    builtIn: s.app_id === null,
+    createdAt: s.created_at,
+  };
+}
+
+function toStatus(plan: repo.PlanRow): PlanStatus {
+  return {
+    id: plan.id,
+    name: plan.plan_name,
+    strategyId: plan.strategy_id,
+    status: plan.status,
+    currentRound: plan.current_round,
+    totalRounds: plan.rounds.length,
+    startTime: plan.start_time,
+    endTime: plan.end_time,
+    endReason: plan.end_reason,
+    lastError: plan.last_error,
+  };
+}
+
+/** A recording of a number in one of the plan's rounds. */
+export interface PlanRecording {
+  round: number;
+  taskId: string;
+  recording: CalleeRecording;
+}
 
 export class PlanService {
   readonly #db: Db;
@@ -45,23 +78,15 @@ export class PlanService {
     this.#advancer = new PlanAdvancer(db, clock, (line) => tasks.callerNumber(line));
   }
 
-  async listStrategies(caller: Caller) {
-    return {
-      list: (await repo.listStrategies(this.#db, caller.appId)).map((s) => ({
-        strategy_id: String(s.id),
-        strategy_name: s.name,
-        round_count: s.rounds.length,
-        builtin: s.app_id === null,
-        create_time: formatDateTime(s.created_at, caller.timezone),
-      })),
-    };
+  async listStrategies(caller: Caller): Promise<StrategySummary[]> {
+    return (await repo.listStrategies(this.#db, caller.appId)).map(toStrategy);
   }
 
-  async createStrategy(caller: Caller, body: CreateStrategy) {
+  async createStrategy(caller: Caller, body: CreateStrategy): Promise<StrategySummary> {
     if (isBuiltinStrategyName(body.name))
       throw new AppError('duplicate_name', `strategy "${body.name}" is a built-in strategy's name`);
     for (const [i, round] of body.rounds.entries()) {
-      if (round.robot_id && !(await findRobot(this.#db, caller.appId, Number(round.robot_id)))) {
+      if (round.robot_id && !(await usableRobot(this.#db, caller.appId, Number(round.robot_id)))) {
         throw new AppError('robot_not_found', `rounds[${i}].robot_id ${round.robot_id}`);
       }
       checkedWindows(round.calling_windows, `rounds[${i}].calling_windows`);
@@ -76,7 +101,7 @@ export class PlanService {
           throw new AppError('duplicate_name', `strategy "${body.name}"`);
         throw error;
       });
-    return { strategy_id: String(row.id), strategy_name: row.name, round_count: row.rounds.length };
+    return toStrategy(row);
   }
 
   /** What create and the dry run check alike: the strategy, the robot, the times and the numbers. */
@@ -86,7 +111,7 @@ export class PlanService {
     const robotId = body.robot_id ?? strategy.rounds[0]?.robot_id;
     if (!robotId)
       throw new AppError('bad_request', 'robot_id: the strategy names no robot for round 1');
-    if (!(await findRobot(this.#db, caller.appId, Number(robotId)))) {
+    if (!(await usableRobot(this.#db, caller.appId, Number(robotId)))) {
       throw new AppError('robot_not_found', `robot_id ${robotId}`);
     }
     const { start, end } = taskWindow(body, caller.timezone, this.#clock.now());
@@ -94,7 +119,7 @@ export class PlanService {
   }
 
   /** Validates everything, then writes the plan and its first round's task in one transaction. */
-  async create(caller: Caller, body: CreatePlan): Promise<{ plan_id: string }> {
+  async create(caller: Caller, body: CreatePlan): Promise<{ planId: string }> {
     const { strategy, start, end, callees } = await this.#prepare(caller, body);
     const plan: repo.PlanRow = {
       id: newId(),
@@ -130,7 +155,7 @@ export class PlanService {
           throw new AppError('duplicate_name', `plan "${body.plan_name}"`);
         throw error;
       });
-    return { plan_id: plan.id };
+    return { planId: plan.id };
   }
 
   /** Runs when a round's task has ended (the `plan.advance` job): see PlanAdvancer. */
@@ -157,22 +182,19 @@ export class PlanService {
     const robots: RobotDefinition[] = [];
     for (const round of strategy.rounds) {
       const id = Number(round.robot_id ?? body.robot_id ?? strategy.rounds[0]?.robot_id);
-      const robot = await findRobot(this.#db, caller.appId, id);
+      const robot = await usableRobot(this.#db, caller.appId, id);
       if (!robot) throw new AppError('robot_not_found', `robot_id ${id}`);
       robots.push(robot.definition);
     }
-    const [app] = await this.#db.query<{
-      timezone: string;
-      calling_windows: unknown;
-      contact_caps: unknown;
-      auto_dnc_on_optout: boolean;
-    }>(
-      'SELECT timezone, calling_windows, contact_caps, auto_dnc_on_optout FROM apps WHERE id = $1',
-      [caller.appId],
-    );
+    const app = (await appSettings(this.#db, caller.appId))!;
     return forecastPlan(this.#db, this.#world, {
       appId: caller.appId,
-      app: app!,
+      app: {
+        timezone: app.timezone,
+        calling_windows: app.callingWindows,
+        contact_caps: app.contactCaps,
+        auto_dnc_on_optout: app.autoDncOnOptout,
+      },
       rounds: strategy.rounds,
       robots,
       callees,
@@ -194,7 +216,7 @@ export class PlanService {
       if (plan.status !== 'Running') throw new AppError('plan_finished');
       const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === plan.current_round);
       if (task && isActive(task)) {
-        const locked = await lockTask(tx, task.id);
+        const locked = await lockTaskRow(tx, task.id);
         if (locked) await stopTask(tx, locked, this.#clock.now());
       }
       await endPlan(tx, plan, 'Stopped', 'stopped by the plan operation', this.#clock.now());
@@ -232,15 +254,15 @@ export class PlanService {
     }
   }
 
-  async status(caller: Caller, planId: string) {
-    return this.#statusOf(caller, await this.#own(caller, planId));
+  async status(caller: Caller, planId: string): Promise<PlanStatus> {
+    return toStatus(await this.#own(caller, planId));
   }
 
   /** The app's plans with their status and end reason, newest first. */
   async list(
     caller: Caller,
     query: { status?: repo.PlanRow['status']; page?: number; page_size?: number },
-  ) {
+  ): Promise<PlanPage> {
     const page = query.page ?? 1;
     const size = query.page_size ?? 20;
     const { total, rows } = await repo.listPlans(this.#db, caller.appId, {
@@ -248,61 +270,45 @@ export class PlanService {
       offset: (page - 1) * size,
       limit: size,
     });
-    return { total, page, page_size: size, list: rows.map((p) => this.#statusOf(caller, p)) };
+    return { total, page, pageSize: size, plans: rows.map(toStatus) };
   }
 
-  #statusOf(caller: Caller, plan: repo.PlanRow) {
-    return {
-      plan_id: plan.id,
-      plan_name: plan.plan_name,
-      strategy_id: String(plan.strategy_id),
-      status: plan.status,
-      current_round: plan.current_round,
-      total_rounds: plan.rounds.length,
-      start_time: formatDateTime(plan.start_time, caller.timezone),
-      end_time: formatDateTime(plan.end_time, caller.timezone),
-      end_reason: plan.end_reason,
-      last_error: plan.last_error,
-    };
-  }
-
-  async rounds(caller: Caller, planId: string) {
+  async rounds(caller: Caller, planId: string): Promise<RoundSummary[]> {
     const plan = await this.#own(caller, planId);
-    const list = [];
+    const list: RoundSummary[] = [];
     for (const task of await repo.roundTasks(this.#db, plan.id)) {
-      const counts = await taskCounts(this.#db, task.id);
       list.push({
         round: task.round,
-        task_id: task.id,
+        taskId: task.id,
         status: task.status,
-        start_time: formatDateTime(task.started_at ?? task.start_time, caller.timezone),
-        end_time: formatDateTime(task.finished_at ?? task.end_time, caller.timezone),
-        ...counts,
+        startTime: task.started_at ?? task.start_time,
+        endTime: task.finished_at ?? task.end_time,
+        counts: await countsOfTask(this.#db, task.id),
       });
     }
-    return { list };
+    return list;
   }
 
   /** Every recording of one number across the plan's rounds (spec P14). */
   async recordingsOf(
     caller: Caller,
     query: { plan_id: string; callee_number?: string; case_id?: string },
-  ) {
+  ): Promise<PlanRecording[]> {
     const plan = await this.#own(caller, query.plan_id);
-    const list = [];
+    const list: PlanRecording[] = [];
     let inPlan = false;
     for (const task of await repo.roundTasks(this.#db, plan.id)) {
       try {
         const found = await this.#recordings.forCallee(caller, { ...query, task_id: task.id });
         inPlan = true;
-        list.push(...found.list.map((r) => ({ round: task.round, task_id: task.id, ...r })));
+        list.push(...found.map((recording) => ({ round: task.round, taskId: task.id, recording })));
       } catch (error) {
         if (!(error instanceof AppError && error.key === 'callee_not_found')) throw error;
       }
     }
     // As /case for a task: a number that is in no round is an error, not an empty list.
     if (!inPlan) throw new AppError('callee_not_found', 'in no round of the plan');
-    return { list };
+    return list;
   }
 
   async #own(caller: Caller, planId: string): Promise<repo.PlanRow> {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../store/db.ts';
 import { NOT_DIALLED, type HoldReason } from '../tasks/end-reason.ts';
-import type { CalleeRow } from '../tasks/tasks.repository.ts';
+import type { CalleeRow } from '../tasks/task-access.ts';
 
 type CalleeStatus = CalleeRow['status'];
 

@@ -10,6 +10,7 @@ import {
   TaskRecordingQuery,
   TaskRecordings,
 } from './recordings.schema.ts';
+import { calleeRecordingWire } from './recordings.wire.ts';
 
 const tags = ['recordings'];
 
@@ -26,7 +27,11 @@ export function recordingRoutes(recordings: RecordingService): FastifyPluginAsyn
           response: { 200: CaseRecordings },
         },
       },
-      (request) => recordings.forCallee(request.caller, request.query),
+      async (request) => ({
+        list: (await recordings.forCallee(request.caller, request.query)).map((r) =>
+          calleeRecordingWire(r, request.caller.timezone),
+        ),
+      }),
     );
 
     app.get(

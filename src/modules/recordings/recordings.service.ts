@@ -4,11 +4,10 @@ import { readWav } from '../../dialogue/wav.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { toE164 } from '../../shared/phone.ts';
-import { formatDateTime } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
-import { endReasonOf } from '../tasks/end-reason.ts';
-import { findTask } from '../tasks/tasks.repository.ts';
+import { endReasonOf, type EndReason } from '../tasks/end-reason.ts';
+import { taskOfApp } from '../tasks/task-access.ts';
 import { recordingKey, type RecordingStore, type StoredObject } from './recording-store.ts';
 import * as repo from './recordings.repository.ts';
 import { LinkSigner, type LinkSubject } from './signed-links.ts';
@@ -53,6 +52,15 @@ export async function storeRecording(
 }
 
 const LINK_SECRET = 'recording_link_key';
+
+/** One attempt of a number as /case answers it (recordings.wire.ts renders it). */
+export interface CalleeRecording {
+  callId: string;
+  startedAt: Date;
+  /** '' for an attempt without audio (a number that ended without being dialled). */
+  recordingUrl: string;
+  endReason: EndReason | '';
+}
 
 export interface RecordingServiceOptions {
   db: Db;
@@ -117,7 +125,7 @@ export class RecordingService {
   async forCallee(
     caller: Caller,
     query: { task_id: string; callee_number?: string; case_id?: string },
-  ) {
+  ): Promise<CalleeRecording[]> {
     await this.#task(caller.appId, query.task_id);
     if (query.callee_number === undefined && query.case_id === undefined) {
       throw new AppError('bad_request', 'callee_number or case_id is required');
@@ -134,14 +142,12 @@ export class RecordingService {
     });
     if (!calleeFound) throw new AppError('callee_not_found');
     const links = await this.#links();
-    return {
-      list: rows.map((r) => ({
-        call_id: r.call_id,
-        call_start_time: formatDateTime(r.started_at, caller.timezone),
-        recording_url: r.recorded ? links.url({ kind: 'call', id: r.call_id }) : '',
-        end_reason: endReasonOf(r, r.last_outcome),
-      })),
-    };
+    return rows.map((r) => ({
+      callId: r.call_id,
+      startedAt: r.started_at,
+      recordingUrl: r.recorded ? links.url({ kind: 'call', id: r.call_id }) : '',
+      endReason: endReasonOf(r, r.last_outcome),
+    }));
   }
 
   /** T9: a link to the zip of the task's recordings (one part of it for a very large task). */
@@ -196,7 +202,7 @@ export class RecordingService {
   }
 
   async #task(appId: number, taskId: string) {
-    const task = await findTask(this.#db, appId, taskId);
+    const task = await taskOfApp(this.#db, appId, taskId);
     if (!task) throw new AppError('task_not_found', taskId);
     return task;
   }

@@ -34,6 +34,18 @@ export async function findRobot(
   return row;
 }
 
+/** The current script of a robot by id alone: its owner was checked when the task was made. */
+export async function findScript(
+  q: Queryable,
+  robotId: number,
+): Promise<{ definition: RobotDefinition; version: number } | undefined> {
+  const [row] = await q.query<{ definition: RobotDefinition; version: number }>(
+    'SELECT definition, version FROM robots WHERE id = $1',
+    [robotId],
+  );
+  return row;
+}
+
 export async function findOwnRobotByName(
   q: Queryable,
   appId: number,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { formatDateTime } from '../../shared/time.ts';
-import { robotView, type RobotService } from './robots.service.ts';
+import type { RobotService } from './robots.service.ts';
+import { cloudRobotWire, robotVersionWire, robotWire } from './robots.wire.ts';
 
 const BusinessType = Type.Union([
   Type.Literal('collection'),
@@ -28,13 +28,7 @@ export function robotRoutes(robots: RobotService): FastifyPluginAsyncTypebox {
       '/robot',
       { schema: { summary: 'Fetch robot list', tags: ['tasks'], response: { 200: RobotList } } },
       async (request) => ({
-        list: (await robots.list(request.caller.appId)).map((r) => ({
-          robot_id: String(r.id),
-          robot_name: r.name,
-          language: r.language,
-          business_type: r.business_line,
-          version: r.version,
-        })),
+        list: (await robots.list(request.caller.appId)).map(cloudRobotWire),
       }),
     );
   };
@@ -69,7 +63,7 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
       },
       async (request) => ({
         list: (await robots.list(request.caller.appId)).map((r) =>
-          robotView(r, request.caller.timezone),
+          robotWire(r, request.caller.timezone),
         ),
       }),
     );
@@ -98,12 +92,9 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
           Number(request.params.id),
         );
         return {
-          ...robotView(robot, request.caller.timezone),
+          ...robotWire(robot, request.caller.timezone),
           definition: robot.definition,
-          versions: versions.map((v) => ({
-            version: v.version,
-            created_at: formatDateTime(v.created_at, request.caller.timezone),
-          })),
+          versions: versions.map((v) => robotVersionWire(v, request.caller.timezone)),
         };
       },
     );
@@ -121,7 +112,7 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
       },
       async (request) => {
         const { robot, created } = await robots.save(request.caller.appId, request.body);
-        return { ...robotView(robot, request.caller.timezone), created };
+        return { ...robotWire(robot, request.caller.timezone), created };
       },
     );
 
@@ -138,7 +129,7 @@ export function robotAdminRoutes(robots: RobotService): FastifyPluginAsyncTypebo
         },
       },
       async (request) =>
-        robotView(
+        robotWire(
           await robots.update(request.caller.appId, Number(request.params.id), request.body),
           request.caller.timezone,
         ),

@@ -1,21 +1,66 @@
 import { checkRobot } from '../../dialogue/script/check-robot.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { AppError } from '../../shared/errors.ts';
-import { formatDateTime } from '../../shared/time.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import * as repo from './robots.repository.ts';
 
-/** The robot as the /v1 API shows it; times in the app's zone, like every /v1 time. */
-export function robotView(row: repo.RobotRow, zone: string) {
+/** A robot as the service answers it; the API families render it (robots.wire.ts). */
+export interface Robot {
+  id: number;
+  /** null: a built-in robot, every app's. */
+  appId: number | null;
+  name: string;
+  businessLine: RobotDefinition['business_line'];
+  language: string;
+  version: number;
+  definition: RobotDefinition;
+  updatedAt: Date;
+}
+
+export interface RobotVersion {
+  version: number;
+  createdAt: Date;
+}
+
+function toRobot(row: repo.RobotRow): Robot {
   return {
-    robot_id: String(row.id),
+    id: row.id,
+    appId: row.app_id,
     name: row.name,
-    business_line: row.business_line,
+    businessLine: row.business_line,
     language: row.language,
     version: row.version,
-    built_in: row.app_id === null,
-    updated_at: formatDateTime(row.updated_at, zone),
+    definition: row.definition,
+    updatedAt: row.updated_at,
   };
+}
+
+/** A robot as another module uses it: to check a task's robot and to run its script. */
+export interface UsableRobot {
+  id: number;
+  version: number;
+  definition: RobotDefinition;
+}
+
+/**
+ * The robot the app may use (its own or a built-in one), or undefined: the seam through which
+ * tasks and plans check a robot id (they never read robots.repository.ts).
+ */
+export async function usableRobot(
+  q: Queryable,
+  appId: number,
+  robotId: number,
+): Promise<UsableRobot | undefined> {
+  const row = await repo.findRobot(q, appId, robotId);
+  return row && { id: row.id, version: row.version, definition: row.definition };
+}
+
+/** The robot's current script and version, by id (the dialer: the task's owner check is done). */
+export async function currentScript(
+  q: Queryable,
+  robotId: number,
+): Promise<{ definition: RobotDefinition; version: number } | undefined> {
+  return repo.findScript(q, robotId);
 }
 
 export class RobotService {
@@ -25,20 +70,24 @@ export class RobotService {
     this.#db = db;
   }
 
-  list(appId: number) {
-    return repo.listRobots(this.#db, appId);
+  async list(appId: number): Promise<Robot[]> {
+    return (await repo.listRobots(this.#db, appId)).map(toRobot);
   }
 
-  async get(appId: number, robotId: number) {
+  async get(appId: number, robotId: number): Promise<{ robot: Robot; versions: RobotVersion[] }> {
     const robot = await repo.findRobot(this.#db, appId, robotId);
     if (!robot) throw new AppError('robot_not_found', `robot_id ${robotId}`);
-    return { robot, versions: await repo.robotVersions(this.#db, robot.id) };
+    const versions = await repo.robotVersions(this.#db, robot.id);
+    return {
+      robot: toRobot(robot),
+      versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at })),
+    };
   }
 
   /** Adds a robot, or a new version of the app's robot of the same name (what `import` means). */
-  async save(appId: number, input: unknown): Promise<{ robot: repo.RobotRow; created: boolean }> {
+  async save(appId: number, input: unknown): Promise<{ robot: Robot; created: boolean }> {
     const definition = valid(input);
-    return this.#db.transaction(async (tx) => {
+    const saved = await this.#db.transaction(async (tx) => {
       // Two imports of one name at once: the second waits and adds a version, instead of
       // failing on the unique name.
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
@@ -49,11 +98,12 @@ export class RobotService {
         return { robot: await repo.addRobotVersion(tx, existing.id, definition), created: false };
       return { robot: await repo.insertRobot(tx, appId, definition), created: true };
     });
+    return { robot: toRobot(saved.robot), created: saved.created };
   }
 
-  async update(appId: number, robotId: number, input: unknown): Promise<repo.RobotRow> {
+  async update(appId: number, robotId: number, input: unknown): Promise<Robot> {
     const definition = valid(input);
-    return this.#db.transaction(async (tx) => {
+    const row = await this.#db.transaction(async (tx) => {
       const robot = await repo.lockRobot(tx, robotId);
       if (!robot || (robot.app_id !== null && robot.app_id !== appId)) {
         throw new AppError('robot_not_found', `robot_id ${robotId}`);
@@ -71,6 +121,7 @@ export class RobotService {
       }
       return repo.addRobotVersion(tx, robotId, definition);
     });
+    return toRobot(row);
   }
 }
 

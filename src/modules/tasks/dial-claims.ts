@@ -2,6 +2,8 @@ import type { Config } from '../../config.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Db, Queryable } from '../../store/db.ts';
+import { lockAppSettings } from '../auth/app-directory.ts';
+import { currentScript } from '../robots/robots.service.ts';
 import { checkAttempts } from '../compliance/compliance.service.ts';
 import { lockContacts } from '../compliance/caps.ts';
 import { inFlightCounts, insertCalls, type CallToInsert } from './calls.repository.ts';
@@ -11,14 +13,6 @@ import { finishIfDone } from './task-lifecycle.ts';
 import { lockTask, setTaskStatus, type CalleeRow, type TaskRow } from './tasks.repository.ts';
 
 const DAY_MS = 86_400_000;
-
-interface AppRules {
-  max_concurrency: number | null;
-  timezone: string;
-  contact_caps: unknown;
-  calling_windows: unknown;
-  auto_dnc_on_optout: boolean;
-}
 
 /**
  * Puts back a number the rules do not allow now: it waits until `at` without this attempt
@@ -105,6 +99,8 @@ export async function claimDueCalls(
   now: Date,
 ): Promise<ClaimedCall[]> {
   // Only tasks with room under both caps: full ones must not crowd the others out of the 50.
+  // boundary-exempt: apps — the app cap is read in this one listing statement across many apps;
+  // fetching it first would cost a round trip per claim on the dial path (docs/modules.md).
   const tasks = await db.query<{ id: string; app_id: number }>(
     `SELECT t.id, t.app_id FROM tasks t JOIN apps a ON a.id = t.app_id
      WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= $3 AND t.end_time > $3
@@ -133,10 +129,7 @@ async function claimForTask(
   want: number,
   now: Date,
 ): Promise<ClaimedCall[]> {
-  const [app] = await tx.query<AppRules>(
-    `SELECT max_concurrency, timezone, contact_caps, calling_windows, auto_dnc_on_optout FROM apps WHERE id = $1 FOR NO KEY UPDATE`,
-    [ref.app_id],
-  );
+  const app = await lockAppSettings(tx, ref.app_id);
   const task = await lockTask(tx, ref.id);
   if (!app || !task || (task.status !== 'Waiting' && task.status !== 'Running')) return [];
   // Numbers on the app's do-not-call list are never dialled: they end here, before any claim.
@@ -144,7 +137,7 @@ async function claimForTask(
   const busy = await inFlightCounts(tx, task.app_id, task.id);
   const room = Math.min(
     want,
-    (app.max_concurrency ?? config.appConcurrency) - busy.app,
+    (app.maxConcurrency ?? config.appConcurrency) - busy.app,
     (task.max_concurrency ?? config.taskConcurrency) - busy.task,
   );
   if (room <= 0) return [];
@@ -160,10 +153,7 @@ async function claimForTask(
     [task.id, room, now],
   );
   if (callees.length === 0) return [];
-  const [robot] = await tx.query<{ definition: RobotDefinition; version: number }>(
-    'SELECT definition, version FROM robots WHERE id = $1',
-    [task.robot_id],
-  );
+  const robot = await currentScript(tx, task.robot_id);
   const startedAt = now;
   await lockContacts(
     tx,
@@ -181,9 +171,9 @@ async function claimForTask(
       caseId: c.case_id,
       contactZone: c.data.timezone,
       appZone: app.timezone,
-      appWindows: app.calling_windows,
+      appWindows: app.callingWindows,
       taskWindows: task.calling_windows,
-      contactCaps: app.contact_caps,
+      contactCaps: app.contactCaps,
       taskId: task.id,
       taskAttemptsPerDay: task.attempts_per_day,
       now: startedAt,
@@ -244,6 +234,6 @@ async function claimForTask(
     robot: robot!.definition,
     robotVersion: robot!.version,
     zone: call.zone,
-    optOutListed: app.auto_dnc_on_optout,
+    optOutListed: app.autoDncOnOptout,
   }));
 }

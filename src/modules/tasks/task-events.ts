@@ -8,12 +8,8 @@ import { taskCounts, type CalleeRow, type TaskRow } from './tasks.repository.ts'
 // The two task-level webhooks (spec/calls-api.md §8.1, §8.2), written to the outbox inside the
 // transaction that makes them true.
 
-export async function appZone(q: Queryable, appId: number): Promise<string> {
-  const [row] = await q.query<{ timezone: string }>('SELECT timezone FROM apps WHERE id = $1', [
-    appId,
-  ]);
-  return row?.timezone ?? 'UTC';
-}
+// The app's zone comes from the auth module's app directory (docs/modules.md).
+export { appZone } from '../auth/app-directory.ts';
 
 const unixSeconds = () => Math.floor(Date.now() / 1000);
 

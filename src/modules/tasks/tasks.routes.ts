@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TaskService } from './tasks.service.ts';
+import { callInfoWire, detailPageWire, taskListWire } from './tasks.wire.ts';
 import {
   CallInfo,
   CallInfoQuery,
@@ -75,7 +76,8 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
           },
         },
       },
-      (request) => tasks.list(request.caller, request.query),
+      async (request) =>
+        taskListWire(await tasks.list(request.caller, request.query), request.caller.timezone),
     );
 
     app.post(
@@ -125,7 +127,8 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
           },
         },
       },
-      (request) => tasks.detail(request.caller, request.query),
+      async (request) =>
+        detailPageWire(await tasks.detail(request.caller, request.query), request.caller.timezone),
     );
 
     app.get(
@@ -138,7 +141,11 @@ export function taskRoutes(tasks: TaskService): FastifyPluginAsyncTypebox {
           response: { 200: CallInfo },
         },
       },
-      (request) => tasks.callInfo(request.caller, request.query.call_id),
+      async (request) =>
+        callInfoWire(
+          await tasks.callInfo(request.caller, request.query.call_id),
+          request.caller.timezone,
+        ),
     );
   };
 }

@@ -4,12 +4,12 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
-import { dateTimeProblem, formatDateTime, parseDateTime } from '../../shared/time.ts';
+import { dateTimeProblem, parseDateTime } from '../../shared/time.ts';
 import { enqueue } from '../../queue/jobs.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
-import { findRobot } from '../robots/robots.repository.ts';
-import { callObject } from './call-object.ts';
+import { appSettings } from '../auth/app-directory.ts';
+import { usableRobot } from '../robots/robots.service.ts';
 import { DIAL_CHANNEL } from './call-finalizer.ts';
 import { callWithEarlierAttempts, finalCallsOf } from './calls.repository.ts';
 import { creationWarnings, type CreationWarning } from './creation-warnings.ts';
@@ -19,7 +19,8 @@ import { reportNumberEnds } from './number-ends.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
 import * as repo from './tasks.repository.ts';
-import type { Callee, CreateTask } from './tasks.schema.ts';
+import type { CreateTask } from './tasks.schema.ts';
+import type { CallInfo, DetailPage, Page, TaskSummary } from './task-views.ts';
 import { normaliseCallees, taskWindow } from './task-input.ts';
 
 export const TASK_END_QUEUE = 'task.end';
@@ -62,7 +63,7 @@ export class TaskService {
       const existing = await repo.taskByIdempotencyKey(this.#db, caller.appId, idempotencyKey);
       if (existing) return replay(existing);
     }
-    const robot = await findRobot(this.#db, caller.appId, Number(body.robot_id));
+    const robot = await usableRobot(this.#db, caller.appId, Number(body.robot_id));
     if (!robot) throw new AppError('robot_not_found', `robot_id ${body.robot_id}`);
     const now = this.#clock.now();
     const { start, end } = taskWindow(body, caller.timezone, now);
@@ -70,15 +71,12 @@ export class TaskService {
     const line = this.callerNumber(body.line);
     const callingWindows = checkedWindows(body.calling_windows, 'calling_windows');
     // Read before the write: a failure here leaves nothing half done.
-    const [app] = await this.#db.query<{ calling_windows: unknown }>(
-      'SELECT calling_windows FROM apps WHERE id = $1',
-      [caller.appId],
-    );
+    const app = await appSettings(this.#db, caller.appId);
     const warnings = await creationWarnings(this.#db, {
       appId: caller.appId,
       robot: { id: robot.id, definition: robot.definition },
       appZone: caller.timezone,
-      appWindows: app?.calling_windows ?? null,
+      appWindows: app?.callingWindows ?? null,
       taskWindows: callingWindows ?? null,
       start: start > now ? start : now,
       end,
@@ -145,7 +143,8 @@ export class TaskService {
       page?: number;
       page_size?: number;
     },
-  ) {
+  ): Promise<Page<TaskSummary>> {
+    // Query times are read in the caller's zone, as the family writes them.
     const zone = caller.timezone;
     const bound = (name: string, text: string | undefined) => {
       if (text === undefined) return undefined;
@@ -166,20 +165,20 @@ export class TaskService {
     return {
       total,
       page,
-      page_size: size,
-      list: rows.map((t) => ({
-        task_id: t.id,
-        task_name: t.task_name,
-        robot_id: String(t.robot_id),
+      pageSize: size,
+      items: rows.map((t): TaskSummary => ({
+        id: t.id,
+        name: t.task_name,
+        robotId: t.robot_id,
         status: t.status,
-        plan_id: t.plan_id ?? '',
+        planId: t.plan_id,
         round: t.round,
-        create_time: formatDateTime(t.created_at, zone),
-        start_time: formatDateTime(t.start_time, zone),
-        end_time: formatDateTime(t.end_time, zone),
-        total_count: t.total_count,
-        called_count: t.called_count,
-        connected_count: t.connected_count,
+        createdAt: t.created_at,
+        startTime: t.start_time,
+        endTime: t.end_time,
+        totalCount: t.total_count,
+        calledCount: t.called_count,
+        connectedCount: t.connected_count,
       })),
     };
   }
@@ -222,7 +221,10 @@ export class TaskService {
     });
   }
 
-  async detail(caller: Caller, query: { task_id: string; page?: number; page_size?: number }) {
+  async detail(
+    caller: Caller,
+    query: { task_id: string; page?: number; page_size?: number },
+  ): Promise<DetailPage> {
     const page = query.page ?? 1;
     const size = query.page_size ?? 20;
     const found = isId(query.task_id)
@@ -236,19 +238,20 @@ export class TaskService {
     return {
       total: found.total,
       page,
-      page_size: size,
-      task_status: found.task_status,
-      list: found.records.map((record) => ({
-        ...callObject(record.attempts, caller.timezone, record),
-        case_id: record.case_id,
-        callee: record.data as Callee,
-        recording_url: links.get(lastOf(record)) ?? '',
+      pageSize: size,
+      taskStatus: found.task_status,
+      items: found.records.map((record) => ({
+        caseId: record.case_id,
+        data: record.data,
+        callee: { status: record.status, hold_reason: record.hold_reason },
+        attempts: record.attempts,
+        recordingUrl: links.get(lastOf(record)) ?? '',
       })),
     };
   }
 
   /** One attempt by its call id (spec T11): its result, its number, its recording and why it was allowed. */
-  async callInfo(caller: Caller, callId: string) {
+  async callInfo(caller: Caller, callId: string): Promise<CallInfo> {
     const found = isId(callId)
       ? await callWithEarlierAttempts(this.#db, caller.appId, callId)
       : undefined;
@@ -260,11 +263,12 @@ export class TaskService {
     // The number's end reason is that of its whole dialling, not of this (maybe earlier) attempt.
     const all = await finalCallsOf(this.#db, [call.callee_id]);
     return {
-      ...callObject(attempts, caller.timezone, callee ?? { status: 'pending' }),
-      end_reason: callee ? endReasonOf(callee, all.findLast(wasDialled)?.outcome) : '',
-      case_id: call.case_id,
-      callee: (callee?.data ?? {}) as Callee,
-      recording_url: links.get(call.id) ?? '',
+      caseId: call.case_id,
+      data: callee?.data ?? {},
+      callee: callee ?? { status: 'pending', hold_reason: null },
+      attempts,
+      recordingUrl: links.get(call.id) ?? '',
+      endReason: callee ? endReasonOf(callee, all.findLast(wasDialled)?.outcome) : '',
       compliance: call.compliance,
     };
   }

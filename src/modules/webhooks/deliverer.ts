@@ -4,7 +4,10 @@ import type { Reclaimer } from '../../queue/workers.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import type { Db } from '../../store/db.ts';
-import { settingsOf } from '../encryption/encryption.repository.ts';
+import type { Queryable } from '../../store/db.ts';
+import { appSettingsMany } from '../auth/app-directory.ts';
+import { settingsOf } from '../encryption/stored-settings.ts';
+import type { EncryptionInput } from '../encryption/settings.ts';
 import { tickBatcher } from '../../shared/tick-batcher.ts';
 import { withRetry } from '../../store/retry.ts';
 import { wrapWebhook } from '../encryption/wrapper.ts';
@@ -18,9 +21,17 @@ import {
   reclaimEvents,
   releaseEvents,
   scheduleRetry,
-  type ClaimedEvent,
+  type ClaimedEventRow,
   type NewDelivery,
 } from './webhooks.repository.ts';
+
+/** A claimed event with what delivering it needs. */
+interface ClaimedEvent extends ClaimedEventRow {
+  webhook_url: string | null;
+  webhook_secret: string;
+  /** apps.encryption as read right after the claim: each attempt uses the settings of its claim. */
+  encryption: EncryptionInput | null;
+}
 
 export const NO_WEBHOOK_URL = 'no webhook URL configured';
 const SHUTDOWN = 'aborted: worker shutting down';
@@ -88,7 +99,7 @@ export class WebhookDeliverer {
       capacity: this.#o.capacity ?? config.webhookConcurrency,
       pollMs: config.pollIntervalMs,
       coalesceMs: 5,
-      claim: (limit) => claimDueEvents(db, workerId, limit, leaseMs),
+      claim: (limit) => claimWithTargets(db, workerId, limit, leaseMs),
       handle: (event) => this.#track(event),
       onError: (err, event) =>
         this.#o.log.error({ err, eventId: event?.id }, 'webhook delivery loop error'),
@@ -192,9 +203,46 @@ export class WebhookDeliverer {
 }
 
 /**
+ * Claims due events and adds each one's webhook target (URL, signing secret, encryption) from the
+ * app directory: one more statement per claim, for all its apps together, never one per event. The
+ * settings are read at every claim rather than cached, so a change applies from the next claim in
+ * every process (docs/webhooks.md, docs/encryption.md). Both in one transaction: a failed read
+ * undoes the claim instead of leaving its events leased to nobody until the lease ends.
+ */
+function claimWithTargets(
+  db: Db,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedEvent[]> {
+  return db.transaction(async (tx) => {
+    const rows = await claimDueEvents(tx, workerId, limit, leaseMs);
+    if (rows.length === 0) return [];
+    return withTargets(tx, rows);
+  });
+}
+
+async function withTargets(q: Queryable, rows: ClaimedEventRow[]): Promise<ClaimedEvent[]> {
+  const apps = await appSettingsMany(
+    q,
+    rows.map((r) => Number(r.app_id)),
+  );
+  return rows.map((row) => {
+    const app = apps.get(Number(row.app_id));
+    // An app deleted under its events (no command does that) has nowhere to deliver to.
+    return {
+      ...row,
+      webhook_url: app?.webhookUrl ?? null,
+      webhook_secret: app?.webhookSecret ?? '',
+      encryption: (app?.encryption ?? null) as EncryptionInput | null,
+    };
+  });
+}
+
+/**
  * The bytes to send: the stored payload, or for an app with AES on (docs/encryption.md) the
  * wrapper object around its encryption. Settings come with each claim, not from a cache, so a
- * change applies from the next delivery in every process. A failure is an attempt that made no
+ * change applies from the next claim in every process. A failure is an attempt that made no
  * request, retried like one that did.
  */
 function bodyOf(event: ClaimedEvent): string | Attempt {

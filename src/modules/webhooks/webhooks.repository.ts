@@ -1,5 +1,4 @@
 import { ownerIsGone } from '../../queue/workers.ts';
-import type { EncryptionInput } from '../encryption/settings.ts';
 import type { Queryable } from '../../store/db.ts';
 
 // The outbox table is also the delivery queue: an event is due when pending, its next attempt
@@ -9,18 +8,14 @@ import type { Queryable } from '../../store/db.ts';
 
 export type EventStatus = 'pending' | 'delivered' | 'failed';
 
-/** A claimed event with what delivering it needs. */
-export interface ClaimedEvent {
+/** A claimed event; the app's webhook target comes from the app directory (deliverer.ts). */
+export interface ClaimedEventRow {
   id: string;
   app_id: number;
   /** The stored payload as PostgreSQL renders it: sent as is, so no number loses precision. */
   body: string;
   /** Number of this attempt (1 for the first). */
   attempt: number;
-  webhook_url: string | null;
-  webhook_secret: string;
-  /** apps.encryption as this claim read it: each attempt uses the settings current at its claim. */
-  encryption: EncryptionInput | null;
 }
 
 export interface EventRow {
@@ -67,12 +62,11 @@ export async function claimDueEvents(
   workerId: string,
   limit: number,
   leaseMs: number,
-): Promise<ClaimedEvent[]> {
-  return q.query<ClaimedEvent>(
+): Promise<ClaimedEventRow[]> {
+  return q.query<ClaimedEventRow>(
     `UPDATE webhook_events e
      SET locked_by = $1, locked_until = now() + ${interval('$3')}, attempts = e.attempts + 1
-     FROM apps a
-     WHERE a.id = e.app_id AND e.id IN (
+     WHERE e.id IN (
        SELECT c.id FROM webhook_events c
        WHERE c.status = 'pending' AND c.next_attempt_at <= now()
          AND (c.locked_by IS NULL OR c.locked_until < now())
@@ -82,8 +76,7 @@ export async function claimDueEvents(
        ORDER BY c.next_attempt_at, c.seq
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt, a.webhook_url, a.webhook_secret,
-       a.encryption`,
+     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt`,
     [workerId, limit, leaseMs],
   );
 }

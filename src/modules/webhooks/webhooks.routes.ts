@@ -9,6 +9,7 @@ import {
   WebhookSettings,
 } from './webhooks.schema.ts';
 import type { WebhookService } from './webhooks.service.ts';
+import { deliveryLogWire, eventPageWire, eventWire, webhookSettingsWire } from './webhooks.wire.ts';
 
 /** Tiller's own webhook endpoints, mounted under the /v1 family (token auth, cloud-like envelope). */
 export function webhookRoutes(service: WebhookService): FastifyPluginAsyncTypebox {
@@ -24,7 +25,7 @@ export function webhookRoutes(service: WebhookService): FastifyPluginAsyncTypebo
           response: { 200: WebhookSettings },
         },
       },
-      async (request) => service.getSettings(request.caller.appId),
+      async (request) => webhookSettingsWire(await service.getSettings(request.caller.appId)),
     );
 
     app.put(
@@ -37,7 +38,8 @@ export function webhookRoutes(service: WebhookService): FastifyPluginAsyncTypebo
           response: { 200: WebhookSettings },
         },
       },
-      async (request) => service.setWebhookUrl(request.caller.appId, request.body.url),
+      async (request) =>
+        webhookSettingsWire(await service.setWebhookUrl(request.caller.appId, request.body.url)),
     );
 
     app.get(
@@ -50,7 +52,11 @@ export function webhookRoutes(service: WebhookService): FastifyPluginAsyncTypebo
           response: { 200: EventList },
         },
       },
-      async (request) => service.listEvents(request.caller.appId, request.query),
+      async (request) =>
+        eventPageWire(
+          await service.listEvents(request.caller.appId, request.query),
+          request.caller.timezone,
+        ),
     );
 
     app.get(
@@ -63,7 +69,11 @@ export function webhookRoutes(service: WebhookService): FastifyPluginAsyncTypebo
           response: { 200: DeliveryList },
         },
       },
-      async (request) => service.listDeliveries(request.caller.appId, request.params.id),
+      async (request) =>
+        deliveryLogWire(
+          await service.listDeliveries(request.caller.appId, request.params.id),
+          request.caller.timezone,
+        ),
     );
 
     app.post(
@@ -76,7 +86,11 @@ export function webhookRoutes(service: WebhookService): FastifyPluginAsyncTypebo
           response: { 200: EventView },
         },
       },
-      async (request) => service.resend(request.caller.appId, request.params.id),
+      async (request) =>
+        eventWire(
+          await service.resend(request.caller.appId, request.params.id),
+          request.caller.timezone,
+        ),
     );
   };
 }

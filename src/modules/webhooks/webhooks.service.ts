@@ -1,8 +1,7 @@
 import { AppError } from '../../shared/errors.ts';
 import { isId } from '../../shared/ids.ts';
-import { formatDateTime } from '../../shared/time.ts';
 import { notify, type Db } from '../../store/db.ts';
-import { findAppById, updateAppSettings } from '../auth/auth.repository.ts';
+import { appSettings, updateAppSettings } from '../auth/app-directory.ts';
 import { WEBHOOKS_CHANNEL } from './outbox.ts';
 import {
   findEvent,
@@ -14,33 +13,44 @@ import {
   type EventStatus,
 } from './webhooks.repository.ts';
 
+/** The app's webhook target as the service answers it (webhooks.wire.ts renders it). */
 export interface WebhookSettings {
   url: string | null;
   /** The app's own signing secret, so the integrator can verify what it receives. */
-  webhook_secret: string;
+  signingSecret: string;
 }
 
-export interface EventView {
-  event_id: string;
+/** An event of the outbox as its app sees it. */
+export interface WebhookEvent {
+  id: string;
   type: string;
-  subject_id: string;
+  subjectId: string;
   status: EventStatus;
   attempts: number;
-  next_attempt_time: string | null;
-  last_error: string | null;
-  create_time: string;
-  delivered_time: string | null;
+  /** Only a pending event has a next attempt; for the others the column is history. */
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
   payload: Record<string, unknown>;
 }
 
-export interface DeliveryView {
+/** One attempt to deliver an event (the delivery log). */
+export interface DeliveryAttempt {
   attempt: number;
   url: string;
-  start_time: string;
-  duration_ms: number;
-  http_status: number | null;
+  startedAt: Date;
+  durationMs: number;
+  httpStatus: number | null;
   error: string | null;
-  response_excerpt: string | null;
+  responseExcerpt: string | null;
+}
+
+export interface EventPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  events: WebhookEvent[];
 }
 
 const MAX_URL_LENGTH = 2000;
@@ -54,47 +64,45 @@ export class WebhookService {
   }
 
   async getSettings(appId: number): Promise<WebhookSettings> {
-    const app = await findAppById(this.#db, appId);
+    const app = await appSettings(this.#db, appId);
     if (!app) throw new AppError('invalid_token');
-    return { url: app.webhook_url, webhook_secret: app.webhook_secret };
+    return { url: app.webhookUrl, signingSecret: app.webhookSecret };
   }
 
   /** Sets or (with null or "") clears the URL. Events recorded while unset fail and can be re-sent. */
   async setWebhookUrl(appId: number, url: string | null): Promise<WebhookSettings> {
     const value = url === null || url.trim() === '' ? null : checkUrl(url.trim());
-    const app = await updateAppSettings(this.#db, appId, { webhook_url: value });
+    const app = await updateAppSettings(this.#db, appId, { webhookUrl: value });
     if (!app) throw new AppError('invalid_token');
-    return { url: app.webhook_url, webhook_secret: app.webhook_secret };
+    return { url: app.webhookUrl, signingSecret: app.webhookSecret };
   }
 
   async listEvents(
     appId: number,
     query: { status?: EventStatus; page?: number; page_size?: number },
-  ): Promise<{ total: number; page: number; page_size: number; list: EventView[] }> {
+  ): Promise<EventPage> {
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? 20;
-    const zone = await this.#zone(appId);
     const { total, events } = await listEvents(this.#db, appId, {
       ...(query.status ? { status: query.status } : {}),
       limit: pageSize,
       offset: (page - 1) * pageSize,
     });
-    return { total, page, page_size: pageSize, list: events.map((e) => eventView(e, zone)) };
+    return { total, page, pageSize, events: events.map(toEvent) };
   }
 
   async listDeliveries(
     appId: number,
     eventId: string,
-  ): Promise<{ event: EventView; list: DeliveryView[] }> {
+  ): Promise<{ event: WebhookEvent; deliveries: DeliveryAttempt[] }> {
     const event = isId(eventId) ? await findEvent(this.#db, appId, eventId) : undefined;
     if (!event) throw new AppError('event_not_found');
-    const zone = await this.#zone(appId);
     const deliveries = await listDeliveries(this.#db, appId, eventId);
-    return { event: eventView(event, zone), list: deliveries.map((d) => deliveryView(d, zone)) };
+    return { event: toEvent(event), deliveries: deliveries.map(toAttempt) };
   }
 
   /** Delivers the event again from the first attempt, whatever its status (a replay is allowed). */
-  async resend(appId: number, eventId: string): Promise<EventView> {
+  async resend(appId: number, eventId: string): Promise<WebhookEvent> {
     if (!isId(eventId)) throw new AppError('event_not_found');
     const event = await this.#db.transaction(async (tx) => {
       const row = await resetForResend(tx, appId, eventId);
@@ -102,11 +110,7 @@ export class WebhookService {
       return row;
     });
     if (!event) throw new AppError('event_not_found');
-    return eventView(event, await this.#zone(appId));
-  }
-
-  async #zone(appId: number): Promise<string> {
-    return (await findAppById(this.#db, appId))?.timezone ?? 'UTC';
+    return toEvent(event);
   }
 }
 
@@ -132,32 +136,29 @@ function checkUrl(text: string): string {
   return text;
 }
 
-const time = (date: Date | null, zone: string) => (date ? formatDateTime(date, zone) : null);
-
-function eventView(e: EventRow, zone: string): EventView {
+function toEvent(e: EventRow): WebhookEvent {
   return {
-    event_id: e.id,
+    id: e.id,
     type: e.type,
-    subject_id: e.subject_id,
+    subjectId: e.subject_id,
     status: e.status,
     attempts: e.attempts,
-    // Only a pending event has a next attempt; for the others the column is history.
-    next_attempt_time: e.status === 'pending' ? time(e.next_attempt_at, zone) : null,
-    last_error: e.last_error,
-    create_time: formatDateTime(e.created_at, zone),
-    delivered_time: time(e.delivered_at, zone),
+    nextAttemptAt: e.status === 'pending' ? e.next_attempt_at : null,
+    lastError: e.last_error,
+    createdAt: e.created_at,
+    deliveredAt: e.delivered_at,
     payload: e.payload,
   };
 }
 
-function deliveryView(d: DeliveryRow, zone: string): DeliveryView {
+function toAttempt(d: DeliveryRow): DeliveryAttempt {
   return {
     attempt: d.attempt,
     url: d.url,
-    start_time: formatDateTime(d.started_at, zone),
-    duration_ms: d.duration_ms,
-    http_status: d.http_status,
+    startedAt: d.started_at,
+    durationMs: d.duration_ms,
+    httpStatus: d.http_status,
     error: d.error,
-    response_excerpt: d.response_excerpt,
+    responseExcerpt: d.response_excerpt,
   };
 }

@@ -1,19 +1,18 @@
 import type { Queryable } from '../../store/db.ts';
+import { appSettings, updateAppSettings } from '../auth/app-directory.ts';
 import { resolveSettings, type EncryptionInput, type EncryptionSettings } from './settings.ts';
 
-// apps.encryption: null is off. Every statement is scoped by the app id.
+// The settings live on the app (apps.encryption, owned by the auth module's app directory; null
+// is off). This module has no table: it reads and writes them through the directory.
 
 /** The app's settings (null: off); undefined when the app does not exist. */
 export async function findEncryption(
   q: Queryable,
   appId: number,
 ): Promise<EncryptionSettings | null | undefined> {
-  const [row] = await q.query<{ encryption: EncryptionInput | null }>(
-    'SELECT encryption FROM apps WHERE id = $1',
-    [appId],
-  );
-  if (!row) return undefined;
-  return settingsOf(appId, row.encryption);
+  const app = await appSettings(q, appId);
+  if (!app) return undefined;
+  return settingsOf(appId, app.encryption as EncryptionInput | null);
 }
 
 /** The usable settings of a stored `apps.encryption` value (null: encryption is off). */
@@ -40,11 +39,8 @@ export async function storeEncryption(
   appId: number,
   settings: EncryptionSettings | null,
 ): Promise<boolean> {
-  const rows = await q.query('UPDATE apps SET encryption = $2::jsonb WHERE id = $1 RETURNING id', [
-    appId,
-    settings === null ? null : JSON.stringify(settings),
-  ]);
-  return rows.length > 0;
+  // An explicit null: a patch key left undefined would keep the old settings.
+  return (await updateAppSettings(q, appId, { encryption: settings })) !== undefined;
 }
 
 function noGeneration(): Buffer {
