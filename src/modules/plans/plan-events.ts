@@ -8,6 +8,13 @@ import type { PlanRow, RoundTask } from './plans.repository.ts';
 // The plans module's domain events (docs/domain-events.md), and the plan webhook of
 // spec/calls-api.md §8.3 as their webhook subscriber.
 
+declare module '../webhooks/outbox.ts' {
+  interface WebhookEventTypes {
+    /** A plan ended (§8.3). */
+    plan: 'plan.finished';
+  }
+}
+
 /** `plan.finished`: the plan ended (Finished, Stopped or Failed). */
 export interface PlanFinished {
   plan: PlanRow;

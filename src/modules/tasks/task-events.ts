@@ -11,6 +11,15 @@ import { taskCounts, type CalleeRow, type TaskCounts, type TaskRow } from './tas
 // that makes them true, and the customer webhooks of spec/calls-api.md §8.1 and §8.2, which are
 // one subscriber of them (the webhook outbox, written in that same transaction).
 
+declare module '../webhooks/outbox.ts' {
+  interface WebhookEventTypes {
+    /** A number's dialling is final (§8.2). */
+    call: 'call.final';
+    /** A task is finished or stopped (§8.1). */
+    task: 'task.finished';
+  }
+}
+
 export async function appZone(q: Queryable, appId: number): Promise<string> {
   const [row] = await q.query<{ timezone: string }>('SELECT timezone FROM apps WHERE id = $1', [
     appId,
