@@ -3,7 +3,7 @@
 // one store in a child process of its own (so no JIT or WASM state leaks between stores).
 import { spawn } from 'node:child_process';
 import { ClaimLoop } from '../src/queue/claim-loop.ts';
-import { batchedCompleter, claimJobs, enqueue, type Job } from '../src/queue/jobs.ts';
+import { batchedCompleter, claimJobs, insertJob, type Job } from '../src/queue/jobs.ts';
 import type { Db } from '../src/store/db.ts';
 import { openPglite } from '../src/store/drivers/pglite.ts';
 import { openPostgres } from '../src/store/drivers/postgres.ts';
@@ -42,7 +42,7 @@ export async function rawClaimRate(store: Store, jobs: number): Promise<number> 
         [Math.min(1000, jobs - i)],
       );
     }
-    await enqueue(tx, 'bench-marker', {});
+    await insertJob(tx, 'bench-marker', {}, { runAt: new Date() });
   });
   const complete = batchedCompleter(db, 'bench');
   let done = 0;
@@ -52,7 +52,7 @@ export async function rawClaimRate(store: Store, jobs: number): Promise<number> 
     name: 'bench',
     capacity: 100,
     pollMs: 50,
-    claim: (limit) => claimJobs(db, 'bench', ['bench'], limit),
+    claim: (limit) => claimJobs(db, 'bench', ['bench'], limit, new Date()),
     handle: async (job) => {
       await complete(job);
       if (++done === jobs) finish();

@@ -29,7 +29,13 @@ import { openPglite } from '../src/store/drivers/pglite.ts';
 import { openPostgres } from '../src/store/drivers/postgres.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { ClaimLoop } from '../src/queue/claim-loop.ts';
-import { batchedCompleter, claimJobs, enqueue, JOBS_CHANNEL, type Job } from '../src/queue/jobs.ts';
+import {
+  batchedCompleter,
+  claimJobs,
+  insertJob,
+  JOBS_CHANNEL,
+  type Job,
+} from '../src/queue/jobs.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const QUEUE = 'bench';
@@ -112,7 +118,7 @@ interface ChildResult {
 async function inRepoQueue(db: Db, onClose: () => Promise<void>): Promise<QueueUnderTest> {
   await migrate(db);
   const workerId = `bench-${process.pid}`;
-  const claim = (limit: number) => claimJobs(db, workerId, [QUEUE], limit);
+  const claim = (limit: number) => claimJobs(db, workerId, [QUEUE], limit, new Date());
   const complete = batchedCompleter(db, workerId);
   return {
     async bulkEnqueue(n) {
@@ -129,7 +135,7 @@ async function inRepoQueue(db: Db, onClose: () => Promise<void>): Promise<QueueU
     },
     enqueueOne: (payload) =>
       db.transaction(async (tx) => {
-        await enqueue(tx, QUEUE, payload);
+        await insertJob(tx, QUEUE, payload, { runAt: new Date() });
         return performance.now();
       }),
     async startWorker(shape, onJob) {

@@ -11,12 +11,10 @@ import { TtsCallRecorder } from './modules/recordings/call-recorder.ts';
 import { createServices, type Services } from './modules/services.ts';
 import { seedBuiltinRobots } from './modules/robots/builtin-robots.ts';
 import { seedBuiltinStrategies } from './modules/plans/builtin-strategies.ts';
-import { planAdvanceJob } from './modules/plans/plans.jobs.ts';
 import { Dialer } from './modules/tasks/dialer.ts';
-import { PLAN_ADVANCE_QUEUE } from './modules/tasks/task-lifecycle.ts';
-import { taskEndJob } from './modules/tasks/tasks.jobs.ts';
-import { TASK_END_QUEUE } from './modules/tasks/tasks.service.ts';
 import { WebhookDeliverer } from './modules/webhooks/deliverer.ts';
+import { registerJobHandlers, subscribeModules } from './modules/wiring.ts';
+import { domainEvents } from './queue/domain-events.ts';
 import { JobRunner } from './queue/job-runner.ts';
 import { reclaimJobs } from './queue/jobs.ts';
 import { WorkerRegistry } from './queue/workers.ts';
@@ -105,6 +103,8 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     await seedBuiltinRobots(db);
     await seedBuiltinStrategies(db);
+    // Before anything can publish: the API and the workers both change state that has subscribers.
+    subscribeModules(domainEvents);
     services = createTillerServices(options, db, log);
     const registry = new WorkerRegistry(
       db,
@@ -189,8 +189,7 @@ async function startWorkers(
   });
   const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
   const jobs = new JobRunner(db, registry.id, log, services.clock);
-  jobs.register(TASK_END_QUEUE, taskEndJob(db, services.clock));
-  jobs.register(PLAN_ADVANCE_QUEUE, planAdvanceJob(services.plans));
+  registerJobHandlers(jobs, { db, clock: services.clock, plans: services.plans });
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);
   registry.addReclaimer(deliverer.reclaim);

@@ -8,6 +8,7 @@ import { APP_USAGE, appCommand } from './app-command.ts';
 import { demoInstructions } from './demo.ts';
 import { DNC_USAGE, dncCommand } from './dnc-command.ts';
 import { exitCodeOf, isUsageError, oneLine, UsageError } from './errors.ts';
+import { JOBS_USAGE, jobsCommand } from './jobs-command.ts';
 import { ROBOT_USAGE, robotCommand } from './robot-command.ts';
 
 const USAGE = `Usage: tiller <command> [options]
@@ -20,8 +21,9 @@ Commands:
 ${APP_USAGE}
 ${ROBOT_USAGE}
 ${DNC_USAGE}
+${JOBS_USAGE}
 
-The admin commands (app, robot, dnc) work whether or not a server runs: while "tiller serve"
+The admin commands (app, robot, dnc, jobs) work whether or not a server runs: while "tiller serve"
 holds the embedded store, they go through its admin API. Errors print one line; the exit code
 is 2 for a wrong command line or input, 1 for anything else.
 Configuration comes from the environment: see docs/config.md.`;
@@ -61,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'dnc':
       return dncCommand(rest, { admin: (fn) => withAdmin(config, fn) });
+    case 'jobs':
+      return jobsCommand(rest, (fn) => withAdmin(config, fn));
     case 'help':
     case '--help':
     case '-h':

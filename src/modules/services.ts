@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics.ts';
 import type { Db } from '../store/db.ts';
+import { JobAdmin } from '../queue/job-admin.ts';
 import { join } from 'node:path';
 import type { Nlu } from '../dialogue/nlu/nlu.ts';
 import type { Tts } from '../dialogue/tts/tts.ts';
@@ -38,6 +39,8 @@ export interface Services {
   recordings: RecordingService;
   nlu: Nlu;
   tts: Tts;
+  /** Parked jobs, for `tiller jobs` through the admin API. */
+  jobs: JobAdmin;
 }
 
 export function createServices(
@@ -53,6 +56,7 @@ export function createServices(
     | 'compliance'
     | 'recordings'
     | 'nlu'
+    | 'jobs'
   > & {
     nlu?: Nlu;
   },
@@ -84,5 +88,6 @@ export function createServices(
     encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),
     compliance: new ComplianceSettingsService(base.db),
+    jobs: new JobAdmin(base.db, base.clock),
   };
 }

@@ -3,25 +3,30 @@ import type { Logger } from '../shared/logger.ts';
 import { Mutex } from '../shared/mutex.ts';
 import type { Db } from '../store/db.ts';
 import { ClaimLoop } from './claim-loop.ts';
+import { PermanentJobError, type JobDefinition, type Payload } from './job-types.ts';
 import {
   claimJobs,
   batchedCompleter,
-  defaultRetry,
   failJob,
   JOBS_CHANNEL,
   jobsOutside,
+  parkJob,
   releaseJobs,
   releaseStrayJobs,
   type Job,
-  type RetryPolicy,
 } from './jobs.ts';
+import { defaultRetry, type RetryPolicy } from './retry.ts';
 
+/** A handler of raw job rows; typed jobs register through add() instead. */
 export interface JobHandler {
   run(job: Job): Promise<void>;
   retry?: RetryPolicy;
 }
 
-/** Runs the generic jobs of the queues it has handlers for. */
+/**
+ * Runs the generic jobs of the queues it has handlers for. A handler that throws is retried with
+ * its type's backoff; one that throws PermanentJobError is parked as failed at once.
+ */
 export class JobRunner {
   readonly #db: Db;
   readonly #workerId: string;
@@ -46,6 +51,15 @@ export class JobRunner {
 
   register(queue: string, handler: JobHandler): void {
     this.#handlers.set(queue, handler);
+  }
+
+  /** Registers a typed job: its stored payload is decoded, then handed to its run(). */
+  add<P extends Payload>(definition: JobDefinition<P>): void {
+    const { type } = definition;
+    this.register(type.queue, {
+      retry: type.retry,
+      run: (job) => definition.run(type.decode(job.payload), job),
+    });
   }
 
   async start(options: { capacity: number; pollMs: number }): Promise<void> {
@@ -90,8 +104,12 @@ export class JobRunner {
         { queue: job.queue, jobId: job.id, attempt: job.attempts, err: error },
         'job failed',
       );
-      const policy = handler?.retry ?? defaultRetry;
-      await failJob(this.#db, job, this.#workerId, message, policy, this.#clock.now());
+      if (error instanceof PermanentJobError) {
+        await parkJob(this.#db, job, this.#workerId, message);
+      } else {
+        const policy = handler?.retry ?? defaultRetry;
+        await failJob(this.#db, job, this.#workerId, message, policy, this.#clock.now());
+      }
     } finally {
       // Whatever could not be written (the completion, the failure) leaves the job locked by
       // this worker; no longer counted as running here, the next sweep hands it back.

@@ -1,12 +1,17 @@
 import type { Queryable } from '../store/db.ts';
 import { notify } from '../store/db.ts';
 import { tickBatcher } from '../shared/tick-batcher.ts';
+import { jitteredDelayMs, type RetryPolicy } from './retry.ts';
 import { ownerIsGone } from './workers.ts';
 
-// Generic durable jobs (timers and one-off work). Enqueue inside the business transaction;
-// claims use FOR UPDATE SKIP LOCKED so any number of workers share one table. Due times (run_at)
-// are on the business clock the runner is given, so a simulated clock runs timers fast too;
-// a job enqueued without runAt is due at once.
+// Generic durable jobs (timers and one-off work): the rows and their SQL. Modules do not call
+// this file directly; they define typed jobs (job-types.ts) and enqueue those. Enqueue inside the
+// business transaction; claims use FOR UPDATE SKIP LOCKED so any number of workers share one
+// table. Due times (run_at) are on the business clock: every insert names its runAt (computed
+// from the caller's clock) and every claim compares with the runner's clock, so a simulated clock
+// runs timers fast too and never mixes with the wall clock.
+
+export { defaultRetry, retryDelayMs, type RetryPolicy } from './retry.ts';
 
 export const JOBS_CHANNEL = 'tiller_jobs';
 
@@ -16,50 +21,57 @@ export interface Job {
   payload: Record<string, unknown>;
   attempts: number;
   max_attempts: number;
+  /** The key it was enqueued with (one job per key while it exists); null: none. */
+  key: string | null;
 }
 
-/** How a queue retries: exponential backoff from baseDelayMs, capped, up to maxAttempts runs. */
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const defaultRetry: RetryPolicy = {
-  maxAttempts: 10,
-  baseDelayMs: 1_000,
-  maxDelayMs: 3_600_000,
-};
-
-export function retryDelayMs(policy: RetryPolicy, attempts: number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-}
-
-export interface EnqueueOptions {
-  runAt?: Date;
+export interface InsertOptions {
+  /**
+   * When it is due, on the business clock (clock.now() or a time computed from it). Required:
+   * a default from the wall clock or the database's now() would disagree with a simulated
+   * clock, and with the claims' whole milliseconds.
+   */
+  runAt: Date;
   /** A job with the same key is not added twice while it exists. */
   key?: string;
   maxAttempts?: number;
 }
 
-export async function enqueue(
+/** Adds one job row; typed callers go through enqueue (job-types.ts). */
+export async function insertJob(
   tx: Queryable,
   queue: string,
   payload: Record<string, unknown>,
-  options: EnqueueOptions = {},
+  options: InsertOptions,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO jobs (queue, payload, run_at, key, max_attempts)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (key) DO NOTHING`,
+    [queue, payload, options.runAt, options.key ?? null, options.maxAttempts ?? 10],
+  );
+  await notify(tx, JOBS_CHANNEL, queue);
+}
+
+/** Adds several jobs of one queue with one statement (a domain event published for a batch). */
+export async function insertJobs(
+  tx: Queryable,
+  queue: string,
+  jobs: ReadonlyArray<{ payload: Record<string, unknown>; key?: string }>,
+  options: { runAt: Date; maxAttempts?: number },
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await tx.query(
+    `INSERT INTO jobs (queue, payload, run_at, key, max_attempts)
+     SELECT $1, r.payload, $3, r.key, $4
+     FROM jsonb_to_recordset($2::jsonb) AS r(payload jsonb, key text, n int)
+     ORDER BY r.n
+     ON CONFLICT (key) DO NOTHING`,
     [
       queue,
-      payload,
-      // The claims compare run_at with the runner's clock (JavaScript, whole milliseconds): a
-      // default from the database's now() (microseconds) could look a fraction of a ms ahead.
-      options.runAt ?? new Date(),
-      options.key ?? null,
-      options.maxAttempts ?? defaultRetry.maxAttempts,
+      JSON.stringify(jobs.map((j, n) => ({ n, payload: j.payload, key: j.key ?? null }))),
+      options.runAt,
+      options.maxAttempts ?? 10,
     ],
   );
   await notify(tx, JOBS_CHANNEL, queue);
@@ -75,7 +87,8 @@ export async function claimJobs(
   workerId: string,
   queues: string[],
   limit: number,
-  now: Date = new Date(),
+  /** The business clock's now: jobs due at or before it are claimed. */
+  now: Date,
 ): Promise<Job[]> {
   const claimed: Job[] = [];
   for (const queue of queues) {
@@ -90,7 +103,7 @@ export async function claimJobs(
            ORDER BY run_at, id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
-         RETURNING id, queue, payload, attempts, max_attempts`,
+         RETURNING id, queue, payload, attempts, max_attempts, key`,
         [workerId, queue, limit - claimed.length, now],
       )),
     );
@@ -111,22 +124,40 @@ export function batchedCompleter(db: Queryable, workerId: string): (job: Job) =>
   });
 }
 
-/** Schedules the next try, or parks the job as failed once it used all its attempts. */
+/**
+ * Schedules the next try after a jittered backoff, or parks the job as failed once it used all
+ * its attempts. A parked job keeps its due time (not pushed by a backoff): `tiller jobs retry`
+ * makes it due again at once.
+ */
 export async function failJob(
   q: Queryable,
   job: Job,
   workerId: string,
   error: string,
   policy: RetryPolicy,
-  now: Date = new Date(),
+  now: Date,
 ) {
-  const delay = retryDelayMs(policy, job.attempts);
+  const delay = jitteredDelayMs(policy, job.attempts);
   await q.query(
     `UPDATE jobs SET locked_by = NULL, locked_at = NULL, last_error = $3,
-       run_at = $5::timestamptz + make_interval(secs => $4::double precision / 1000),
+       run_at = CASE WHEN attempts >= max_attempts THEN run_at
+                ELSE $5::timestamptz + make_interval(secs => $4::double precision / 1000) END,
        failed_at = CASE WHEN attempts >= max_attempts THEN now() END
      WHERE id = $1 AND locked_by = $2`,
     [job.id, workerId, error.slice(0, 2000), delay, now],
+  );
+}
+
+/**
+ * Parks a job as failed at once, whatever attempts it has left (its handler threw a
+ * PermanentJobError: trying again cannot help). It stays visible with its error in
+ * `tiller jobs failed` until someone runs it again (`tiller jobs retry`).
+ */
+export async function parkJob(q: Queryable, job: Job, workerId: string, error: string) {
+  await q.query(
+    `UPDATE jobs SET locked_by = NULL, locked_at = NULL, last_error = $3, failed_at = now()
+     WHERE id = $1 AND locked_by = $2`,
+    [job.id, workerId, error.slice(0, 2000)],
   );
 }
 

@@ -171,7 +171,10 @@ describe(`how a plan ends (${storeKind})`, () => {
       attempts,
       max_attempts: 3,
     });
-    await assert.rejects(planAdvanceJob(flaky).run(job(1)), /Connection terminated/);
+    await assert.rejects(
+      planAdvanceJob(flaky).run(job(1).payload, job(1)),
+      /Connection terminated/,
+    );
     const retrying = await status(planId);
     assert.equal(retrying.status, 'Running');
     assert.equal(
@@ -179,7 +182,7 @@ describe(`how a plan ends (${storeKind})`, () => {
       'round 2 could not start (attempt 1 of 3, retrying): Connection terminated unexpectedly',
     );
 
-    await planAdvanceJob(flaky).run(job(3));
+    await planAdvanceJob(flaky).run(job(3).payload, job(3));
     const event = await planEvent(planId);
     assert.equal(event.status, 'Failed');
     assert.equal(

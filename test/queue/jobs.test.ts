@@ -4,7 +4,7 @@ import { JobRunner } from '../../src/queue/job-runner.ts';
 import {
   claimJobs,
   batchedCompleter,
-  enqueue,
+  insertJob,
   failJob,
   releaseJobs,
   retryDelayMs,
@@ -12,6 +12,7 @@ import {
 } from '../../src/queue/jobs.ts';
 import { WorkerRegistry } from '../../src/queue/workers.ts';
 import { reclaimJobs } from '../../src/queue/jobs.ts';
+import type { Queryable } from '../../src/store/db.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { capturedLog } from '../helpers/log-capture.ts';
@@ -19,6 +20,13 @@ import { waitFor } from '../helpers/server.ts';
 
 const log = createLogger({ level: 'silent', logPii: false });
 const fast: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 };
+/** These tests run on the wall clock: raw rows, due now unless told otherwise. */
+const enqueue = (
+  tx: Queryable,
+  queue: string,
+  payload: Record<string, unknown>,
+  options: { runAt?: Date; key?: string; maxAttempts?: number } = {},
+) => insertJob(tx, queue, payload, { runAt: new Date(), ...options });
 
 describe(`generic job queue (${storeKind})`, () => {
   let store: TestStore;
@@ -59,13 +67,13 @@ describe(`generic job queue (${storeKind})`, () => {
       for (let i = 0; i < 40; i++) await enqueue(tx, 'q', { i });
     });
     const [a, b] = await Promise.all([
-      claimJobs(store.db, 'w-a', ['q'], 25),
-      claimJobs(store.db, 'w-b', ['q'], 25),
+      claimJobs(store.db, 'w-a', ['q'], 25, new Date()),
+      claimJobs(store.db, 'w-b', ['q'], 25, new Date()),
     ]);
     const ids = [...a, ...b].map((j) => j.id);
     assert.equal(ids.length, 40);
     assert.equal(new Set(ids).size, 40);
-    assert.deepEqual(await claimJobs(store.db, 'w-c', ['q'], 10), []);
+    assert.deepEqual(await claimJobs(store.db, 'w-c', ['q'], 10, new Date()), []);
   });
 
   it('does not hand out jobs before their run_at or of other queues', async () => {
@@ -73,32 +81,32 @@ describe(`generic job queue (${storeKind})`, () => {
       await enqueue(tx, 'q', {}, { runAt: new Date(Date.now() + 60_000) });
       await enqueue(tx, 'other', {});
     });
-    assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 10), []);
+    assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 10, new Date()), []);
   });
 
   it('retries a failed job after its backoff and parks it after the last attempt', async () => {
     await store.db.transaction((tx) => enqueue(tx, 'q', {}, { maxAttempts: 2 }));
-    const [first] = await claimJobs(store.db, 'w', ['q'], 1);
+    const [first] = await claimJobs(store.db, 'w', ['q'], 1, new Date());
     assert.equal(first!.attempts, 1);
-    await failJob(store.db, first!, 'w', 'boom 1', fast);
+    await failJob(store.db, first!, 'w', 'boom 1', fast, new Date());
     const [second] = await waitFor('the retry', async () => {
-      const got = await claimJobs(store.db, 'w', ['q'], 1);
+      const got = await claimJobs(store.db, 'w', ['q'], 1, new Date());
       return got.length ? got : undefined;
     });
     assert.equal(second!.attempts, 2);
-    await failJob(store.db, second!, 'w', 'boom 2', fast);
+    await failJob(store.db, second!, 'w', 'boom 2', fast, new Date());
     assert.equal(await count('failed_at IS NOT NULL'), 1);
     const [row] = await store.db.query<{ last_error: string }>('SELECT last_error FROM jobs');
     assert.equal(row!.last_error, 'boom 2');
-    assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 1), []);
+    assert.deepEqual(await claimJobs(store.db, 'w', ['q'], 1, new Date()), []);
   });
 
   it('completes the jobs finished in one turn together, and only its own claims', async () => {
     await store.db.transaction(async (tx) => {
       for (let i = 0; i < 5; i++) await enqueue(tx, 'q', { i });
     });
-    const mine = await claimJobs(store.db, 'w', ['q'], 4);
-    const theirs = await claimJobs(store.db, 'x', ['q'], 1);
+    const mine = await claimJobs(store.db, 'w', ['q'], 4, new Date());
+    const theirs = await claimJobs(store.db, 'x', ['q'], 1, new Date());
     const complete = batchedCompleter(store.db, 'w');
     await Promise.all([...mine, ...theirs].map((job) => complete(job)));
     const left = await store.db.query<{ locked_by: string }>('SELECT locked_by FROM jobs');
@@ -118,9 +126,9 @@ describe(`generic job queue (${storeKind})`, () => {
 
   it('hands back claimed jobs on shutdown without counting the attempt', async () => {
     await store.db.transaction((tx) => enqueue(tx, 'q', {}));
-    await claimJobs(store.db, 'w', ['q'], 1);
+    await claimJobs(store.db, 'w', ['q'], 1, new Date());
     await releaseJobs(store.db, 'w');
-    const [again] = await claimJobs(store.db, 'w2', ['q'], 1);
+    const [again] = await claimJobs(store.db, 'w2', ['q'], 1, new Date());
     assert.equal(again!.attempts, 1);
     await batchedCompleter(store.db, 'w2')(again!);
     assert.equal(await count(), 0);
@@ -134,14 +142,14 @@ describe(`generic job queue (${storeKind})`, () => {
       [dead.id],
     );
     await store.db.transaction((tx) => enqueue(tx, 'q', {}));
-    await claimJobs(store.db, dead.id, ['q'], 1);
-    assert.deepEqual(await claimJobs(store.db, 'other', ['q'], 1), []);
+    await claimJobs(store.db, dead.id, ['q'], 1, new Date());
+    assert.deepEqual(await claimJobs(store.db, 'other', ['q'], 1, new Date()), []);
 
     const live = new WorkerRegistry(store.db, { deadAfterMs: 30_000 });
     live.addReclaimer(reclaimJobs);
     await store.db.query('INSERT INTO workers (id) VALUES ($1)', [live.id]);
     assert.deepEqual(await live.reap(30_000), [dead.id]);
-    const [reclaimed] = await claimJobs(store.db, live.id, ['q'], 1);
+    const [reclaimed] = await claimJobs(store.db, live.id, ['q'], 1, new Date());
     assert.ok(reclaimed, 'the job is claimable again');
   });
 

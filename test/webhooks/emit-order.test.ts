@@ -72,7 +72,7 @@ describe(`webhook ordering at the emit sites (${storeKind})`, () => {
       end_time: new Date(),
       finished_at: new Date(),
     } as unknown as PlanRow;
-    await server.store.db.transaction((tx) => emitPlanEvent(tx, plan, [], 'UTC'));
+    await server.store.db.transaction((tx) => emitPlanEvent(tx, plan, [], 'UTC', new Date()));
     const [row] = await server.store.db.query<OutboxRow>(
       `SELECT type, ordering_group, barrier, seq FROM webhook_events WHERE subject_id = $1`,
       [plan.id],

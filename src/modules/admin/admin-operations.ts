@@ -1,3 +1,4 @@
+import type { JobAdmin } from '../../queue/job-admin.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isTimeZone } from '../../shared/time.ts';
 import type { App, AuthService } from '../auth/auth.service.ts';
@@ -15,6 +16,7 @@ export interface AdminContext {
   robots: RobotService;
   dnc: DncService;
   webhooks: WebhookService;
+  jobs: JobAdmin;
 }
 
 type Input = Record<string, unknown>;
@@ -82,6 +84,17 @@ export const adminOperations = {
       page_size: positive(input, 'page_size'),
       ...(prefix ? { prefix } : {}),
     });
+  },
+  'jobs.failed': async ({ jobs }) => ({
+    jobs: (await jobs.failed()).map((job) => ({ ...job, failed_at: job.failed_at.toISOString() })),
+  }),
+  'jobs.retry': async ({ jobs }, input) => {
+    const ids = input.ids;
+    if (input.all === true) return { retried: await jobs.retry('all') };
+    if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id > 0)) {
+      throw new AppError('bad_request', 'ids must be a list of job ids, or all must be true');
+    }
+    return { retried: await jobs.retry(ids as number[]) };
   },
 } satisfies Record<string, Operation>;
 

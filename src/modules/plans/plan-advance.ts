@@ -5,7 +5,7 @@ import { appZone } from '../auth/app-directory.ts';
 import { usableRobot } from '../robots/robots.service.ts';
 import type { NewCallee } from '../tasks/task-access.ts';
 import { createTaskInTx, type TaskSpec } from '../tasks/tasks.service.ts';
-import { emitPlanEvent } from './plan-events.ts';
+import { emitPlanEvent, emitRoundFinished } from './plan-events.ts';
 import { selectForRound } from './redial-rule.ts';
 import * as repo from './plans.repository.ts';
 import type { Round } from './plans.schema.ts';
@@ -39,7 +39,7 @@ export function roundSpec(
 const roundRobot = (plan: repo.PlanRow, round: number) =>
   Number(plan.rounds[round - 1]?.robot_id ?? plan.robot_id ?? plan.rounds[0]?.robot_id);
 
-/** Ends a plan with its reason and records the plan webhook, in the caller's transaction. */
+/** Ends a plan with its reason and publishes `plan.finished`, in the caller's transaction. */
 export async function endPlan(
   tx: Queryable,
   plan: repo.PlanRow,
@@ -53,6 +53,7 @@ export async function endPlan(
     ended,
     await repo.roundTasks(tx, plan.id),
     await appZone(tx, plan.app_id),
+    now,
   );
 }
 
@@ -70,7 +71,8 @@ export function permanentReason(error: unknown): string | undefined {
 }
 
 /**
- * Starts a plan's next rounds (the `plan.advance` job): the next round with the numbers its rule
+ * Starts a plan's next rounds (the `plan.advance` job, which runs for each `task.finished` of a
+ * round task: plans.jobs.ts): the next round with the numbers its rule
  * selects, after its interval, or the plan's end. A plan that cannot continue ends `Failed` with
  * its reason rather than retrying in silence (docs/plans.md, "How a plan ends").
  */
@@ -136,6 +138,7 @@ export class PlanAdvancer {
     const task = (await repo.roundTasks(tx, planId)).find((t) => t.round === round);
     if (!task) return;
     const now = this.#clock.now();
+    await emitRoundFinished(tx, plan, round, task.id, now);
     const end = (status: repo.PlanEnd, reason: string) => endPlan(tx, plan, status, reason, now);
     if (task.status === 'Stopped') return end('Stopped', `round ${round}'s task was stopped`);
     const next = plan.rounds[round];

@@ -92,7 +92,7 @@ export async function finalizeCalls(
     }
   }
   await setCalleeStatuses(tx, changes);
-  if (final.length > 0) await emitCallEvents(tx, task, final, await appZone(tx, task.app_id));
+  if (final.length > 0) await emitCallEvents(tx, task, final, await appZone(tx, task.app_id), now);
   if (changes.some((c) => c.status === 'pending')) await notify(tx, DIAL_CHANNEL);
   await finishIfDone(tx, task, now);
   return ended;

@@ -56,5 +56,5 @@ export async function reportNumberEnds(
      ON CONFLICT (callee_id, attempt) DO NOTHING`,
     [JSON.stringify(records), task.robot_id, task.caller_number, now],
   );
-  await emitCallEvents(tx, task, callees, await appZone(tx, task.app_id));
+  await emitCallEvents(tx, task, callees, await appZone(tx, task.app_id), now);
 }

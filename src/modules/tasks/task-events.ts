@@ -1,34 +1,74 @@
+import { defineEvent, publish, type TransactionSubscriber } from '../../queue/domain-events.ts';
+import { EVENTS } from '../../queue/names.ts';
 import { formatDateTime } from '../../shared/time.ts';
 import type { Queryable } from '../../store/db.ts';
 import { recordEvent, recordEvents } from '../webhooks/outbox.ts';
 import { callObject } from './call-object.ts';
-import { finalCallsOf } from './calls.repository.ts';
-import { taskCounts, type CalleeRow, type TaskRow } from './tasks.repository.ts';
+import { finalCallsOf, type CallRow } from './calls.repository.ts';
+import { taskCounts, type CalleeRow, type TaskCounts, type TaskRow } from './tasks.repository.ts';
 
-// The two task-level webhooks (spec/calls-api.md §8.1, §8.2), written to the outbox inside the
-// transaction that makes them true.
+// The tasks module's domain events (docs/domain-events.md), published inside the transaction
+// that makes them true, and the customer webhooks of spec/calls-api.md §8.1 and §8.2, which are
+// one subscriber of them (the webhook outbox, written in that same transaction).
+
+declare module '../webhooks/outbox.ts' {
+  interface WebhookEventTypes {
+    /** A number's dialling is final (§8.2). */
+    call: 'call.final';
+    /** A task is finished or stopped (§8.1). */
+    task: 'task.finished';
+  }
+}
 
 // The app's zone comes from the auth module's app directory (docs/modules.md).
 export { appZone } from '../auth/app-directory.ts';
 
-const unixSeconds = () => Math.floor(Date.now() / 1000);
-
 /**
- * The webhook ordering group of a task's events (docs/webhooks.md, "Order of delivery"): the
- * plan for a plan's round tasks (its event comes after theirs), else the task itself.
+ * Who started a task as one step of its own work (a plan, for its round tasks), as subscribers
+ * see it: the tasks module stores it without knowing what it is.
  */
-export const orderingGroup = (task: Pick<TaskRow, 'id' | 'plan_id'>): string =>
-  task.plan_id ?? task.id;
+export interface TaskParent {
+  id: string;
+  step: number;
+}
+
+const parentOf = (task: Pick<TaskRow, 'plan_id' | 'round'>): TaskParent | null =>
+  task.plan_id ? { id: task.plan_id, step: task.round } : null;
+
+/** `task.finished`: the task is Finished, or Stopped with no call left up; its counts are final. */
+export interface TaskFinished {
+  task: TaskRow;
+  parent: TaskParent | null;
+  counts: TaskCounts;
+  /** The app's time zone, for subscribers that show times. */
+  zone: string;
+}
+
+/** `call.final`: a number's dialling is final; `attempts` are all its ended attempts, oldest first. */
+export interface CallFinal {
+  appId: number;
+  taskId: string;
+  /** The id of the task's parent (TaskParent), if it has one. */
+  parentId: string | null;
+  callee: CalleeRow;
+  attempts: CallRow[];
+  zone: string;
+}
+
+export const TASK_FINISHED = defineEvent<TaskFinished>(EVENTS.taskFinished);
+export const CALL_FINAL = defineEvent<CallFinal>(EVENTS.callFinal);
 
 /**
- * Webhook of Call: once per number, when its dialling is final. For several numbers of one task,
- * with one read of their attempts and one insert of the events.
+ * `call.final` for several numbers of one task, with one read of their attempts (and, through
+ * the webhook subscriber, one insert of their webhooks). A number without an ended attempt has
+ * nothing to report and is left out.
  */
 export async function emitCallEvents(
   tx: Queryable,
   task: Pick<TaskRow, 'id' | 'plan_id'>,
   callees: readonly CalleeRow[],
   zone: string,
+  now: Date,
 ): Promise<void> {
   if (callees.length === 0) return;
   const byCallee = Map.groupBy(
@@ -38,53 +78,93 @@ export async function emitCallEvents(
     ),
     (call) => Number(call.callee_id),
   );
-  const now = unixSeconds();
-  const group = orderingGroup(task);
-  await recordEvents(
-    tx,
-    callees.flatMap((callee) => {
-      const attempts = byCallee.get(Number(callee.id)) ?? [];
-      const last = attempts.at(-1);
-      if (!last) return [];
-      return [
-        {
-          appId: callee.app_id,
-          type: 'call' as const,
-          subjectId: last.id,
-          group,
-          payload: {
-            timestamp: now,
-            callee: callee.data,
-            call: callObject(attempts, zone, callee),
-          },
-        },
-      ];
-    }),
-  );
+  const parentId = task.plan_id ?? null;
+  const events = callees.flatMap((callee) => {
+    const attempts = byCallee.get(Number(callee.id)) ?? [];
+    if (attempts.length === 0) return [];
+    const data: CallFinal = {
+      appId: callee.app_id,
+      taskId: task.id,
+      parentId,
+      callee,
+      attempts,
+      zone,
+    };
+    return [{ id: String(callee.id), data }];
+  });
+  await publish(tx, CALL_FINAL, events, now);
 }
 
-/** Webhook of Task: once, when the task is finished or stopped. */
-export async function emitTaskEvent(tx: Queryable, task: TaskRow, zone: string): Promise<void> {
+/** `task.finished`, once per task (the caller marked it reported in this transaction). */
+export async function emitTaskEvent(
+  tx: Queryable,
+  task: TaskRow,
+  zone: string,
+  now: Date,
+): Promise<void> {
   const counts = await taskCounts(tx, task.id);
-  await recordEvent(tx, {
-    appId: task.app_id,
-    type: 'task',
-    subjectId: task.id,
-    // After every call event of its task (or, in a plan, of the plan's rounds so far).
-    group: orderingGroup(task),
-    barrier: true,
-    payload: {
-      task_id: task.id,
-      task_name: task.task_name,
-      status: task.status,
-      plan_id: task.plan_id ?? '',
-      round: task.round,
-      start_time: formatDateTime(task.started_at ?? task.start_time, zone),
-      end_time: formatDateTime(task.finished_at ?? task.end_time, zone),
-      total_count: counts.total_count,
-      called_count: counts.called_count,
-      connected_count: counts.connected_count,
-      timestamp: unixSeconds(),
-    },
-  });
+  const data: TaskFinished = { task, parent: parentOf(task), counts, zone };
+  await publish(tx, TASK_FINISHED, [{ id: task.id, data }], now);
 }
+
+const unixSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * The webhook ordering group of a task's events (docs/webhooks.md, "Order of delivery"): the
+ * parent (a plan) for a plan's round tasks (its event comes after theirs), else the task itself.
+ */
+export const orderingGroup = (taskId: string, parentId: string | null | undefined): string =>
+  parentId ?? taskId;
+
+/** Webhook of Call (§8.2): one per number whose dialling is final, all in one insert. */
+export const callWebhooks: TransactionSubscriber<CallFinal> = {
+  name: 'webhooks.call',
+  async handle(tx, events) {
+    const now = unixSeconds();
+    await recordEvents(
+      tx,
+      events.map(({ data }) => ({
+        appId: data.appId,
+        type: 'call' as const,
+        subjectId: data.attempts.at(-1)!.id,
+        group: orderingGroup(data.taskId, data.parentId),
+        payload: {
+          timestamp: now,
+          callee: data.callee.data,
+          call: callObject(data.attempts, data.zone, data.callee),
+        },
+      })),
+    );
+  },
+};
+
+/** Webhook of Task (§8.1): once, when the task is finished or stopped. */
+export const taskWebhooks: TransactionSubscriber<TaskFinished> = {
+  name: 'webhooks.task',
+  async handle(tx, events) {
+    for (const { data } of events) {
+      const { task, counts, zone } = data;
+      await recordEvent(tx, {
+        appId: task.app_id,
+        type: 'task',
+        subjectId: task.id,
+        // After every call event of its task (or, in a plan, of the plan's rounds so far).
+        group: orderingGroup(task.id, data.parent?.id),
+        barrier: true,
+        payload: {
+          task_id: task.id,
+          task_name: task.task_name,
+          status: task.status,
+          plan_id: task.plan_id ?? '',
+          round: task.round,
+          start_time: formatDateTime(task.started_at ?? task.start_time, zone),
+          end_time: formatDateTime(task.finished_at ?? task.end_time, zone),
+          total_count: counts.total_count,
+          called_count: counts.called_count,
+          connected_count: counts.connected_count,
+          timestamp: unixSeconds(),
+        },
+      });
+    }
+  },
+};

@@ -1,4 +1,3 @@
-import { enqueue } from '../../queue/jobs.ts';
 import type { Queryable } from '../../store/db.ts';
 import { reportNumberEnds } from './number-ends.ts';
 import { appZone, emitTaskEvent } from './task-events.ts';
@@ -15,24 +14,12 @@ import {
 //   Waiting|Running -> Finished   no number left waiting or dialling (done, cancelled, expired, dnc)
 //   Waiting|Running -> Stopped    operation "stop"; numbers not yet dialled are cancelled
 //   Waiting|Running <-> Paused   operations "pause" and "resume" (task-pause.ts)
-// Stopped and Finished are final. The task webhook is written once (tasks.reported_at), when the
-// task is final AND no call of it is still up, so it follows every call webhook of the task and
-// its counts are final; a stopped task with calls in progress writes it when the last one ends.
+// Stopped and Finished are final. `task.finished` is published once (tasks.reported_at), when the
+// task is final AND no call of it is still up, so it follows every `call.final` of the task and
+// its counts are final; a stopped task with calls in progress publishes it when the last one
+// ends. Its subscribers (the task webhook, a plan's next round) are none of this module's
+// business (docs/domain-events.md).
 // `now` is the business clock's (services.clock), which a simulation may run fast.
-
-/** The queue of plan round changes; the plans module runs it. */
-export const PLAN_ADVANCE_QUEUE = 'plan.advance';
-
-/** A round task that ended hands its plan on (next round, or the plan's end), durably. */
-async function advancePlan(tx: Queryable, task: TaskRow, now: Date): Promise<void> {
-  if (!task.plan_id) return;
-  await enqueue(
-    tx,
-    PLAN_ADVANCE_QUEUE,
-    { plan_id: task.plan_id, round: task.round },
-    { key: `plan.advance:${task.plan_id}:${task.round}`, runAt: now },
-  );
-}
 
 /** Not final yet. A Paused task dials nothing but still finishes and expires (task-pause.ts). */
 export const isActive = (task: Pick<TaskRow, 'status'>) =>
@@ -40,16 +27,15 @@ export const isActive = (task: Pick<TaskRow, 'status'>) =>
 
 /**
  * Once none of its numbers is waiting or dialling and no call of it is up: an active task
- * finishes, a stopped one is settled; either way its task webhook is written (once) and its plan
- * moves on. Re-running it after that does nothing.
+ * finishes, a stopped one is settled; either way `task.finished` is published (once). Re-running
+ * it after that does nothing.
  */
 export async function finishIfDone(tx: Queryable, task: TaskRow, now: Date): Promise<boolean> {
   if (task.reported_at || !(isActive(task) || task.status === 'Stopped')) return false;
   if (await hasOpenCallees(tx, task.id)) return false;
   if (!(await markReported(tx, task.id, now))) return false;
   const final = isActive(task) ? await setTaskStatus(tx, task.id, 'Finished', now) : task;
-  await emitTaskEvent(tx, final, await appZone(tx, task.app_id));
-  await advancePlan(tx, final, now);
+  await emitTaskEvent(tx, final, await appZone(tx, task.app_id), now);
   return true;
 }
 

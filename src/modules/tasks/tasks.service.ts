@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
 import { dateTimeProblem, parseDateTime } from '../../shared/time.ts';
-import { enqueue } from '../../queue/jobs.ts';
+import { enqueue } from '../../queue/job-types.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
 import { checkedWindows } from '../compliance/compliance.settings.ts';
 import { appSettings } from '../auth/app-directory.ts';
@@ -18,12 +18,12 @@ import { endReasonOf, wasDialled } from './end-reason.ts';
 import { reportNumberEnds } from './number-ends.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
+import { TASK_END, taskEndKey } from './tasks.jobs.ts';
 import * as repo from './tasks.repository.ts';
 import type { CreateTask } from './tasks.schema.ts';
 import type { CallInfo, DetailPage, Page, TaskSummary } from './task-views.ts';
 import { normaliseCallees, taskWindow } from './task-input.ts';
 
-export const TASK_END_QUEUE = 'task.end';
 /** PostgreSQL's unique_violation (PGlite reports the same code). */
 const UNIQUE_VIOLATION = '23505';
 
@@ -338,12 +338,7 @@ export async function createTaskInTx(
     attempts_per_day: spec.attempts_per_day ?? null,
   });
   await repo.insertCallees(tx, taskId, caller.appId, callees, spec.start);
-  await enqueue(
-    tx,
-    TASK_END_QUEUE,
-    { task_id: taskId },
-    { runAt: spec.end, key: `task.end:${taskId}` },
-  );
+  await enqueue(tx, TASK_END, { task_id: taskId }, { runAt: spec.end, key: taskEndKey(taskId) });
   await notify(tx, DIAL_CHANNEL);
   return { task_id: taskId, skipped_duplicates: spec.callees.length - callees.length };
 }

@@ -3,7 +3,16 @@ import { notify, type Queryable } from '../../store/db.ts';
 
 export const WEBHOOKS_CHANNEL = 'tiller_webhooks';
 
-export type EventType = 'call' | 'task' | 'plan';
+/**
+ * The webhook event types, one entry per type: each module that sends webhooks adds its own
+ * (`declare module '../webhooks/outbox.ts' { interface WebhookEventTypes { ... } }`), so a new
+ * family or channel adds a type without touching this file or the database (the `type` column
+ * is free text, with no CHECK). The key is what `type` holds; the value says what it reports.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules
+export interface WebhookEventTypes {}
+
+export type EventType = keyof WebhookEventTypes & string;
 
 export interface NewEvent {
   appId: number;

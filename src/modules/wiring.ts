@@ -1,0 +1,35 @@
+import type { EventBus } from '../queue/domain-events.ts';
+import type { JobRunner } from '../queue/job-runner.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Db } from '../store/db.ts';
+import { planRounds, planAdvanceJob } from './plans/plans.jobs.ts';
+import { PLAN_FINISHED, planWebhooks } from './plans/plan-events.ts';
+import type { PlanService } from './plans/plans.service.ts';
+import { taskEndJob } from './tasks/tasks.jobs.ts';
+import { CALL_FINAL, callWebhooks, TASK_FINISHED, taskWebhooks } from './tasks/task-events.ts';
+
+// Who reacts to what, in one place: the job handlers a worker runs, and the subscribers of each
+// domain event (docs/domain-events.md has the catalogue). Modules define their jobs and
+// subscribers; only this file puts them together, so no module has to know another's.
+
+/**
+ * Subscribes every module's subscribers to the bus. Every process does it (an API-only process
+ * stops tasks, which publishes task.finished); doing it again replaces them by name.
+ */
+export function subscribeModules(bus: EventBus): void {
+  // Customer webhooks: in the publisher's transaction, so the outbox row commits with the change.
+  bus.inTransaction(CALL_FINAL, callWebhooks);
+  bus.inTransaction(TASK_FINISHED, taskWebhooks);
+  bus.inTransaction(PLAN_FINISHED, planWebhooks);
+  // Plan rounds: a round task that finished moves its plan on, in a job.
+  bus.viaJob(TASK_FINISHED, planRounds);
+}
+
+/** Registers the handler of every job type with a worker's runner. */
+export function registerJobHandlers(
+  runner: JobRunner,
+  deps: { db: Db; clock: Clock; plans: PlanService },
+): void {
+  runner.add(taskEndJob(deps.db, deps.clock));
+  runner.add(planAdvanceJob(deps.plans));
+}

@@ -1,0 +1,25 @@
+// Every job queue and domain event name of Tiller, in one place: the names are stored in the
+// database (jobs.queue, job keys), so renaming one strands the rows written under the old name.
+// Modules define their typed jobs and events from these (defineJob, defineEvent).
+
+export const QUEUES = {
+  /** A task's end_time: expire what still waits (tasks module). */
+  taskEnd: 'task.end',
+  /** A plan round's task ended: start the next round or end the plan (plans module). */
+  planAdvance: 'plan.advance',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const EVENTS = {
+  /** A task is final (Finished, or Stopped with no call left up), with its counts. */
+  taskFinished: 'task.finished',
+  /** A number's dialling is final: no attempt of it will follow. */
+  callFinal: 'call.final',
+  /** A plan handled the end of one of its rounds (the next round starts, or the plan ends). */
+  planRoundFinished: 'plan.round_finished',
+  /** A plan ended: Finished, Stopped or Failed. */
+  planFinished: 'plan.finished',
+} as const;
+
+export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
