@@ -245,7 +245,12 @@ describe(`do-not-call list (${storeKind})`, () => {
   describe('verbal opt-out', () => {
     // The call finalizer's opt-out: a voice intent, referring to its call.
     const optOutFromCall = (tx: Queryable, appId: number, number: string, callId?: string) =>
-      optOut(tx, { appId, number, source: 'voice_intent', ...(callId ? { reference: callId } : {}) });
+      optOut(tx, {
+        appId,
+        number,
+        source: 'voice_intent',
+        ...(callId ? { reference: callId } : {}),
+      });
 
     it('lists the number as verbal by default (a new app), once', async () => {
       assert.deepEqual(await service.getSettings(appId), { auto_dnc_on_optout: true });

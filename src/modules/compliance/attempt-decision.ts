@@ -69,7 +69,11 @@ export class BatchAttempts {
   }
 }
 
-export function decide(ctx: AttemptContext, zone: ZoneResolution, counts: AttemptCounts): AttemptCheck {
+export function decide(
+  ctx: AttemptContext,
+  zone: ZoneResolution,
+  counts: AttemptCounts,
+): AttemptCheck {
   const rules = resolveRules({
     country: zone.country,
     appOverride: ctx.appWindows,
@@ -109,4 +113,3 @@ export function decide(ctx: AttemptContext, zone: ZoneResolution, counts: Attemp
   });
   return { allowed, ...(nextOpen ? { nextOpen } : {}), audit };
 }
-

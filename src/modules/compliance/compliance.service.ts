@@ -13,11 +13,7 @@ import {
 } from './attempt-decision.ts';
 import { evaluateWindowAcross } from './calling-window.ts';
 import { countAttemptsMany, lockContacts } from './caps.ts';
-import {
-  checkContacts,
-  type ContactCheckRequest,
-  type ContactDecision,
-} from './contact-check.ts';
+import { checkContacts, type ContactCheckRequest, type ContactDecision } from './contact-check.ts';
 import { attemptsToNumber, insertAttempts, type AttemptToRecord } from './ledger.repository.ts';
 import { resolveRules } from './window-rules.ts';
 

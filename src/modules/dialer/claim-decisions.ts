@@ -52,8 +52,7 @@ export async function applyDecisions(
       const at = decision.nextOpen ?? new Date(now.getTime() + DAY_MS);
       closed = (await holdOrExpire(tx, task, callee, at, decision.reason, now)) || closed;
     } else {
-      const { prior_hold_reason: _prior, ...row } = callee;
-      allowed.push({ callee: row, audit: decision.audit, zone: decision.zone });
+      allowed.push({ callee: asCallee(callee), audit: decision.audit, zone: decision.zone });
     }
   }
   if (blocked.size > 0) {
@@ -86,12 +85,14 @@ async function holdOrExpire(
     return false;
   }
   await expireCallee(tx, callee.id, hold);
-  const { prior_hold_reason: _prior, ...row } = callee;
   await reportNumberEnds(
     tx,
     task,
-    [{ ...row, status: 'expired', attempts: callee.attempts - 1, hold_reason: hold }],
+    [{ ...asCallee(callee), status: 'expired', attempts: callee.attempts - 1, hold_reason: hold }],
     now,
   );
   return true;
 }
+
+/** The callee row as the tasks module knows it (without what the pick remembered). */
+const asCallee = ({ prior_hold_reason: _prior, ...row }: PickedCallee): CalleeRow => row;
