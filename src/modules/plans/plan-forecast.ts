@@ -14,7 +14,7 @@ import type { Queryable } from '../../store/db.ts';
 import { evaluateWindowAcross } from '../compliance/calling-window.ts';
 import { countAttemptsMany, DEFAULT_CAPS, parseCaps, WEEK_MS } from '../compliance/caps.ts';
 import { resolveRules } from '../compliance/window-rules.ts';
-import { dncNumbersAmong } from '../dnc/dnc.repository.ts';
+import { listedAmong } from '../dnc/dnc.service.ts';
 import { outcomeOfTalk } from '../tasks/dialer.ts';
 import { openDuplicates, type NewCallee } from '../tasks/tasks.repository.ts';
 import type { Round } from './plans.schema.ts';
@@ -85,7 +85,7 @@ export async function forecastPlan(
   const preview = carrier.preview?.bind(carrier);
   const open = await openDuplicates(q, input.appId, [...input.callees]);
   const firstRound = input.callees.filter((c) => !open.has(`${c.case_id}\u0000${c.callee_number}`));
-  const dnc = await dncNumbersAmong(
+  const dnc = await listedAmong(
     q,
     input.appId,
     firstRound.map((c) => c.callee_number),
