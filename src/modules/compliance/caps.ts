@@ -3,7 +3,6 @@
 // Configured per app in apps.contact_caps (jsonb, null = DEFAULT_CAPS).
 import { addDays, localMoment, startOfLocalDay } from '../../shared/zoned-time.ts';
 import type { Queryable } from '../../store/db.ts';
-import type { DncSource } from '../dnc/dnc.repository.ts';
 import { contactHistory } from './ledger.repository.ts';
 
 /** A limit of null means "no cap" for that period. */
@@ -115,7 +114,7 @@ export async function contactStates(
   q: Queryable,
   appId: number,
   inputs: readonly CountInput[],
-): Promise<Array<AttemptCounts & { listed: DncSource | null }>> {
+): Promise<Array<AttemptCounts & { listed: string | null }>> {
   if (inputs.length === 0) return [];
   const days = inputs.map((input) => {
     const today = localMoment(input.now, input.zone);

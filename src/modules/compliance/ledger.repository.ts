@@ -1,5 +1,4 @@
 import type { Queryable } from '../../store/db.ts';
-import type { DncSource } from '../dnc/dnc.repository.ts';
 
 // The contact ledger's own statements (table contact_attempts, migration 0018). The statements
 // other modules run in one go with their own writes (the dial claim, a number's end, a call's
@@ -62,8 +61,8 @@ export interface ContactHistoryRow {
   task_day: number;
   number_starts: number[];
   case_starts: number[];
-  /** How the number came on the app's do-not-call list, null when it is not on it. */
-  listed: DncSource | null;
+  /** How the number came on the app's do-not-call list (dnc_numbers.source), null when it is not on it. */
+  listed: string | null;
 }
 
 export interface HistoryQuestion {
