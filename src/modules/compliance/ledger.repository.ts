@@ -104,7 +104,10 @@ export async function contactHistory(
          ceil(extract(epoch FROM attempted_at) * 1000)::bigint AS ms
        FROM contact_attempts
        WHERE app_id = $1 AND (number = r.number OR case_id = r.case_id) AND attempted_at > r.since
-         AND decision = 'allowed' AND void_reason IS NULL) k ON true
+         AND decision = 'allowed' AND void_reason IS NULL
+       -- OFFSET 0 keeps this a per-contact index lookup: pulled up into a join, the planner
+       -- (without statistics on a young table) scans every row of the app for each contact.
+       OFFSET 0) k ON true
      GROUP BY r.i, d.source`,
     [
       appId,
