@@ -30,7 +30,11 @@ export async function seedTask(q: Queryable, appId: number) {
 
 let seq = 0;
 
-/** One attempt to `number` in `task`, started at `startedAt`; returns its call id. */
+/**
+ * One attempt to `number` in `task`, started at `startedAt`, as the dial claim writes it: its
+ * call row and its voice row in the contact ledger (void when it ended interrupted); returns
+ * its call id.
+ */
 export async function seedCall(
   q: Queryable,
   appId: number,
@@ -63,5 +67,21 @@ export async function seedCall(
       caseId,
     ],
   );
+  if (outcome !== 'not_dialled') {
+    await q.query(
+      `INSERT INTO contact_attempts (app_id, channel, number, case_id, task_id, attempted_at,
+         source_kind, source_id, decision, void_reason)
+       VALUES ($1, 'voice', $2, $3, $4, $5, 'call', $6, 'allowed', $7)`,
+      [
+        appId,
+        call.number,
+        caseId,
+        taskId,
+        call.startedAt,
+        callId,
+        outcome === 'interrupted' ? 'interrupted' : null,
+      ],
+    );
+  }
   return callId;
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { dncNumbersAmong } from '../../src/modules/dnc/dnc.repository.ts';
-import { DncService, optOutFromCall } from '../../src/modules/dnc/dnc.service.ts';
+import { DncService, optOut } from '../../src/modules/dnc/dnc.service.ts';
 import { AppError } from '../../src/shared/errors.ts';
+import type { Queryable } from '../../src/store/db.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { createApp, listed, numbers } from './harness.ts';
 
@@ -242,6 +243,15 @@ describe(`do-not-call list (${storeKind})`, () => {
   });
 
   describe('verbal opt-out', () => {
+    // The call finalizer's opt-out: a voice intent, referring to its call.
+    const optOutFromCall = (tx: Queryable, appId: number, number: string, callId?: string) =>
+      optOut(tx, {
+        appId,
+        number,
+        source: 'voice_intent',
+        ...(callId ? { reference: callId } : {}),
+      });
+
     it('lists the number as verbal by default (a new app), once', async () => {
       assert.deepEqual(await service.getSettings(appId), { auto_dnc_on_optout: true });
       const callId = 'a'.repeat(32);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Carrier, Connection, DialRequest } from '../../src/channels/telephony/carrier.ts';
 import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
 import { loadConfig } from '../../src/config.ts';
-import { claimDueCalls } from '../../src/modules/tasks/dial-claims.ts';
+import { claimDueCalls } from '../../src/modules/dialer/dial-claims.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { createLogger } from '../../src/shared/logger.ts';

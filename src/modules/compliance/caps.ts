@@ -1,8 +1,9 @@
 // Contact caps: how many attempts one number, and one case, may receive per local day and per
-// rolling 7 days, counted over every task of the app (and, when messaging arrives, every
-// channel). Configured per app in apps.contact_caps (jsonb, null = DEFAULT_CAPS).
+// rolling 7 days, counted over every task of the app and every channel (the contact ledger).
+// Configured per app in apps.contact_caps (jsonb, null = DEFAULT_CAPS).
 import { addDays, localMoment, startOfLocalDay } from '../../shared/zoned-time.ts';
 import type { Queryable } from '../../store/db.ts';
+import { contactHistory } from './ledger.repository.ts';
 
 /** A limit of null means "no cap" for that period. */
 export interface CapLimits {
@@ -84,11 +85,11 @@ export interface CountInput {
 
 /**
  * Counts the attempts that reached (or are reaching) a number and a case, across all tasks of
- * the app: calls rows except those cut short by our own failure (`interrupted`) and the terminal
- * records of numbers never dialled (`not_dialled`). "Day" is the
- * callee's local calendar day in `zone`; "7 days" is the last 168 hours. Attempts dated after
- * `now` (another worker's clock running ahead) count too. Run it inside the claim transaction,
- * after lockContacts, so that concurrent claims see each other's attempts.
+ * the app and every channel: the allowed rows of the contact ledger, except those void by our
+ * own failure (a call `interrupted`); numbers that ended never dialled have no allowed row.
+ * "Day" is the callee's local calendar day in `zone`; "7 days" is the last 168 hours. Attempts
+ * dated after `now` (another worker's clock running ahead) count too. Run it inside the claim
+ * transaction, after lockContacts, so that concurrent claims see each other's attempts.
  */
 export async function countAttempts(
   q: Queryable,
@@ -105,6 +106,15 @@ export async function countAttemptsMany(
   appId: number,
   inputs: readonly CountInput[],
 ): Promise<AttemptCounts[]> {
+  return (await contactStates(q, appId, inputs)).map(({ listed: _listed, ...counts }) => counts);
+}
+
+/** The counts of countAttemptsMany and each number's do-not-call listing, in one statement. */
+export async function contactStates(
+  q: Queryable,
+  appId: number,
+  inputs: readonly CountInput[],
+): Promise<Array<AttemptCounts & { listed: string | null }>> {
   if (inputs.length === 0) return [];
   const days = inputs.map((input) => {
     const today = localMoment(input.now, input.zone);
@@ -113,55 +123,22 @@ export async function countAttemptsMany(
       next: startOfLocalDay(addDays(today, 1), input.zone),
     };
   });
-  const rows = await q.query<Omit<AttemptCounts, 'day_start' | 'next_day_start'> & { i: number }>(
-    `SELECT r.i,
-       count(k.*) FILTER (WHERE k.callee_number = r.number AND k.started_at >= r.day_start) AS number_day,
-       count(k.*) FILTER (WHERE k.callee_number = r.number) AS number_7d,
-       count(k.*) FILTER (WHERE k.case_id = r.case_id AND k.started_at >= r.day_start) AS case_day,
-       count(k.*) FILTER (WHERE k.case_id = r.case_id) AS case_7d,
-       count(k.*) FILTER (WHERE k.callee_number = r.number AND k.task_id = r.task_id
-         AND k.started_at >= r.day_start) AS task_day,
-       coalesce(jsonb_agg(k.ms ORDER BY k.ms) FILTER (WHERE k.callee_number = r.number), '[]') AS number_starts,
-       coalesce(jsonb_agg(k.ms ORDER BY k.ms) FILTER (WHERE k.case_id = r.case_id), '[]') AS case_starts
-     FROM jsonb_to_recordset($2::jsonb)
-       AS r(i int, number text, case_id text, day_start timestamptz, since timestamptz, task_id text)
-     LEFT JOIN LATERAL (
-       SELECT callee_number, case_id, task_id, started_at,
-         ceil(extract(epoch FROM started_at) * 1000)::bigint AS ms
-       FROM calls
-       WHERE app_id = $1 AND (callee_number = r.number OR case_id = r.case_id) AND started_at > r.since
-         AND (outcome IS NULL OR outcome NOT IN ('interrupted', 'not_dialled'))) k ON true
-     GROUP BY r.i`,
-    [
-      appId,
-      JSON.stringify(
-        inputs.map((input, i) => ({
-          i,
-          number: input.number,
-          // An empty case id means "no case": it must not count every case-less call of the app.
-          case_id: input.caseId === '' ? null : input.caseId,
-          day_start: days[i]!.start,
-          since: new Date(input.now.getTime() - WEEK_MS),
-          task_id: input.taskId ?? null,
-        })),
-      ),
-    ],
+  const rows = await contactHistory(
+    q,
+    appId,
+    inputs.map((input, i) => ({
+      number: input.number,
+      caseId: input.caseId === '' ? null : input.caseId,
+      dayStart: days[i]!.start,
+      since: new Date(input.now.getTime() - WEEK_MS),
+      taskId: input.taskId ?? null,
+    })),
   );
-  const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
-  return inputs.map((_, i) => {
-    const row = byIndex.get(i)!;
-    return {
-      number_day: Number(row.number_day),
-      number_7d: Number(row.number_7d),
-      case_day: Number(row.case_day),
-      case_7d: Number(row.case_7d),
-      task_day: Number(row.task_day),
-      number_starts: row.number_starts.map(Number),
-      case_starts: row.case_starts.map(Number),
-      day_start: days[i]!.start,
-      next_day_start: days[i]!.next,
-    };
-  });
+  return rows.map((row, i) => ({
+    ...row,
+    day_start: days[i]!.start,
+    next_day_start: days[i]!.next,
+  }));
 }
 
 export interface CapDecision {

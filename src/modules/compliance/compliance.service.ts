@@ -1,45 +1,64 @@
-// The one call the dialer makes per claimed contact, inside its claim transaction: may this
-// number be dialled now, and if not, when? The answer carries the audit record to store on the
-// call row. nextOpen is a scheduling hint only: the check runs again at every claim.
-import { resolveZone, type ZoneResolution } from '../../shared/callee-zone.ts';
-import type { Queryable } from '../../store/db.ts';
-import { buildAuditRecord, type ComplianceAudit } from './audit.ts';
-import { evaluateWindowAcross } from './calling-window.ts';
+// The compliance checks every channel goes through. checkContacts is the one a channel asks
+// before contacting people (DNC and opt-outs, calling window, contact caps over the ledger of
+// every channel); checkAttempt(s) answers window and caps alone, with the audit record to keep.
+// nextOpen is a scheduling hint only: the check runs again at every claim.
+import { resolveZone } from '../../shared/callee-zone.ts';
+import type { Db, Queryable } from '../../store/db.ts';
+import { optOut, type OptOutRequest } from '../dnc/dnc.service.ts';
 import {
-  DEFAULT_CAPS,
-  countAttemptsMany,
-  evaluateCaps,
-  parseCaps,
-  type AttemptCounts,
-} from './caps.ts';
+  BatchAttempts,
+  decide,
+  type AttemptCheck,
+  type AttemptContext,
+} from './attempt-decision.ts';
+import { evaluateWindowAcross } from './calling-window.ts';
+import { countAttemptsMany, lockContacts } from './caps.ts';
+import { checkContacts, type ContactCheckRequest, type ContactDecision } from './contact-check.ts';
+import { attemptsToNumber, insertAttempts, type AttemptToRecord } from './ledger.repository.ts';
 import { resolveRules } from './window-rules.ts';
 
-export interface AttemptContext {
-  appId: number;
-  /** E.164, as stored on the callee. */
-  number: string;
-  /** The callee's case_id ('' = none). */
-  caseId: string;
-  /** The contact's own `timezone` field, whatever was sent (ignored unless a valid zone). */
-  contactZone: unknown;
-  /** apps.timezone: the last resort for a number that cannot be placed. */
-  appZone: string;
-  /** apps.calling_windows and tasks.calling_windows as stored (null = none). */
-  appWindows: unknown;
-  taskWindows: unknown;
-  /** apps.contact_caps as stored (null = DEFAULT_CAPS). */
-  contactCaps: unknown;
-  /** The task being claimed and its own attempts-per-day cap (a plan round's; null = none). */
-  taskId?: string;
-  taskAttemptsPerDay?: number | null;
-  now: Date;
-}
+export type { AttemptCheck, AttemptContext } from './attempt-decision.ts';
+export type { ContactCheckRequest, ContactDecision } from './contact-check.ts';
+export { checkContacts } from './contact-check.ts';
 
-export interface AttemptCheck {
-  allowed: boolean;
-  /** When not allowed: the earliest instant worth trying again (undefined: no window opens). */
-  nextOpen?: Date;
-  audit: ComplianceAudit;
+/**
+ * The compliance check and the contact ledger for the channels that run outside the dial claim
+ * (messaging, chat): check, record the attempt, record an opt-out. Each call is one transaction;
+ * inside a transaction of one's own, use checkContacts and the functions it wraps directly.
+ */
+export class ComplianceService {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Decides for every contact, under the contact locks so two checks cannot both take a cap's last attempt. */
+  checkContacts(request: ContactCheckRequest): Promise<ContactDecision[]> {
+    return this.#db.transaction(async (tx) => {
+      await lockContacts(
+        tx,
+        request.appId,
+        request.contacts.map((c) => ({ number: c.number, caseId: c.caseId ?? '' })),
+      );
+      return checkContacts(tx, request);
+    });
+  }
+
+  /** Writes attempts (allowed or blocked for good) of a channel to the ledger. */
+  recordAttempts(rows: readonly AttemptToRecord[]): Promise<void> {
+    return this.#db.transaction((tx) => insertAttempts(tx, rows));
+  }
+
+  /** An opt-out from any source (docs/dnc.md): whether it put the number on the list. */
+  optOut(request: OptOutRequest): Promise<boolean> {
+    return this.#db.transaction((tx) => optOut(tx, request));
+  }
+
+  /** The ledger of one number of an app, each attempt with its audit record, oldest first. */
+  history(appId: number, number: string) {
+    return attemptsToNumber(this.#db, appId, number);
+  }
 }
 
 export async function checkAttempt(q: Queryable, ctx: AttemptContext): Promise<AttemptCheck> {
@@ -75,81 +94,6 @@ export async function checkAttempts(
     if (check.allowed) madeNow.record(ctx);
     return check;
   });
-}
-
-/** The attempts a batch has allowed so far, to add to the stored counts of the next contacts. */
-class BatchAttempts {
-  readonly #made = new Map<string, number>();
-  #count(key: string) {
-    return this.#made.get(key) ?? 0;
-  }
-  record(ctx: AttemptContext) {
-    for (const key of this.#keys(ctx)) if (key !== '') this.#made.set(key, this.#count(key) + 1);
-  }
-  addTo(ctx: AttemptContext, counts: AttemptCounts): AttemptCounts {
-    const [byNumber, byCase, byTask] = this.#keys(ctx).map((key) => this.#count(key));
-    if (!byNumber && !byCase) return counts;
-    const at = ctx.now.getTime();
-    return {
-      ...counts,
-      number_day: counts.number_day + byNumber!,
-      number_7d: counts.number_7d + byNumber!,
-      case_day: counts.case_day + byCase!,
-      case_7d: counts.case_7d + byCase!,
-      task_day: counts.task_day + byTask!,
-      number_starts: [...counts.number_starts, ...Array<number>(byNumber!).fill(at)],
-      case_starts: [...counts.case_starts, ...Array<number>(byCase!).fill(at)],
-    };
-  }
-  #keys(ctx: AttemptContext): [string, string, string] {
-    return [
-      `n:${ctx.number}`,
-      // No case: nothing is shared by case.
-      ctx.caseId === '' ? '' : `c:${ctx.caseId}`,
-      `t:${ctx.taskId ?? ''}:${ctx.number}`,
-    ];
-  }
-}
-
-function decide(ctx: AttemptContext, zone: ZoneResolution, counts: AttemptCounts): AttemptCheck {
-  const rules = resolveRules({
-    country: zone.country,
-    appOverride: ctx.appWindows,
-    taskOverride: ctx.taskWindows,
-  });
-  const window = evaluateWindowAcross(rules, zone.zone, zone.otherZones, ctx.now);
-  // Unreadable caps fall back to the defaults rather than to no caps at all.
-  const parsedCaps = parseCaps(ctx.contactCaps);
-  const caps = parsedCaps.ok ? parsedCaps.value : DEFAULT_CAPS;
-  const taskPerDay = ctx.taskAttemptsPerDay ?? null;
-  const capDecision = evaluateCaps(caps, counts, taskPerDay);
-  const allowed = window.allowed && capDecision.allowed;
-
-  let nextOpen: Date | undefined;
-  if (!allowed && (window.allowed || window.nextOpen)) {
-    // Caps only loosen as time passes, so the later of the two openings, moved to the next
-    // window if it falls outside one, is the first moment both can agree.
-    const later = Math.max(
-      window.nextOpen?.getTime() ?? 0,
-      capDecision.nextOpen?.getTime() ?? 0,
-      ctx.now.getTime(),
-    );
-    const then = evaluateWindowAcross(rules, zone.zone, zone.otherZones, new Date(later));
-    nextOpen = then.allowed ? new Date(later) : then.nextOpen;
-  }
-  const audit = buildAuditRecord({
-    checkedAt: ctx.now,
-    zone,
-    rules,
-    window,
-    caps,
-    counts,
-    taskPerDay,
-    capDecision,
-    ...(parsedCaps.ok ? {} : { capsIgnored: parsedCaps.error }),
-    ...(nextOpen ? { nextOpen } : {}),
-  });
-  return { allowed, ...(nextOpen ? { nextOpen } : {}), audit };
 }
 
 /** A number of a task being created: its E.164 number and its own `timezone` field, if any. */

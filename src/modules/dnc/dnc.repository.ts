@@ -3,7 +3,8 @@ import type { Queryable } from '../../store/db.ts';
 // The do-not-call list, scoped by app in every statement. Numbers arrive here already in E.164
 // form (the service checks them); the repository never guesses at formats.
 
-export type DncSource = 'api' | 'cli' | 'import' | 'verbal';
+/** verbal, whatsapp_button, stop_keyword: the person's own opt-out (dnc.service.ts optOut). */
+export type DncSource = 'api' | 'cli' | 'import' | 'verbal' | 'whatsapp_button' | 'stop_keyword';
 
 export interface DncRow {
   number: string;

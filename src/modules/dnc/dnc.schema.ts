@@ -16,8 +16,18 @@ const Reason = Type.String({
 });
 
 export const DncSource = Type.Union(
-  [Type.Literal('api'), Type.Literal('cli'), Type.Literal('import'), Type.Literal('verbal')],
-  { description: 'How the number was listed; "verbal": the callee asked during a call' },
+  [
+    Type.Literal('api'),
+    Type.Literal('cli'),
+    Type.Literal('import'),
+    Type.Literal('verbal'),
+    Type.Literal('whatsapp_button'),
+    Type.Literal('stop_keyword'),
+  ],
+  {
+    description:
+      'How the number was listed; "verbal": the callee asked during a call; "whatsapp_button", "stop_keyword": the person opted out of a message',
+  },
 );
 
 export const DncEntry = Type.Object({

@@ -187,23 +187,58 @@ export class DncService {
   }
 }
 
+/** Where an opt-out came from: what the person did, or who recorded it for them. */
+export type OptOutSource = 'voice_intent' | 'whatsapp_button' | 'stop_keyword' | 'api' | 'import';
+
+export interface OptOutRequest {
+  appId: number;
+  /** Any format toE164 reads; stored numbers always are E.164. */
+  number: string;
+  source: OptOutSource;
+  /** What carried it (the call, the message, the request), kept in the entry's reason. */
+  reference?: string;
+}
+
+// The list's own source for each opt-out source: a verbal one keeps the source it always had.
+const LISTED_AS: Record<OptOutSource, DncSource> = {
+  voice_intent: 'verbal',
+  whatsapp_button: 'whatsapp_button',
+  stop_keyword: 'stop_keyword',
+  api: 'api',
+  import: 'import',
+};
+
+const REASONS: Record<OptOutSource, (reference?: string) => string> = {
+  voice_intent: (ref) => (ref ? `opted out during call ${ref}` : 'opted out during a call'),
+  whatsapp_button: (ref) => (ref ? `opt-out button in message ${ref}` : 'opt-out button'),
+  stop_keyword: (ref) => (ref ? `STOP keyword in message ${ref}` : 'STOP keyword'),
+  api: (ref) => (ref ? `opted out: ${ref}` : 'opted out'),
+  import: (ref) => (ref ? `opted out: ${ref}` : 'opted out'),
+};
+
 /**
- * The callee said "don't call me" (the robot's `dnc` intent): lists the number with source
- * `verbal`, in the caller's transaction, when the app has `auto_dnc_on_optout` on (the default
- * since migration 0014; the robot's closing line promised it). Returns
- * whether it added the number. Never throws over the number itself: finishing the call matters
- * more than listing a number that is not E.164 (stored callee numbers always are).
+ * The person asked not to be contacted again, through any channel: lists the number on the app's
+ * do-not-call list, in the caller's transaction, so no channel contacts it again (the compliance
+ * check blocks it as `opt_out`). A voice intent is the robot's reading of speech, so it lists the
+ * number only when the app has `auto_dnc_on_optout` on (the default since migration 0014; the
+ * robot's closing line promised it); a button, a STOP keyword or a recorded request always list.
+ * Returns whether it added the number (false: already listed, or the switch is off). Never throws
+ * over the number itself: finishing a call matters more than listing a number that is not E.164.
  */
-export async function optOutFromCall(
-  tx: Queryable,
-  appId: number,
-  number: string,
-  callId?: string,
-): Promise<boolean> {
-  const e164 = toE164(number);
+export async function optOut(tx: Queryable, request: OptOutRequest): Promise<boolean> {
+  const e164 = toE164(request.number);
   if (!e164) return false;
-  const reason = callId ? `opted out during call ${callId}` : 'opted out during a call';
-  return addVerbalOptOut(tx, appId, e164, reason);
+  const reason = REASONS[request.source](request.reference);
+  if (request.source === 'voice_intent') {
+    return addVerbalOptOut(tx, request.appId, e164, reason);
+  }
+  const added = await addDncNumbers(
+    tx,
+    request.appId,
+    [{ number: e164, reason }],
+    LISTED_AS[request.source],
+  );
+  return added.length > 0;
 }
 
 /** The numbers among these that the app has on its do-not-call list (task creation warns of them). */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
-import { optOutFromCall } from '../dnc/dnc.service.ts';
+import { optOut } from '../dnc/dnc.service.ts';
 import { notify } from '../../store/db.ts';
 import {
   countedAttemptsOf,
@@ -66,8 +66,14 @@ export async function finalizeCalls(
     const callee = callees.get(Number(call.callee_id));
     if (!callee) continue;
     // "Don't call me again": the app decides whether that puts the number on its DNC list.
-    if (end.result.multi_label.Opt_Out)
-      await optOutFromCall(tx, task.app_id, callee.callee_number, call.id);
+    if (end.result.multi_label.Opt_Out) {
+      await optOut(tx, {
+        appId: task.app_id,
+        number: callee.callee_number,
+        source: 'voice_intent',
+        reference: call.id,
+      });
+    }
     if (callee.status !== 'dialing') {
       // Cancelled or expired while this attempt was in progress: its end makes the number final.
       final.push(callee);

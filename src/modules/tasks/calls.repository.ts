@@ -1,5 +1,6 @@
 import type { QuestionAnswer } from '../../dialogue/verify.ts';
 import type { Queryable } from '../../store/db.ts';
+import { voidInterruptedCalls } from '../compliance/contact-ledger.ts';
 
 export type CallOutcome =
   | 'answered'
@@ -69,36 +70,6 @@ export interface CallRow {
 export const CALL_COLUMNS = `id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, robot_version, callee_number,
   caller_number, worker_id, started_at, ended_at, ring_time, hangup_type, result`;
 
-/** A new attempt's row, written when the number is claimed (before the carrier is asked). */
-export type CallToInsert = Pick<
-  CallRow,
-  | 'id'
-  | 'app_id'
-  | 'task_id'
-  | 'callee_id'
-  | 'attempt'
-  | 'robot_id'
-  | 'robot_version'
-  | 'callee_number'
-  | 'caller_number'
-  | 'worker_id'
-  | 'started_at'
-> & { case_id: string; compliance: object };
-
-export async function insertCalls(q: Queryable, calls: CallToInsert[]) {
-  if (calls.length === 0) return;
-  await q.query(
-    `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, robot_id, robot_version, callee_number,
-       case_id, caller_number, worker_id, started_at, compliance)
-     SELECT r.id, r.app_id, r.task_id, r.callee_id, r.attempt, r.robot_id, r.robot_version, r.callee_number,
-       r.case_id, r.caller_number, r.worker_id, r.started_at, r.compliance
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, app_id bigint, task_id text, callee_id bigint, attempt int,
-       robot_id bigint, robot_version int, callee_number text, case_id text, caller_number text, worker_id text,
-       started_at timestamptz, compliance jsonb)`,
-    [JSON.stringify(calls)],
-  );
-}
-
 export interface CallEnd {
   outcome: CallOutcome;
   endedAt: Date;
@@ -107,19 +78,26 @@ export interface CallEnd {
   result: CallResult;
 }
 
-/** Ends dialling attempts once, in one statement; returns those this run ended (not re-runs). */
+/**
+ * Ends dialling attempts once, in one statement; returns those this run ended (not re-runs). An
+ * attempt that ended `interrupted` (our own failure) is voided in the contact ledger by the same
+ * statement, so it stops counting against the person's caps.
+ */
 export async function endCalls(
   q: Queryable,
   ends: ReadonlyArray<{ callId: string; end: CallEnd }>,
 ): Promise<CallRow[]> {
   if (ends.length === 0) return [];
   return q.query<CallRow>(
-    `UPDATE calls SET state = 'final', outcome = r.outcome, ended_at = r.ended_at,
-       ring_time = r.ring_time, hangup_type = r.hangup_type, result = r.result
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, outcome text, ended_at timestamptz,
-       ring_time int, hangup_type text, result jsonb)
-     WHERE calls.id = r.id AND calls.state = 'dialing'
-     RETURNING ${CALL_COLUMNS.replace(/(\w+)/g, 'calls.$1')}`,
+    `WITH ended AS (
+       UPDATE calls SET state = 'final', outcome = r.outcome, ended_at = r.ended_at,
+         ring_time = r.ring_time, hangup_type = r.hangup_type, result = r.result
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, outcome text, ended_at timestamptz,
+         ring_time int, hangup_type text, result jsonb)
+       WHERE calls.id = r.id AND calls.state = 'dialing'
+       RETURNING ${CALL_COLUMNS.replace(/(\w+)/g, 'calls.$1')}),
+     voided AS (${voidInterruptedCalls('ended')})
+     SELECT * FROM ended`,
     [
       JSON.stringify(
         ends.map(({ callId, end }) => ({
@@ -176,15 +154,6 @@ export async function dialingCallsOfWorker(q: Queryable, workerId: string): Prom
     `SELECT ${CALL_COLUMNS} FROM calls WHERE state = 'dialing' AND worker_id = $1`,
     [workerId],
   );
-}
-
-export async function inFlightCounts(q: Queryable, appId: number, taskId: string) {
-  const [row] = await q.query<{ app: number; task: number }>(
-    `SELECT (SELECT count(*) FROM calls WHERE app_id = $1 AND state = 'dialing') AS app,
-            (SELECT count(*) FROM calls WHERE task_id = $2 AND state = 'dialing') AS task`,
-    [appId, taskId],
-  );
-  return row!;
 }
 
 /**

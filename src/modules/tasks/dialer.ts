@@ -22,7 +22,7 @@ import {
   type CallEnd,
   type CallOutcome,
 } from './calls.repository.ts';
-import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
+import { claimDueCalls, type ClaimedCall } from '../dialer/dial-claims.ts';
 
 interface Ending {
   call: { id: string; task_id: string; callee_id: number; started_at: Date };

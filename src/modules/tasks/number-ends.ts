@@ -1,5 +1,6 @@
 import { newId } from '../../shared/ids.ts';
 import type { Queryable } from '../../store/db.ts';
+import { ledgerInsertBlocked, type BlockReason } from '../compliance/contact-ledger.ts';
 import { resultWithoutTalk } from './calls.repository.ts';
 import { endReasonOf, NOT_DIALLED, type EndReason } from './end-reason.ts';
 import { appZone, emitCallEvents } from './task-events.ts';
@@ -22,15 +23,29 @@ const DESCRIPTIONS: Record<
   dnc: 'Not dialled: on the do-not-call list',
 };
 
+/** Why a number ended blocked, when the compliance check said so (not a task's end or a cancel). */
+function blockReasonOf(
+  callee: CalleeRow,
+  blocked: ReadonlyMap<number, BlockReason> | undefined,
+): BlockReason | null {
+  if (callee.status === 'dnc') return blocked?.get(Number(callee.id)) ?? 'dnc';
+  if (callee.status === 'expired' && callee.hold_reason) return callee.hold_reason;
+  return null;
+}
+
 /**
  * Reports numbers whose dialling has just become final (their status already written): those
- * never dialled get their not_dialled record first, then every one gets its call webhook.
+ * never dialled get their not_dialled record first, then every one gets its call webhook. A
+ * number the compliance check stopped for good (DNC or opt-out; held by its window or caps past
+ * the task's end) gets its one blocked row in the contact ledger, in the same statement;
+ * `blocked` tells an opt-out from a DNC entry (absent: 'dnc').
  */
 export async function reportNumberEnds(
   tx: Queryable,
   task: Pick<TaskRow, 'id' | 'plan_id' | 'app_id' | 'robot_id' | 'caller_number'>,
   callees: readonly CalleeRow[],
   now: Date,
+  blocked?: ReadonlyMap<number, BlockReason>,
 ): Promise<void> {
   if (callees.length === 0) return;
   const records = callees.map((callee) => {
@@ -41,19 +56,26 @@ export async function reportNumberEnds(
       id: newId(),
       callee_id: callee.id,
       result: resultWithoutTalk(NOT_DIALLED, '', description),
+      blocked: blockReasonOf(callee, blocked),
     };
   });
   // Only numbers without any attempt get one: a number dialled before keeps its last attempt as
   // its report, and a re-run (or a number already reported) writes nothing twice.
   await tx.query(
-    `INSERT INTO calls (id, app_id, task_id, callee_id, attempt, state, outcome, robot_id, callee_number,
-       case_id, caller_number, started_at, ended_at, ring_time, hangup_type, result)
-     SELECT r.id, c.app_id, c.task_id, c.id, 0, 'final', '${NOT_DIALLED}', $2, c.callee_number,
-       c.case_id, $3, $4, $4, 0, 'NotDialled', r.result
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, callee_id bigint, result jsonb)
-     JOIN callees c ON c.id = r.callee_id
-     WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.callee_id = c.id)
-     ON CONFLICT (callee_id, attempt) DO NOTHING`,
+    `WITH r AS (
+       SELECT r.*, c.app_id, c.task_id, c.callee_number, c.case_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, callee_id bigint, result jsonb, blocked text)
+       JOIN callees c ON c.id = r.callee_id),
+     records AS (
+       INSERT INTO calls (id, app_id, task_id, callee_id, attempt, state, outcome, robot_id,
+         callee_number, case_id, caller_number, started_at, ended_at, ring_time, hangup_type, result)
+       SELECT r.id, r.app_id, r.task_id, r.callee_id, 0, 'final', '${NOT_DIALLED}', $2,
+         r.callee_number, r.case_id, $3, $4, $4, 0, 'NotDialled', r.result
+       FROM r
+       WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.callee_id = r.callee_id)
+       ON CONFLICT (callee_id, attempt) DO NOTHING)
+     ${ledgerInsertBlocked(`SELECT r.app_id, 'voice', r.callee_number, r.case_id, r.task_id, $4,
+       'callee', r.callee_id::text, 'blocked', r.blocked FROM r WHERE r.blocked IS NOT NULL`)}`,
     [JSON.stringify(records), task.robot_id, task.caller_number, now],
   );
   await emitCallEvents(tx, task, callees, await appZone(tx, task.app_id), now);
