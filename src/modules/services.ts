@@ -1,4 +1,5 @@
-import type { Carrier } from '../channels/telephony/carrier.ts';
+import type { CallControl } from '../channels/telephony/call-control.ts';
+import { forecasterOf } from '../channels/telephony/forecast.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -26,7 +27,7 @@ export interface Services {
   log: Logger;
   clock: Clock;
   metrics: Metrics;
-  carrier: Carrier;
+  callControl: CallControl;
   auth: AuthService;
   robots: RobotService;
   tasks: TaskService;
@@ -77,7 +78,7 @@ export function createServices(
     recordings,
     tasks,
     plans: new PlanService(base.db, base.clock, tasks, recordings, {
-      carrier: base.carrier,
+      forecaster: forecasterOf(base.callControl),
       nlu,
     }),
     webhooks: new WebhookService(base.db),

@@ -26,6 +26,8 @@ export interface Prompt {
     | { kind: 'verify'; slotType: string; expected: string };
 }
 
+export type Expectation = Prompt['expects'];
+
 export type Reply = { text: string } | { silenceSeconds: number } | { hangup: true };
 
 /**
