@@ -1,4 +1,4 @@
-import type { Expectation } from './carrier.ts';
+import type { Expectation } from '../../dialogue/ports/turn.ts';
 import type { Segment } from '../../dialogue/timeline.ts';
 
 // Call control: what the voice driver asks of a telephony connection, cut so that a SIP trunk can

@@ -1,4 +1,4 @@
-import type { CalleeAgent } from './carrier.ts';
+import type { Respondent } from '../../dialogue/ports/turn.ts';
 import type { CallControl } from './call-control.ts';
 
 // A dial's result known without dialling: only a world known in advance (the simulator) can say
@@ -10,7 +10,7 @@ export interface DialForecast {
   outcome: 'answered' | 'no_answer' | 'busy' | 'invalid';
   ringSeconds: number;
   /** Who would answer, to run the robot against (answered only). */
-  callee?: CalleeAgent;
+  callee?: Respondent;
 }
 
 export interface DialForecaster {

@@ -1,5 +1,5 @@
 import type { AmdVerdict } from '../call-control.ts';
-import type { CalleeAgent, Prompt, Reply } from '../carrier.ts';
+import type { Prompt, Reply, Respondent } from '../../../dialogue/ports/turn.ts';
 import { phrasebook } from './phrasebook.ts';
 
 // The simulated world's people. The last digit of the number picks the persona, so a test picks
@@ -97,7 +97,7 @@ export type PersonaAnswer = Reply | { digits: string };
 const SILENCE: Reply = { silenceSeconds: 6 };
 
 /** A person on the line who answers the robot as their persona does, in the robot's language. */
-export class SimulatedCallee implements CalleeAgent {
+export class SimulatedCallee implements Respondent {
   readonly #choice: PersonaChoice;
   #turn = 0;
 

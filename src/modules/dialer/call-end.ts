@@ -1,0 +1,80 @@
+import type { NotConnectedCause } from '../../channels/telephony/call-control.ts';
+import type { ConversationResult } from '../../dialogue/result.ts';
+import type { Timing } from '../../dialogue/timeline.ts';
+import { formatOffset } from '../../shared/time.ts';
+import {
+  resultWithoutTalk,
+  type CallEnd,
+  type CallOutcome,
+  type CallResult,
+} from '../tasks/calls.repository.ts';
+import type { ClaimedCall } from '../tasks/dial-claims.ts';
+
+// How an attempt's end is written: the outcome, ring time, hang-up side and the AIRudder result
+// fields, made here at the edge from the call's connect outcome or the engine's domain result.
+
+/** How an answered call ended, from its conversation: the plan forecast uses the same rule. */
+export function outcomeOfTalk(talk: Pick<ConversationResult, 'endedBy' | 'endedAt'>): CallOutcome {
+  if ('outcome' in talk.endedAt && talk.endedAt.outcome === 'voicemail') return 'voicemail';
+  return talk.endedBy === 'callee' ? 'hangup' : 'answered';
+}
+
+function endedAt(call: ClaimedCall, seconds: number): Date {
+  return new Date(call.startedAt.getTime() + seconds * 1000);
+}
+
+/** A call that never connected: the robot's label for that outcome, no talk. */
+export function endWithoutTalk(
+  call: ClaimedCall,
+  outcome: Exclude<NotConnectedCause, 'failed'>,
+  ringSeconds: number,
+): CallEnd {
+  const label = call.robot.outcomes[outcome];
+  return {
+    outcome,
+    endedAt: endedAt(call, ringSeconds),
+    ringTime: ringSeconds,
+    hangupType: outcome === 'busy' ? 'ByCallee' : 'BySystem',
+    result: resultWithoutTalk(
+      outcome === 'no_answer' ? 'normal' : outcome,
+      label.intention,
+      label.description,
+    ),
+  };
+}
+
+/** An answered call: its conversation, timed by the recording (or the estimate). */
+export function endOfTalk(
+  call: ClaimedCall,
+  talk: ConversationResult,
+  ringSeconds: number,
+  timing: Timing,
+): CallEnd {
+  return {
+    outcome: outcomeOfTalk(talk),
+    endedAt: endedAt(call, ringSeconds + timing.totalSeconds),
+    ringTime: ringSeconds,
+    hangupType: talk.endedBy === 'callee' ? 'ByCallee' : 'ByRobot',
+    result: airudderResult(talk, timing),
+  };
+}
+
+/** The AIRudder names of a conversation's result (docs/api-calls.md), with the transcript's times. */
+export function airudderResult(talk: ConversationResult, timing: Timing): CallResult {
+  return {
+    ring_type: 'normal',
+    intention: talk.intention,
+    intention_description: talk.intentionDescription,
+    talk_round: talk.talkRounds,
+    ner_slots: talk.slots,
+    slots: '',
+    multi_label: talk.labels,
+    asr_ptp: talk.ptpDate,
+    asr_result: talk.turns.map((t) => ({
+      time: formatOffset(timing.offsets[t.segment] ?? 0),
+      robottext: t.robotText,
+      text: t.heardText,
+    })),
+    question_answer: talk.answers,
+  };
+}
