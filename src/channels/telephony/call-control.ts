@@ -25,13 +25,7 @@ export interface OriginateRequest {
  * (shutdown, an error); `busy`, `no_answer`, `invalid`, `failed`: it never connected.
  */
 export type HangupCause =
-  | 'callee'
-  | 'robot'
-  | 'system'
-  | 'busy'
-  | 'no_answer'
-  | 'invalid'
-  | 'failed';
+  'callee' | 'robot' | 'system' | 'busy' | 'no_answer' | 'invalid' | 'failed';
 
 /** The causes of a call that never connected; `failed` is a trunk or network failure. */
 export type NotConnectedCause = Extract<HangupCause, 'busy' | 'no_answer' | 'invalid' | 'failed'>;

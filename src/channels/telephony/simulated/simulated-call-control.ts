@@ -8,7 +8,13 @@ import type {
   OriginateRequest,
 } from '../call-control.ts';
 import type { DialForecast, DialForecaster } from '../forecast.ts';
-import { amdVerdict, type ConnectOutcome, connectOutcome, personaFor, SimulatedCallee } from './personas.ts';
+import {
+  amdVerdict,
+  type ConnectOutcome,
+  connectOutcome,
+  personaFor,
+  SimulatedCallee,
+} from './personas.ts';
 import { SimulatedLeg, type SimulatedTime } from './simulated-leg.ts';
 
 export interface LedgerEntry {

@@ -121,9 +121,11 @@ export class SimulatedLeg implements CallLeg {
   }
 
   async bridge(other: CallLeg): Promise<void> {
-    if (!(other instanceof SimulatedLeg)) throw new Error('a simulated leg bridges only to another');
+    if (!(other instanceof SimulatedLeg))
+      throw new Error('a simulated leg bridges only to another');
     if (!this.#up || !other.#up) throw new Error('only legs that are up can be bridged');
-    if (this.#bridged || other.#bridged) throw new Error('a leg is bridged to one other leg at most');
+    if (this.#bridged || other.#bridged)
+      throw new Error('a leg is bridged to one other leg at most');
     this.#bridged = other;
     other.#bridged = this;
     this.#events?.({ type: 'bridged', callId: this.callId, with: other.callId });
