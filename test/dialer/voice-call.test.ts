@@ -25,7 +25,11 @@ import { PERSONA_NUMBER } from '../dialogue/persona-numbers.ts';
 // mapping, applied to converse() against the same persona.
 
 const STARTED = new Date('2026-11-20T03:00:00Z');
-const NUMBERS = { ...PERSONA_NUMBER, no_answer: '+6281234567005', busy: '+6281234567006' };
+const NUMBERS: Readonly<Record<string, string>> = {
+  ...PERSONA_NUMBER,
+  no_answer: '+6281234567005',
+  busy: '+6281234567006',
+};
 
 let serial = 0;
 function claimed(robotIndex: number, to: string, persona?: string): ClaimedCall {

@@ -57,10 +57,13 @@ export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<Cal
   let result: ConversationResult;
   try {
     result = await converseOnLeg(deps, call, leg, new Date(at(call, ringSeconds)));
-  } finally {
-    // Whatever happened, the line is not left open (a no-op once either side hung up).
-    await leg.hangup('robot');
+  } catch (error) {
+    // Our side failed mid-call: the line is not left open.
+    await leg.hangup('system');
+    throw error;
   }
+  // Normally down already (the robot's hangup action, or the callee); a no-op then.
+  await leg.hangup('robot');
   const { recorder } = deps;
   const timing = recorder
     ? await recorder.record(call, result.segments, call.robot.language)

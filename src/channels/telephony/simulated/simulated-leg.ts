@@ -25,12 +25,19 @@ export interface SimulatedTime {
   talkScale: number;
 }
 
+/** No line or answer lasts longer: at a scale where even this takes under 1 ms, nothing waits. */
+const LONGEST_TURN_SECONDS = 600;
+
 const HANGUP: HeardInput = { kind: 'hangup' };
 const CUT: Played = { completed: false };
 const DONE: Played = { completed: true };
 
 export class SimulatedLeg implements CallLeg {
   readonly callId: string;
+  /** Real milliseconds per simulated second of talk. */
+  readonly #msPerSecond: number;
+  /** Whether every wait rounds to nothing (the dial benchmark): no lengths are even measured. */
+  readonly #instant: boolean;
   readonly #time: SimulatedTime;
   /** Who answers: a persona, or nobody (an agent's leg: agents are not simulated yet). */
   readonly #callee: SimulatedCallee | undefined;
@@ -51,6 +58,8 @@ export class SimulatedLeg implements CallLeg {
     events: LegListener | undefined,
   ) {
     this.#time = time;
+    this.#msPerSecond = (time.talkScale * 1000) / time.timeScale;
+    this.#instant = this.#msPerSecond * LONGEST_TURN_SECONDS < 1;
     this.callId = callId;
     this.#callee = callee;
     this.#events = events;
@@ -64,6 +73,7 @@ export class SimulatedLeg implements CallLeg {
     if (!this.#up) return Promise.resolve(CUT);
     this.#lastLine = utterance.text;
     this.#recorded?.push({ speaker: 'robot', text: utterance.text });
+    if (this.#instant) return Promise.resolve(DONE);
     const seconds = utterance.audio
       ? utterance.audio.samples.length / utterance.audio.sampleRate
       : speechSeconds(utterance.text);
@@ -88,6 +98,7 @@ export class SimulatedLeg implements CallLeg {
       return Promise.resolve(HANGUP);
     }
     const heard = this.#hear(answer);
+    if (this.#instant) return Promise.resolve(heard);
     return this.#pass(lengthOf(heard) + TURN_GAP_SECONDS, heard, HANGUP);
   }
 
@@ -171,7 +182,7 @@ export class SimulatedLeg implements CallLeg {
 
   /** Lets `seconds` of the call pass, then gives `value`; a hang-up meanwhile gives `cut`. */
   #pass<T>(seconds: number, value: T, cut: T): Promise<T> {
-    const ms = (seconds * this.#time.talkScale * 1000) / this.#time.timeScale;
+    const ms = seconds * this.#msPerSecond;
     if (ms < 1) return Promise.resolve(value);
     return new Promise<T>((resolve) => {
       // Unref'd: a call talking in this world must not keep a stopped process up.
