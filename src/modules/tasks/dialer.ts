@@ -1,6 +1,7 @@
 import type { Carrier } from '../../channels/telephony/carrier.ts';
 import type { Config } from '../../config.ts';
-import { converse, type Conversation } from '../../dialogue/engine.ts';
+import type { ConversationResult } from '../../dialogue/conversation.ts';
+import { runConversation } from '../../dialogue/engine.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
 import { calleeVars } from '../../dialogue/template.ts';
 import { estimateTimeline, type Segment, type Timing } from '../../dialogue/timeline.ts';
@@ -11,9 +12,9 @@ import { KeyedBatcher } from '../../shared/keyed-batcher.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import { Mutex } from '../../shared/mutex.ts';
-import { formatOffset } from '../../shared/time.ts';
 import type { Db } from '../../store/db.ts';
 import { isTransient, withRetry } from '../../store/retry.ts';
+import { toAirudderResult } from './airudder-result.ts';
 import { DIAL_CHANNEL, finalizeCall, finalizeCalls, interruptedEnd } from './call-finalizer.ts';
 import {
   dialingCallsOfGoneWorkers,
@@ -37,7 +38,7 @@ interface Ending {
 const REFUSALS_BEFORE_INTERRUPTED = 3;
 
 /** How an answered call ended, from its conversation: the plan forecast uses the same rule. */
-export function outcomeOfTalk(talk: Conversation): CallOutcome {
+export function outcomeOfTalk(talk: Pick<ConversationResult, 'endedAt' | 'endedBy'>): CallOutcome {
   if ('outcome' in talk.endedAt && talk.endedAt.outcome === 'voicemail') return 'voicemail';
   return talk.endedBy === 'callee' ? 'hangup' : 'answered';
 }
@@ -299,7 +300,7 @@ export class Dialer {
         ),
       };
     }
-    const talk = await converse({
+    const talk = await runConversation({
       robot,
       vars: calleeVars(call.callee),
       callee: connection.callee,
@@ -320,22 +321,7 @@ export class Dialer {
       endedAt: at(connection.ringSeconds + timing.totalSeconds),
       ringTime: connection.ringSeconds,
       hangupType: talk.endedBy === 'callee' ? 'ByCallee' : 'ByRobot',
-      result: {
-        ring_type: 'normal',
-        intention: talk.intention,
-        intention_description: talk.intention_description,
-        talk_round: talk.talk_round,
-        ner_slots: talk.ner_slots,
-        slots: '',
-        multi_label: talk.multi_label,
-        asr_ptp: talk.asr_ptp,
-        asr_result: talk.turns.map((t) => ({
-          time: formatOffset(timing.offsets[t.segment] ?? 0),
-          robottext: t.robottext,
-          text: t.text,
-        })),
-        question_answer: talk.question_answer,
-      },
+      result: toAirudderResult(talk, timing),
     };
   }
 }
