@@ -61,6 +61,11 @@ export interface ConversationSetup {
 
 export interface StepDeps {
   nlu: Nlu;
+  /**
+   * The moment of this input ("tomorrow" in an answer, dates the robot says); the start of the
+   * conversation when absent. A chat passes its clock: a reply may come days later.
+   */
+  now?: Date;
 }
 
 /** The robot's opening: its first lines up to the first question (or its end). */
@@ -80,7 +85,7 @@ export async function stepConversation(
   input: TurnInput,
   deps: StepDeps,
 ): Promise<StepOutput> {
-  const machine = new ConversationMachine(robot, structuredClone(state), deps.nlu);
+  const machine = new ConversationMachine(robot, structuredClone(state), deps.nlu, deps.now);
   const actions = await machine.handle(input);
   return { state: machine.state, actions };
 }

@@ -91,7 +91,8 @@ export class ConversationMachine {
     } else if (s.mode === 'human') {
       // The agent answers; the robot only keeps the transcript.
       if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
-      else if (input.kind !== 'timeout') this.#heard(input.kind === 'dtmf' ? input.digits : input.text);
+      else if (input.kind !== 'timeout')
+        this.#heard(input.kind === 'dtmf' ? input.digits : input.text);
       this.#listen({ kind: 'nothing' });
     } else {
       if (!nlu) throw new Error('an NLU is needed to place answers');

@@ -12,6 +12,7 @@ import { FileRecordingStore } from './recordings/recording-store.ts';
 import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { ConversationService } from './conversations/conversations.service.ts';
 import { ComplianceSettingsService } from './compliance/compliance.settings.ts';
 import { DncService } from './dnc/dnc.service.ts';
 import { EncryptionService } from './encryption/encryption.service.ts';
@@ -37,6 +38,7 @@ export interface Services {
   dnc: DncService;
   compliance: ComplianceSettingsService;
   recordings: RecordingService;
+  conversations: ConversationService;
   nlu: Nlu;
   tts: Tts;
 }
@@ -53,6 +55,7 @@ export function createServices(
     | 'dnc'
     | 'compliance'
     | 'recordings'
+    | 'conversations'
     | 'nlu'
   > & {
     nlu?: Nlu;
@@ -85,5 +88,6 @@ export function createServices(
     encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),
     compliance: new ComplianceSettingsService(base.db),
+    conversations: new ConversationService(base.db, base.clock, nlu),
   };
 }

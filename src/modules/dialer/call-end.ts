@@ -1,17 +1,12 @@
 import type { NotConnectedCause } from '../../channels/telephony/call-control.ts';
 import type { ConversationResult } from '../../dialogue/result.ts';
 import type { Timing } from '../../dialogue/timeline.ts';
-import { formatOffset } from '../../shared/time.ts';
-import {
-  resultWithoutTalk,
-  type CallEnd,
-  type CallOutcome,
-  type CallResult,
-} from '../tasks/calls.repository.ts';
+import { toAirudderResult } from '../tasks/airudder-result.ts';
+import { resultWithoutTalk, type CallEnd, type CallOutcome } from '../tasks/calls.repository.ts';
 import type { ClaimedCall } from '../tasks/dial-claims.ts';
 
 // How an attempt's end is written: the outcome, ring time, hang-up side and the AIRudder result
-// fields, made here at the edge from the call's connect outcome or the engine's domain result.
+// fields (toAirudderResult, the tasks module's edge), from the connect outcome or the domain result.
 
 /** How an answered call ended, from its conversation: the plan forecast uses the same rule. */
 export function outcomeOfTalk(talk: Pick<ConversationResult, 'endedBy' | 'endedAt'>): CallOutcome {
@@ -55,26 +50,6 @@ export function endOfTalk(
     endedAt: endedAt(call, ringSeconds + timing.totalSeconds),
     ringTime: ringSeconds,
     hangupType: talk.endedBy === 'callee' ? 'ByCallee' : 'ByRobot',
-    result: airudderResult(talk, timing),
-  };
-}
-
-/** The AIRudder names of a conversation's result (docs/api-calls.md), with the transcript's times. */
-export function airudderResult(talk: ConversationResult, timing: Timing): CallResult {
-  return {
-    ring_type: 'normal',
-    intention: talk.intention,
-    intention_description: talk.intentionDescription,
-    talk_round: talk.talkRounds,
-    ner_slots: talk.slots,
-    slots: '',
-    multi_label: talk.labels,
-    asr_ptp: talk.ptpDate,
-    asr_result: talk.turns.map((t) => ({
-      time: formatOffset(timing.offsets[t.segment] ?? 0),
-      robottext: t.robotText,
-      text: t.heardText,
-    })),
-    question_answer: talk.answers,
+    result: toAirudderResult(talk, timing),
   };
 }

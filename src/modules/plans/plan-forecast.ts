@@ -5,7 +5,7 @@
 // rules the dialer uses; with a real carrier it stops after round 1. docs/plans.md says what the
 // forecast assumes.
 import type { DialForecaster } from '../../channels/telephony/forecast.ts';
-import { converse } from '../../dialogue/engine.ts';
+import { runConversation } from '../../dialogue/engine.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { calleeVars } from '../../dialogue/template.ts';
@@ -206,7 +206,7 @@ async function playAttempt(
       robot.outcomes[connection.outcome === 'answered' ? 'interrupted' : connection.outcome];
     return { contact, outcome: connection.outcome, intention: label.intention, optedOut: false };
   }
-  const talk = await converse({
+  const talk = await runConversation({
     robot,
     vars: calleeVars(callee.data),
     callee: connection.callee,
@@ -217,7 +217,7 @@ async function playAttempt(
     contact,
     outcome: outcomeOfTalk(talk),
     intention: talk.intention,
-    optedOut: Boolean(talk.multi_label.Opt_Out),
+    optedOut: Boolean(talk.labels.Opt_Out),
   };
 }
 
