@@ -184,3 +184,57 @@ describe('the voice driver', () => {
     );
   });
 });
+
+describe('the voice driver on an adapter that records audio', () => {
+  it("keeps the leg's recording instead of synthesising one, and times the transcript by it", async () => {
+    const inner = new SimulatedCallControl({ timeScale: 1_000_000 });
+    const wav = Buffer.from('RIFF....WAVEfmt the audio of the real line');
+    const recordingAdapter: CallControl = {
+      capabilities: { ...inner.capabilities, recording: 'audio' },
+      originate: async (request, listener) => {
+        const connect = await inner.originate(request, listener);
+        if (connect.outcome !== 'answered') return connect;
+        const { leg } = connect;
+        // The simulator's segments, with audio and a timing as a real recording would have.
+        const original = leg.record.bind(leg);
+        const record = () => {
+          const handle = original()!;
+          return {
+            stop: async () => {
+              const { segments } = await handle.stop();
+              return {
+                segments,
+                audio: { wav, timing: { offsets: segments.map(() => 7), totalSeconds: 77 } },
+              };
+            },
+          };
+        };
+        return { ...connect, leg: Object.assign(leg, { record }) };
+      },
+    };
+    const kept: Buffer[] = [];
+    let synthesised = 0;
+    const recorder = {
+      record: async () => {
+        synthesised += 1;
+        return { offsets: [], totalSeconds: 0 };
+      },
+      keep: async (
+        _call: ClaimedCall,
+        audio: Buffer,
+        timing: { offsets: number[]; totalSeconds: number },
+      ) => {
+        kept.push(audio);
+        return timing;
+      },
+    };
+    const end = await voiceCall(
+      { callControl: recordingAdapter, nlu: new KeywordNlu(), recorder },
+      claimed(0, NUMBERS.cooperative!),
+    );
+    assert.deepEqual(kept, [wav]);
+    assert.equal(synthesised, 0, 'no audio synthesised for a call that has its own');
+    assert.equal(end.endedAt.getTime(), STARTED.getTime() + (end.ringTime + 77) * 1000);
+    assert.deepEqual([...new Set(end.result.asr_result.map((a) => a.time))], [formatOffset(7)]);
+  });
+});

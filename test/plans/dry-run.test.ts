@@ -146,7 +146,7 @@ describe(`plan dry run (${storeKind})`, () => {
         playsText: false,
         recognisesSpeech: false,
         audioFrames: true,
-        recording: true,
+        recording: 'audio',
         bridging: true,
       },
       originate: () => Promise.reject(new Error('a dry run must not dial')),

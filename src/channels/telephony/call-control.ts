@@ -1,5 +1,5 @@
 import type { Expectation } from '../../dialogue/ports/turn.ts';
-import type { Segment } from '../../dialogue/timeline.ts';
+import type { Segment, Timing } from '../../dialogue/timeline.ts';
 
 // Call control: what the voice driver asks of a telephony connection, cut so that a SIP trunk can
 // implement it. A call is a leg: originate places it, events say what happens on it (ringing,
@@ -98,8 +98,11 @@ export interface LegRecording {
 export interface RecordedAudio {
   /** What was played and heard, in order (speech by its text, silences by their length). */
   segments: Segment[];
-  /** The mixed audio, when the adapter records audio; the simulator records only segments. */
-  wav?: Buffer;
+  /**
+   * The audio of both sides, when the adapter records audio (capabilities.recording 'audio'),
+   * with where each segment starts in it: the transcript's times then follow what was heard.
+   */
+  audio?: { wav: Buffer; timing: Timing };
 }
 
 export interface CallControlCapabilities {
@@ -109,8 +112,11 @@ export interface CallControlCapabilities {
   recognisesSpeech: boolean;
   /** frames() gives the callee's audio. */
   audioFrames: boolean;
-  /** record() gives a recording; otherwise it answers undefined. */
-  recording: boolean;
+  /**
+   * What record() keeps: the audio of both sides, only the segments played and heard (the
+   * simulator: the recorder then makes the audio), or nothing (record() answers undefined).
+   */
+  recording: 'audio' | 'segments' | 'none';
   /** transfer() and bridge() work. */
   bridging: boolean;
 }

@@ -24,7 +24,10 @@ import { endOfTalk, endWithoutTalk } from './call-end.ts';
 
 /** Makes and keeps the audio of a conversation; its timing is what the transcript shows. */
 export interface CallRecorder {
+  /** Synthesises the conversation's audio (adapters that record no audio: the simulator). */
   record(call: ClaimedCall, segments: Segment[], language: string): Promise<Timing>;
+  /** Keeps the audio the call really had, recorded by the adapter. */
+  keep?(call: ClaimedCall, wav: Buffer, timing: Timing): Promise<Timing>;
 }
 
 export interface VoiceDeps {
@@ -54,6 +57,10 @@ export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<Cal
     return endWithoutTalk(call, connect.outcome, connect.ringSeconds);
   }
   const { leg, ringSeconds } = connect;
+  const { recorder } = deps;
+  // The call's real audio, when the adapter records it and there is somewhere to keep it.
+  const recording =
+    callControl.capabilities.recording === 'audio' && recorder?.keep ? leg.record() : undefined;
   let result: ConversationResult;
   try {
     result = await converseOnLeg(deps, call, leg, new Date(at(call, ringSeconds)));
@@ -64,10 +71,13 @@ export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<Cal
   }
   // Normally down already (the robot's hangup action, or the callee); a no-op then.
   await leg.hangup('robot');
-  const { recorder } = deps;
-  const timing = recorder
-    ? await recorder.record(call, result.segments, call.robot.language)
-    : estimateTimeline(result.segments);
+  const audio = recording ? (await recording.stop()).audio : undefined;
+  const timing =
+    audio && recorder?.keep
+      ? await recorder.keep(call, audio.wav, audio.timing)
+      : recorder
+        ? await recorder.record(call, result.segments, call.robot.language)
+        : estimateTimeline(result.segments);
   return endOfTalk(call, result, ringSeconds, timing);
 }
 

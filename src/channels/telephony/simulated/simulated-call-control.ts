@@ -28,7 +28,7 @@ const CAPABILITIES: CallControlCapabilities = {
   playsText: true,
   recognisesSpeech: true,
   audioFrames: false,
-  recording: true,
+  recording: 'segments',
   bridging: true,
 };
 
