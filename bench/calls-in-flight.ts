@@ -10,7 +10,7 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
+import { SimulatedCallControl } from '../src/channels/telephony/simulated/simulated-call-control.ts';
 import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
@@ -60,7 +60,7 @@ async function child(store: Store) {
     api: false,
     worker: true,
     db,
-    carrier: new SimulatedCarrier({ timeScale: config.timeScale, talkScale }),
+    callControl: new SimulatedCallControl({ timeScale: config.timeScale, talkScale }),
     tts: new ToneTts(),
     log: createLogger({ level: 'error', logPii: false }),
   });

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
+import { SimulatedCallControl } from '../src/channels/telephony/simulated/simulated-call-control.ts';
 import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { startTiller } from '../src/runtime.ts';
@@ -71,7 +71,7 @@ async function dialRate(store: Store) {
     api: false,
     worker: true,
     db,
-    carrier: new SimulatedCarrier({ timeScale: config.timeScale }),
+    callControl: new SimulatedCallControl({ timeScale: config.timeScale }),
     tts: new ToneTts(),
     log: createLogger({ level: 'error', logPii: false }),
   });

@@ -1,7 +1,7 @@
 // Writes docs/openapi.json from the route schemas (--write), or fails when the committed copy
 // differs from what the code generates (--check, run by CI).
 import { buildApp } from '../src/api/app.ts';
-import { SimulatedCarrier } from '../src/channels/telephony/simulated/simulated-carrier.ts';
+import { SimulatedCallControl } from '../src/channels/telephony/simulated/simulated-call-control.ts';
 import { loadConfig } from '../src/config.ts';
 import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
 import { createServices } from '../src/modules/services.ts';
@@ -26,7 +26,7 @@ export async function generateOpenApi(): Promise<string> {
     log: createLogger({ level: 'silent', logPii: false }),
     clock: systemClock,
     metrics: createMetrics(),
-    carrier: new SimulatedCarrier({ timeScale: 1 }),
+    callControl: new SimulatedCallControl({ timeScale: 1 }),
     tts: new ToneTts(),
   });
   const app = await buildApp(services);

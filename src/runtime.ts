@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
-import type { Carrier } from './channels/telephony/carrier.ts';
-import { SimulatedCarrier } from './channels/telephony/simulated/simulated-carrier.ts';
+import type { CallControl } from './channels/telephony/call-control.ts';
+import { SimulatedCallControl } from './channels/telephony/simulated/simulated-call-control.ts';
 import type { Config } from './config.ts';
 import type { Nlu } from './dialogue/nlu/nlu.ts';
 import { EspeakTts } from './dialogue/tts/espeak-tts.ts';
@@ -11,7 +11,7 @@ import { TtsCallRecorder } from './modules/recordings/call-recorder.ts';
 import { createServices, type Services } from './modules/services.ts';
 import { seedBuiltinRobots } from './modules/robots/builtin-robots.ts';
 import { seedBuiltinStrategies } from './modules/plans/builtin-strategies.ts';
-import { Dialer } from './modules/tasks/dialer.ts';
+import { Dialer } from './modules/dialer/dialer.ts';
 import { WebhookDeliverer } from './modules/webhooks/deliverer.ts';
 import { registerJobHandlers, subscribeModules } from './modules/wiring.ts';
 import { domainEvents } from './queue/domain-events.ts';
@@ -40,7 +40,8 @@ export interface StartOptions {
   worker: boolean;
   /** A store opened by the caller (tests); otherwise opened from the config. */
   db?: Db;
-  carrier?: Carrier;
+  /** How calls are placed; by default the simulator. */
+  callControl?: CallControl;
   /** The NLU; by default from the config (keyword matching, or an LLM when a key is set). */
   nlu?: Nlu;
   /** Speech for recordings; by default espeak-ng (its worker starts on first use). */
@@ -159,9 +160,9 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
         ? new ScaledClock(config.simulatedStart, config.timeScale)
         : systemClock),
     metrics: createMetrics(),
-    carrier:
-      options.carrier ??
-      new SimulatedCarrier({
+    callControl:
+      options.callControl ??
+      new SimulatedCallControl({
         timeScale: config.timeScale,
         ...(config.simulatorLedger ? { ledgerFile: config.simulatorLedger } : {}),
       }),

@@ -1,4 +1,5 @@
-import type { Carrier } from '../channels/telephony/carrier.ts';
+import type { CallControl } from '../channels/telephony/call-control.ts';
+import { forecasterOf } from '../channels/telephony/forecast.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -12,6 +13,7 @@ import { FileRecordingStore } from './recordings/recording-store.ts';
 import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { ConversationService } from './conversations/conversations.service.ts';
 import { ComplianceSettingsService } from './compliance/compliance.settings.ts';
 import { DncService } from './dnc/dnc.service.ts';
 import { EncryptionService } from './encryption/encryption.service.ts';
@@ -27,7 +29,7 @@ export interface Services {
   log: Logger;
   clock: Clock;
   metrics: Metrics;
-  carrier: Carrier;
+  callControl: CallControl;
   auth: AuthService;
   robots: RobotService;
   tasks: TaskService;
@@ -37,6 +39,7 @@ export interface Services {
   dnc: DncService;
   compliance: ComplianceSettingsService;
   recordings: RecordingService;
+  conversations: ConversationService;
   nlu: Nlu;
   tts: Tts;
   /** Parked jobs, for `tiller jobs` through the admin API. */
@@ -55,6 +58,7 @@ export function createServices(
     | 'dnc'
     | 'compliance'
     | 'recordings'
+    | 'conversations'
     | 'nlu'
     | 'jobs'
   > & {
@@ -81,7 +85,7 @@ export function createServices(
     recordings,
     tasks,
     plans: new PlanService(base.db, base.clock, tasks, recordings, {
-      carrier: base.carrier,
+      forecaster: forecasterOf(base.callControl),
       nlu,
     }),
     webhooks: new WebhookService(base.db),
@@ -89,5 +93,6 @@ export function createServices(
     dnc: new DncService(base.db),
     compliance: new ComplianceSettingsService(base.db),
     jobs: new JobAdmin(base.db, base.clock),
+    conversations: new ConversationService(base.db, base.clock, nlu),
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import { SimulatedCallControl } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
@@ -61,7 +61,7 @@ describe('database restart while dialling (PostgreSQL)', { skip, timeout: 90_000
   let pg: PgInstance;
   let receiver: Receiver;
   let runtime: Runtime;
-  let carrier: SimulatedCarrier;
+  let carrier: SimulatedCallControl;
   let dataDir: string;
   let appId: number;
   let api: ReturnType<typeof client>;
@@ -91,12 +91,12 @@ describe('database restart while dialling (PostgreSQL)', { skip, timeout: 90_000
         defaultCallingWindows: ALWAYS_OPEN,
       },
     );
-    carrier = new SimulatedCarrier({ timeScale: config.timeScale });
+    carrier = new SimulatedCallControl({ timeScale: config.timeScale });
     runtime = await startTiller({
       config,
       api: true,
       worker: true,
-      carrier,
+      callControl: carrier,
       log: createLogger(
         { level: 'warn', logPii: false },
         { write: (line: string) => void logged.push(JSON.parse(line)) },

@@ -3,7 +3,7 @@
 // outbox holds reached the receiver.
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import type { LedgerEntry } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import type { LedgerEntry } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import type { Db } from '../../src/store/db.ts';
 import type { Receiver } from '../helpers/receiver.ts';
 

@@ -3,7 +3,7 @@
 // is a file that outlives it. After the last stop the test reads the store directly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { readLedgerFile } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import { readLedgerFile } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import type { Db } from '../../src/store/db.ts';
 import { openPglite } from '../../src/store/drivers/pglite.ts';
 import { openPostgres } from '../../src/store/drivers/postgres.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import { SimulatedCallControl } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
@@ -84,7 +84,7 @@ describe(`nothing stranded under a live worker (${storeKind})`, () => {
       api: false,
       worker: true,
       db,
-      carrier: new SimulatedCarrier({ timeScale: 1000 }),
+      callControl: new SimulatedCallControl({ timeScale: 1000 }),
       log: captured.log,
       tts: new ToneTts(),
       heartbeatMs: 50,

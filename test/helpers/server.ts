@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import type { Tts } from '../../src/dialogue/tts/tts.ts';
-import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import { SimulatedCallControl } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -15,7 +15,7 @@ export interface TestServer {
   url: string;
   runtime: Runtime;
   store: TestStore;
-  carrier: SimulatedCarrier;
+  carrier: SimulatedCallControl;
   config: Config;
   close(): Promise<void>;
 }
@@ -50,13 +50,13 @@ export async function startTestServer(
       ...options.config,
     },
   );
-  const carrier = new SimulatedCarrier({ timeScale: config.timeScale });
+  const carrier = new SimulatedCallControl({ timeScale: config.timeScale });
   const runtime = await startTiller({
     config,
     api: true,
     worker: options.worker ?? true,
     db: store.db,
-    carrier,
+    callControl: carrier,
     log: createLogger({ level: 'warn', logPii: false }),
     // Tone "speech" keeps the suite fast; test/recordings uses the real espeak-ng voices.
     tts: options.tts ?? new ToneTts(),

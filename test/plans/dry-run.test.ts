@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Carrier } from '../../src/channels/telephony/carrier.ts';
+import type { CallControl } from '../../src/channels/telephony/call-control.ts';
+import { forecasterOf } from '../../src/channels/telephony/forecast.ts';
 import { KeywordNlu } from '../../src/dialogue/nlu/keyword-nlu.ts';
 import { forecastPlan } from '../../src/modules/plans/plan-forecast.ts';
 import { findRobot } from '../../src/modules/robots/robots.repository.ts';
@@ -140,13 +141,19 @@ describe(`plan dry run (${storeKind})`, () => {
   it('stops after round 1 on a carrier whose calls cannot be known in advance', async () => {
     const { db, nlu } = server.runtime.services;
     const robot = (await findRobot(db, appId, 4496))!.definition;
-    const realCarrier: Carrier = {
-      dial: () => Promise.reject(new Error('a dry run must not dial')),
-      talk: () => Promise.resolve(),
+    const realCarrier: CallControl = {
+      capabilities: {
+        playsText: false,
+        recognisesSpeech: false,
+        audioFrames: true,
+        recording: 'audio',
+        bridging: true,
+      },
+      originate: () => Promise.reject(new Error('a dry run must not dial')),
     };
     const forecast = await forecastPlan(
       db,
-      { carrier: realCarrier, nlu: nlu ?? new KeywordNlu() },
+      { forecaster: forecasterOf(realCarrier), nlu: nlu ?? new KeywordNlu() },
       {
         appId,
         app: {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Carrier, Connection, DialRequest } from '../../src/channels/telephony/carrier.ts';
-import { SimulatedCarrier } from '../../src/channels/telephony/simulated/simulated-carrier.ts';
+import type {
+  CallControl,
+  Connect,
+  LegListener,
+  OriginateRequest,
+} from '../../src/channels/telephony/call-control.ts';
+import { SimulatedCallControl } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import { loadConfig } from '../../src/config.ts';
 import { claimDueCalls } from '../../src/modules/dialer/dial-claims.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
@@ -10,27 +15,23 @@ import { createLogger } from '../../src/shared/logger.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 import { ALWAYS_OPEN, waitFor } from '../helpers/server.ts';
 
-/** The simulated carrier, watched: how many calls are up at once, and every dial it got. */
-class WatchedCarrier implements Carrier {
-  readonly inner: SimulatedCarrier;
+/** The simulator, watched: how many calls are up at once (placed, not yet hung up), every dial. */
+class WatchedCarrier implements CallControl {
+  readonly inner: SimulatedCallControl;
+  readonly capabilities;
   up = 0;
   maxUp = 0;
   constructor(timeScale: number) {
-    this.inner = new SimulatedCarrier({ timeScale });
+    this.inner = new SimulatedCallControl({ timeScale });
+    this.capabilities = this.inner.capabilities;
   }
-  async dial(request: DialRequest): Promise<Connection> {
+  originate(request: OriginateRequest, events?: LegListener): Promise<Connect> {
     this.up += 1;
     this.maxUp = Math.max(this.maxUp, this.up);
-    const connection = await this.inner.dial(request);
-    if (connection.outcome !== 'answered') this.up -= 1;
-    return connection;
-  }
-  async talk(callId: string, seconds: number): Promise<void> {
-    try {
-      await this.inner.talk(callId, seconds);
-    } finally {
-      this.up -= 1;
-    }
+    return this.inner.originate(request, (event) => {
+      if (event.type === 'hangup' && event.callId === request.callId) this.up -= 1;
+      events?.(event);
+    });
   }
 }
 
@@ -56,7 +57,7 @@ describe(`dialer (${storeKind})`, () => {
     await store.close();
   });
 
-  const start = async (carrier: Carrier, overrides: Parameters<typeof loadConfig>[1] = {}) => {
+  const start = async (carrier: CallControl, overrides: Parameters<typeof loadConfig>[1] = {}) => {
     // No recordings: the dialer is under test here, not the audio (test/recordings covers it).
     const config = loadConfig(
       {},
@@ -74,7 +75,7 @@ describe(`dialer (${storeKind})`, () => {
       api: false,
       worker: true,
       db: store.db,
-      carrier,
+      callControl: carrier,
       log,
       tts: new ToneTts(),
     });

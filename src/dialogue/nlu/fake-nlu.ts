@@ -1,5 +1,6 @@
 // An NLU for tests of what uses one (the dialogue engine, chatbot turns): it answers from a
 // script of utterances and records every question it was asked.
+import type { ProviderError } from '../ports/provider-error.ts';
 import type { IntentMatch, IntentOption, Nlu, NluContext, SlotType } from './nlu.ts';
 
 /** An intent name (confidence 1), a full match, or null for a no-match. */
@@ -14,6 +15,8 @@ export interface ScriptedNluOptions {
   values?: Record<string, ScriptedValue>;
   /** Answers what the script does not cover; without it a no-match and null. */
   fallback?: Nlu;
+  /** Thrown by the next calls, one each, before any answer (a provider outage). */
+  failures?: ProviderError[];
 }
 
 export type NluCall =
@@ -25,15 +28,18 @@ export class ScriptedNlu implements Nlu {
   readonly #intents: Map<string, ScriptedIntent>;
   readonly #values: Map<string, ScriptedValue>;
   readonly #fallback: Nlu | undefined;
+  readonly #failures: ProviderError[];
 
   constructor(options: ScriptedNluOptions = {}) {
     this.#intents = new Map(Object.entries(options.intents ?? {}).map(([k, v]) => [key(k), v]));
     this.#values = new Map(Object.entries(options.values ?? {}).map(([k, v]) => [key(k), v]));
     this.#fallback = options.fallback;
+    this.#failures = [...(options.failures ?? [])];
   }
 
   async classify(text: string, intents: IntentOption[], context: NluContext): Promise<IntentMatch> {
     this.calls.push({ method: 'classify', text, intents: intents.map((o) => o.name), context });
+    this.#fail();
     const k = key(text);
     if (!this.#intents.has(k)) {
       return this.#fallback?.classify(text, intents, context) ?? { intent: null, confidence: 0 };
@@ -45,10 +51,16 @@ export class ScriptedNlu implements Nlu {
 
   async extract(text: string, slot: SlotType, context: NluContext): Promise<string | null> {
     this.calls.push({ method: 'extract', text, slot, context });
+    this.#fail();
     const answer = this.#values.get(key(text));
     if (answer === null || typeof answer === 'string') return answer;
     if (answer !== undefined && slot in answer) return answer[slot] ?? null;
     return this.#fallback?.extract(text, slot, context) ?? null;
+  }
+
+  #fail(): void {
+    const failure = this.#failures.shift();
+    if (failure) throw failure;
   }
 }
 

@@ -1,23 +1,32 @@
-// The optional LLM adapter: an OpenAI-compatible chat-completions endpoint classifies intents and
-// extracts slots. A live call cannot wait on or fail with a remote model, so every failure (HTTP
-// error, timeout, an answer that is not the JSON asked for) falls back to the deterministic NLU.
+// The optional LLM adapter: a chat-completion model (an OpenAI-compatible endpoint by default)
+// classifies intents and extracts slots. A live call cannot wait on or fail with a remote model,
+// so every failure falls back to the deterministic NLU at once. Failures are ProviderErrors (the
+// log says their kind and whether a retry could help): HTTP 429/408/5xx, timeouts and network
+// failures are retryable, other 4xx and answers that are not the JSON asked for are not.
 import type { Logger } from '../../shared/logger.ts';
+import { OpenAiLlm } from '../llm/openai-llm.ts';
+import type { Llm } from '../ports/llm.ts';
+import { ProviderError } from '../ports/provider-error.ts';
 import { extractAmount } from './amount-extract.ts';
 import { dayOf, formatDay, todayIn, weekday } from './calendar.ts';
 import { KeywordNlu } from './keyword-nlu.ts';
 import type { IntentMatch, IntentOption, Nlu, NluContext, SlotType } from './nlu.ts';
 
-export interface LlmNluOptions {
-  /** Up to the version, e.g. https://api.openai.com/v1; /chat/completions is appended. */
-  baseUrl: string;
-  apiKey: string;
-  model: string;
-  timeoutMs: number;
-  fetch?: typeof fetch;
-  /** Answers when the endpoint does not; a KeywordNlu unless given. */
+export type LlmNluOptions = (
+  | {
+      /** Up to the version, e.g. https://api.openai.com/v1; /chat/completions is appended. */
+      baseUrl: string;
+      apiKey: string;
+      model: string;
+      timeoutMs: number;
+      fetch?: typeof fetch;
+    }
+  | { /** Any model behind the Llm port (a FakeLlm in tests). */ llm: Llm }
+) & {
+  /** Answers when the model does not; a KeywordNlu unless given. */
   fallback?: Nlu;
   logger?: Logger;
-}
+};
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -29,16 +38,19 @@ const SLOT_RULES: Record<Exclude<SlotType, 'free_text'>, string> = {
   digits: 'the digits the person said, as a string of 0-9 only',
 };
 
-class BadAnswer extends Error {}
+/** The model answered, but not with what was asked: never worth asking again the same way. */
+function badAnswer(reason: string): ProviderError {
+  return new ProviderError('llm', 'bad_response', reason);
+}
 
 export class LlmNlu implements Nlu {
   readonly #options: LlmNluOptions;
-  readonly #fetch: typeof fetch;
+  readonly #llm: Llm;
   readonly #fallback: Nlu;
 
   constructor(options: LlmNluOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? fetch;
+    this.#llm = 'llm' in options ? options.llm : new OpenAiLlm(options);
     this.#fallback = options.fallback ?? new KeywordNlu();
   }
 
@@ -61,9 +73,9 @@ export class LlmNlu implements Nlu {
       if (intent === null) return { intent: null, confidence: 0 };
       const c = typeof confidence === 'string' ? Number(confidence) : confidence;
       if (typeof intent !== 'string' || !intents.some((o) => o.name === intent)) {
-        throw new BadAnswer('unknown intent');
+        throw badAnswer('unknown intent');
       }
-      if (typeof c !== 'number' || !Number.isFinite(c)) throw new BadAnswer('no confidence');
+      if (typeof c !== 'number' || !Number.isFinite(c)) throw badAnswer('no confidence');
       return { intent, confidence: Math.min(1, Math.max(0, c)) };
     } catch (err) {
       this.#warn(err, 'classify');
@@ -94,48 +106,40 @@ export class LlmNlu implements Nlu {
   }
 
   async #ask(system: string, text: string): Promise<Record<string, unknown>> {
-    const { baseUrl, apiKey, model, timeoutMs } = this.#options;
-    const response = await this.#fetch(`${baseUrl.replace(/\/+$/, '')}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({
-        model,
-        temperature: 0,
-        response_format: { type: 'json_object' },
-        messages: [
-          { role: 'system', content: system },
-          { role: 'user', content: text },
-        ],
-      }),
-      // Covers reading the body too: a server that stalls mid-answer also times out.
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new BadAnswer(`HTTP ${response.status}`);
-    }
-    const body: unknown = await response.json();
-    const content = (body as { choices?: { message?: { content?: unknown } }[] })?.choices?.[0]
-      ?.message?.content;
-    if (typeof content !== 'string') throw new BadAnswer('no message content');
+    const content = await this.#llm.complete(
+      [
+        { role: 'system', content: system },
+        { role: 'user', content: text },
+      ],
+      { json: true, temperature: 0 },
+    );
     // Some models wrap JSON in a Markdown fence even when asked not to.
-    const json: unknown = JSON.parse(content.trim().replace(/^```(?:json)?\s*|\s*```$/g, ''));
+    let json: unknown;
+    try {
+      json = JSON.parse(content.trim().replace(/^```(?:json)?\s*|\s*```$/g, ''));
+    } catch {
+      throw badAnswer('content is not JSON');
+    }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new BadAnswer('not a JSON object');
+      throw badAnswer('not a JSON object');
     }
     return json as Record<string, unknown>;
   }
 
   #warn(err: unknown, operation: string): void {
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    this.#options.logger?.warn({ operation, reason }, 'LLM NLU failed; deterministic NLU answers');
+    const kind = err instanceof ProviderError ? { kind: err.kind, retryable: err.retryable } : {};
+    this.#options.logger?.warn(
+      { operation, reason, ...kind },
+      'LLM NLU failed; deterministic NLU answers',
+    );
   }
 }
 
-/** The model's value in the interface's normal form, or BadAnswer when it is not one. */
+/** The model's value in the interface's normal form, or a bad_response ProviderError when it is not one. */
 function checkValue(slot: Exclude<SlotType, 'free_text'>, value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string') throw new BadAnswer('value is not a string');
+  if (typeof text !== 'string') throw badAnswer('value is not a string');
   const v = text.trim();
   if (slot === 'date') {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -147,7 +151,7 @@ function checkValue(slot: Exclude<SlotType, 'free_text'>, value: unknown): strin
     const yn = v.toLowerCase();
     if (yn === 'yes' || yn === 'no') return yn;
   } else if (/^[\d\s-]+$/.test(v) && /\d/.test(v)) return v.replace(/\D/g, '');
-  throw new BadAnswer(`not a ${slot}`);
+  throw badAnswer(`not a ${slot}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ProviderError } from '../ports/provider-error.ts';
 import type { SynthesisReply, SynthesisRequest } from './espeak-worker.ts';
 import { espeakVoice } from './espeak-voices.ts';
 import { LruCache } from './lru-cache.ts';
@@ -37,7 +38,7 @@ export class EspeakTts implements Tts {
 
   /** The samples may be shared with other callers through the cache: read them, do not modify. */
   synthesize(text: string, language: string, speaker: Speaker): Promise<Pcm> {
-    if (this.#closed) return Promise.reject(new Error('EspeakTts is closed'));
+    if (this.#closed) return Promise.reject(closedError());
     const clean = text.trim();
     if (clean === '') {
       return Promise.resolve({ sampleRate: this.#sampleRate, samples: new Int16Array(0) });
@@ -57,7 +58,7 @@ export class EspeakTts implements Tts {
     this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
-    this.#failAll(new Error('EspeakTts is closed'));
+    this.#failAll(closedError());
     if (worker) await worker.terminate();
   }
 
@@ -85,13 +86,14 @@ export class EspeakTts implements Tts {
       if (this.#waiting.size === 0) worker.unref();
       if (!waiter) return;
       if (reply.ok) waiter.resolve({ sampleRate: reply.sampleRate, samples: reply.samples });
-      else waiter.reject(new Error(reply.error));
+      else waiter.reject(new ProviderError(PROVIDER, 'rejected', reply.error));
     });
     // A crashed worker fails what it held; the next request starts a new one.
+    // Retryable: the next request starts a new worker.
     const lost = (error: Error) => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
-      this.#failAll(error);
+      this.#failAll(new ProviderError(PROVIDER, 'unavailable', error.message, error));
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`espeak-ng worker exited with code ${code}`)));
@@ -103,4 +105,10 @@ export class EspeakTts implements Tts {
     for (const waiter of this.#waiting.values()) waiter.reject(error);
     this.#waiting.clear();
   }
+}
+
+const PROVIDER = 'espeak-ng';
+
+function closedError(): ProviderError {
+  return new ProviderError(PROVIDER, 'closed', 'EspeakTts is closed');
 }

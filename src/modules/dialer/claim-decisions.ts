@@ -4,7 +4,7 @@ import type { ContactDecision } from '../compliance/compliance.service.ts';
 import type { BlockReason } from '../compliance/contact-ledger.ts';
 import type { HoldReason } from '../tasks/end-reason.ts';
 import { reportNumberEnds } from '../tasks/number-ends.ts';
-import type { CalleeRow, TaskRow } from '../tasks/tasks.repository.ts';
+import type { CalleeRow, TaskRow } from '../tasks/task-access.ts';
 import {
   endListedCallees,
   expireCallee,

@@ -1,8 +1,9 @@
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { newId } from '../../shared/ids.ts';
-import type { TaskRow } from '../tasks/tasks.repository.ts';
+import type { TaskRow } from '../tasks/task-access.ts';
 import type { AllowedCallee } from './claim-decisions.ts';
-import type { AppRules, CallToInsert } from './dial-claims.repository.ts';
+import type { AppSettings } from '../auth/app-directory.ts';
+import type { CallToInsert } from './dial-claims.repository.ts';
 
 /** One attempt the dialer owns: its call row exists (state dialing) before the carrier is asked. */
 export interface ClaimedCall {
@@ -51,7 +52,7 @@ export function attemptsToWrite(
 /** What the dialer needs of each written attempt (`calls[i]` is the row of `allowed[i]`). */
 export function claimedCalls(
   task: TaskRow,
-  app: AppRules,
+  app: AppSettings,
   robot: { definition: RobotDefinition; version: number },
   calls: readonly CallToInsert[],
   allowed: readonly AllowedCallee[],
@@ -70,6 +71,6 @@ export function claimedCalls(
     robot: robot.definition,
     robotVersion: robot.version,
     zone: allowed[i]!.zone,
-    optOutListed: app.auto_dnc_on_optout,
+    optOutListed: app.autoDncOnOptout,
   }));
 }

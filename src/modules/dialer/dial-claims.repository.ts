@@ -1,25 +1,17 @@
 import type { Config } from '../../config.ts';
-import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import type { Queryable } from '../../store/db.ts';
 import { ledgerInsert } from '../compliance/contact-ledger.ts';
-import type { CallRow } from '../tasks/calls.repository.ts';
+import type { CallRow } from '../tasks/call-access.ts';
 import type { HoldReason } from '../tasks/end-reason.ts';
-import type { CalleeRow } from '../tasks/tasks.repository.ts';
+import type { CalleeRow } from '../tasks/task-access.ts';
 
 // The dial claim's statements (dial-claims.ts runs them in order, in one transaction per task).
-
-/** The app settings a claim decides with, read under the app's row lock. */
-export interface AppRules {
-  max_concurrency: number | null;
-  timezone: string;
-  contact_caps: unknown;
-  calling_windows: unknown;
-  auto_dnc_on_optout: boolean;
-}
 
 /** Tasks with due numbers and room under both concurrency caps, oldest first. */
 export function tasksWithRoom(q: Queryable, config: Config, now: Date) {
   // Only tasks with room under both caps: full ones must not crowd the others out of the 50.
+  // boundary-exempt: apps — the app cap is read in this one listing statement across many apps;
+  // fetching it first would cost a round trip per claim on the dial path (docs/modules.md).
   return q.query<{ id: string; app_id: number }>(
     `SELECT t.id, t.app_id FROM tasks t JOIN apps a ON a.id = t.app_id
      WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= $3 AND t.end_time > $3
@@ -29,16 +21,6 @@ export function tasksWithRoom(q: Queryable, config: Config, now: Date) {
      ORDER BY t.created_at, t.id LIMIT 50`,
     [config.taskConcurrency, config.appConcurrency, now],
   );
-}
-
-/** Locks the app's row (claims of one app take turns) and reads its rules. */
-export async function lockAppRules(q: Queryable, appId: number): Promise<AppRules | undefined> {
-  const [app] = await q.query<AppRules>(
-    `SELECT max_concurrency, timezone, contact_caps, calling_windows, auto_dnc_on_optout
-     FROM apps WHERE id = $1 FOR NO KEY UPDATE`,
-    [appId],
-  );
-  return app;
 }
 
 export async function inFlightCounts(q: Queryable, appId: number, taskId: string) {
@@ -115,14 +97,6 @@ export function endListedCallees(
        c.attempts, c.hold_reason`,
     [JSON.stringify(callees.map((c) => ({ id: c.id, hold_reason: c.prior_hold_reason })))],
   );
-}
-
-export async function robotOf(q: Queryable, robotId: number) {
-  const [robot] = await q.query<{ definition: RobotDefinition; version: number }>(
-    'SELECT definition, version FROM robots WHERE id = $1',
-    [robotId],
-  );
-  return robot;
 }
 
 /** A new attempt's row, written when the number is claimed (before the carrier is asked). */

@@ -1,19 +1,18 @@
 import type { Config } from '../../config.ts';
 import type { Db, Queryable } from '../../store/db.ts';
+import { lockAppSettings, type AppSettings } from '../auth/app-directory.ts';
+import { currentScript } from '../robots/robots.service.ts';
 import { checkContacts } from '../compliance/compliance.service.ts';
 import { lockContacts } from '../compliance/caps.ts';
 import { finishIfDone } from '../tasks/task-lifecycle.ts';
-import { lockTask, setTaskStatus, type TaskRow } from '../tasks/tasks.repository.ts';
+import { lockTaskRow, setStatusOfTask, type TaskRow } from '../tasks/task-access.ts';
 import { applyDecisions } from './claim-decisions.ts';
 import { attemptsToWrite, claimedCalls, type ClaimedCall } from './claimed-call.ts';
 import {
   inFlightCounts,
   insertAttempts,
-  lockAppRules,
   pickDueCallees,
-  robotOf,
   tasksWithRoom,
-  type AppRules,
 } from './dial-claims.repository.ts';
 
 export type { ClaimedCall } from './claimed-call.ts';
@@ -57,13 +56,13 @@ async function claimForTask(
   want: number,
   now: Date,
 ): Promise<ClaimedCall[]> {
-  const app = await lockAppRules(tx, ref.app_id);
-  const task = await lockTask(tx, ref.id);
+  const app = await lockAppSettings(tx, ref.app_id);
+  const task = await lockTaskRow(tx, ref.id);
   if (!app || !task || (task.status !== 'Waiting' && task.status !== 'Running')) return [];
   const room = await roomFor(tx, config, app, task, want);
   if (room <= 0) return [];
 
-  const robot = await robotOf(tx, task.robot_id);
+  const robot = await currentScript(tx, task.robot_id);
   const claimed: ClaimedCall[] = [];
   let closed = false;
   let taken = 0;
@@ -80,9 +79,9 @@ async function claimForTask(
       channel: 'voice',
       at: now,
       appZone: app.timezone,
-      appWindows: app.calling_windows,
+      appWindows: app.callingWindows,
       taskWindows: task.calling_windows,
-      contactCaps: app.contact_caps,
+      contactCaps: app.contactCaps,
       taskId: task.id,
       taskAttemptsPerDay: task.attempts_per_day,
       contacts: callees.map((c) => ({
@@ -102,16 +101,22 @@ async function claimForTask(
   }
   if (closed) await finishIfDone(tx, task, now);
   if (claimed.length === 0) return [];
-  if (task.status === 'Waiting') await setTaskStatus(tx, task.id, 'Running', now);
+  if (task.status === 'Waiting') await setStatusOfTask(tx, task.id, 'Running', now);
   return claimed;
 }
 
 /** How many numbers this claim may take: what it wants, within both concurrency caps. */
-async function roomFor(tx: Queryable, config: Config, app: AppRules, task: TaskRow, want: number) {
+async function roomFor(
+  tx: Queryable,
+  config: Config,
+  app: AppSettings,
+  task: TaskRow,
+  want: number,
+) {
   const busy = await inFlightCounts(tx, task.app_id, task.id);
   return Math.min(
     want,
-    (app.max_concurrency ?? config.appConcurrency) - busy.app,
+    (app.maxConcurrency ?? config.appConcurrency) - busy.app,
     (task.max_concurrency ?? config.taskConcurrency) - busy.task,
   );
 }

@@ -4,8 +4,8 @@
 // are known in advance, the forecast plays every attempt through the same robot, NLU and redial
 // rules the dialer uses; with a real carrier it stops after round 1. docs/plans.md says what the
 // forecast assumes.
-import type { Carrier } from '../../channels/telephony/carrier.ts';
-import { converse } from '../../dialogue/engine.ts';
+import type { DialForecaster } from '../../channels/telephony/forecast.ts';
+import { runConversation } from '../../dialogue/engine.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import { calleeVars } from '../../dialogue/template.ts';
@@ -15,7 +15,7 @@ import { evaluateWindowAcross } from '../compliance/calling-window.ts';
 import { countAttemptsMany, DEFAULT_CAPS, parseCaps, WEEK_MS } from '../compliance/caps.ts';
 import { resolveRules } from '../compliance/window-rules.ts';
 import { listedAmong } from '../dnc/dnc.service.ts';
-import { outcomeOfTalk } from '../tasks/dialer.ts';
+import { outcomeOfTalk } from '../dialer/dialer.ts';
 import { openNumbers, type NewCallee } from '../tasks/task-access.ts';
 import type { Round } from './plans.schema.ts';
 import { selectForRound } from './redial-rule.ts';
@@ -78,11 +78,11 @@ interface Result {
 
 export async function forecastPlan(
   q: Queryable,
-  deps: { carrier: Carrier; nlu: Nlu },
+  deps: { forecaster?: DialForecaster | undefined; nlu: Nlu },
   input: ForecastInput,
 ): Promise<PlanForecast> {
-  const { carrier, nlu } = deps;
-  const preview = carrier.preview?.bind(carrier);
+  const { forecaster, nlu } = deps;
+  const preview = forecaster?.preview.bind(forecaster);
   const open = await openNumbers(q, input.appId, [...input.callees]);
   const firstRound = input.callees.filter((c) => !open.has(`${c.case_id}\u0000${c.callee_number}`));
   const dnc = await listedAmong(
@@ -185,7 +185,7 @@ export async function forecastPlan(
 
 /** One attempt as the dialer would make it: connect, and on an answer run the robot. */
 async function playAttempt(
-  preview: NonNullable<Carrier['preview']>,
+  preview: DialForecaster['preview'],
   nlu: Nlu,
   input: ForecastInput,
   roundIndex: number,
@@ -206,7 +206,7 @@ async function playAttempt(
       robot.outcomes[connection.outcome === 'answered' ? 'interrupted' : connection.outcome];
     return { contact, outcome: connection.outcome, intention: label.intention, optedOut: false };
   }
-  const talk = await converse({
+  const talk = await runConversation({
     robot,
     vars: calleeVars(callee.data),
     callee: connection.callee,
@@ -217,7 +217,7 @@ async function playAttempt(
     contact,
     outcome: outcomeOfTalk(talk),
     intention: talk.intention,
-    optedOut: Boolean(talk.multi_label.Opt_Out),
+    optedOut: Boolean(talk.labels.Opt_Out),
   };
 }
 

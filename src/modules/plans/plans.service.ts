@@ -1,4 +1,4 @@
-import type { Carrier } from '../../channels/telephony/carrier.ts';
+import type { DialForecaster } from '../../channels/telephony/forecast.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -59,8 +59,8 @@ export class PlanService {
   readonly #clock: Clock;
   readonly #tasks: TaskService;
   readonly #recordings: RecordingService;
-  /** What the dry run plays calls through: the dialer's carrier and NLU. */
-  readonly #world: { carrier: Carrier; nlu: Nlu };
+  /** What the dry run plays calls through: the call control's forecast (if any) and the NLU. */
+  readonly #world: { forecaster?: DialForecaster | undefined; nlu: Nlu };
   readonly #advancer: PlanAdvancer;
 
   constructor(
@@ -68,7 +68,7 @@ export class PlanService {
     clock: Clock,
     tasks: TaskService,
     recordings: RecordingService,
-    world: { carrier: Carrier; nlu: Nlu },
+    world: { forecaster?: DialForecaster | undefined; nlu: Nlu },
   ) {
     this.#db = db;
     this.#clock = clock;

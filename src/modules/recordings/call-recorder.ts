@@ -35,4 +35,16 @@ export class TtsCallRecorder {
     });
     return timing;
   }
+
+  /** Stores audio the call control recorded itself (a real line): its timing is the call's. */
+  async keep(call: RecordedCall, wav: Buffer, timing: Timing): Promise<Timing> {
+    await this.#recordings.save({
+      callId: call.callId,
+      appId: call.appId,
+      taskId: call.taskId,
+      wav,
+      startedAt: call.startedAt,
+    });
+    return timing;
+  }
 }

@@ -41,3 +41,13 @@ export function openNumbers(
 ): Promise<Set<string>> {
   return repo.openDuplicates(q, appId, callees);
 }
+
+/** Sets the task's status (the dial claim moves a Waiting task to Running at its first call). */
+export function setStatusOfTask(
+  q: Queryable,
+  taskId: string,
+  status: repo.TaskStatus,
+  now: Date,
+): Promise<repo.TaskRow> {
+  return repo.setTaskStatus(q, taskId, status, now);
+}

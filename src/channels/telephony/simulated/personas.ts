@@ -1,4 +1,5 @@
-import type { CalleeAgent, ConnectOutcome, Prompt, Reply } from '../carrier.ts';
+import type { AmdVerdict } from '../call-control.ts';
+import type { Prompt, Reply, Respondent } from '../../../dialogue/ports/turn.ts';
 import { phrasebook } from './phrasebook.ts';
 
 // The simulated world's people. The last digit of the number picks the persona, so a test picks
@@ -6,6 +7,7 @@ import { phrasebook } from './phrasebook.ts';
 //   0 cooperative payer with a date   1 refuses          2 wrong person    3 asks to call later
 //   4 voicemail greeting              5 no answer        6 busy            7 invalid number
 //   8 hangs up mid-call               9 silent
+// By a contact's override only: opts_out (asks not to be called again), keypad (answers with keys).
 // Second-to-last digit: 9 = answers only from the second attempt on; other odd digits = noisy
 // speech (filler words, a typo). Third-to-last digit odd = promises "next Friday", else "tomorrow".
 
@@ -20,8 +22,9 @@ export const PERSONAS = [
   'invalid',
   'hangs_up',
   'silent',
-  // Only by a contact's override: no digit picks it.
+  // Only by a contact's override: no digit picks them.
   'opts_out',
+  'keypad',
 ] as const;
 export type Persona = (typeof PERSONAS)[number];
 
@@ -46,6 +49,9 @@ export function personaFor(number: string, override?: string): PersonaChoice {
     nextFriday: digit(3) % 2 === 1,
   };
 }
+
+/** How a simulated dial ends: answered, or one of the causes of a call that never connected. */
+export type ConnectOutcome = 'answered' | 'no_answer' | 'busy' | 'invalid';
 
 /** Whether the call connects, given the persona and the attempt. */
 export function connectOutcome(choice: PersonaChoice, attempt: number): ConnectOutcome {
@@ -75,12 +81,23 @@ const PREFERS: Record<Persona, string[]> = {
   hangs_up: [],
   silent: [],
   opts_out: ['dnc', 'refuse'],
+  keypad: ['yes', 'confirm', 'agree', 'paid'],
 };
+
+/** What the answering-machine detector makes of each persona's first words. */
+export function amdVerdict(choice: PersonaChoice): AmdVerdict {
+  if (choice.persona === 'voicemail') return 'machine';
+  // Nothing said, nothing to judge by.
+  return choice.persona === 'silent' ? 'unknown' : 'human';
+}
+
+/** A persona's answer on a call: a reply as converse() takes it, or keys pressed. */
+export type PersonaAnswer = Reply | { digits: string };
 
 const SILENCE: Reply = { silenceSeconds: 6 };
 
 /** A person on the line who answers the robot as their persona does, in the robot's language. */
-export class SimulatedCallee implements CalleeAgent {
+export class SimulatedCallee implements Respondent {
   readonly #choice: PersonaChoice;
   #turn = 0;
 
@@ -89,6 +106,13 @@ export class SimulatedCallee implements CalleeAgent {
   }
 
   async respond(prompt: Prompt): Promise<Reply> {
+    const answer = this.answer(prompt);
+    // Spoken to as text (the in-memory driver, the forecast): keys are read out as digits.
+    return 'digits' in answer ? { text: answer.digits } : answer;
+  }
+
+  /** The next answer, keys included: the simulated call leg hears it. */
+  answer(prompt: Prompt): PersonaAnswer {
     this.#turn += 1;
     const reply = this.#answer(prompt);
     return 'text' in reply && this.#choice.noisy
@@ -96,11 +120,13 @@ export class SimulatedCallee implements CalleeAgent {
       : reply;
   }
 
-  #answer(prompt: Prompt): Reply {
+  #answer(prompt: Prompt): PersonaAnswer {
     const words = phrasebook(prompt.language);
     const { persona } = this.#choice;
     if (prompt.expects.kind === 'nothing') return SILENCE;
     switch (persona) {
+      case 'keypad':
+        return { digits: keysFor(prompt.expects) };
       case 'silent':
         return SILENCE;
       case 'voicemail':
@@ -125,6 +151,18 @@ export class SimulatedCallee implements CalleeAgent {
     if (wanted) return { text: words.intent(wanted, topic) };
     return { text: words.unclear };
   }
+}
+
+/**
+ * The keys a keypad persona presses, as an IVR menu asks: for a question, the position (from 1)
+ * of the first intent it would say yes with (1 when none fits); for a check, the expected
+ * digits; for a value, 1234.
+ */
+function keysFor(expects: Exclude<Prompt['expects'], { kind: 'nothing' }>): string {
+  if (expects.kind === 'verify') return expects.expected.replace(/\D/g, '') || '1';
+  if (expects.kind === 'slot' && expects.intents.length === 0) return '1234';
+  const at = expects.intents.findIndex((intent) => PREFERS.keypad.includes(intent));
+  return String(at + 1 || 1);
 }
 
 const FILLERS: Record<string, string[]> = {

@@ -1,7 +1,21 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
-import type { Carrier, Connection, DialRequest } from '../carrier.ts';
-import { connectOutcome, personaFor, SimulatedCallee } from './personas.ts';
+import type {
+  CallControl,
+  CallControlCapabilities,
+  Connect,
+  LegListener,
+  OriginateRequest,
+} from '../call-control.ts';
+import type { DialForecast, DialForecaster } from '../forecast.ts';
+import {
+  amdVerdict,
+  type ConnectOutcome,
+  connectOutcome,
+  personaFor,
+  SimulatedCallee,
+} from './personas.ts';
+import { SimulatedLeg, type SimulatedTime } from './simulated-leg.ts';
 
 export interface LedgerEntry {
   callId: string;
@@ -10,28 +24,36 @@ export interface LedgerEntry {
   at: Date;
 }
 
+const CAPABILITIES: CallControlCapabilities = {
+  playsText: true,
+  recognisesSpeech: true,
+  audioFrames: false,
+  recording: 'segments',
+  bridging: true,
+};
+
 /**
- * A carrier that exists only in this process: the dialled number picks the persona who answers
- * (see personas.ts and docs/simulator.md), durations are realistic and divided by TILLER_TIME_SCALE. It keeps its
- * own ledger of every dial it received, independent of the database, so tests can prove that
- * no attempt was dialled twice.
+ * Call control that exists only in this process: the dialled number picks the persona who
+ * answers (see personas.ts and docs/simulator.md), durations are realistic and divided by
+ * TILLER_TIME_SCALE. It keeps its own ledger of every call it placed, independent of the
+ * database, so tests can prove that no attempt was dialled twice. Being a known world, it can
+ * also forecast a dial without placing it (`preview`, for a plan's dry run).
  */
-export class SimulatedCarrier implements Carrier {
+export class SimulatedCallControl implements CallControl, DialForecaster {
+  readonly capabilities = CAPABILITIES;
   readonly ledger: LedgerEntry[] = [];
   readonly #seen = new Set<string>();
   readonly #dialsOf = new Map<string, number>();
-  readonly #timeScale: number;
-  readonly #talkScale: number;
+  readonly #time: SimulatedTime;
   readonly #ledgerFile: string | undefined;
 
   /**
    * `ledgerFile`: also append every dial to this file (one JSON line, written before the call
    * goes on), so the ledger outlives the process: a crash test reads it after `kill -9`. The
-   * file's earlier lines count for the late answerers, as if this carrier had dialled them.
+   * file's earlier lines count for the late answerers, as if this adapter had dialled them.
    */
   constructor(options: { timeScale: number; talkScale?: number; ledgerFile?: string }) {
-    this.#timeScale = options.timeScale;
-    this.#talkScale = options.talkScale ?? 1;
+    this.#time = { timeScale: options.timeScale, talkScale: options.talkScale ?? 1 };
     this.#ledgerFile = options.ledgerFile;
     if (this.#ledgerFile) {
       for (const entry of readLedgerFile(this.#ledgerFile)) {
@@ -41,17 +63,13 @@ export class SimulatedCarrier implements Carrier {
     }
   }
 
-  async dial(request: DialRequest): Promise<Connection> {
-    if (this.#seen.has(request.callId)) {
-      throw new Error(`call ${request.callId} was already dialled`);
+  async originate(request: OriginateRequest, events?: LegListener): Promise<Connect> {
+    const { callId } = request;
+    if (this.#seen.has(callId)) {
+      throw new Error(`call ${callId} was already dialled`);
     }
-    this.#seen.add(request.callId);
-    const entry = {
-      callId: request.callId,
-      to: request.to,
-      attempt: request.attempt,
-      at: new Date(),
-    };
+    this.#seen.add(callId);
+    const entry = { callId, to: request.to, attempt: request.attempt, at: new Date() };
     if (this.#ledgerFile) appendFileSync(this.#ledgerFile, `${JSON.stringify(entry)}\n`);
     this.ledger.push(entry);
     const choice = personaFor(request.to, request.simulatedPersona);
@@ -61,13 +79,21 @@ export class SimulatedCarrier implements Carrier {
     this.#dialsOf.set(request.to, dials + 1);
     const outcome = connectOutcome(choice, dials + 1);
     const ringSeconds = ringSecondsFor(request.to, dials + 1, outcome);
+    events?.({ type: 'ringing', callId });
     await this.#wait(ringSeconds);
-    return outcome === 'answered'
-      ? { outcome, ringSeconds, callee: new SimulatedCallee(choice) }
-      : { outcome, ringSeconds };
+    if (outcome !== 'answered') {
+      events?.({ type: 'hangup', callId, cause: outcome });
+      return { outcome, ringSeconds };
+    }
+    const leg = new SimulatedLeg(this.#time, callId, new SimulatedCallee(choice), events);
+    if (events) {
+      events({ type: 'answered', callId, ringSeconds });
+      events({ type: 'amd', callId, verdict: amdVerdict(choice) });
+    }
+    return { outcome, ringSeconds, leg };
   }
 
-  preview(to: string, ahead: number, persona?: string): Connection {
+  preview(to: string, ahead: number, persona?: string): DialForecast {
     const choice = personaFor(to, persona);
     const outcome = connectOutcome(choice, (this.#dialsOf.get(to) ?? 0) + ahead + 1);
     return outcome === 'answered'
@@ -75,18 +101,14 @@ export class SimulatedCarrier implements Carrier {
       : { outcome, ringSeconds: 0 };
   }
 
-  async talk(_callId: string, seconds: number): Promise<void> {
-    await this.#wait(seconds * this.#talkScale);
-  }
-
   #wait(seconds: number): Promise<void> {
-    const ms = (seconds * 1000) / this.#timeScale;
-    // Unref'd: a call still ringing or talking in this world must not keep a stopped process up.
+    const ms = (seconds * 1000) / this.#time.timeScale;
+    // Unref'd: a call still ringing in this world must not keep a stopped process up.
     return ms < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms).unref());
   }
 }
 
-function ringSecondsFor(number: string, attempt: number, outcome: Connection['outcome']): number {
+function ringSecondsFor(number: string, attempt: number, outcome: ConnectOutcome): number {
   switch (outcome) {
     case 'no_answer':
       return 30;

@@ -1,9 +1,7 @@
-import type { Carrier } from '../../channels/telephony/carrier.ts';
+import type { CallControl } from '../../channels/telephony/call-control.ts';
 import type { Config } from '../../config.ts';
-import { converse, type Conversation } from '../../dialogue/engine.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
-import { calleeVars } from '../../dialogue/template.ts';
-import { estimateTimeline, type Segment, type Timing } from '../../dialogue/timeline.ts';
+import type { Tts } from '../../dialogue/tts/tts.ts';
 import { ClaimLoop } from '../../queue/claim-loop.ts';
 import { ownerIsGone, type Reclaimer } from '../../queue/workers.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -11,18 +9,24 @@ import { KeyedBatcher } from '../../shared/keyed-batcher.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import { Mutex } from '../../shared/mutex.ts';
-import { formatOffset } from '../../shared/time.ts';
 import type { Db } from '../../store/db.ts';
 import { isTransient, withRetry } from '../../store/retry.ts';
-import { DIAL_CHANNEL, finalizeCall, finalizeCalls, interruptedEnd } from './call-finalizer.ts';
+import {
+  DIAL_CHANNEL,
+  finalizeCall,
+  finalizeCalls,
+  interruptedEnd,
+} from '../tasks/call-finalizer.ts';
 import {
   dialingCallsOfGoneWorkers,
   dialingCallsOfWorker,
-  resultWithoutTalk,
   type CallEnd,
-  type CallOutcome,
-} from './calls.repository.ts';
-import { claimDueCalls, type ClaimedCall } from '../dialer/dial-claims.ts';
+} from '../tasks/call-access.ts';
+import { claimDueCalls, type ClaimedCall } from './dial-claims.ts';
+import { voiceCall, type CallRecorder } from './voice-call.ts';
+
+export { outcomeOfTalk } from './call-end.ts';
+export type { CallRecorder } from './voice-call.ts';
 
 interface Ending {
   call: { id: string; task_id: string; callee_id: number; started_at: Date };
@@ -36,20 +40,9 @@ interface Ending {
  */
 const REFUSALS_BEFORE_INTERRUPTED = 3;
 
-/** How an answered call ended, from its conversation: the plan forecast uses the same rule. */
-export function outcomeOfTalk(talk: Conversation): CallOutcome {
-  if ('outcome' in talk.endedAt && talk.endedAt.outcome === 'voicemail') return 'voicemail';
-  return talk.endedBy === 'callee' ? 'hangup' : 'answered';
-}
-
-/** Makes and keeps the audio of a conversation; its timing is what the transcript shows. */
-export interface CallRecorder {
-  record(call: ClaimedCall, segments: Segment[], language: string): Promise<Timing>;
-}
-
 export interface DialerDeps {
   db: Db;
-  carrier: Carrier;
+  callControl: CallControl;
   config: Config;
   /** The business clock: attempts start, redial and end by it. */
   clock: Clock;
@@ -59,9 +52,14 @@ export interface DialerDeps {
   workerId: string;
   /** Absent when recordings are off: the timing is then estimated from the words. */
   recorder?: CallRecorder;
+  /** Speaks the robot's lines for an adapter that plays audio only. */
+  tts?: Tts;
 }
 
-/** Dials due numbers through the carrier, runs the robot on answered calls, records each attempt's end. */
+/**
+ * Dials due numbers through call control, runs the robot on answered calls (voice-call.ts),
+ * records each attempt's end.
+ */
 export class Dialer {
   readonly #d: DialerDeps;
   readonly #loop: ClaimLoop<ClaimedCall>;
@@ -219,7 +217,7 @@ export class Dialer {
     metrics.callsInFlight.inc();
     let end: CallEnd;
     try {
-      end = await this.#call(call);
+      end = await voiceCall(this.#d, call);
     } catch (error) {
       log.error({ err: error, callId: call.callId }, 'the call failed on our side');
       end = interruptedEnd(call.startedAt, this.#d.clock.now());
@@ -269,73 +267,5 @@ export class Dialer {
     );
     const refusals = isTransient(error) ? 0 : 1;
     for (const item of items) this.#unwritten.set(item.call.id, { item, refusals });
-  }
-
-  async #call(call: ClaimedCall): Promise<CallEnd> {
-    const { carrier, nlu, recorder } = this.#d;
-    const { robot } = call;
-    const persona = (call.callee.extend as { simulation?: { persona?: unknown } } | undefined)
-      ?.simulation?.persona;
-    const connection = await carrier.dial({
-      callId: call.callId,
-      from: call.from,
-      to: call.to,
-      attempt: call.attempt,
-      ...(typeof persona === 'string' ? { simulatedPersona: persona } : {}),
-    });
-    const at = (seconds: number) => new Date(call.startedAt.getTime() + seconds * 1000);
-    if (connection.outcome !== 'answered' || !connection.callee) {
-      const label =
-        robot.outcomes[connection.outcome === 'answered' ? 'interrupted' : connection.outcome];
-      return {
-        outcome: connection.outcome,
-        endedAt: at(connection.ringSeconds),
-        ringTime: connection.ringSeconds,
-        hangupType: connection.outcome === 'busy' ? 'ByCallee' : 'BySystem',
-        result: resultWithoutTalk(
-          connection.outcome === 'no_answer' ? 'normal' : connection.outcome,
-          label.intention,
-          label.description,
-        ),
-      };
-    }
-    const talk = await converse({
-      robot,
-      vars: calleeVars(call.callee),
-      callee: connection.callee,
-      nlu,
-      context: {
-        now: at(connection.ringSeconds),
-        timeZone: call.zone,
-      },
-      optOutListed: call.optOutListed,
-    });
-    const timing = recorder
-      ? await recorder.record(call, talk.segments, robot.language)
-      : estimateTimeline(talk.segments);
-    await carrier.talk(call.callId, timing.totalSeconds);
-    const outcome = outcomeOfTalk(talk);
-    return {
-      outcome,
-      endedAt: at(connection.ringSeconds + timing.totalSeconds),
-      ringTime: connection.ringSeconds,
-      hangupType: talk.endedBy === 'callee' ? 'ByCallee' : 'ByRobot',
-      result: {
-        ring_type: 'normal',
-        intention: talk.intention,
-        intention_description: talk.intention_description,
-        talk_round: talk.talk_round,
-        ner_slots: talk.ner_slots,
-        slots: '',
-        multi_label: talk.multi_label,
-        asr_ptp: talk.asr_ptp,
-        asr_result: talk.turns.map((t) => ({
-          time: formatOffset(timing.offsets[t.segment] ?? 0),
-          robottext: t.robottext,
-          text: t.text,
-        })),
-        question_answer: talk.question_answer,
-      },
-    };
   }
 }

@@ -1,0 +1,364 @@
+import type { Channel, ConversationSetup, ConversationState } from './conversation.ts';
+import type { Nlu, NluContext, SlotType } from './nlu/nlu.ts';
+import type { Action, Expectation, TurnInput } from './ports/turn.ts';
+import type { ConversationResult } from './result.ts';
+import type { OutcomeName, RobotDefinition, RobotLabel, RobotNode } from './script/robot-script.ts';
+import { variableTypes } from './script/variables.ts';
+import { fillTemplate, type Speech } from './template.ts';
+import { verifyAnswer } from './verify.ts';
+
+// The step machine behind startConversation/stepConversation: it walks the robot's graph from
+// the node waiting for an answer to the next one that waits (or to an end), changing the state
+// it was given in place. The in-memory voice driver (converse) keeps one machine for a whole
+// call; the step function gives each step a copy.
+
+const DEFAULT_MAX_ROUNDS = 12;
+
+/** How long a driver waits for an answer before it reports silence (voice) or a timeout (chat). */
+export const LISTEN_TIMEOUT_SECONDS: Readonly<Record<Channel, number>> = {
+  voice: 8,
+  chat: 24 * 60 * 60,
+};
+
+/** Asked of an input when the conversation is already over. */
+export class ConversationEndedError extends Error {
+  constructor() {
+    super('the conversation has ended');
+    this.name = 'ConversationEndedError';
+  }
+}
+
+type Question = Exclude<RobotNode, { type: 'say' | 'end' }>;
+
+export class ConversationMachine {
+  readonly state: ConversationState;
+  readonly #robot: RobotDefinition;
+  readonly #nlu: Nlu | undefined;
+  readonly #ctx: NluContext;
+  readonly #speech: Speech;
+  #actions: Action[] = [];
+
+  static begin(setup: ConversationSetup): ConversationMachine {
+    const state: ConversationState = {
+      version: 1,
+      channel: setup.channel,
+      mode: 'robot',
+      status: 'active',
+      node: setup.robot.start,
+      turn: -1,
+      rounds: 0,
+      silences: 0,
+      misses: 0,
+      vars: { ...setup.vars },
+      startedAt: setup.now.toISOString(),
+      timeZone: setup.timeZone,
+      ...(setup.optOutListed === undefined ? {} : { optOutListed: setup.optOutListed }),
+      result: emptyResult(),
+    };
+    return new ConversationMachine(setup.robot, state, undefined, setup.now);
+  }
+
+  constructor(robot: RobotDefinition, state: ConversationState, nlu?: Nlu, now?: Date) {
+    this.#robot = robot;
+    this.state = state;
+    this.#nlu = nlu;
+    const at = now ?? new Date(state.startedAt);
+    this.#ctx = { language: robot.language, now: at, timeZone: state.timeZone };
+    this.#speech = {
+      language: robot.language,
+      types: variableTypes(robot),
+      now: at,
+      timeZone: state.timeZone,
+    };
+  }
+
+  /** The opening lines, up to the first question or the end. */
+  start(): Action[] {
+    this.#actions = [];
+    this.#advance(this.state.node);
+    return this.#actions;
+  }
+
+  async handle(input: TurnInput, nlu: Nlu | undefined = this.#nlu): Promise<Action[]> {
+    const s = this.state;
+    if (s.status === 'ended') throw new ConversationEndedError();
+    this.#actions = [];
+    if (input.kind === 'hangup') {
+      s.result.endedBy = 'callee';
+      this.#end({ outcome: 'hung_up' }, this.#robot.outcomes.hung_up);
+    } else if (input.kind === 'agent') {
+      this.#agent(input);
+    } else if (s.mode === 'human') {
+      // The agent answers; the robot only keeps the transcript.
+      if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
+      else if (input.kind !== 'timeout')
+        this.#heard(input.kind === 'dtmf' ? input.digits : input.text);
+      this.#listen({ kind: 'nothing' });
+    } else {
+      if (!nlu) throw new Error('an NLU is needed to place answers');
+      await this.#answer(input, nlu);
+    }
+    return this.#actions;
+  }
+
+  /** The text of the line waiting for an answer (what a voice driver's callee responds to). */
+  get pendingLine(): string {
+    return this.state.result.turns[this.state.turn]?.robotText ?? '';
+  }
+
+  // Walks from nodeId, saying each line, to the next question (then listens) or an end.
+  #advance(nodeId: string): void {
+    const robot = this.#robot;
+    const s = this.state;
+    for (;;) {
+      const node = robot.nodes[nodeId];
+      if (!node) throw new Error(`robot "${robot.name}" has no node "${nodeId}"`);
+      s.node = nodeId;
+      if (s.rounds >= (robot.max_rounds ?? DEFAULT_MAX_ROUNDS)) {
+        this.#giveUp('max_rounds', robot.no_match.give_up);
+        return;
+      }
+      const turn = this.#robotSays(this.#fill(this.#line(node)));
+      if (node.type === 'end') {
+        this.#end({ node: nodeId }, node);
+        return;
+      }
+      if (node.type === 'say') {
+        nodeId = node.next;
+        continue;
+      }
+      s.turn = turn;
+      this.#listen(this.#expects(node));
+      return;
+    }
+  }
+
+  async #answer(input: Exclude<TurnInput, { kind: 'hangup' | 'agent' }>, nlu: Nlu): Promise<void> {
+    const robot = this.#robot;
+    const s = this.state;
+    const node = robot.nodes[s.node] as Question;
+    if (input.kind === 'silence' || input.kind === 'timeout') {
+      // A chat's timeout is a silence the recording never hears.
+      if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
+      if (++s.silences > robot.no_input.reprompts.length) {
+        if (node.type === 'verify') s.result.answers.push(verifyAnswer(node, s.vars, null, null));
+        this.#giveUp('no_input', robot.no_input.give_up);
+        return;
+      }
+      this.#robotSays(this.#fill(robot.no_input.reprompts[s.silences - 1]!));
+      this.#advance(s.node);
+      return;
+    }
+    const text = input.kind === 'dtmf' ? input.digits : input.text;
+    this.#heard(text);
+    // Answering machines greet in speech; a chat user quoting one is still a person.
+    if (input.kind === 'speech' && isVoicemail(text, robot.voicemail_phrases)) {
+      this.#end({ outcome: 'voicemail' }, robot.outcomes.voicemail);
+      return;
+    }
+    const next =
+      input.kind === 'dtmf' && node.type === 'ask'
+        ? this.#pressed(node, input.digits)
+        : await this.#understand(node, text, nlu);
+    if (next === undefined) {
+      if (++s.misses > robot.no_match.reprompts.length) {
+        const fallback = node.type === 'ask' ? node.next.no_match : undefined;
+        if (!fallback) {
+          this.#giveUp('no_match', robot.no_match.give_up);
+          return;
+        }
+        s.misses = 0;
+        this.#advance(fallback);
+        return;
+      }
+      this.#robotSays(this.#fill(robot.no_match.reprompts[s.misses - 1]!));
+      this.#advance(s.node);
+      return;
+    }
+    s.silences = 0;
+    s.misses = 0;
+    this.#advance(next);
+  }
+
+  /**
+   * The DTMF rule on an ask node: the intent named press_<digits>, else the first intent with
+   * the digits among its phrases. Keys are never sent to the NLU (a "1" is not a sentence).
+   */
+  #pressed(node: Extract<RobotNode, { type: 'ask' }>, digits: string): string | undefined {
+    const keys = digits.trim();
+    const intent =
+      (`press_${keys}` in node.intents ? `press_${keys}` : undefined) ??
+      Object.keys(node.intents).find((name) => node.intents[name]!.some((p) => p.trim() === keys));
+    if (intent === undefined) return undefined;
+    Object.assign(this.state.result.labels, node.labels?.[intent] ?? {});
+    return node.next[intent];
+  }
+
+  /** The next node for an answer, or undefined when the answer fits nothing the node expects. */
+  async #understand(node: Question, text: string, nlu: Nlu): Promise<string | undefined> {
+    const s = this.state;
+    const ctx = this.#ctx;
+    if (node.type === 'ask') {
+      const options = Object.entries(node.intents).map(([name, phrases]) => ({ name, phrases }));
+      const { intent } = await nlu.classify(text, options, ctx);
+      if (!intent) return undefined;
+      Object.assign(s.result.labels, node.labels?.[intent] ?? {});
+      return node.next[intent];
+    }
+    if (node.type === 'collect') {
+      if (node.intents) {
+        const options = Object.entries(node.intents).map(([name, phrases]) => ({ name, phrases }));
+        const { intent } = await nlu.classify(text, options, ctx);
+        if (intent) return node.on_intent?.[intent];
+      }
+      const value = await nlu.extract(text, node.slot_type, ctx);
+      if (value === null) return undefined;
+      s.result.slots[node.slot] = value;
+      s.vars[node.slot] = value;
+      if (node.ptp) s.result.ptpDate = value;
+      return node.next;
+    }
+    const value = await nlu.extract(text, node.slot_type, ctx);
+    const answer = verifyAnswer(node, s.vars, text, value);
+    s.result.answers.push(answer);
+    return answer.verification_results === 'Match' ? node.next : (node.next_mismatch ?? node.next);
+  }
+
+  #agent(input: Extract<TurnInput, { kind: 'agent' }>): void {
+    const s = this.state;
+    if (input.event === 'release') {
+      if (s.mode === 'robot') return;
+      // The robot takes up where it was: it asks its question again, with fresh patience.
+      s.mode = 'robot';
+      delete s.agent;
+      s.silences = 0;
+      s.misses = 0;
+      this.#advance(s.node);
+      return;
+    }
+    // An agent who writes without taking over first takes over by writing.
+    if (s.mode === 'robot') {
+      s.mode = 'human';
+      if (input.agent !== undefined) s.agent = input.agent;
+      if (s.channel === 'voice')
+        this.#actions.push({ type: 'transfer', target: s.agent ?? 'agent' });
+    }
+    if (input.event === 'message' && input.text) {
+      const agent = input.agent ?? s.agent ?? 'agent';
+      s.result.segments.push({ speaker: 'robot', text: input.text });
+      s.result.turns.push({
+        segment: s.result.segments.length - 1,
+        robotText: input.text,
+        heardText: '',
+        agent,
+      });
+      s.turn = s.result.turns.length - 1;
+      this.#actions.push({ type: 'say', text: input.text });
+    }
+    this.#listen({ kind: 'nothing' });
+  }
+
+  #expects(node: Question): Expectation {
+    switch (node.type) {
+      case 'ask':
+        return { kind: 'intent', intents: Object.keys(node.intents) };
+      case 'collect':
+        return {
+          kind: 'slot',
+          slotType: node.slot_type as SlotType,
+          intents: Object.keys(node.intents ?? {}),
+        };
+      case 'verify':
+        return {
+          kind: 'verify',
+          slotType: node.slot_type,
+          expected: fillTemplate(node.expect, this.state.vars),
+        };
+    }
+  }
+
+  #listen(expects: Expectation): void {
+    const { language, business_line: businessLine } = this.#robot;
+    this.#actions.push({
+      type: 'listen',
+      expects,
+      timeoutSeconds: LISTEN_TIMEOUT_SECONDS[this.state.channel],
+      language,
+      businessLine,
+    });
+  }
+
+  /** The node's line; an opt-out closing line must not promise what the app will not do. */
+  #line(node: RobotNode): string {
+    if (node.type === 'end' && this.state.optOutListed === false && node.say_when_not_listed)
+      return node.say_when_not_listed;
+    return node.say;
+  }
+
+  #fill(template: string): string {
+    return fillTemplate(template, this.state.vars, this.#speech);
+  }
+
+  #robotSays(text: string): number {
+    const r = this.state.result;
+    this.state.rounds += 1;
+    r.segments.push({ speaker: 'robot', text });
+    r.turns.push({ segment: r.segments.length - 1, robotText: text, heardText: '' });
+    this.#actions.push({ type: 'say', text });
+    return r.turns.length - 1;
+  }
+
+  #heard(text: string): void {
+    const r = this.state.result;
+    r.segments.push({ speaker: 'callee', text });
+    const row = r.turns[this.state.turn];
+    if (row) row.heardText = row.heardText ? `${row.heardText} ${text}` : text;
+    r.talkRounds += 1;
+  }
+
+  #giveUp(outcome: OutcomeName, goodbye: string): void {
+    this.#robotSays(this.#fill(goodbye));
+    this.#end({ outcome }, this.#robot.outcomes[outcome]);
+  }
+
+  #end(at: ConversationResult['endedAt'], label: RobotLabel): void {
+    const s = this.state;
+    const r = s.result;
+    s.status = 'ended';
+    r.endedAt = at;
+    r.intention = label.intention;
+    r.intentionDescription = label.description;
+    Object.assign(r.labels, label.labels ?? {});
+    if (s.channel === 'voice' && r.endedBy === 'robot') this.#actions.push({ type: 'hangup' });
+    this.#actions.push({ type: 'end', result: r });
+  }
+}
+
+function emptyResult(): ConversationResult {
+  return {
+    endedBy: 'robot',
+    endedAt: { outcome: 'max_rounds' },
+    intention: '',
+    intentionDescription: '',
+    slots: {},
+    labels: {},
+    ptpDate: '',
+    answers: [],
+    turns: [],
+    segments: [],
+    talkRounds: 0,
+  };
+}
+
+function isVoicemail(text: string, phrases: string[]): boolean {
+  const said = simplify(text);
+  return phrases.some((p) => said.includes(simplify(p)));
+}
+
+function simplify(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

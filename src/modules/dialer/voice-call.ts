@@ -1,0 +1,150 @@
+import type {
+  CallControl,
+  CallLeg,
+  HeardInput,
+  Utterance,
+} from '../../channels/telephony/call-control.ts';
+import type { Nlu } from '../../dialogue/nlu/nlu.ts';
+import type { Action, TurnInput } from '../../dialogue/ports/turn.ts';
+import type { ConversationResult } from '../../dialogue/result.ts';
+import { ConversationMachine } from '../../dialogue/step-machine.ts';
+import { calleeVars } from '../../dialogue/template.ts';
+import { estimateTimeline, type Segment, type Timing } from '../../dialogue/timeline.ts';
+import type { Tts } from '../../dialogue/tts/tts.ts';
+import type { CallEnd } from '../tasks/call-access.ts';
+import type { ClaimedCall } from './dial-claims.ts';
+import { endOfTalk, endWithoutTalk } from './call-end.ts';
+
+// The voice driver: one claimed attempt from dial to CallEnd. It places the call through call
+// control and, once answered, runs the conversation engine step by step: each `say` is played,
+// each `listen` waits for the next thing heard on the leg (speech, keys, silence, hang-up), and
+// that input is the engine's next step, until the engine ends. The conversation's state lives in
+// this function for the whole call (no write per turn: the dial path cannot afford one); the
+// result is written once, as the attempt's end, by the dialer's batched finalizer.
+
+/** Makes and keeps the audio of a conversation; its timing is what the transcript shows. */
+export interface CallRecorder {
+  /** Synthesises the conversation's audio (adapters that record no audio: the simulator). */
+  record(call: ClaimedCall, segments: Segment[], language: string): Promise<Timing>;
+  /** Keeps the audio the call really had, recorded by the adapter. */
+  keep?(call: ClaimedCall, wav: Buffer, timing: Timing): Promise<Timing>;
+}
+
+export interface VoiceDeps {
+  callControl: CallControl;
+  nlu: Nlu;
+  /** Absent when recordings are off: the timing is then estimated from the words. */
+  recorder?: CallRecorder | undefined;
+  /** Speaks the robot's lines for adapters that play audio, not text (a SIP trunk). */
+  tts?: Tts | undefined;
+}
+
+/** Places one attempt and talks it through; throws when our side failed (the dialer then interrupts). */
+export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<CallEnd> {
+  const { callControl } = deps;
+  const persona = (call.callee.extend as { simulation?: { persona?: unknown } } | undefined)
+    ?.simulation?.persona;
+  const connect = await callControl.originate({
+    callId: call.callId,
+    from: call.from,
+    to: call.to,
+    attempt: call.attempt,
+    ...(typeof persona === 'string' ? { simulatedPersona: persona } : {}),
+  });
+  if (connect.outcome !== 'answered') {
+    // A trunk failure is our side's: the attempt is interrupted and dialled again.
+    if (connect.outcome === 'failed') throw new Error(`the call ${call.callId} failed to connect`);
+    return endWithoutTalk(call, connect.outcome, connect.ringSeconds);
+  }
+  const { leg, ringSeconds } = connect;
+  const { recorder } = deps;
+  // The call's real audio, when the adapter records it and there is somewhere to keep it.
+  const recording =
+    callControl.capabilities.recording === 'audio' && recorder?.keep ? leg.record() : undefined;
+  let result: ConversationResult;
+  try {
+    result = await converseOnLeg(deps, call, leg, new Date(at(call, ringSeconds)));
+  } catch (error) {
+    // Our side failed mid-call: the line is not left open.
+    await leg.hangup('system');
+    throw error;
+  }
+  // Normally down already (the robot's hangup action, or the callee); a no-op then.
+  await leg.hangup('robot');
+  const audio = recording ? (await recording.stop()).audio : undefined;
+  const timing =
+    audio && recorder?.keep
+      ? await recorder.keep(call, audio.wav, audio.timing)
+      : recorder
+        ? await recorder.record(call, result.segments, call.robot.language)
+        : estimateTimeline(result.segments);
+  return endOfTalk(call, result, ringSeconds, timing);
+}
+
+function at(call: ClaimedCall, seconds: number): number {
+  return call.startedAt.getTime() + seconds * 1000;
+}
+
+/** The engine's loop on an answered leg; gives the conversation's result. */
+async function converseOnLeg(
+  deps: VoiceDeps,
+  call: ClaimedCall,
+  leg: CallLeg,
+  answeredAt: Date,
+): Promise<ConversationResult> {
+  const { callControl, nlu } = deps;
+  if (!callControl.capabilities.recognisesSpeech) {
+    // docs/call-control.md: such an adapter gives frames for an STT; that path is not built yet.
+    throw new Error('this call control does not recognise speech and no STT is wired to it');
+  }
+  const { robot } = call;
+  const { playsText } = callControl.capabilities;
+  // One machine for the whole call, changed in place: the step function's copy per turn is for
+  // stored states (chat), not for a call whose state never leaves this process.
+  const machine = ConversationMachine.begin({
+    robot,
+    vars: calleeVars(call.callee),
+    now: answeredAt,
+    timeZone: call.zone,
+    optOutListed: call.optOutListed,
+    channel: 'voice',
+  });
+  let actions: Action[] = machine.start();
+  for (;;) {
+    let heard: HeardInput | undefined;
+    for (const action of actions) {
+      switch (action.type) {
+        case 'say':
+          await leg.play(
+            playsText ? { text: action.text } : await spoken(deps, action.text, robot.language),
+          );
+          break;
+        case 'listen':
+          heard = await leg.listen({
+            language: action.language,
+            ...(action.businessLine !== undefined ? { businessLine: action.businessLine } : {}),
+            expects: action.expects,
+            timeoutSeconds: action.timeoutSeconds,
+          });
+          break;
+        case 'transfer':
+          await leg.transfer(action.target);
+          break;
+        case 'hangup':
+          await leg.hangup('robot');
+          break;
+        case 'end':
+          return action.result;
+      }
+    }
+    if (!heard) throw new Error(`robot "${robot.name}" neither listened nor ended`);
+    const input: TurnInput = heard;
+    actions = await machine.handle(input, nlu);
+  }
+}
+
+/** A line as audio, for an adapter that cannot speak text itself. */
+async function spoken(deps: VoiceDeps, text: string, language: string): Promise<Utterance> {
+  if (!deps.tts) throw new Error('this call control plays audio only and no TTS is wired to it');
+  return { text, audio: await deps.tts.synthesize(text, language, 'robot') };
+}
