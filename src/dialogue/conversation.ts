@@ -35,8 +35,11 @@ export interface ConversationState {
   misses: number;
   /** The callee's fields, and the slots filled so far. */
   vars: Vars;
-  /** When the conversation started (ISO 8601): "tomorrow" and spoken dates are relative to it. */
-  startedAt: string;
+  /**
+   * When the conversation started, in epoch milliseconds: "tomorrow" and spoken dates are
+   * relative to it. A number, not ISO text: formatting a date costs more than a robot turn.
+   */
+  startedAtMs: number;
   /** The callee's IANA zone. */
   timeZone: string;
   /** Whether a verbal opt-out lists the number (see RunOptions.optOutListed in engine.ts). */
