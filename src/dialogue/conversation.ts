@@ -12,6 +12,7 @@ import type { Vars } from './template.ts';
 
 export type { Action, Expectation, TurnInput } from './ports/turn.ts';
 export type { ConversationResult, Turn } from './result.ts';
+export { ConversationEndedError, LISTEN_TIMEOUT_SECONDS } from './step-machine.ts';
 
 export type Channel = 'voice' | 'chat';
 
