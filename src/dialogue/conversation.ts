@@ -12,6 +12,7 @@ import type { Vars } from './template.ts';
 
 export type { Action, Expectation, TurnInput } from './ports/turn.ts';
 export type { ConversationResult, Turn } from './result.ts';
+export { ConversationEndedError, LISTEN_TIMEOUT_SECONDS } from './step-machine.ts';
 
 export type Channel = 'voice' | 'chat';
 
@@ -35,8 +36,11 @@ export interface ConversationState {
   misses: number;
   /** The callee's fields, and the slots filled so far. */
   vars: Vars;
-  /** When the conversation started (ISO 8601): "tomorrow" and spoken dates are relative to it. */
-  startedAt: string;
+  /**
+   * When the conversation started, in epoch milliseconds: "tomorrow" and spoken dates are
+   * relative to it. A number, not ISO text: formatting a date costs more than a robot turn.
+   */
+  startedAtMs: number;
   /** The callee's IANA zone. */
   timeZone: string;
   /** Whether a verbal opt-out lists the number (see RunOptions.optOutListed in engine.ts). */

@@ -50,9 +50,11 @@ export class ConversationMachine {
       silences: 0,
       misses: 0,
       vars: { ...setup.vars },
-      startedAt: setup.now.toISOString(),
+      startedAtMs: setup.now.getTime(),
       timeZone: setup.timeZone,
-      ...(setup.optOutListed === undefined ? {} : { optOutListed: setup.optOutListed }),
+      // Always present (undefined is dropped by JSON): a spread here would give the state a
+      // slow, dictionary-shaped object that every turn then pays for.
+      optOutListed: setup.optOutListed,
       result: emptyResult(),
     };
     return new ConversationMachine(setup.robot, state, undefined, setup.now);
@@ -62,7 +64,7 @@ export class ConversationMachine {
     this.#robot = robot;
     this.state = state;
     this.#nlu = nlu;
-    const at = now ?? new Date(state.startedAt);
+    const at = now ?? new Date(state.startedAtMs);
     this.#ctx = { language: robot.language, now: at, timeZone: state.timeZone };
     this.#speech = {
       language: robot.language,
@@ -80,25 +82,90 @@ export class ConversationMachine {
   }
 
   async handle(input: TurnInput, nlu: Nlu | undefined = this.#nlu): Promise<Action[]> {
-    const s = this.state;
-    if (s.status === 'ended') throw new ConversationEndedError();
+    if (this.state.status === 'ended') throw new ConversationEndedError();
     this.#actions = [];
+    // One await per turn at most (the NLU's): the in-memory voice driver steps thousands of
+    // turns a second and every promise layer shows in bench/dialogue-turns.ts.
+    const question = this.#take(input, nlu);
+    if (question)
+      this.#placed(question.node, await this.#understand(question.node, question.text, nlu!));
+    return this.#actions;
+  }
+
+  /**
+   * Does what an input needs without the NLU; returns the question and answer text when the
+   * NLU must place the answer.
+   */
+  #take(input: TurnInput, nlu: Nlu | undefined): { node: Question; text: string } | undefined {
+    const robot = this.#robot;
+    const s = this.state;
     if (input.kind === 'hangup') {
       s.result.endedBy = 'callee';
-      this.#end({ outcome: 'hung_up' }, this.#robot.outcomes.hung_up);
-    } else if (input.kind === 'agent') {
+      this.#end({ outcome: 'hung_up' }, robot.outcomes.hung_up);
+      return undefined;
+    }
+    if (input.kind === 'agent') {
       this.#agent(input);
-    } else if (s.mode === 'human') {
+      return undefined;
+    }
+    if (s.mode === 'human') {
       // The agent answers; the robot only keeps the transcript.
       if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
       else if (input.kind !== 'timeout')
         this.#heard(input.kind === 'dtmf' ? input.digits : input.text);
       this.#listen({ kind: 'nothing' });
-    } else {
-      if (!nlu) throw new Error('an NLU is needed to place answers');
-      await this.#answer(input, nlu);
+      return undefined;
     }
-    return this.#actions;
+    const node = robot.nodes[s.node] as Question;
+    if (input.kind === 'silence' || input.kind === 'timeout') {
+      // A chat's timeout is a silence the recording never hears.
+      if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
+      if (++s.silences > robot.no_input.reprompts.length) {
+        if (node.type === 'verify') s.result.answers.push(verifyAnswer(node, s.vars, null, null));
+        this.#giveUp('no_input', robot.no_input.give_up);
+        return undefined;
+      }
+      this.#robotSays(this.#fill(robot.no_input.reprompts[s.silences - 1]!));
+      this.#advance(s.node);
+      return undefined;
+    }
+    const text = input.kind === 'dtmf' ? input.digits : input.text;
+    this.#heard(text);
+    // Answering machines greet in speech; a chat user quoting one is still a person.
+    if (input.kind === 'speech' && isVoicemail(text, robot.voicemail_phrases)) {
+      this.#end({ outcome: 'voicemail' }, robot.outcomes.voicemail);
+      return undefined;
+    }
+    if (input.kind === 'dtmf' && node.type === 'ask') {
+      this.#placed(node, this.#pressed(node, input.digits));
+      return undefined;
+    }
+    if (!nlu) throw new Error('an NLU is needed to place answers');
+    return { node, text };
+  }
+
+  /** Moves on from a placed answer (next node), or re-asks / gives up on an unplaced one. */
+  #placed(node: Question, next: string | undefined): void {
+    const robot = this.#robot;
+    const s = this.state;
+    if (next === undefined) {
+      if (++s.misses > robot.no_match.reprompts.length) {
+        const fallback = node.type === 'ask' ? node.next.no_match : undefined;
+        if (!fallback) {
+          this.#giveUp('no_match', robot.no_match.give_up);
+          return;
+        }
+        s.misses = 0;
+        this.#advance(fallback);
+        return;
+      }
+      this.#robotSays(this.#fill(robot.no_match.reprompts[s.misses - 1]!));
+      this.#advance(s.node);
+      return;
+    }
+    s.silences = 0;
+    s.misses = 0;
+    this.#advance(next);
   }
 
   /** The text of the line waiting for an answer (what a voice driver's callee responds to). */
@@ -131,53 +198,6 @@ export class ConversationMachine {
       this.#listen(this.#expects(node));
       return;
     }
-  }
-
-  async #answer(input: Exclude<TurnInput, { kind: 'hangup' | 'agent' }>, nlu: Nlu): Promise<void> {
-    const robot = this.#robot;
-    const s = this.state;
-    const node = robot.nodes[s.node] as Question;
-    if (input.kind === 'silence' || input.kind === 'timeout') {
-      // A chat's timeout is a silence the recording never hears.
-      if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
-      if (++s.silences > robot.no_input.reprompts.length) {
-        if (node.type === 'verify') s.result.answers.push(verifyAnswer(node, s.vars, null, null));
-        this.#giveUp('no_input', robot.no_input.give_up);
-        return;
-      }
-      this.#robotSays(this.#fill(robot.no_input.reprompts[s.silences - 1]!));
-      this.#advance(s.node);
-      return;
-    }
-    const text = input.kind === 'dtmf' ? input.digits : input.text;
-    this.#heard(text);
-    // Answering machines greet in speech; a chat user quoting one is still a person.
-    if (input.kind === 'speech' && isVoicemail(text, robot.voicemail_phrases)) {
-      this.#end({ outcome: 'voicemail' }, robot.outcomes.voicemail);
-      return;
-    }
-    const next =
-      input.kind === 'dtmf' && node.type === 'ask'
-        ? this.#pressed(node, input.digits)
-        : await this.#understand(node, text, nlu);
-    if (next === undefined) {
-      if (++s.misses > robot.no_match.reprompts.length) {
-        const fallback = node.type === 'ask' ? node.next.no_match : undefined;
-        if (!fallback) {
-          this.#giveUp('no_match', robot.no_match.give_up);
-          return;
-        }
-        s.misses = 0;
-        this.#advance(fallback);
-        return;
-      }
-      this.#robotSays(this.#fill(robot.no_match.reprompts[s.misses - 1]!));
-      this.#advance(s.node);
-      return;
-    }
-    s.silences = 0;
-    s.misses = 0;
-    this.#advance(next);
   }
 
   /**
@@ -230,7 +250,7 @@ export class ConversationMachine {
       if (s.mode === 'robot') return;
       // The robot takes up where it was: it asks its question again, with fresh patience.
       s.mode = 'robot';
-      delete s.agent;
+      s.agent = undefined;
       s.silences = 0;
       s.misses = 0;
       this.#advance(s.node);

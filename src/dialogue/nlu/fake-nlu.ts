@@ -67,3 +67,6 @@ export class ScriptedNlu implements Nlu {
 function key(text: string): string {
   return text.trim().toLowerCase();
 }
+
+/** The NLU port's fake, under the name the other ports' fakes use. */
+export { ScriptedNlu as FakeNlu };
