@@ -2,8 +2,10 @@
 // "why was this person called at that moment" without re-deriving anything from rules or
 // tables that may have changed since. Plain JSON: ISO-8601 UTC instants, snake_case keys.
 import type { ZoneResolution, ZoneSource } from '../../shared/callee-zone.ts';
+import type { Queryable } from '../../store/db.ts';
 import type { CapDecision, CapName, AttemptCounts, ContactCaps } from './caps.ts';
 import type { MultiZoneDecision } from './calling-window.ts';
+import { attemptsToNumber, type LedgerRow } from './ledger.repository.ts';
 import type { CallingWindow } from './rule-packs.ts';
 import type { ResolvedRules, RuleOrigin } from './window-rules.ts';
 
@@ -105,4 +107,13 @@ export function buildAuditRecord(input: AuditInput): ComplianceAudit {
       ...(input.capsIgnored ? { ignored: input.capsIgnored } : {}),
     },
   };
+}
+
+/**
+ * The audit trail of one number of an app, read from the contact ledger: every attempt on every
+ * channel and every final refusal, oldest first, each with the audit record kept for it (a voice
+ * attempt's is on its call row, another channel's on its ledger row).
+ */
+export function auditTrail(q: Queryable, appId: number, number: string): Promise<LedgerRow[]> {
+  return attemptsToNumber(q, appId, number);
 }

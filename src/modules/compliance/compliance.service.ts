@@ -11,10 +11,11 @@ import {
   type AttemptCheck,
   type AttemptContext,
 } from './attempt-decision.ts';
+import { auditTrail } from './audit.ts';
 import { evaluateWindowAcross } from './calling-window.ts';
 import { countAttemptsMany, lockContacts } from './caps.ts';
 import { checkContacts, type ContactCheckRequest, type ContactDecision } from './contact-check.ts';
-import { attemptsToNumber, insertAttempts, type AttemptToRecord } from './ledger.repository.ts';
+import { insertAttempts, type AttemptToRecord } from './ledger.repository.ts';
 import { resolveRules } from './window-rules.ts';
 
 export type { AttemptCheck, AttemptContext } from './attempt-decision.ts';
@@ -57,7 +58,7 @@ export class ComplianceService {
 
   /** The ledger of one number of an app, each attempt with its audit record, oldest first. */
   history(appId: number, number: string) {
-    return attemptsToNumber(this.#db, appId, number);
+    return auditTrail(this.#db, appId, number);
   }
 }
 
