@@ -14,6 +14,7 @@ import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { ConversationService } from './conversations/conversations.service.ts';
+import { ComplianceService } from './compliance/compliance.service.ts';
 import { ComplianceSettingsService } from './compliance/compliance.settings.ts';
 import { DncService } from './dnc/dnc.service.ts';
 import { EncryptionService } from './encryption/encryption.service.ts';
@@ -38,6 +39,8 @@ export interface Services {
   plans: PlanService;
   dnc: DncService;
   compliance: ComplianceSettingsService;
+  /** The one compliance check every channel asks, and the contact ledger (docs/contact-ledger.md). */
+  contacts: ComplianceService;
   recordings: RecordingService;
   conversations: ConversationService;
   nlu: Nlu;
@@ -57,6 +60,7 @@ export function createServices(
     | 'plans'
     | 'dnc'
     | 'compliance'
+    | 'contacts'
     | 'recordings'
     | 'conversations'
     | 'nlu'
@@ -92,6 +96,7 @@ export function createServices(
     encryption: new EncryptionService(base.db),
     dnc: new DncService(base.db),
     compliance: new ComplianceSettingsService(base.db),
+    contacts: new ComplianceService(base.db),
     jobs: new JobAdmin(base.db, base.clock),
     conversations: new ConversationService(base.db, base.clock, nlu),
   };
