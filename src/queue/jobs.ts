@@ -1,7 +1,7 @@
 import type { Queryable } from '../store/db.ts';
 import { notify } from '../store/db.ts';
 import { tickBatcher } from '../shared/tick-batcher.ts';
-import { jitteredDelayMs, type RetryPolicy } from './retry.ts';
+import { defaultRetry, jitteredDelayMs, type RetryPolicy } from './retry.ts';
 import { ownerIsGone } from './workers.ts';
 
 // Generic durable jobs (timers and one-off work): the rows and their SQL. Modules do not call
@@ -48,7 +48,13 @@ export async function insertJob(
     `INSERT INTO jobs (queue, payload, run_at, key, max_attempts)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (key) DO NOTHING`,
-    [queue, payload, options.runAt, options.key ?? null, options.maxAttempts ?? 10],
+    [
+      queue,
+      payload,
+      options.runAt,
+      options.key ?? null,
+      options.maxAttempts ?? defaultRetry.maxAttempts,
+    ],
   );
   await notify(tx, JOBS_CHANNEL, queue);
 }
@@ -71,7 +77,7 @@ export async function insertJobs(
       queue,
       JSON.stringify(jobs.map((j, n) => ({ n, payload: j.payload, key: j.key ?? null }))),
       options.runAt,
-      options.maxAttempts ?? 10,
+      options.maxAttempts ?? defaultRetry.maxAttempts,
     ],
   );
   await notify(tx, JOBS_CHANNEL, queue);
