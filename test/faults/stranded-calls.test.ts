@@ -29,7 +29,8 @@ function losingClaimAnswers(db: Db) {
       const result = await db.transaction((tx) =>
         fn({
           query(sql, params) {
-            if (/^\s*INSERT INTO calls\b/.test(sql)) claimed = true;
+            // The claim writes its call rows (alone, or in a CTE with their ledger rows).
+            if (/\bINSERT INTO calls\b/.test(sql)) claimed = true;
             return tx.query(sql, params);
           },
           exec: (sql) => tx.exec(sql),
