@@ -36,7 +36,7 @@ export interface Conversation {
 export interface RunOptions {
   robot: RobotDefinition;
   vars: Vars;
-  /** Telephony's CalleeAgent fits: the same shape. */
+  /** Who answers: a simulated persona (the plan forecast and the tests drive whole conversations). */
   callee: Respondent;
   nlu: Nlu;
   /** When the call was answered, and the callee's zone (for "tomorrow"). */

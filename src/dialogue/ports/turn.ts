@@ -59,7 +59,7 @@ export type Reply = { text: string } | { silenceSeconds: number } | { hangup: tr
 
 /**
  * The person answering, seen from the in-memory voice driver (converse): the simulated carrier's
- * personas implement it (telephony's CalleeAgent has the same shape).
+ * personas implement it (the simulated call control's legs ask them).
  */
 export interface Respondent {
   respond(prompt: Prompt): Promise<Reply>;
