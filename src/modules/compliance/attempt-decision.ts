@@ -1,10 +1,16 @@
 // The decision behind every contact attempt, whatever asks for it: the calling window in the
 // contact's zone(s) and the contact caps over the counts the ledger gave. Pure: the counts are
 // read by the caller, in one statement for a whole batch.
-import type { ZoneResolution } from '../../shared/callee-zone.ts';
+import { resolveZone, type ZoneResolution } from '../../shared/callee-zone.ts';
 import { buildAuditRecord, type ComplianceAudit } from './audit.ts';
 import { evaluateWindowAcross } from './calling-window.ts';
-import { DEFAULT_CAPS, evaluateCaps, parseCaps, type AttemptCounts } from './caps.ts';
+import {
+  DEFAULT_CAPS,
+  evaluateCaps,
+  parseCaps,
+  type AttemptCounts,
+  type CountInput,
+} from './caps.ts';
 import { resolveRules } from './window-rules.ts';
 
 export interface AttemptContext {
@@ -67,6 +73,42 @@ export class BatchAttempts {
       `t:${ctx.taskId ?? ''}:${ctx.number}`,
     ];
   }
+}
+
+/** Each contact's zone and what to count for it: the question the caps statement answers. */
+export function countQuestions(ctxs: readonly AttemptContext[]): {
+  zones: ZoneResolution[];
+  inputs: CountInput[];
+} {
+  const zones = ctxs.map((ctx) => resolveZone(ctx.number, ctx.contactZone, ctx.appZone));
+  const inputs = ctxs.map((ctx, i) => ({
+    number: ctx.number,
+    caseId: ctx.caseId,
+    zone: zones[i]!.zone,
+    now: ctx.now,
+    ...(ctx.taskId ? { taskId: ctx.taskId } : {}),
+  }));
+  return { zones, inputs };
+}
+
+/**
+ * Decides a batch in order: an attempt allowed earlier in the batch counts for the later ones to
+ * the same number or case, exactly as if each had been checked after the previous one was
+ * written. A contact whose counts are undefined (blocked for another reason) is not decided.
+ */
+export function decideInOrder(
+  ctxs: readonly AttemptContext[],
+  zones: readonly ZoneResolution[],
+  counts: ReadonlyArray<AttemptCounts | undefined>,
+): Array<AttemptCheck | undefined> {
+  const madeNow = new BatchAttempts();
+  return ctxs.map((ctx, i) => {
+    const stored = counts[i];
+    if (!stored) return undefined;
+    const check = decide(ctx, zones[i]!, madeNow.addTo(ctx, stored));
+    if (check.allowed) madeNow.record(ctx);
+    return check;
+  });
 }
 
 export function decide(

@@ -3,7 +3,7 @@
 // Configured per app in apps.contact_caps (jsonb, null = DEFAULT_CAPS).
 import { addDays, localMoment, startOfLocalDay } from '../../shared/zoned-time.ts';
 import type { Queryable } from '../../store/db.ts';
-import { contactHistory } from './ledger.repository.ts';
+import { contactHistory, type ContactHistoryRow } from './ledger.repository.ts';
 
 /** A limit of null means "no cap" for that period. */
 export interface CapLimits {
@@ -60,20 +60,12 @@ export function parseCaps(value: unknown): Parsed<ContactCaps> {
   return { ok: true, value: out };
 }
 
-export interface AttemptCounts {
-  number_day: number;
-  number_7d: number;
-  case_day: number;
-  case_7d: number;
-  /** Attempts to the number today inside the task being claimed (0 when no task was given). */
-  task_day: number;
-  /** Start instants (epoch ms, rounded up) of the attempts counted in the 7 days, oldest first. */
-  number_starts: number[];
-  case_starts: number[];
+/** What the ledger says of one contact (ledger.repository.ts), with the callee's day around now. */
+export type AttemptCounts = Omit<ContactHistoryRow, 'listed'> & {
   /** The callee's local midnight that began today, and the next one. */
   day_start: Date;
   next_day_start: Date;
-}
+};
 
 export interface CountInput {
   number: string;

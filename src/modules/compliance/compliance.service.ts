@@ -6,8 +6,8 @@ import { resolveZone } from '../../shared/callee-zone.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { optOut, type OptOutRequest } from '../dnc/dnc.service.ts';
 import {
-  BatchAttempts,
-  decide,
+  countQuestions,
+  decideInOrder,
   type AttemptCheck,
   type AttemptContext,
 } from './attempt-decision.ts';
@@ -77,24 +77,9 @@ export async function checkAttempts(
   ctxs: readonly AttemptContext[],
 ): Promise<AttemptCheck[]> {
   if (ctxs.length === 0) return [];
-  const zones = ctxs.map((ctx) => resolveZone(ctx.number, ctx.contactZone, ctx.appZone));
-  const stored = await countAttemptsMany(
-    q,
-    ctxs[0]!.appId,
-    ctxs.map((ctx, i) => ({
-      number: ctx.number,
-      caseId: ctx.caseId,
-      zone: zones[i]!.zone,
-      now: ctx.now,
-      ...(ctx.taskId ? { taskId: ctx.taskId } : {}),
-    })),
-  );
-  const madeNow = new BatchAttempts();
-  return ctxs.map((ctx, i) => {
-    const check = decide(ctx, zones[i]!, madeNow.addTo(ctx, stored[i]!));
-    if (check.allowed) madeNow.record(ctx);
-    return check;
-  });
+  const { zones, inputs } = countQuestions(ctxs);
+  const stored = await countAttemptsMany(q, ctxs[0]!.appId, inputs);
+  return decideInOrder(ctxs, zones, stored) as AttemptCheck[];
 }
 
 /** A number of a task being created: its E.164 number and its own `timezone` field, if any. */

@@ -4,9 +4,8 @@
 // number follows: blocked for good (on the DNC list, or opted out), held (window or caps, with
 // when to try again), or allowed (with the audit record to keep). Holds are not attempts: they
 // write nothing. Run it in the transaction that writes the allowed attempts, after lockContacts.
-import { resolveZone } from '../../shared/callee-zone.ts';
 import type { Queryable } from '../../store/db.ts';
-import { BatchAttempts, decide, type AttemptContext } from './attempt-decision.ts';
+import { countQuestions, decideInOrder, type AttemptContext } from './attempt-decision.ts';
 import type { ComplianceAudit } from './audit.ts';
 import { contactStates } from './caps.ts';
 import { OPT_OUT_SOURCES } from './contact-ledger.ts';
@@ -62,28 +61,20 @@ export async function checkContacts(
     taskAttemptsPerDay: request.taskAttemptsPerDay ?? null,
     now: request.at,
   }));
-  const zones = contexts.map((ctx) => resolveZone(ctx.number, ctx.contactZone, ctx.appZone));
-  const states = await contactStates(
-    q,
-    request.appId,
-    contexts.map((ctx, i) => ({
-      number: ctx.number,
-      caseId: ctx.caseId,
-      zone: zones[i]!.zone,
-      now: ctx.now,
-      ...(ctx.taskId ? { taskId: ctx.taskId } : {}),
-    })),
+  const { zones, inputs } = countQuestions(contexts);
+  const states = await contactStates(q, request.appId, inputs);
+  // A listed number is never contacted, whatever the window or the caps would say.
+  const checks = decideInOrder(
+    contexts,
+    zones,
+    states.map((state) => (state.listed === null ? state : undefined)),
   );
-  const madeNow = new BatchAttempts();
-  return contexts.map((ctx, i): ContactDecision => {
-    const { listed, ...counts } = states[i]!;
-    // A listed number is never contacted, whatever the window or the caps would say.
-    if (listed !== null) {
+  return checks.map((check, i): ContactDecision => {
+    if (!check) {
+      const listed = states[i]!.listed!;
       return { decision: 'blocked', reason: OPT_OUT_SOURCES.has(listed) ? 'opt_out' : 'dnc' };
     }
-    const check = decide(ctx, zones[i]!, madeNow.addTo(ctx, counts));
     if (check.allowed) {
-      madeNow.record(ctx);
       return { decision: 'allowed', zone: check.audit.zone.zone, audit: check.audit };
     }
     return {

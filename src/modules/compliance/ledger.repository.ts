@@ -58,7 +58,9 @@ export interface ContactHistoryRow {
   number_7d: number;
   case_day: number;
   case_7d: number;
+  /** Attempts to the number today inside the task being claimed (0 when no task was given). */
   task_day: number;
+  /** Start instants (epoch ms, rounded up) of the attempts counted in the 7 days, oldest first. */
   number_starts: number[];
   case_starts: number[];
   /** How the number came on the app's do-not-call list (dnc_numbers.source), null when it is not on it. */
