@@ -26,14 +26,7 @@ export class TtsCallRecorder {
 
   async record(call: RecordedCall, segments: Segment[], language: string): Promise<Timing> {
     const { wav, timing } = await renderRecording(segments, language, this.#tts);
-    await this.#recordings.save({
-      callId: call.callId,
-      appId: call.appId,
-      taskId: call.taskId,
-      wav,
-      startedAt: call.startedAt,
-    });
-    return timing;
+    return this.keep(call, wav, timing);
   }
 
   /** Stores audio the call control recorded itself (a real line): its timing is the call's. */
