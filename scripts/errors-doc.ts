@@ -42,7 +42,10 @@ function cell(text: string): string {
 function section(family: Family<unknown>): string {
   const where = family.prefixes.map((prefix) => `\`${prefix}/...\``).join(', ');
   const error = JSON.stringify(family.wire.error(EXAMPLE, REQUEST_ID), null, 2);
-  const ok = JSON.stringify(family.wire.ok({ '...': '...' })).replace('{"...":"..."}', '{...}');
+  const ok = JSON.stringify(family.wire.ok({ '...': '...' }, REQUEST_ID)).replace(
+    '{"...":"..."}',
+    '{...}',
+  );
   return [
     `**${family.title}** (${where}): ${family.errorCodeDoc}`,
     '',

@@ -90,7 +90,7 @@ function decryptBody(settings: EncryptionSettings, ciphertext: string): unknown 
 /** The envelope's payload field ("data", PDS "body"), found by asking the envelope itself. */
 function payloadMember(envelope: Envelope): string {
   const marker = {};
-  const ok = envelope.ok(marker) as Record<string, unknown>;
+  const ok = envelope.ok(marker, '') as Record<string, unknown>;
   const name = Object.keys(ok).find((key) => ok[key] === marker);
   if (!name) throw new Error(`the ${envelope.name} envelope has no payload field`);
   return name;

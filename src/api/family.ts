@@ -60,8 +60,8 @@ export const familyPlugin: FastifyPluginAsync<FamilyOptions> = async (app, optio
   }
   if (wireHabits) installWireHabits(app);
 
-  app.addHook('preSerialization', async (_request, reply, payload) =>
-    reply.statusCode < 300 ? envelope.ok(payload) : payload,
+  app.addHook('preSerialization', async (request, reply, payload) =>
+    reply.statusCode < 300 ? envelope.ok(payload, request.id) : payload,
   );
 
   app.setErrorHandler((error, request, reply) => sendError(envelope, error, request, reply));

@@ -7,6 +7,10 @@ export const QUEUES = {
   taskEnd: 'task.end',
   /** A plan round's task ended: start the next round or end the plan (plans module). */
   planAdvance: 'plan.advance',
+  /** Inbound webhook bodies of a messaging provider, stored raw: parse and apply (messaging). */
+  messagingInbound: 'messaging.inbound',
+  /** A chat message for the chatbot to answer, in order per session (chatbot module). */
+  chatbotTurn: 'chatbot.turn',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -20,6 +24,12 @@ export const EVENTS = {
   planRoundFinished: 'plan.round_finished',
   /** A plan ended: Finished, Stopped or Failed. */
   planFinished: 'plan.finished',
+  /** A person's message arrived on a messaging channel (messaging module). */
+  messageReceived: 'message.received',
+  /** A message we sent changed status: sent, delivered, read, failed (messaging module). */
+  messageStatusChanged: 'message.status_changed',
+  /** A chatbot session changed status (pending, open, resolved, snoozed, closed) (chatbot). */
+  chatSessionChanged: 'chat.session_changed',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -181,6 +181,57 @@ export const errorTable = {
     message: 'Request timestamp is outside the replay window',
     when: 'a signed request whose timestamp is further from the server clock than the replay window (5 minutes by default)',
   },
+  // Messaging and the chatbot (docs/messaging.md, docs/chatbot.md).
+  session_not_found: {
+    http: 404,
+    message: 'Session not found',
+    when: 'no chatbot session (call_id) of the app has this id',
+  },
+  session_closed: {
+    http: 409,
+    message: 'Session closed',
+    when: 'writing to, transferring or closing a session that is already closed (reopen it first)',
+  },
+  outside_window: {
+    http: 422,
+    message: 'Outside the 24-hour customer service window',
+    when: "a free-form WhatsApp message (agent or bot) more than 24 hours after the user's last message: send a template instead",
+  },
+  channel_not_found: {
+    http: 404,
+    message: 'Channel not found',
+    when: 'no messaging channel (WABA account, SMS sender) of the app has this channel_id',
+  },
+  template_not_found: {
+    http: 404,
+    message: 'Template not found',
+    when: 'no template of the channel has this id or name',
+  },
+  template_not_approved: {
+    http: 422,
+    message: 'Template is not approved',
+    when: 'sending a template whose status is not APPROVED',
+  },
+  contact_blocked: {
+    http: 403,
+    message: 'The contact cannot be messaged',
+    when: 'the number is on the do-not-call list or opted out (on any channel); the message says which',
+  },
+  rate_limited: {
+    http: 429,
+    message: 'Too many requests',
+    when: 'the app sends faster than its limit; retry after the Retry-After seconds',
+  },
+  unsupported_content: {
+    http: 400,
+    message: 'Unsupported message content',
+    when: 'a message type the channel cannot carry (SMS carries text only) or a field over its limit',
+  },
+  file_too_large: {
+    http: 413,
+    message: 'The file is too large',
+    when: 'an upload over its type limit (image 5 MB, audio and video 16 MB, documents 100 MB)',
+  },
   internal: {
     http: 500,
     message: 'Internal error',

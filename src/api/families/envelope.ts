@@ -8,7 +8,8 @@ import type { AppError, ErrorKey } from '../../shared/errors.ts';
  * a shape (cloud and Tiller's /v1 do) and still number their errors differently.
  */
 export interface EnvelopeShape {
-  ok(data: unknown): unknown;
+  /** The success answer; `requestId` is the server's id of the request (logs, error answers). */
+  ok(data: unknown, requestId: string): unknown;
   okSchema(data: TSchema): TSchema;
   error(error: AppError, code: number, requestId: string): unknown;
   errorSchema: TSchema;
@@ -17,7 +18,7 @@ export interface EnvelopeShape {
 /** A family's envelope with its error codes bound: what the family plugin answers with. */
 export interface Envelope {
   name: string;
-  ok(data: unknown): unknown;
+  ok(data: unknown, requestId: string): unknown;
   okSchema(data: TSchema): TSchema;
   error(error: AppError, requestId: string): unknown;
   errorSchema: TSchema;
@@ -75,5 +76,37 @@ export const bodyEnvelope: EnvelopeShape = {
     message: Type.String(),
     request_id: Type.String(),
     body: Type.Null(),
+  }),
+};
+
+/**
+ * `{request_id, code:200, message:"Success", data}`: AIRudder's Chatbot/WABA family
+ * (spec/chatbot-api.md §1). The request id is the server's own (32 hex), on successes too.
+ */
+export const requestIdEnvelope: EnvelopeShape = {
+  ok: (data, requestId) => ({
+    request_id: requestId,
+    code: 200,
+    message: 'Success',
+    data: data ?? {},
+  }),
+  okSchema: (data) =>
+    Type.Object({
+      request_id: Type.String(),
+      code: Type.Integer(),
+      message: Type.String(),
+      data,
+    }),
+  error: (error, code, requestId) => ({
+    request_id: requestId,
+    code,
+    message: error.message,
+    data: null,
+  }),
+  errorSchema: Type.Object({
+    request_id: Type.String(),
+    code: Type.Integer(),
+    message: Type.String(),
+    data: Type.Null(),
   }),
 };

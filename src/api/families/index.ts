@@ -1,3 +1,4 @@
+import { chatbotFamily } from './chatbot.ts';
 import { cloudFamily } from './cloud.ts';
 import type { Family } from './family-definition.ts';
 import { pdsFamily } from './pds.ts';
@@ -7,7 +8,7 @@ import { v1Family } from './v1.ts';
 // (docs/api-families.md). The server mounts them in this order; docs/errors.md has a code column
 // for each, in this order.
 
-export const families: readonly Family[] = [cloudFamily, pdsFamily, v1Family];
+export const families: readonly Family[] = [cloudFamily, pdsFamily, chatbotFamily, v1Family];
 
 /** Answers what no family owns: unknown paths, URLs fastify cannot route. */
 export const fallbackFamily: Family = v1Family;
@@ -27,4 +28,4 @@ export function familyForUrl(url: string): Family {
   return found ?? fallbackFamily;
 }
 
-export { cloudFamily, pdsFamily, v1Family };
+export { chatbotFamily, cloudFamily, pdsFamily, v1Family };
