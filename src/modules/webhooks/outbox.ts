@@ -14,6 +14,18 @@ export interface WebhookEventTypes {}
 
 export type EventType = keyof WebhookEventTypes & string;
 
+/**
+ * Where and how one event is delivered, when not to the app's webhook URL in the Standard
+ * Webhooks style: AIRudder-style callbacks (the Chatbot/WABA family's, the SMS delivery reports)
+ * go to a URL the request or the channel named and are signed with X-AIRudder-Sign.
+ */
+export interface EventDelivery {
+  /** The target instead of the app's webhook URL. */
+  url?: string;
+  /** 'standard' (webhook-* headers, the default) or 'airudder' (X-AIRudder-Sign, User-Agent: Airudder). */
+  style?: 'standard' | 'airudder';
+}
+
 export interface NewEvent {
   appId: number;
   type: EventType;
@@ -30,6 +42,8 @@ export interface NewEvent {
    * finally failed); events that are not barriers stay concurrent with each other.
    */
   barrier?: boolean;
+  /** Not yet stored: issue 11 adds the columns (docs/webhooks.md). */
+  delivery?: EventDelivery;
 }
 
 /**
