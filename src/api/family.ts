@@ -85,7 +85,15 @@ export function sendError(
   } else if (appError.spec.http >= 500) {
     request.log.error({ err: error }, appError.message);
   }
-  return reply.code(appError.spec.http).send(envelope.error(appError, request.id));
+  const status = envelope.httpStatusOf(appError);
+  const body = envelope.error(appError, request.id);
+  if (status >= 300) return reply.code(status).send(body);
+  // An error answered with a 2xx status (the Chatbot family's business errors): serialised here,
+  // so neither the success envelope (preSerialization) nor the route's success schema touch it.
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 export type { FastifyInstance };

@@ -169,17 +169,27 @@ export const errorTable = {
   missing_signature: {
     http: 401,
     message: 'Request signature is missing',
-    when: 'a family that signs requests (docs/api-families.md) got no key, signature or timestamp header, or a timestamp that is not Unix seconds',
+    when: 'a family that signs requests (docs/api-families.md) got no key header, no signature (an empty one is accepted only for a lenient key), no timestamp where it needs one, or a timestamp that is not Unix seconds',
   },
   invalid_signature: {
     http: 401,
     message: 'Invalid request signature',
-    when: 'the signing key is unknown, or the signature is not the HMAC-SHA256 of the timestamp and the raw body with its secret',
+    when: 'the signing key is unknown or revoked, or the signature is not the HMAC-SHA256 of the raw body (with the timestamp, when one is sent) with its secret',
   },
   expired_signature: {
     http: 401,
     message: 'Request timestamp is outside the replay window',
     when: 'a signed request whose timestamp is further from the server clock than the replay window (5 minutes by default)',
+  },
+  signing_key_not_found: {
+    http: 404,
+    message: 'Signing key not found',
+    when: 'revoking or changing a signing key the app does not have (docs/api-families.md, "Signing keys")',
+  },
+  signing_key_exists: {
+    http: 409,
+    message: 'The signing key id is already in use',
+    when: 'creating a signing key with a key id some app already has or had (revoked ids are not reused)',
   },
   // Messaging and the chatbot (docs/messaging.md, docs/chatbot.md).
   session_not_found: {

@@ -10,6 +10,12 @@ import type { AuthStrategy } from './strategy.ts';
 export interface SigningKey {
   caller: Caller;
   secret: string;
+  /**
+   * Accept a request whose signature header is empty or absent (clients that send
+   * `X-AIRudder-Sign` blank, as every curl sample of AIRudder's docs does). A signature that is
+   * sent is still checked: lenient is no excuse for a wrong one.
+   */
+  lenient?: boolean;
 }
 
 export interface SignatureHeaders {
@@ -32,11 +38,17 @@ export const AIRUDDER_SIGN_HEADERS: SignatureHeaders = {
 };
 
 export interface SignatureOptions {
-  /** Looks a key id up; undefined for a key no app holds. */
+  /** Looks a key id up; undefined for a key no app holds (or one revoked). */
   keys(keyId: string): Promise<SigningKey | undefined>;
   headers?: SignatureHeaders;
   /** How far a timestamp may be from now, either way (clock skew and transit). */
   windowSeconds?: number;
+  /**
+   * 'required' (the default): every request carries the timestamp header and signs it.
+   * 'optional': a request without it is signed over the body alone (`signBody`), the scheme the
+   * Chatbot spec recommends (§2); with it, over the timestamp and the body, in the window.
+   */
+  timestamp?: 'required' | 'optional';
   /**
    * Real time by default, not the business clock: the client stamps requests with its own wall
    * clock, and a simulated business clock (TILLER_SIMULATED_START) would refuse every request.
@@ -56,6 +68,16 @@ export function signRequest(secret: string, timestamp: string | number, body: Bu
 }
 
 /**
+ * The signature without a timestamp: lowercase hex HMAC-SHA256 of the body bytes alone, keyed by
+ * the secret (spec/chatbot-api.md §2's recommended default). Also what AIRudder-style callbacks
+ * carry in X-AIRudder-Sign (docs/webhooks.md). Such a request can be replayed: see
+ * docs/api-families.md.
+ */
+export function signBody(secret: string, body: Buffer | string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/**
  * Request signing for families whose clients hold a key id and a secret instead of a token
  * (AIRudder's Chatbot API). Reads the raw body before fastify parses it, so the signature is
  * checked over the bytes as sent and nothing of an unsigned request reaches a parser or a route.
@@ -65,25 +87,37 @@ export function signatureAuth(options: SignatureOptions): AuthStrategy {
   const headers = options.headers ?? AIRUDDER_SIGN_HEADERS;
   const windowMs = (options.windowSeconds ?? 300) * 1000;
   const clock = options.clock ?? systemClock;
+  const stampRequired = (options.timestamp ?? 'required') === 'required';
 
   async function verify(request: FastifyRequest, body: Buffer): Promise<Caller> {
     const keyId = single(request, headers.key);
     const signature = single(request, headers.signature);
     const stamp = single(request, headers.timestamp);
-    if (!keyId || !signature || !stamp)
+    if (!keyId || (stampRequired && (!signature || !stamp)))
       throw new AppError(
         'missing_signature',
-        `send ${headers.key}, ${headers.signature} and ${headers.timestamp}`,
+        stampRequired
+          ? `send ${headers.key}, ${headers.signature} and ${headers.timestamp}`
+          : `send ${headers.key} and ${headers.signature}`,
       );
-    if (!/^\d{1,12}$/.test(stamp))
-      throw new AppError('missing_signature', `${headers.timestamp} must be Unix seconds`);
-    // The window is checked before the key is looked up: a stale request costs no lookup.
-    if (Math.abs(clock.now().getTime() - Number(stamp) * 1000) > windowMs)
-      throw new AppError('expired_signature');
+    if (stamp !== undefined) {
+      if (!/^\d{1,12}$/.test(stamp))
+        throw new AppError('missing_signature', `${headers.timestamp} must be Unix seconds`);
+      // The window is checked before the key is looked up: a stale request costs no lookup.
+      if (Math.abs(clock.now().getTime() - Number(stamp) * 1000) > windowMs)
+        throw new AppError('expired_signature');
+    }
     const key = await options.keys(keyId);
+    if (!signature) {
+      // Only a lenient key takes a blank signature. An unknown key and a strict one answer alike
+      // here, so a blank request cannot tell which key ids exist.
+      if (key?.lenient) return key.caller;
+      throw new AppError('missing_signature', `${headers.signature} is empty`);
+    }
     // An unknown key and a wrong signature answer alike, and cost the same HMAC, so keys cannot
     // be probed.
-    const expected = signRequest(key?.secret ?? '', stamp, body);
+    const secret = key?.secret ?? '';
+    const expected = stamp === undefined ? signBody(secret, body) : signRequest(secret, stamp, body);
     if (!sameSignature(signature, expected) || !key) throw new AppError('invalid_signature');
     return key.caller;
   }

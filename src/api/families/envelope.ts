@@ -24,12 +24,15 @@ export interface Envelope {
   errorSchema: TSchema;
   /** The `code` this family answers for an error key. */
   codeOf(key: ErrorKey): number;
+  /** The HTTP status of an error answer: the error's own (errorTable) unless the family says. */
+  httpStatusOf(error: AppError): number;
 }
 
 export function bindEnvelope(
   name: string,
   shape: EnvelopeShape,
   codeOf: (key: ErrorKey) => number,
+  httpStatusOf: (error: AppError) => number = (error) => error.spec.http,
 ): Envelope {
   return {
     name,
@@ -37,6 +40,7 @@ export function bindEnvelope(
     okSchema: shape.okSchema,
     errorSchema: shape.errorSchema,
     codeOf,
+    httpStatusOf,
     error: (error, requestId) => shape.error(error, codeOf(error.key), requestId),
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { EncryptionLookup } from '../../modules/encryption/encryption.service.ts';
 import type { Services } from '../../modules/services.ts';
-import { errorTable, type ErrorKey, type ErrorSpec } from '../../shared/errors.ts';
+import { errorTable, type AppError, type ErrorKey, type ErrorSpec } from '../../shared/errors.ts';
 import type { AuthStrategy } from '../auth/strategy.ts';
 import { bindEnvelope, type Envelope, type EnvelopeShape } from './envelope.ts';
 
@@ -30,6 +30,12 @@ export interface FamilyDefinition<Deps = Services> {
   errorCode(key: ErrorKey, error: ErrorSpec): number;
   /** Markdown for docs/errors.md: what `code` means in this family's envelope. */
   errorCodeDoc: string;
+  /**
+   * The HTTP status of an error answer; absent: the error's own status (errorTable). A family
+   * whose clients read only the envelope's `code` (the Chatbot family answers business errors
+   * with HTTP 200) says so here; the envelope and its `code` stay the same.
+   */
+  httpStatus?(error: AppError): number;
   authentication(deps: Deps): AuthStrategy;
   /** Accept what real AIRudder clients send (src/api/wire-habits.ts). */
   wireHabits: boolean;
@@ -43,7 +49,11 @@ export type Family<Deps = Services> = FamilyDefinition<Deps> & { readonly wire: 
 
 export function defineFamily<Deps = Services>(definition: FamilyDefinition<Deps>): Family<Deps> {
   const codeOf = (key: ErrorKey) => definition.errorCode(key, errorTable[key]);
-  return { ...definition, wire: bindEnvelope(definition.name, definition.envelope, codeOf) };
+  const httpStatus = definition.httpStatus?.bind(definition);
+  return {
+    ...definition,
+    wire: bindEnvelope(definition.name, definition.envelope, codeOf, httpStatus),
+  };
 }
 
 /** A family whose codes are the HTTP status of each error: cloud, Tiller's /v1. */

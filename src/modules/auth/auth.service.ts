@@ -21,6 +21,8 @@ import {
   tokenHash,
   verifySecret,
 } from './secrets.ts';
+import type { SigningKeyCache } from './signing-key-cache.ts';
+import { SigningKeyService } from './signing-keys.service.ts';
 import { TokenCache } from './token-cache.ts';
 
 /** An app as the service answers it (the admin operations render it; never its secret). */
@@ -68,13 +70,23 @@ export class AuthService {
   readonly #config: Config;
   readonly #clock: Clock;
   readonly #tokens: TokenCache;
+  /** The Chatbot family's request signing keys (signing-keys.service.ts). */
+  readonly signingKeys: SigningKeyService;
 
   /** `tokenCache`: tests pass one with a clock of their own (the default runs on real time). */
-  constructor(db: Db, config: Config, clock: Clock, options: { tokenCache?: TokenCache } = {}) {
+  constructor(
+    db: Db,
+    config: Config,
+    clock: Clock,
+    options: { tokenCache?: TokenCache; signingKeyCache?: SigningKeyCache } = {},
+  ) {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;
     this.#tokens = options.tokenCache ?? new TokenCache();
+    this.signingKeys = new SigningKeyService(db, {
+      ...(options.signingKeyCache ? { cache: options.signingKeyCache } : {}),
+    });
   }
 
   async createApp(input: {
