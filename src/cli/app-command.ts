@@ -12,7 +12,11 @@ export const APP_USAGE = `  app create --name N [--webhook-url URL] [--timezone 
                         a new APPSecret, printed once; the old one and the app's tokens stop
                         working at once
   app set-webhook --app-key KEY (--url URL | --clear) [--json]
-                        set or remove the URL the app's webhooks are sent to`;
+                        set or remove the URL the app's webhooks are sent to
+  app sign-key --app KEY [--key HEX32] [--lenient] [--json]
+                        a Chatbot request signing key (X-AIRudder-Sign-Key) for the app and
+                        its secret, printed once; --key keeps an integration's existing key id,
+                        --lenient accepts requests whose X-AIRudder-Sign is empty`;
 
 /** `tiller app ...`: the operator's side of apps (tenants) and their credentials. */
 export async function appCommand(
@@ -27,6 +31,9 @@ export async function appCommand(
       'webhook-url': { type: 'string' },
       timezone: { type: 'string' },
       'app-key': { type: 'string' },
+      app: { type: 'string' },
+      key: { type: 'string' },
+      lenient: { type: 'boolean', default: false },
       url: { type: 'string' },
       clear: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -41,6 +48,7 @@ export async function appCommand(
     show: ['app-key'],
     'rotate-secret': ['app-key'],
     'set-webhook': ['app-key', 'url', 'clear'],
+    'sign-key': ['app', 'app-key', 'key', 'lenient'],
   };
   const options = allowed[sub];
   if (!options) throw new UsageError(`unknown app command "${sub}"`);
@@ -49,7 +57,8 @@ export async function appCommand(
       throw new UsageError(`app ${sub} does not take --${option}`);
     }
   }
-  const appKey = values['app-key'];
+  // `--app` is what sign-key documents; `--app-key`, what the other app commands take, works too.
+  const appKey = values['app-key'] ?? values.app;
   if (options.includes('app-key') && !appKey) throw new UsageError(`app ${sub} needs --app-key`);
   const print = (out: Record<string, unknown>, lines: string[]) =>
     console.log(values.json ? JSON.stringify(out) : lines.join('\n'));
@@ -105,6 +114,25 @@ export async function appCommand(
           `  APPSecret:      ${app.app_secret}`,
         ]);
       });
+    case 'sign-key': {
+      if (!appKey) throw new UsageError('app sign-key needs --app');
+      if (values.key !== undefined && !/^[0-9a-fA-F]{32}$/.test(values.key)) {
+        throw new UsageError(`--key must be 32 hexadecimal characters, got "${values.key}"`);
+      }
+      return admin(async (run) => {
+        const key = await run('app.sign-key', {
+          app_key: appKey,
+          key_id: values.key ?? null,
+          lenient: values.lenient,
+        });
+        print(key, [
+          `Signing key for app ${key.app_key} created (the secret is shown only now).`,
+          `  X-AIRudder-Sign-Key: ${key.key_id}`,
+          `  Secret:              ${key.secret}`,
+          `  Lenient:             ${key.lenient ? 'yes (an empty X-AIRudder-Sign is accepted)' : 'no'}`,
+        ]);
+      });
+    }
     case 'set-webhook': {
       if ((values.url === undefined) === !values.clear) {
         throw new UsageError('app set-webhook needs either --url URL or --clear');

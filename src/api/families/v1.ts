@@ -1,5 +1,6 @@
 import { adminRoutes } from '../../modules/admin/admin.routes.ts';
 import { complianceRoutes } from '../../modules/compliance/compliance.routes.ts';
+import { signingKeyRoutes } from '../../modules/auth/signing-keys.routes.ts';
 import { dncRoutes } from '../../modules/dnc/dnc.routes.ts';
 import { encryptionRoutes } from '../../modules/encryption/encryption.routes.ts';
 import { strategyAdminRoutes } from '../../modules/plans/plans.routes.ts';
@@ -31,6 +32,7 @@ export const v1Family = defineFamily({
     dncRoutes(services.dnc),
     encryptionRoutes(services.encryption),
     complianceRoutes(services.compliance),
+    signingKeyRoutes(services.auth.signingKeys),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });

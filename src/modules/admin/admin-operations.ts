@@ -2,6 +2,7 @@ import type { JobAdmin } from '../../queue/job-admin.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isTimeZone } from '../../shared/time.ts';
 import type { App, AuthService } from '../auth/auth.service.ts';
+import { newSigningKeyWire } from '../auth/signing-keys.wire.ts';
 import type { DncService } from '../dnc/dnc.service.ts';
 import type { RobotService } from '../robots/robots.service.ts';
 import type { WebhookService } from '../webhooks/webhooks.service.ts';
@@ -51,6 +52,17 @@ export const adminOperations = {
     const url = input.url === null ? null : string(input, 'url');
     await webhooks.setWebhookUrl(app.id, url);
     return appView(await auth.appByKey(app.appKey));
+  },
+  'app.sign-key': async ({ auth }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    if (input.lenient !== undefined && typeof input.lenient !== 'boolean') {
+      throw new AppError('bad_request', 'lenient must be true or false');
+    }
+    const created = await auth.signingKeys.create(app.id, {
+      keyId: optionalString(input, 'key_id'),
+      lenient: input.lenient === true,
+    });
+    return { app_key: app.appKey, ...newSigningKeyWire(created, app.timezone) };
   },
   'robot.import': async ({ auth, robots }, input) => {
     const app = await auth.appByKey(string(input, 'app_key'));
