@@ -6,11 +6,13 @@ import type { Metrics } from '../../shared/metrics.ts';
 import type { Db } from '../../store/db.ts';
 import type { Queryable } from '../../store/db.ts';
 import { appSettingsMany } from '../auth/app-directory.ts';
+import { callbackSigningKeys, type CallbackSigningKey } from '../auth/signing-keys.service.ts';
 import { settingsOf } from '../encryption/stored-settings.ts';
 import type { EncryptionInput } from '../encryption/settings.ts';
 import { tickBatcher } from '../../shared/tick-batcher.ts';
 import { withRetry } from '../../store/retry.ts';
 import { wrapWebhook } from '../encryption/wrapper.ts';
+import { airudderHeaders, retryPolicy, AIRUDDER_MAX_RETRIES } from './airudder-style.ts';
 import { WEBHOOKS_CHANNEL } from './outbox.ts';
 import { sign } from './signing.ts';
 import {
@@ -21,6 +23,7 @@ import {
   reclaimEvents,
   releaseEvents,
   scheduleRetry,
+  scheduleRetryAt,
   type ClaimedEventRow,
   type NewDelivery,
 } from './webhooks.repository.ts';
@@ -31,6 +34,8 @@ interface ClaimedEvent extends ClaimedEventRow {
   webhook_secret: string;
   /** apps.encryption as read right after the claim: each attempt uses the settings of its claim. */
   encryption: EncryptionInput | null;
+  /** The app's newest active signing key, read for AIRudder-style events only (null: none). */
+  callback_key: CallbackSigningKey | null;
 }
 
 export const NO_WEBHOOK_URL = 'no webhook URL configured';
@@ -75,7 +80,8 @@ export class WebhookDeliverer {
   #unlisten: (() => Promise<void>) | undefined;
 
   /** Frees events claimed by workers that vanished; register with WorkerRegistry.addReclaimer. */
-  readonly reclaim: Reclaimer = (tx) => reclaimEvents(tx, this.#o.config.webhookMaxRetries + 1);
+  readonly reclaim: Reclaimer = (tx) =>
+    reclaimEvents(tx, this.#o.config.webhookMaxRetries + 1, AIRUDDER_MAX_RETRIES + 1);
 
   readonly #recordDelivered: (delivery: NewDelivery) => Promise<void>;
 
@@ -141,7 +147,8 @@ export class WebhookDeliverer {
   async #deliver(event: ClaimedEvent, shutdown: AbortSignal): Promise<void> {
     const { db, config, log, metrics, workerId } = this.#o;
     const ids = { eventId: event.id, appId: event.app_id, attempt: event.attempt };
-    const url = event.webhook_url;
+    // An event with a target of its own (an AIRudder-style callback URL) goes there instead.
+    const url = event.target_url ?? event.webhook_url;
     if (!url) {
       // Nothing to try: park it; a resend after the URL is set delivers it.
       await markFailed(db, event.id, workerId, NO_WEBHOOK_URL, false);
@@ -149,14 +156,15 @@ export class WebhookDeliverer {
       log.debug(ids, 'webhook event not delivered: no webhook URL configured');
       return;
     }
+    const policy = retryPolicy(event.delivery_style, config);
     const body = bodyOf(event);
     const attempt =
       typeof body === 'string'
-        ? await post(url, event, body, config.webhookTimeoutMs, shutdown)
+        ? await post(url, headersOf(event, body), body, policy.timeoutMs, shutdown)
         : body;
     const ok = attempt.httpStatus !== null && attempt.httpStatus >= 200 && attempt.httpStatus < 300;
     // An attempt cut short by shutdown is not the last word: the next worker tries again.
-    const exhausted = !ok && !shutdown.aborted && event.attempt >= 1 + config.webhookMaxRetries;
+    const exhausted = !ok && !shutdown.aborted && event.attempt >= 1 + policy.maxRetries;
     const result = ok ? 'delivered' : exhausted ? 'exhausted' : 'failed_attempt';
     const error = attempt.error ?? (ok ? null : `HTTP ${attempt.httpStatus}`);
     const delivery = {
@@ -179,14 +187,15 @@ export class WebhookDeliverer {
           // Shutting down: stop() hands the claim back, the next worker makes the next attempt.
           if (shutdown.aborted) return;
           if (exhausted) await markFailed(tx, event.id, workerId, error ?? 'failed', true);
-          else
-            await scheduleRetry(
+          else if (policy.from === 'attempt')
+            await scheduleRetryAt(
               tx,
               event.id,
               workerId,
               error ?? 'failed',
-              config.webhookRetryDelayMs,
+              new Date(attempt.startedAt.getTime() + policy.delayMs),
             );
+          else await scheduleRetry(tx, event.id, workerId, error ?? 'failed', policy.delayMs);
         }),
       );
     metrics.webhookDeliveries.inc({ result });
@@ -227,6 +236,12 @@ async function withTargets(q: Queryable, rows: ClaimedEventRow[]): Promise<Claim
     q,
     rows.map((r) => Number(r.app_id)),
   );
+  // The signing keys only when the claim holds AIRudder-style events: standard ones never pay.
+  const airudder = rows.filter((r) => r.delivery_style === 'airudder');
+  const keys = await callbackSigningKeys(
+    q,
+    airudder.map((r) => Number(r.app_id)),
+  );
   return rows.map((row) => {
     const app = apps.get(Number(row.app_id));
     // An app deleted under its events (no command does that) has nowhere to deliver to.
@@ -235,6 +250,7 @@ async function withTargets(q: Queryable, rows: ClaimedEventRow[]): Promise<Claim
       webhook_url: app?.webhookUrl ?? null,
       webhook_secret: app?.webhookSecret ?? '',
       encryption: (app?.encryption ?? null) as EncryptionInput | null,
+      callback_key: keys.get(Number(row.app_id)) ?? null,
     };
   });
 }
@@ -246,6 +262,9 @@ async function withTargets(q: Queryable, rows: ClaimedEventRow[]): Promise<Claim
  * request, retried like one that did.
  */
 function bodyOf(event: ClaimedEvent): string | Attempt {
+  // AIRudder-style callbacks belong to the Chatbot family, which has no AES transport: the
+  // payload goes as stored.
+  if (event.delivery_style === 'airudder') return event.body;
   try {
     const settings = settingsOf(event.app_id, event.encryption);
     return settings ? wrapWebhook(settings, event.id, event.body) : event.body;
@@ -255,10 +274,21 @@ function bodyOf(event: ClaimedEvent): string | Attempt {
   }
 }
 
-/** One POST of `body`, signed over exactly the bytes sent. Never throws. */
+/** The headers of one attempt in the event's style, signed over exactly `body`. */
+function headersOf(event: ClaimedEvent, body: string): Record<string, string> {
+  if (event.delivery_style === 'airudder')
+    return airudderHeaders(event.id, body, event.callback_key, event.webhook_secret);
+  return {
+    'Content-Type': 'application/json',
+    'User-Agent': 'Airudder',
+    ...sign(event.webhook_secret, event.id, Math.floor(Date.now() / 1000), body),
+  };
+}
+
+/** One POST of `body` with its signed headers. Never throws. */
 async function post(
   url: string,
-  event: ClaimedEvent,
+  headers: Record<string, string>,
   body: string,
   timeoutMs: number,
   shutdown: AbortSignal,
@@ -270,11 +300,7 @@ async function post(
     const response = await fetch(url, {
       method: 'POST',
       body,
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'Airudder',
-        ...sign(event.webhook_secret, event.id, Math.floor(Date.now() / 1000), body),
-      },
+      headers,
       // A redirect is an answer other than 2xx: the integrator fixes the URL instead of us
       // re-sending a signed body to wherever it points.
       redirect: 'manual',

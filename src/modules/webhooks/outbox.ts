@@ -42,7 +42,7 @@ export interface NewEvent {
    * finally failed); events that are not barriers stay concurrent with each other.
    */
   barrier?: boolean;
-  /** Not yet stored: issue 11 adds the columns (docs/webhooks.md). */
+  /** Stored with the event (target_url, delivery_style); absent: the app's URL, standard style. */
   delivery?: EventDelivery;
 }
 
@@ -55,11 +55,13 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
   if (events.length === 0) return [];
   const rows = events.map((e) => ({ ...e, id: newId() }));
   await tx.query(
-    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, ordering_group, barrier)
-     SELECT r.id, r.app_id, r.type, r.subject_id, r.payload, r.ordering_group, coalesce(r.barrier, false)
+    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, ordering_group, barrier,
+       target_url, delivery_style)
+     SELECT r.id, r.app_id, r.type, r.subject_id, r.payload, r.ordering_group, coalesce(r.barrier, false),
+       r.target_url, r.delivery_style
      FROM jsonb_to_recordset($1::jsonb)
        AS r(id text, app_id bigint, type text, subject_id text, payload jsonb, ordering_group text,
-         barrier boolean, n bigint)
+         barrier boolean, target_url text, delivery_style text, n bigint)
      ORDER BY r.n`,
     [
       JSON.stringify(
@@ -72,6 +74,8 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
           payload: r.payload,
           ordering_group: r.group ?? null,
           barrier: r.barrier ?? false,
+          target_url: r.delivery?.url ?? null,
+          delivery_style: r.delivery?.style ?? 'standard',
         })),
       ),
     ],
@@ -83,8 +87,9 @@ export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): 
 export async function recordEvent(tx: Queryable, event: NewEvent): Promise<string> {
   const id = newId();
   await tx.query(
-    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, ordering_group, barrier)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO webhook_events (id, app_id, type, subject_id, payload, ordering_group, barrier,
+       target_url, delivery_style)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       id,
       event.appId,
@@ -93,6 +98,8 @@ export async function recordEvent(tx: Queryable, event: NewEvent): Promise<strin
       event.payload,
       event.group ?? null,
       event.barrier ?? false,
+      event.delivery?.url ?? null,
+      event.delivery?.style ?? 'standard',
     ],
   );
   await notify(tx, WEBHOOKS_CHANNEL);

@@ -16,7 +16,13 @@ export interface ClaimedEventRow {
   body: string;
   /** Number of this attempt (1 for the first). */
   attempt: number;
+  /** The event's own target; null: the app's webhook URL. */
+  target_url: string | null;
+  /** How it is signed and retried (docs/webhooks.md, "Delivery styles"). */
+  delivery_style: DeliveryStyle;
 }
+
+export type DeliveryStyle = 'standard' | 'airudder';
 
 export interface EventRow {
   id: string;
@@ -76,7 +82,8 @@ export async function claimDueEvents(
        ORDER BY c.next_attempt_at, c.seq
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt`,
+     RETURNING e.id, e.app_id, e.payload::text AS body, e.attempts AS attempt, e.target_url,
+       e.delivery_style`,
     [workerId, limit, leaseMs],
   );
 }
@@ -150,6 +157,23 @@ export async function scheduleRetry(
   return rows.length > 0;
 }
 
+/** Like scheduleRetry, at a given time rather than after a delay from now. */
+export async function scheduleRetryAt(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  error: string,
+  at: Date,
+): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE webhook_events
+     SET next_attempt_at = $4, last_error = $3, locked_by = NULL, locked_until = NULL
+     WHERE id = $1 AND locked_by = $2 RETURNING id`,
+    [id, workerId, error, at],
+  );
+  return rows.length > 0;
+}
+
 /** Parks the event as failed. `attempted` false: no request was sent, so the claim's count is undone. */
 export async function markFailed(
   q: Queryable,
@@ -184,13 +208,19 @@ export async function releaseEvents(q: Queryable, workerId: string): Promise<voi
  * Frees the events of vanished workers. The lost attempt counts, so an event whose delivery kills
  * its worker every time is marked failed once it has used maxAttempts, instead of looping forever.
  */
-export async function reclaimEvents(q: Queryable, maxAttempts: number): Promise<void> {
+export async function reclaimEvents(
+  q: Queryable,
+  maxAttempts: number,
+  airudderMaxAttempts: number = maxAttempts,
+): Promise<void> {
+  // Each style has its own number of attempts (docs/webhooks.md, "Delivery styles").
+  const limit = `CASE WHEN delivery_style = 'airudder' THEN $2 ELSE $1 END`;
   await q.query(
     `UPDATE webhook_events SET locked_by = NULL, locked_until = NULL,
-       status = CASE WHEN attempts >= $1 THEN 'failed' ELSE status END,
-       last_error = CASE WHEN attempts >= $1 THEN 'its worker vanished during the last attempt' ELSE last_error END
+       status = CASE WHEN attempts >= ${limit} THEN 'failed' ELSE status END,
+       last_error = CASE WHEN attempts >= ${limit} THEN 'its worker vanished during the last attempt' ELSE last_error END
      WHERE ${ownerIsGone('locked_by')}`,
-    [maxAttempts],
+    [maxAttempts, airudderMaxAttempts],
   );
 }
 
