@@ -214,7 +214,7 @@ export async function reclaimEvents(
   airudderMaxAttempts: number = maxAttempts,
 ): Promise<void> {
   // Each style has its own number of attempts (docs/webhooks.md, "Delivery styles").
-  const limit = `CASE WHEN delivery_style = 'airudder' THEN $2 ELSE $1 END`;
+  const limit = `CASE WHEN delivery_style = 'airudder' THEN $2::int ELSE $1::int END`;
   await q.query(
     `UPDATE webhook_events SET locked_by = NULL, locked_until = NULL,
        status = CASE WHEN attempts >= ${limit} THEN 'failed' ELSE status END,
