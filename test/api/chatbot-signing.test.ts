@@ -62,26 +62,33 @@ function seedRequest(host: string, keyId = SEED_KEY): Buffer {
   return Buffer.concat([Buffer.from(head), body]);
 }
 
-/** Sends raw bytes on a fresh connection and reads the whole answer (Connection: close). */
+/** Sends raw bytes on a fresh connection, as curl does, and reads one answer (by Content-Length). */
 async function rawExchange(port: number, bytes: Buffer): Promise<{ status: number; body: string }> {
   const socket = connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  socket.on('data', (c) => chunks.push(c));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  // The request ends the connection's reading side after it, so the server answers and closes.
-  socket.end(bytes);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('close', () => resolve());
-    socket.once('error', reject);
-  });
-  const text = Buffer.concat(chunks).toString('utf8');
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
-  // The answer is small: fastify sends it with Content-Length, not chunked.
-  return { status, body };
+  try {
+    let received = Buffer.alloc(0);
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        const split = received.indexOf('\r\n\r\n');
+        if (split < 0) return;
+        const head = received.subarray(0, split).toString('latin1');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1]);
+        const body = received.subarray(split + 4);
+        if (body.length < length) return;
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
+          body: body.subarray(0, length).toString('utf8'),
+        });
+      });
+      socket.once('error', reject);
+      socket.once('close', () => reject(new Error(`closed after ${received.length} bytes`)));
+    });
+    socket.write(bytes);
+    return await answer;
+  } finally {
+    socket.destroy();
+  }
 }
 
 interface Seen {
