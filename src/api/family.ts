@@ -90,10 +90,7 @@ export function sendError(
   if (status >= 300) return reply.code(status).send(body);
   // An error answered with a 2xx status (the Chatbot family's business errors): serialised here,
   // so neither the success envelope (preSerialization) nor the route's success schema touch it.
-  return reply
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify(body));
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 export type { FastifyInstance };

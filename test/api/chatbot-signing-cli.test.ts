@@ -87,7 +87,10 @@ describe(`signing keys from the CLI and /v1/signing-keys (${storeKind})`, () => 
     assert.equal(listed.status, 200, listed.text);
     const keys = listed.json.data.keys as Array<Record<string, unknown>>;
     assert.ok(keys.some((k) => k.key_id === SEED_KEY && k.lenient === true));
-    assert.ok(keys.every((k) => !('secret' in k)), 'no secret in a list');
+    assert.ok(
+      keys.every((k) => !('secret' in k)),
+      'no secret in a list',
+    );
     assert.ok(!listed.text.includes('"secret"'));
 
     const made = await api.post('/v1/signing-keys', { lenient: false });
@@ -113,7 +116,10 @@ describe(`signing keys from the CLI and /v1/signing-keys (${storeKind})`, () => 
 
     // Another app sees none of these keys and cannot touch them.
     const other = json('app', 'create', '--name', 'other');
-    const otherApi = client(server.url, await tokenFor(server.url, other.app_key, other.app_secret));
+    const otherApi = client(
+      server.url,
+      await tokenFor(server.url, other.app_key, other.app_secret),
+    );
     assert.deepEqual((await otherApi.get('/v1/signing-keys')).json.data.keys, []);
     const foreign = await otherApi.post(`/v1/signing-keys/${SEED_KEY}/revoke`);
     assert.equal(foreign.json.code, 404);

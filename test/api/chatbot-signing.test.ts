@@ -156,10 +156,7 @@ describe('Chatbot family: signing keys, lenient keys, and error statuses', () =>
       payload: body,
     }) as never;
 
-  const refused = (
-    r: { statusCode: number; json(): Record<string, unknown> },
-    message: string,
-  ) => {
+  const refused = (r: { statusCode: number; json(): Record<string, unknown> }, message: string) => {
     assert.equal(r.statusCode, 401);
     const body = r.json();
     assert.deepEqual(Object.keys(body), ['request_id', 'code', 'message', 'data']);
@@ -180,7 +177,10 @@ describe('Chatbot family: signing keys, lenient keys, and error statuses', () =>
     assert.deepEqual(answer.data, { msg_id: '3b36592db276377cf65fe22337cc2bff', app_id: appA });
     assert.equal(seen.length, before + 1);
     assert.equal(seen.at(-1)!.raw, SEED_BODY, 'the route saw the bytes curl sent');
-    assert.equal((seen.at(-1)!.body as { messages: Array<{ text: string }> }).messages[0]!.text, "this's agent");
+    assert.equal(
+      (seen.at(-1)!.body as { messages: Array<{ text: string }> }).messages[0]!.text,
+      "this's agent",
+    );
   });
 
   it('refuses the same seed request with 401 in the envelope once the key is strict', async () => {
@@ -199,7 +199,7 @@ describe('Chatbot family: signing keys, lenient keys, and error statuses', () =>
     }
   });
 
-  it('accepts a body-only signature (no timestamp) and a timestamped one, naming the key\'s app', async () => {
+  it("accepts a body-only signature (no timestamp) and a timestamped one, naming the key's app", async () => {
     const body = '{"call_id": "aa2870b1e9da2fe808d690c42feca78e"}';
     const plain = await post('/api/v1/session/message/send', body, {
       'x-airudder-sign-key': strictKey.keyId,

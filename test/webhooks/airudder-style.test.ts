@@ -68,7 +68,9 @@ describe(`AIRudder-style webhook delivery (${storeKind})`, () => {
     store = await openTestStore();
     appHook = await startReceiver();
     // Answers 500 to the requests of the retry test (ids in `failing`), 200 otherwise.
-    target = await rawReceiver((n) => (failing.has(String(target.requests[n - 1]!.headers['webhook-id'])) ? 500 : 200));
+    target = await rawReceiver((n) =>
+      failing.has(String(target.requests[n - 1]!.headers['webhook-id'])) ? 500 : 200,
+    );
     running = await startDeliverer(store.db, testConfig({ webhookMaxRetries: 1 }));
   });
   after(async () => {
@@ -101,7 +103,9 @@ describe(`AIRudder-style webhook delivery (${storeKind})`, () => {
     await keys.revoke(app.id, revoked.key.keyId);
 
     const payload = { call_id: 'aa2870b1e9da2fe808d690c42feca78e', text: 'héllo "agent"', n: 1.5 };
-    const id = await store.db.transaction((tx) => recordEvent(tx, event(app.id, target.url, payload)));
+    const id = await store.db.transaction((tx) =>
+      recordEvent(tx, event(app.id, target.url, payload)),
+    );
     const received = await receivedFor(id);
     await waitForStatus(store.db, id, 'delivered');
 
@@ -186,7 +190,12 @@ describe(`AIRudder-style webhook delivery (${storeKind})`, () => {
   it('keeps the standard style for an event without delivery (app URL, webhook-* headers)', async () => {
     const app = await createApp(store.db, appHook.url);
     const id = await store.db.transaction((tx) =>
-      recordEvent(tx, { appId: app.id, type: 'call' as NewEvent['type'], subjectId: newId(), payload: { a: 1 } }),
+      recordEvent(tx, {
+        appId: app.id,
+        type: 'call' as NewEvent['type'],
+        subjectId: newId(),
+        payload: { a: 1 },
+      }),
     );
     const received = await waitFor('the standard delivery', () =>
       appHook.requests.find((r) => r.headers['webhook-id'] === id),

@@ -117,7 +117,8 @@ export function signatureAuth(options: SignatureOptions): AuthStrategy {
     // An unknown key and a wrong signature answer alike, and cost the same HMAC, so keys cannot
     // be probed.
     const secret = key?.secret ?? '';
-    const expected = stamp === undefined ? signBody(secret, body) : signRequest(secret, stamp, body);
+    const expected =
+      stamp === undefined ? signBody(secret, body) : signRequest(secret, stamp, body);
     if (!sameSignature(signature, expected) || !key) throw new AppError('invalid_signature');
     return key.caller;
   }

@@ -4,7 +4,11 @@ import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
 
 /** The errors that keep their HTTP status 401 in the Chatbot family: the request is not signed. */
-const AUTHENTICATION_ERRORS = new Set(['missing_signature', 'invalid_signature', 'expired_signature']);
+const AUTHENTICATION_ERRORS = new Set([
+  'missing_signature',
+  'invalid_signature',
+  'expired_signature',
+]);
 
 /**
  * §3 (inferred): "keep HTTP status 200 for business errors", the error in `code`. A refused

@@ -37,7 +37,4 @@ export const CreateSigningKey = Type.Object(
 
 export const SigningKeyParams = Type.Object({ key_id: KeyId });
 
-export const SetLenient = Type.Object(
-  { lenient: Type.Boolean() },
-  { additionalProperties: false },
-);
+export const SetLenient = Type.Object({ lenient: Type.Boolean() }, { additionalProperties: false });
