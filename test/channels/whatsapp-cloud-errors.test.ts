@@ -86,6 +86,25 @@ describe('WhatsApp Cloud error mapping (synchronous Graph answers)', () => {
     assert.equal(error.retryable, true);
   });
 
+  it('no answer within timeoutMs is a retryable timeout', async () => {
+    const impatient = new WhatsAppCloudChannel({
+      phoneNumberId: PHONE_NUMBER_ID,
+      accessToken: run.graph.accessToken,
+      appSecret: 's',
+      verifyToken: 'v',
+      graphUrl: run.graph.url,
+      timeoutMs: 200,
+    });
+    try {
+      run.graph.failNext('hang');
+      const error = await refused(send(text, PERSON, impatient));
+      assert.deepEqual([error.code, error.retryable], ['timeout', true]);
+      assert.equal(run.graph.counters.rejected.hang, 1);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('a bad access token is 190, permanent (the fake checks the bearer token)', async () => {
     const wrong = new WhatsAppCloudChannel({
       phoneNumberId: PHONE_NUMBER_ID,

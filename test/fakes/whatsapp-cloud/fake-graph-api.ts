@@ -106,9 +106,10 @@ export interface FakeGraph {
   addNotOnWhatsApp(person: string): void;
   /**
    * The next send (of that number, if given) is refused with this Graph error code, or, with
-   * 'disconnect', its connection is cut without an answer. Queued: call it n times for n sends.
+   * 'disconnect', its connection is cut without an answer, or, with 'hang', it is never answered
+   * (until close()). Queued: call it n times for n sends.
    */
-  failNext(code: number | 'disconnect', options?: { phoneNumberId?: string }): void;
+  failNext(code: number | 'disconnect' | 'hang', options?: { phoneNumberId?: string }): void;
   /** A person writes to a number: opens their window; resolves with the wamid once our webhook answered 2xx. */
   userSends(
     phoneNumberId: string,

@@ -56,7 +56,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
   );
   const sends: FakeSend[] = [];
   const readList: FakeRead[] = [];
-  const failures: Array<{ code: number | 'disconnect'; phoneNumberId?: string }> = [];
+  const failures: Array<{ code: number | 'disconnect' | 'hang'; phoneNumberId?: string }> = [];
   /** Last message time of each (number, person): their window. */
   const lastInbound = new Map<string, number>();
   /** Inbound wamids per number: what markRead may name. */
@@ -64,8 +64,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
   const optedOut = new Set<string>();
   const chains = new Set<Promise<void>>();
   let seq = 0;
+  // Unique across runs without a random draw per message (the benchmark sends thousands a second).
+  const prefix = randomBytes(6).toString('hex');
   const wamid = () =>
-    `wamid.HBgL${Buffer.from(`${(++seq).toString(36)}.${randomBytes(6).toString('hex')}`).toString('base64url')}`;
+    `wamid.HBgL${Buffer.from(`${prefix}.${(++seq).toString(36)}`).toString('base64url')}`;
   const pair = (phoneNumberId: string, person: string) => `${phoneNumberId}\u0000${digits(person)}`;
   const seconds = () => String(Math.floor(now() / 1000));
 
@@ -112,7 +114,11 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       (f) => !f.phoneNumberId || f.phoneNumberId === phoneNumberId,
     );
     if (failure >= 0) {
-      const [{ code }] = failures.splice(failure, 1) as [{ code: number | 'disconnect' }];
+      const [{ code }] = failures.splice(failure, 1) as [{ code: number | 'disconnect' | 'hang' }];
+      if (code === 'hang') {
+        counters.rejected.hang = (counters.rejected.hang ?? 0) + 1;
+        return;
+      }
       if (code === 'disconnect') {
         counters.rejected.disconnect = (counters.rejected.disconnect ?? 0) + 1;
         req.socket.destroy();
