@@ -91,10 +91,40 @@ describe('WhatsApp webhook: signature on the raw bytes', () => {
     );
   });
 
-  it('refuses the same JSON serialised again (escapes and spacing differ from what was signed)', () => {
-    const reserialised = Buffer.from(JSON.stringify(JSON.parse(raw.toString('utf8')), null, 1));
-    assert.notDeepEqual(reserialised, raw);
-    assert.throws(() => run.channel.webhook.parse(reserialised, headers), WebhookSignatureError);
+  it('refuses the same JSON serialised again (Meta escapes what JSON.stringify does not)', () => {
+    assert.ok(raw.includes('Caf\\u00e9'), 'the fake escapes like Meta');
+    for (const reserialised of [
+      Buffer.from(JSON.stringify(JSON.parse(raw.toString('utf8')))),
+      Buffer.from(JSON.stringify(JSON.parse(raw.toString('utf8')), null, 1)),
+    ]) {
+      assert.notDeepEqual(reserialised, raw);
+      assert.throws(() => run.channel.webhook.parse(reserialised, headers), WebhookSignatureError);
+    }
+  });
+
+  it('reads the header whatever its case; a signed body that is not JSON is a SyntaxError', () => {
+    const signature = headers['x-hub-signature-256'];
+    assert.equal(run.channel.webhook.parse(raw, { 'X-Hub-Signature-256': signature }).length, 1);
+    const junk = Buffer.from('not json');
+    const signed = { 'x-hub-signature-256': signatureOf(junk, run.graph.appSecret) };
+    assert.throws(() => run.channel.webhook.parse(junk, signed), SyntaxError);
+  });
+
+  it('another object than whatsapp_business_account yields no events', () => {
+    const page = Buffer.from(
+      JSON.stringify({
+        object: 'page',
+        entry: [
+          {
+            changes: [
+              { value: { messages: [{ from: '1', id: 'x', type: 'text', text: { body: 'b' } }] } },
+            ],
+          },
+        ],
+      }),
+    );
+    const signed = { 'x-hub-signature-256': signatureOf(page, run.graph.appSecret) };
+    assert.deepEqual(run.channel.webhook.parse(page, signed), []);
   });
 
   it('a POST signed with another secret is answered 401, retried by the fake, and yields no event', async () => {

@@ -153,7 +153,7 @@ export class WebhookSender {
   async #deliver(field: string, value: Json): Promise<void> {
     const url = this.#url;
     if (!url) throw new Error('no webhook subscribed on the fake Graph server');
-    const body = JSON.stringify({
+    const body = metaJson({
       object: 'whatsapp_business_account',
       entry: [{ id: 'fake-waba', changes: [{ value, field }] }],
     });
@@ -207,4 +207,14 @@ export class WebhookSender {
       this.#timers.add(timer);
     });
   }
+}
+
+/**
+ * JSON as Meta writes it: non-ASCII as \uXXXX and "/" as "\/". Parsing and serialising such a
+ * body again gives other bytes, which is why the signature is checked on the raw body.
+ */
+function metaJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/\//g, '\\/')
+    .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
