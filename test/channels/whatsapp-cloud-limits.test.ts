@@ -135,6 +135,20 @@ describe('WhatsApp Cloud send: limits refused before any request', () => {
         template: { name: 'order_confirm', language: 'id', body: { '1': 'a', name: 'b' } },
       },
     ],
+    [
+      'an empty template value',
+      {
+        type: 'template',
+        template: { name: 'order_confirm', language: 'id', body: { '1': ' ', '2': 'b' } },
+      },
+    ],
+    [
+      'a template value with a new line',
+      {
+        type: 'template',
+        template: { name: 'order_confirm', language: 'id', body: { '1': 'Jl. A\nNo 1', '2': 'b' } },
+      },
+    ],
   ];
   for (const [what, content] of cases) {
     it(`refuses ${what} as unsupported_content, not retryable, without a request`, async () => {

@@ -36,6 +36,7 @@ export const GRAPH_ERRORS: Readonly<Record<number, { title: string; httpStatus: 
     title: 'Number of parameters does not match the expected number of params',
     httpStatus: 400,
   },
+  132018: { title: 'There was an issue with the parameters in your template', httpStatus: 400 },
   132001: { title: 'Template name does not exist in the translation', httpStatus: 400 },
 };
 

@@ -178,7 +178,15 @@ function template(o: Json): void {
       for (const p of parameters) {
         const parameter = obj(p, 'body parameter');
         if (parameter.type !== 'text') continue;
-        str(parameter.text, 'body parameter text', 0, 32768);
+        const value = str(parameter.text, 'body parameter text', 0, 32768);
+        if (value.trim() === '') fail(131008, 'Parameter text can not be empty.');
+        if (/[\n\t]| {5}/.test(value))
+          throw new Invalid(
+            graphError(
+              132018,
+              'Param text cannot have new-line/tab characters or more than 4 consecutive spaces',
+            ),
+          );
       }
   }
 }

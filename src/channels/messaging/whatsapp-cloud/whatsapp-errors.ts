@@ -49,6 +49,7 @@ export const GRAPH_ERROR_RULES: Readonly<Record<string, Rule>> = {
   '131026': { retryable: false },
   '132000': { retryable: false },
   '132001': { retryable: false },
+  '132018': { retryable: false },
   '100': { retryable: false },
   '190': { retryable: false },
   '131008': { retryable: false },

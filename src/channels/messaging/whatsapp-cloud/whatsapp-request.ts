@@ -203,6 +203,13 @@ function template(t: TemplateContent): Record<string, unknown> {
 function bodyParameters(params: Record<string, string>): Array<Record<string, string>> {
   const keys = Object.keys(params);
   if (keys.length === 0) return [];
+  // Meta refuses empty values (131008) and values with new lines, tabs or more than four spaces
+  // in a row (132018): a multi-line address in a variable is the usual cause.
+  for (const [k, v] of Object.entries(params)) {
+    if (v.trim() === '') refuse(`template parameter {{${k}}} is empty`);
+    if (/[\n\t]| {5}/.test(v))
+      refuse(`template parameter {{${k}}} has a new line, a tab or more than 4 spaces in a row`);
+  }
   const positional = keys.filter((k) => /^[1-9]\d*$/.test(k));
   if (positional.length === keys.length) {
     const ordered = positional.map(Number).sort((a, b) => a - b);
