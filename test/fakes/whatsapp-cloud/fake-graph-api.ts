@@ -25,6 +25,10 @@ import type { WebhookBehaviour, WebhookCounters } from './webhook-sender.ts';
  * not deliver get a `failed` status webhook: free-form outside the person's 24-hour window
  * (131047; only the person's own messages open it), a MARKETING template to a person who opted
  * out (131050), a number not on WhatsApp (131026). Everything else goes sent → delivered → read.
+ *
+ * Benchmarks: `startFakeGraphProcess()` (fake-graph-process.ts) runs it in a child process with
+ * the same API, every member async; `record: false` and `webhook: {batch, read: false}` keep it
+ * cheap.
  */
 export interface FakeGraphOptions {
   /** The bearer token sends must carry. Default 'fake-access-token'. */
