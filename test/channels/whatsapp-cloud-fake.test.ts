@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startFakeGraph, type FakeGraph } from '../fakes/whatsapp-cloud/fake-graph-server.ts';
 
@@ -137,5 +139,41 @@ describe('the local Graph server', () => {
       131047,
       'no window: it will fail',
     );
+  });
+});
+
+describe('the local Graph server: callback override per number', () => {
+  it("sends a number's webhooks to its own URL, the others to the app URL", async () => {
+    const hooks = new Map<string, string[]>();
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET') return void res.end(url.searchParams.get('hub.challenge'));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        hooks.set(url.pathname, [
+          ...(hooks.get(url.pathname) ?? []),
+          Buffer.concat(chunks).toString(),
+        ]);
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const two = await startFakeGraph();
+    try {
+      await two.subscribe(`${base}/app`, 'v');
+      await two.subscribe(`${base}/channel-b`, 'v', ['2002']);
+      await two.userSends('2002', '+6281800000008', 'to b');
+      await two.userSends('1001', '+6281800000008', 'to a');
+      assert.equal(hooks.get('/channel-b')?.length, 1);
+      assert.match(hooks.get('/channel-b')![0]!, /"phone_number_id":"2002".*"to b"/);
+      assert.equal(hooks.get('/app')?.length, 1);
+      assert.match(hooks.get('/app')![0]!, /"phone_number_id":"1001".*"to a"/);
+    } finally {
+      await two.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -101,8 +101,12 @@ export interface FakeGraph {
   readonly accessToken: string;
   readonly appSecret: string;
   readonly counters: FakeGraphCounters;
-  /** Meta's GET handshake to `callbackUrl`, then every webhook goes there. */
-  subscribe(callbackUrl: string, verifyToken: string): Promise<void>;
+  /**
+   * Meta's GET handshake to `callbackUrl`, then webhooks go there: with `phoneNumberIds`, those
+   * numbers' webhooks (Meta's per-number callback override: one Tiller channel URL per number);
+   * without, every number that has no override of its own.
+   */
+  subscribe(callbackUrl: string, verifyToken: string, phoneNumberIds?: string[]): Promise<void>;
   registerTemplate(template: FakeTemplate): void;
   /** Messages per second for one number (Meta: 80 by default, up to 1,000). */
   setThroughput(phoneNumberId: string, perSecond: number): void;

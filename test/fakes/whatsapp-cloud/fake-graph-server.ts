@@ -204,7 +204,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
 
   /** sent → delivered → read (or one `failed`), each after the previous POST was answered. */
   async function statusChain(send: FakeSend, category: FakeTemplate['category']): Promise<void> {
-    if (!sender.subscribed) return;
+    if (!sender.subscribedFor(send.phoneNumberId)) return;
     const b = sender.behaviour;
     const pricing = {
       billable: true,
@@ -251,7 +251,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     accessToken,
     appSecret,
     counters,
-    subscribe: (callbackUrl, verifyToken) => sender.subscribe(callbackUrl, verifyToken),
+    subscribe: (callbackUrl, verifyToken, phoneNumberIds) =>
+      sender.subscribe(callbackUrl, verifyToken, phoneNumberIds),
     registerTemplate: (t) => void templates.set(templateKey(t.name, t.language), t),
     setThroughput: (phoneNumberId, perSecond) => limits.setThroughput(phoneNumberId, perSecond),
     setWebhookBehaviour: (behaviour) =>

@@ -61,6 +61,8 @@ export class WebhookSender {
   readonly #batches = new Map<string, { items: Pending[]; timer?: NodeJS.Timeout }>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #url: string | undefined;
+  /** Per-number callback overrides (Meta's `override_callback_uri`). */
+  readonly #urls = new Map<string, string>();
   #inFlight = 0;
   #idle: Array<() => void> = [];
   #closed = false;
@@ -77,12 +79,16 @@ export class WebhookSender {
     this.#metadata = metadata;
   }
 
-  get subscribed(): boolean {
-    return this.#url !== undefined;
+  /** Whether webhooks of this number have somewhere to go. */
+  subscribedFor(phoneNumberId: string): boolean {
+    return this.#urls.has(phoneNumberId) || this.#url !== undefined;
   }
 
-  /** Meta's verification GET; the subscription holds only if the challenge comes back. */
-  async subscribe(url: string, verifyToken: string): Promise<void> {
+  /**
+   * Meta's verification GET; the subscription holds only if the challenge comes back. With
+   * phone number ids, it is their callback override; without, the app's callback for the rest.
+   */
+  async subscribe(url: string, verifyToken: string, phoneNumberIds?: string[]): Promise<void> {
     const challenge = randomBytes(8).toString('hex');
     const target = new URL(url);
     target.searchParams.set('hub.mode', 'subscribe');
@@ -94,12 +100,13 @@ export class WebhookSender {
       throw new Error(
         `webhook verification failed: HTTP ${response.statusCode}, body ${text.slice(0, 80)}`,
       );
-    this.#url = url;
+    if (phoneNumberIds) for (const id of phoneNumberIds) this.#urls.set(id, url);
+    else this.#url = url;
   }
 
   /** One change value (messages, user_preferences) in its own POST; resolves once answered 2xx. */
   async post(phoneNumberId: string, field: string, value: Json): Promise<void> {
-    await this.#deliver(field, { ...this.#base(phoneNumberId), ...value });
+    await this.#deliver(phoneNumberId, field, { ...this.#base(phoneNumberId), ...value });
   }
 
   /** A status, batched with others of the same number; resolves once its POST was answered 2xx. */
@@ -138,7 +145,7 @@ export class WebhookSender {
     if (batch.timer) clearTimeout(batch.timer);
     this.#batches.delete(phoneNumberId);
     const items = batch.items;
-    this.#deliver('messages', {
+    this.#deliver(phoneNumberId, 'messages', {
       ...this.#base(phoneNumberId),
       statuses: items.map((i) => i.status),
     })
@@ -150,9 +157,10 @@ export class WebhookSender {
     return { messaging_product: 'whatsapp', metadata: this.#metadata(phoneNumberId) };
   }
 
-  async #deliver(field: string, value: Json): Promise<void> {
-    const url = this.#url;
-    if (!url) throw new Error('no webhook subscribed on the fake Graph server');
+  async #deliver(phoneNumberId: string, field: string, value: Json): Promise<void> {
+    const url = this.#urls.get(phoneNumberId) ?? this.#url;
+    if (!url)
+      throw new Error(`no webhook subscribed for ${phoneNumberId} on the fake Graph server`);
     const body = metaJson({
       object: 'whatsapp_business_account',
       entry: [{ id: 'fake-waba', changes: [{ value, field }] }],
