@@ -12,6 +12,7 @@ import {
   chatbotStatusJob,
   chatbotTurnJob,
   chatbotTurns,
+  chatbotWakeJob,
 } from './chatbot/chatbot.jobs.ts';
 import type { ChatbotService } from './chatbot/chatbot.service.ts';
 import { MESSAGE_RECEIVED, MESSAGE_STATUS_CHANGED } from './messaging/messaging-events.ts';
@@ -47,4 +48,5 @@ export function registerJobHandlers(
   runner.add(chatbotTurnJob(deps.chatbot));
   runner.add(chatbotStatusJob(deps.chatbot));
   runner.add(chatbotIdleJob(deps.chatbot));
+  runner.add(chatbotWakeJob(deps.chatbot));
 }
