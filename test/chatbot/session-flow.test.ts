@@ -172,6 +172,20 @@ describe(`a chatbot session from template answer to report (${storeKind})`, () =
       type: 'system',
       system: { type: 'conversation.take_over', from_seat_id: '', to_seat_id: SEAT },
     });
+    // The integrator's retry changes nothing; another seat is refused.
+    const again = await post('/api/v1/session/transfer/result', {
+      call_id: callId,
+      result: 'success',
+      seat_id: SEAT,
+    });
+    assert.equal(again.json.code, 200);
+    assert.equal((await messages())[0]!.msg_id, newest!.msg_id);
+    const other = await post('/api/v1/session/transfer/result', {
+      call_id: callId,
+      result: 'success',
+      seat_id: 'seat-8',
+    });
+    assert.equal(other.json.code, 400);
     const list = await post('/api/v1/session/list', { user_id: '62895402190807' });
     assert.equal(list.json.data[0].status, 'agent');
     assert.equal(list.json.data[0].seat_id, SEAT);

@@ -58,12 +58,12 @@ export interface MessageRow {
   created_at: Date;
 }
 
-const SESSION_COLUMNS = `id, app_id::int AS app_id, channel, channel_id, user_id, user_name, robot_id,
+const SESSION_COLUMNS = `id, app_id, channel, channel_id, user_id, user_name, robot_id,
   conversation_id, status, transfer_requested_at, seat_id, queue, snoozed_until, waba_task_id,
   template_msg_id, variables, custom, end_reason, started_at, ended_at, last_message_at,
   last_user_message_at, unread, report_sent_at, result, version`;
 
-const MESSAGE_COLUMNS = `id, app_id::int AS app_id, session_id, seq::int AS seq, sender_type, seat_id,
+const MESSAGE_COLUMNS = `id, app_id, session_id, seq, sender_type, seat_id,
   content, reply_to, status, error_code, error_message, created_at`;
 
 export type NewSession = Pick<

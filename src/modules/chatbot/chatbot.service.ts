@@ -87,6 +87,8 @@ export class ChatbotService {
       const s = w.session;
       if (input.result === 'success') {
         if (!input.seatId) throw new AppError('bad_request', 'seat_id is required on success');
+        // The integrator's retry of a result already applied changes nothing.
+        if (s.status !== 'pending' && s.seat_id === input.seatId) return;
         if (s.status !== 'pending')
           throw new AppError('bad_request', 'an agent already holds the session');
         await this.#life.takeOverIn(w, input.seatId);
