@@ -1,4 +1,5 @@
 import type { AppError } from '../../shared/errors.ts';
+import { chatbotSessionRoutes } from '../../modules/chatbot/chatbot.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
 import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -43,5 +44,5 @@ export const chatbotFamily = defineFamily({
       timestamp: 'optional',
     }),
   wireHabits: false,
-  routes: () => [],
+  routes: (services) => [chatbotSessionRoutes(services.chatbot)],
 });
