@@ -190,7 +190,12 @@ async function startWorkers(
   });
   const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
   const jobs = new JobRunner(db, registry.id, log, services.clock);
-  registerJobHandlers(jobs, { db, clock: services.clock, plans: services.plans });
+  registerJobHandlers(jobs, {
+    db,
+    clock: services.clock,
+    plans: services.plans,
+    chatbot: services.chatbot,
+  });
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);
   registry.addReclaimer(deliverer.reclaim);

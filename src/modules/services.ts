@@ -14,6 +14,7 @@ import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { ConversationService } from './conversations/conversations.service.ts';
+import { ChatbotService } from './chatbot/chatbot.service.ts';
 import { ComplianceService } from './compliance/compliance.service.ts';
 import { ComplianceSettingsService } from './compliance/compliance.settings.ts';
 import { DncService } from './dnc/dnc.service.ts';
@@ -43,6 +44,8 @@ export interface Services {
   contacts: ComplianceService;
   recordings: RecordingService;
   conversations: ConversationService;
+  /** Chatbot sessions, takeover and reports (docs/chatbot.md). */
+  chatbot: ChatbotService;
   nlu: Nlu;
   tts: Tts;
   /** Parked jobs, for `tiller jobs` through the admin API. */
@@ -63,6 +66,7 @@ export function createServices(
     | 'contacts'
     | 'recordings'
     | 'conversations'
+    | 'chatbot'
     | 'nlu'
     | 'jobs'
   > & {
@@ -81,6 +85,7 @@ export function createServices(
   const nlu =
     base.nlu ??
     createNlu({ llmUrl: config.llmUrl, llmKey: config.llmKey, llmModel: config.llmModel });
+  const conversations = new ConversationService(base.db, base.clock, nlu);
   return {
     ...base,
     nlu,
@@ -98,6 +103,9 @@ export function createServices(
     compliance: new ComplianceSettingsService(base.db),
     contacts: new ComplianceService(base.db),
     jobs: new JobAdmin(base.db, base.clock),
-    conversations: new ConversationService(base.db, base.clock, nlu),
+    conversations,
+    // Transports by channel: the messaging channels' (messagingTransport(messaging)) and the
+    // Huawei/bot variants' are added where those services are built.
+    chatbot: new ChatbotService({ db: base.db, clock: base.clock, conversations, transports: {} }),
   };
 }

@@ -6,6 +6,15 @@ import { planRounds, planAdvanceJob } from './plans/plans.jobs.ts';
 import { PLAN_FINISHED, planWebhooks } from './plans/plan-events.ts';
 import type { PlanService } from './plans/plans.service.ts';
 import { taskEndJob } from './tasks/tasks.jobs.ts';
+import {
+  chatbotIdleJob,
+  chatbotStatuses,
+  chatbotStatusJob,
+  chatbotTurnJob,
+  chatbotTurns,
+} from './chatbot/chatbot.jobs.ts';
+import type { ChatbotService } from './chatbot/chatbot.service.ts';
+import { MESSAGE_RECEIVED, MESSAGE_STATUS_CHANGED } from './messaging/messaging-events.ts';
 import { CALL_FINAL, callWebhooks, TASK_FINISHED, taskWebhooks } from './tasks/task-events.ts';
 
 // Who reacts to what, in one place: the job handlers a worker runs, and the subscribers of each
@@ -23,13 +32,19 @@ export function subscribeModules(bus: EventBus): void {
   bus.inTransaction(PLAN_FINISHED, planWebhooks);
   // Plan rounds: a round task that finished moves its plan on, in a job.
   bus.viaJob(TASK_FINISHED, planRounds);
+  // Chatbot: a person's message is a turn; a sent message's status follows into the transcript.
+  bus.viaJob(MESSAGE_RECEIVED, chatbotTurns);
+  bus.viaJob(MESSAGE_STATUS_CHANGED, chatbotStatuses);
 }
 
 /** Registers the handler of every job type with a worker's runner. */
 export function registerJobHandlers(
   runner: JobRunner,
-  deps: { db: Db; clock: Clock; plans: PlanService },
+  deps: { db: Db; clock: Clock; plans: PlanService; chatbot: ChatbotService },
 ): void {
   runner.add(taskEndJob(deps.db, deps.clock));
   runner.add(planAdvanceJob(deps.plans));
+  runner.add(chatbotTurnJob(deps.chatbot));
+  runner.add(chatbotStatusJob(deps.chatbot));
+  runner.add(chatbotIdleJob(deps.chatbot));
 }

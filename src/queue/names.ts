@@ -11,6 +11,10 @@ export const QUEUES = {
   messagingInbound: 'messaging.inbound',
   /** A chat message for the chatbot to answer, in order per session (chatbot module). */
   chatbotTurn: 'chatbot.turn',
+  /** A message the chatbot sent changed status: update the transcript, call back (chatbot). */
+  chatbotStatus: 'chatbot.status',
+  /** A bot session's inactivity timer: close it when the user stayed silent 24 h (chatbot). */
+  chatbotIdle: 'chatbot.idle',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -30,6 +34,8 @@ export const EVENTS = {
   messageStatusChanged: 'message.status_changed',
   /** A chatbot session changed status (pending, open, resolved, snoozed, closed) (chatbot). */
   chatSessionChanged: 'chat.session_changed',
+  /** A message was stored in a chatbot session's transcript (chatbot). */
+  chatMessageAdded: 'chat.message_added',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

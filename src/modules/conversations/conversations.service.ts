@@ -4,13 +4,14 @@ import {
   stepConversation,
   type Action,
   type ConversationResult,
+  type ConversationState,
   type TurnInput,
 } from '../../dialogue/conversation.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
 import type { RobotDefinition } from '../../dialogue/script/robot-script.ts';
 import type { Vars } from '../../dialogue/template.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import * as repo from './conversations.repository.ts';
 
 // Durable conversations (chat): every turn reads the stored state, steps the engine and writes
@@ -72,6 +73,15 @@ export class ConversationService {
   }
 
   async start(appId: number, input: StartConversation): Promise<{ id: string; actions: Action[] }> {
+    return this.startIn(this.#db, appId, input);
+  }
+
+  /** start, inside the caller's transaction (the chatbot stores the transcript with it). */
+  async startIn(
+    tx: Queryable,
+    appId: number,
+    input: StartConversation,
+  ): Promise<{ id: string; actions: Action[] }> {
     const now = this.#clock.now();
     const { state, actions } = startConversation({
       robot: input.robot.definition,
@@ -82,7 +92,7 @@ export class ConversationService {
       channel: input.channel,
     });
     const id = randomUUID();
-    await repo.insertConversation(this.#db, {
+    await repo.insertConversation(tx, {
       id,
       app_id: appId,
       robot_id: input.robot.id,
@@ -106,24 +116,38 @@ export class ConversationService {
    */
   async handle(appId: number, id: string, input: TurnInput): Promise<{ actions: Action[] }> {
     return this.#db.transaction(async (tx) => {
-      const row = await repo.findConversation(tx, appId, id);
-      if (!row) throw new ConversationNotFoundError(id);
-      const now = this.#clock.now();
-      const { state, actions } = await stepConversation(row.robot, row.state, input, {
-        nlu: this.#nlu,
-        now,
-      });
-      const written = await repo.saveStep(tx, {
-        appId,
-        id,
-        version: row.version,
-        state,
-        result: state.status === 'ended' ? state.result : null,
-        at: now,
-      });
-      if (!written) throw new ConversationConflictError(id);
+      const { actions } = await this.handleIn(tx, appId, id, input);
       return { actions };
     });
+  }
+
+  /**
+   * handle, inside the caller's transaction: the chatbot writes the transcript, the outbound
+   * sends and the engine's state together. Also gives the state after the step (mode, result).
+   */
+  async handleIn(
+    tx: Queryable,
+    appId: number,
+    id: string,
+    input: TurnInput,
+  ): Promise<{ actions: Action[]; state: ConversationState }> {
+    const row = await repo.findConversation(tx, appId, id);
+    if (!row) throw new ConversationNotFoundError(id);
+    const now = this.#clock.now();
+    const { state, actions } = await stepConversation(row.robot, row.state, input, {
+      nlu: this.#nlu,
+      now,
+    });
+    const written = await repo.saveStep(tx, {
+      appId,
+      id,
+      version: row.version,
+      state,
+      result: state.status === 'ended' ? state.result : null,
+      at: now,
+    });
+    if (!written) throw new ConversationConflictError(id);
+    return { actions, state };
   }
 
   async get(appId: number, id: string): Promise<ConversationView> {
