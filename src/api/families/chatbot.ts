@@ -1,3 +1,6 @@
+import { botChannelRoutes } from '../../modules/chatbot/bot-channel.routes.ts';
+import { companyRoutes } from '../../modules/chatbot/company.routes.ts';
+import { huaweiRoutes } from '../../modules/chatbot/huawei.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
 import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -19,5 +22,9 @@ export const chatbotFamily = defineFamily({
   // Placeholder until signing keys are stored (issue 11): no key is known.
   authentication: () => signatureAuth({ keys: async () => undefined }),
   wireHabits: false,
-  routes: () => [],
+  routes: (services) => [
+    huaweiRoutes(services.botChannels),
+    botChannelRoutes(services.botChannels),
+    companyRoutes(services.company),
+  ],
 });

@@ -15,7 +15,7 @@ import type { ChatTransport } from './chat-transport.ts';
 declare module '../webhooks/outbox.ts' {
   interface WebhookEventTypes {
     /** §6.3 / §7.2: the bot's (or an agent's) messages for a Huawei or bot channel session. */
-    botChannelReply: 'chatbot.channel_reply';
+    'chatbot.channel_reply': 'bot or agent messages for a Huawei or bot channel session (§6.3, §7.2)';
   }
 }
 
@@ -33,7 +33,14 @@ export function botChannelTransport(kind: BotChannelKind, clock: Clock): ChatTra
           userId: session.userId,
           userName: session.userName,
         },
-        [{ msgId: message.id, senderType: message.senderType, at: clock.now(), content: message.content }],
+        [
+          {
+            msgId: message.id,
+            senderType: message.senderType,
+            at: clock.now(),
+            content: message.content,
+          },
+        ],
       );
       await recordEvents(tx, [
         {

@@ -120,7 +120,8 @@ export const PutBotChannel = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 32,
-        description: 'The `channel` our callbacks name (Huawei: always "HuaWei"; bot: default "bot")',
+        description:
+          'The `channel` our callbacks name (Huawei: always "HuaWei"; bot: default "bot")',
       }),
     ),
     robot_id: Type.Optional(

@@ -52,7 +52,8 @@ export function toWireInbound(m: Message, i: number): WireInbound {
       return { type: 'contacts', contacts: m.contacts };
     case 'interactive': {
       const kind = m.interactive?.type;
-      const choice = kind === 'list_reply' ? m.interactive?.list_reply : m.interactive?.button_reply;
+      const choice =
+        kind === 'list_reply' ? m.interactive?.list_reply : m.interactive?.button_reply;
       if (!kind || !choice)
         throw bad('interactive needs interactive.list_reply or interactive.button_reply');
       return kind === 'list_reply'

@@ -134,7 +134,9 @@ export function endCallback(s: CallbackSession, at: Date, endReason: string) {
  * only; ours is a one-line account built from what the report already holds, so it is the same
  * however often it is rebuilt.
  */
-export function summaryCallback(report: Record<string, unknown>) {
+export function summaryCallback(
+  report: Record<string, unknown>,
+): Record<string, unknown> & { summary: string } {
   return { ...report, summary: summaryText(report) };
 }
 

@@ -25,11 +25,11 @@ import {
 declare module '../webhooks/outbox.ts' {
   interface WebhookEventTypes {
     /** §10.2: a person's message in a chatbot session. */
-    reportReceive: 'report.message.receive';
+    'report.message.receive': 'a person wrote in a chatbot session (§10.2)';
     /** §10.3: a message the channel sent in a chatbot session. */
-    reportSend: 'report.message.send';
+    'report.message.send': 'the channel sent a message in a chatbot session (§10.3)';
     /** §10.4: a status change of a message the channel sent. */
-    reportStatus: 'report.message.status';
+    'report.message.status': 'a message the channel sent changed status (§10.4)';
   }
 }
 

@@ -12,9 +12,9 @@ import type { ChatSessionChanged } from './chat-events.ts';
 declare module '../webhooks/outbox.ts' {
   interface WebhookEventTypes {
     /** A conversation's inbox status changed (docs/agent-inbox.md). */
-    inboxStatusChanged: 'inbox.conversation_status_changed';
+    'inbox.conversation_status_changed': 'an inbox conversation changed status';
     /** The bot handed a conversation to the agents of its queue. */
-    inboxHandoff: 'inbox.handoff';
+    'inbox.handoff': 'the bot handed a conversation to the agents';
   }
 }
 

@@ -215,12 +215,13 @@ export class InboxService {
     input: { seatId: string; senderType: 'agent' | 'agent_system'; content: ChatContent },
   ) {
     await this.#agent(appId, input.seatId);
-    return this.#chatbot.sendAgentMessage(appId, {
+    const { msgId } = await this.#chatbot.sendAgentMessage(appId, {
       callId,
       senderType: input.senderType,
       seatId: input.seatId,
       message: input.content,
     });
+    return { msg_id: msgId };
   }
 
   async markRead(appId: number, callId: string, msgIds?: string[]) {
