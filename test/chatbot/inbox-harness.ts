@@ -41,7 +41,7 @@ export async function startSurfaces(...names: string[]): Promise<SurfacesHarness
   const appIds: number[] = [];
   for (const name of names) {
     const created = await services.auth.createApp({ name, timezone: 'Asia/Jakarta' });
-    appIds.push(created.id);
+    appIds.push(created.app.id);
     tokens.push(await tokenFor(server.url, created.appKey, created.appSecret));
   }
   const chatbotApp: FastifyInstance = bareApp();
