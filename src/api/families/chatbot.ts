@@ -1,4 +1,5 @@
 import { botChannelRoutes } from '../../modules/chatbot/bot-channel.routes.ts';
+import { chatbotSessionRoutes } from '../../modules/chatbot/chatbot.routes.ts';
 import { companyRoutes } from '../../modules/chatbot/company.routes.ts';
 import { huaweiRoutes } from '../../modules/chatbot/huawei.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
@@ -23,6 +24,7 @@ export const chatbotFamily = defineFamily({
   authentication: () => signatureAuth({ keys: async () => undefined }),
   wireHabits: false,
   routes: (services) => [
+    chatbotSessionRoutes(services.chatbot),
     huaweiRoutes(services.botChannels),
     botChannelRoutes(services.botChannels),
     companyRoutes(services.company),

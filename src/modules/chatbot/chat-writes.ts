@@ -172,11 +172,16 @@ export class SessionWrites {
     );
   }
 
-  /** An AIRudder-style callback of this session, to `url` (else the app's webhook URL). */
+  /**
+   * An AIRudder-style callback of this session, to `url` (else the app's webhook URL), in the
+   * session's delivery group. A barrier waits until every earlier callback of the session is
+   * settled (the §9.13 report comes after everything it reports).
+   */
   async callback(
     type: EventType,
     payload: Record<string, unknown>,
     url: string | undefined,
+    options: { barrier?: boolean } = {},
   ): Promise<void> {
     await recordEvents(this.#tx, [
       {
@@ -185,6 +190,7 @@ export class SessionWrites {
         subjectId: this.session.id,
         group: this.session.id,
         payload,
+        ...(options.barrier ? { barrier: true } : {}),
         delivery: { ...(url ? { url } : {}), style: 'airudder' },
       },
     ]);

@@ -694,6 +694,7 @@ export class ChatbotService {
       'chatbot.session_report',
       sessionReportPayload(w.session, transcript, await appZone(w.tx, s.app_id)),
       url,
+      { barrier: true },
     );
     await w.patch({ report_sent_at: w.at });
   }
