@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { storeKind } from '../helpers/db.ts';
+import { TestChannel } from './chat-harness.ts';
 import { startSurfaces, type SurfacesHarness } from './inbox-harness.ts';
 
 // The agent inbox (/v1/inbox, docs/agent-inbox.md) on the real server, driven by a bot channel
@@ -275,6 +276,35 @@ describe(`agent inbox (${storeKind})`, () => {
     assert.equal(released.status, 200, released.text);
     assert.equal(released.json.data.conversation.status, 'pending');
     assert.equal(released.json.data.conversation.seat_id, '');
+  });
+
+  it('refuses an agent message and a reopen outside the 24-hour window (422), storing nothing', async () => {
+    // A WhatsApp-like channel (the chatbot tests' in-test transport until the messaging module
+    // merges): its window for this user is closed after the agent took the conversation.
+    const channel = new TestChannel();
+    h.services.chatbot.addTransport('Simulated', channel);
+    const { sessionId } = await h.services.chatbot.receive({
+      appId: h.appIds[0]!,
+      channel: 'Simulated',
+      channelId: 'sim-1',
+      userId: '6281200000009',
+      content: { type: 'text', text: 'help' },
+    });
+    assert.equal((await act(sessionId, 'take_over', { seat_id: 'alice' })).status, 200);
+    channel.closedWindows.add('6281200000009');
+    const before = (await conversation(sessionId)).messages.length;
+    const r = await act(sessionId, 'messages', {
+      seat_id: 'alice',
+      content: { type: 'text', text: 'sorry for the wait' },
+    });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.code, 422);
+    assert.equal((await conversation(sessionId)).messages.length, before);
+    assert.equal(channel.sentTo(sessionId).length, 0);
+    assert.equal((await act(sessionId, 'resolve', {})).status, 200);
+    const reopen = await act(sessionId, 'reopen', { seat_id: 'alice' });
+    assert.equal(reopen.status, 422);
+    assert.equal((await conversation(sessionId)).conversation.status, 'resolved');
   });
 
   it("keeps apps apart: another app sees none of this app's agents, queues or conversations", async () => {
