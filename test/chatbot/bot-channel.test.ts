@@ -57,10 +57,10 @@ describe(`bot channel (${storeKind})`, () => {
     assert.equal(badVars.status, 400);
     const badRobot = await h.api('/api/v1/channel/bot/message', { ...EXAMPLE, robot_id: 'x' });
     assert.equal(badRobot.status, 400);
-    const [{ n }] = await h.server.store.db.query<{ n: string }>(
+    const [count] = await h.server.store.db.query<{ n: string }>(
       'SELECT count(*) AS n FROM chat_sessions',
     );
-    assert.equal(Number(n), 0);
+    assert.equal(Number(count?.n), 0);
   });
 
   it('§7.1 starts the named robot with the variables; §7.2 replies name the channel', async () => {

@@ -219,6 +219,20 @@ describe(`Huawei channel (${storeKind})`, () => {
     assert.equal(t.status, 404);
     const list = await h.v1('GET', '/v1/chatbot/bot-channels', undefined, other);
     assert.deepEqual(list.json.data.list, []);
+    // The same Huawei channel and session id in another app: refused clearly, never mixed in.
+    const registered = await h.v1(
+      'PUT',
+      '/v1/chatbot/bot-channels/huawei/hwbcauat',
+      { callback_url: CALLBACK },
+      other,
+    );
+    assert.equal(registered.status, 200);
+    const clash = await h.api('/api/v1/channel/huawei/message', SPEC_EXAMPLE, {
+      raw: true,
+      token: other,
+    });
+    assert.equal(clash.status, 400);
+    assert.match(clash.json.message, /call_id/);
     const conv = await h.v1(
       'GET',
       `/v1/inbox/conversations/${encodeURIComponent(CALL_ID)}`,
