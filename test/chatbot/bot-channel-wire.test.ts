@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  endCallback,
   mapInbound,
   replyCallback,
   summaryCallback,
-  transferCallback,
   type WireInbound,
 } from '../../src/modules/chatbot/bot-channel.wire.ts';
 
@@ -77,7 +75,7 @@ describe('bot channel wire', () => {
     }
   });
 
-  it('builds the §6.3 reply, §6.4 transfer and §6.5 end callbacks', () => {
+  it('builds the §6.3 reply callback', () => {
     assert.deepEqual(
       replyCallback(SESSION, [
         { msgId: 'c98a-0', senderType: 'robot', at: AT, content: { type: 'text', text: 'hi' } },
@@ -97,22 +95,6 @@ describe('bot channel wire', () => {
         ],
       },
     );
-    assert.deepEqual(transferCallback(SESSION, AT, 'flow', null), {
-      call_id: 'netinfo session id',
-      channel: 'HuaWei',
-      channel_id: 'hwbcauat',
-      user: { id: '123', name: 'nick' },
-      timestamp: 1722223064,
-      reason: 'flow',
-    });
-    assert.deepEqual(endCallback(SESSION, AT, 'robot'), {
-      call_id: 'netinfo session id',
-      channel: 'HuaWei',
-      channel_id: 'hwbcauat',
-      user: { id: '123' },
-      timestamp: 1722223064,
-      session_end_reason: 'robot',
-    });
   });
 
   it('adds a summary built from the report to §7.5', () => {

@@ -1,7 +1,9 @@
 // The wire of the two channel variants where someone else owns the user's connection and Tiller
 // runs only the bot: Huawei's contact centre (spec/chatbot-api.md §6) and the generic bot
-// channel (§7). Both speak the same shapes: inbound `messages[]` (§6.1, §7.1) and the callbacks
-// §6.3–§6.5 / §7.2–§7.5, so one mapper serves both (docs/chatbot-variants.md).
+// channel (§7). Both speak the same shapes: inbound `messages[]` (§6.1, §7.1) and the reply
+// callback (§6.3, §7.2), so one mapper serves both. Transfer requests and ends (§6.4/§6.5,
+// §7.3/§7.4) are the chatbot's own §9.1/§9.4 callbacks, supersets of those shapes
+// (docs/chatbot-variants.md).
 
 /** Which of the two variants: the route it came through and where its settings live. */
 export type BotChannelKind = 'huawei' | 'bot';
@@ -82,9 +84,9 @@ export interface CallbackSession {
 
 const unix = (at: Date) => Math.floor(at.getTime() / 1000);
 
-function head(s: CallbackSession, withName: boolean) {
+function head(s: CallbackSession) {
   const user: Record<string, string> = { id: s.userId };
-  if (withName && s.userName) user.name = s.userName;
+  if (s.userName) user.name = s.userName;
   return { call_id: s.callId, channel: s.channel, channel_id: s.channelId, user };
 }
 
@@ -99,7 +101,7 @@ export interface CallbackMessage {
 /** §6.3 / §7.2: the bot's reply messages, in order. */
 export function replyCallback(s: CallbackSession, messages: readonly CallbackMessage[]) {
   return {
-    ...head(s, true),
+    ...head(s),
     messages: messages.map((m) => ({
       msg_id: m.msgId,
       sender_type: m.senderType,
@@ -109,30 +111,11 @@ export function replyCallback(s: CallbackSession, messages: readonly CallbackMes
   };
 }
 
-/** §6.4 / §7.3: the bot asks the integrator for a human; the answer comes through §6.2. */
-export function transferCallback(
-  s: CallbackSession,
-  at: Date,
-  reason: string,
-  queue: string | null,
-) {
-  return {
-    ...head(s, true),
-    timestamp: unix(at),
-    reason,
-    ...(queue ? { queue } : {}),
-  };
-}
-
-/** §6.5 / §7.4: the session ended on our side. */
-export function endCallback(s: CallbackSession, at: Date, endReason: string) {
-  return { ...head(s, false), timestamp: unix(at), session_end_reason: endReason };
-}
-
 /**
  * §7.5: the session summary, the session report (§9.13) plus `summary`. The spec names the field
  * only; ours is a one-line account built from what the report already holds, so it is the same
- * however often it is rebuilt.
+ * however often it is rebuilt. Not yet applied: the chatbot sends its §9.13 report to the
+ * channel's URL as is (docs/chatbot-variants.md says how it would be).
  */
 export function summaryCallback(
   report: Record<string, unknown>,
