@@ -12,6 +12,7 @@ import {
   chatbotStatusJob,
   chatbotTurnJob,
   chatbotTurns,
+  chatbotWakeJob,
 } from './chatbot/chatbot.jobs.ts';
 import type { ChatbotService } from './chatbot/chatbot.service.ts';
 import { CHAT_MESSAGE_ADDED, CHAT_SESSION_CHANGED } from './chatbot/chat-events.ts';
@@ -54,4 +55,5 @@ export function registerJobHandlers(
   runner.add(chatbotTurnJob(deps.chatbot));
   runner.add(chatbotStatusJob(deps.chatbot));
   runner.add(chatbotIdleJob(deps.chatbot));
+  runner.add(chatbotWakeJob(deps.chatbot));
 }

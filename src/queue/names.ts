@@ -15,6 +15,8 @@ export const QUEUES = {
   chatbotStatus: 'chatbot.status',
   /** A bot session's inactivity timer: close it when the user stayed silent 24 h (chatbot). */
   chatbotIdle: 'chatbot.idle',
+  /** A snoozed session's time came: back to its agent (chatbot). */
+  chatbotWake: 'chatbot.wake',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

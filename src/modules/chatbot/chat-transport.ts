@@ -96,6 +96,8 @@ export function messagingTransport(messaging: ChatMessaging): ChatTransport {
       });
     },
     async windowOpen(q, session) {
+      // SMS has no customer-service window: an agent may always answer.
+      if (session.channel === 'SMS') return true;
       const window = await messaging.windowOf(q, session.appId, session.channelId, session.userId);
       return window.open;
     },

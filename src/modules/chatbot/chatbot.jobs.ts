@@ -44,6 +44,13 @@ export const CHATBOT_IDLE = defineJob<ChatIdle>(QUEUES.chatbotIdle, {
   }),
 });
 
+export const CHATBOT_WAKE = defineJob<ChatIdle>(QUEUES.chatbotWake, {
+  decode: (stored) => ({
+    app_id: intField(stored, 'app_id'),
+    call_id: textField(stored, 'call_id'),
+  }),
+});
+
 /** message.received → a chatbot turn, one job per message. */
 export const chatbotTurns: JobSubscriber<MessageReceived, ChatTurn> = {
   name: QUEUES.chatbotTurn,
@@ -97,5 +104,11 @@ export function chatbotStatusJob(chatbot: Pick<ChatbotService, 'messageStatus'>)
 export function chatbotIdleJob(chatbot: Pick<ChatbotService, 'expireIdle'>) {
   return handleJob(CHATBOT_IDLE, async ({ app_id, call_id }) => {
     await chatbot.expireIdle(app_id, call_id);
+  });
+}
+
+export function chatbotWakeJob(chatbot: Pick<ChatbotService, 'wake'>) {
+  return handleJob(CHATBOT_WAKE, async ({ app_id, call_id }) => {
+    await chatbot.wake(app_id, call_id);
   });
 }

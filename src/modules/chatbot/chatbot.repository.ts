@@ -134,6 +134,15 @@ export async function findSession(
   return row;
 }
 
+/**
+ * Whether any app has a session of this id. Not scoped to an app on purpose: channels that bring
+ * their own session ids (Huawei, bot) must not take another app's, and only this says so.
+ */
+export async function sessionIdTaken(q: Queryable, id: string): Promise<boolean> {
+  const rows = await q.query('SELECT 1 FROM chat_sessions WHERE id = $1', [id]);
+  return rows.length > 0;
+}
+
 /** The user's newest session on the channel (live or not), under its lock. */
 export async function lockLatestSession(
   q: Queryable,

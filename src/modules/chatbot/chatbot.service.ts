@@ -20,7 +20,7 @@ import { textOf, type ChatContent, type WireTemplate } from './chat-content.ts';
 import type { EndReason, MessageStatus } from './chat-events.ts';
 import type { ChatTransport } from './chat-transport.ts';
 import { SessionWrites, sessionRef, systemMessage, type NewChatMessage } from './chat-writes.ts';
-import { CHATBOT_IDLE } from './chatbot.jobs.ts';
+import { CHATBOT_IDLE, CHATBOT_WAKE } from './chatbot.jobs.ts';
 import * as repo from './chatbot.repository.ts';
 import type { MessageRow, SessionRow } from './chatbot.repository.ts';
 import { messageView, sessionView, type MessageView, type SessionView } from './chat-views.ts';
@@ -240,6 +240,27 @@ export class ChatbotService {
       if (w.session.status !== 'open' && w.session.status !== 'snoozed')
         throw new AppError('bad_request', 'only a session an agent holds can be snoozed');
       await w.change({ status: 'snoozed', snoozed_until: input.until ?? null }, 'snooze');
+      if (input.until)
+        await enqueue(
+          w.tx,
+          CHATBOT_WAKE,
+          { app_id: appId, call_id: input.callId },
+          { runAt: input.until, key: `${input.callId}:${input.until.getTime()}` },
+        );
+    });
+  }
+
+  /** A snooze's time came: the session is the agent's (open) again, if still snoozed till then. */
+  async wake(appId: number, callId: string): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const session = await repo.lockSession(tx, appId, callId);
+      const now = this.#clock.now();
+      if (session?.status !== 'snoozed' || !session.snoozed_until) return;
+      if (session.snoozed_until.getTime() > now.getTime()) return;
+      await new SessionWrites(tx, session, now).change(
+        { status: 'open', snoozed_until: null },
+        'wake',
+      );
     });
   }
 
@@ -510,8 +531,17 @@ export class ChatbotService {
       custom: template?.custom ?? null,
       started_at: now,
     });
-    // Lost a race with another message of the same user: the job runs again and finds it.
-    if (!inserted) throw new SessionRaceError();
+    if (!inserted) {
+      // A channel's own session id that another app already uses cannot be ours too.
+      if (
+        input.sessionId &&
+        (await repo.sessionIdTaken(tx, id)) &&
+        !(await repo.findSession(tx, input.appId, id))
+      )
+        throw new AppError('bad_request', `session id ${id} is already in use`);
+      // Lost a race with another message of the same user: trying again finds its session.
+      throw new SessionRaceError();
+    }
     const row = await repo.lockSession(tx, input.appId, id);
     if (!row) throw new Error(`chat session ${id} vanished after insert`);
     const w = new SessionWrites(tx, row, now);
