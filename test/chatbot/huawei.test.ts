@@ -232,7 +232,7 @@ describe(`Huawei channel (${storeKind})`, () => {
       token: other,
     });
     assert.equal(clash.status, 400);
-    assert.match(clash.json.message, /call_id/);
+    assert.match(clash.json.message, /already in use/);
     const conv = await h.v1(
       'GET',
       `/v1/inbox/conversations/${encodeURIComponent(CALL_ID)}`,

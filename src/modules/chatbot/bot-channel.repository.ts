@@ -100,20 +100,3 @@ export async function findMenuOffering(
   );
   return row?.id;
 }
-
-/**
- * Whether a session of another app already has this id. Session ids are global keys
- * (chat_sessions.id) while a Huawei/bot channel picks its own: until the key includes the app,
- * such a clash is refused up front instead of failing on the insert.
- */
-export async function sessionIdTakenElsewhere(
-  q: Queryable,
-  appId: number,
-  sessionId: string,
-): Promise<boolean> {
-  const rows = await q.query('SELECT 1 FROM chat_sessions WHERE id = $1 AND app_id <> $2', [
-    sessionId,
-    appId,
-  ]);
-  return rows.length > 0;
-}

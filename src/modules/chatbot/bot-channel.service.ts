@@ -12,7 +12,6 @@ import {
   findBotChannel,
   findMenuOffering,
   listBotChannels,
-  sessionIdTakenElsewhere,
   upsertBotChannel,
   type BotChannelRow,
 } from './bot-channel.repository.ts';
@@ -145,8 +144,6 @@ export class BotChannelService {
     const inbound = body.messages.map((m, i) => mapInbound(toWireInbound(m, i)));
     const robotId = body.robot_id ?? channel.robot_id ?? undefined;
     if (body.robot_id !== undefined) await this.#robot(appId, body.robot_id);
-    if (await sessionIdTakenElsewhere(this.#db, appId, body.call_id))
-      throw new AppError('bad_request', 'call_id is already in use: use a unique session id');
     for (const { content, optionId } of inbound) {
       const replyTo = optionId
         ? await findMenuOffering(this.#db, appId, body.call_id, optionId)
