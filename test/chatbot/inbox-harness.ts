@@ -34,13 +34,25 @@ export interface SurfacesHarness {
 
 type Answer = Awaited<ReturnType<typeof readResponse>>;
 
-export async function startSurfaces(...names: string[]): Promise<SurfacesHarness> {
-  const server = await startTestServer({ worker: false });
+export function startSurfaces(...names: string[]): Promise<SurfacesHarness> {
+  return startSurfacesWith({}, ...names);
+}
+
+/** With the workers (webhook delivery) running, and the apps' webhook URL set. */
+export async function startSurfacesWith(
+  options: { worker?: boolean; webhookUrl?: string },
+  ...names: string[]
+): Promise<SurfacesHarness> {
+  const server = await startTestServer({ worker: options.worker ?? false });
   const services = server.runtime.services;
   const tokens: string[] = [];
   const appIds: number[] = [];
   for (const name of names) {
-    const created = await services.auth.createApp({ name, timezone: 'Asia/Jakarta' });
+    const created = await services.auth.createApp({
+      name,
+      timezone: 'Asia/Jakarta',
+      ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
+    });
     appIds.push(created.app.id);
     tokens.push(await tokenFor(server.url, created.appKey, created.appSecret));
   }
