@@ -15,6 +15,10 @@ import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { ConversationService } from './conversations/conversations.service.ts';
 import { ChatbotService } from './chatbot/chatbot.service.ts';
+import { botChannelTransport } from './chatbot/bot-channel-transport.ts';
+import { BotChannelService } from './chatbot/bot-channel.service.ts';
+import { CompanyService } from './chatbot/company.service.ts';
+import { InboxService } from './chatbot/inbox.service.ts';
 import { ComplianceService } from './compliance/compliance.service.ts';
 import { ComplianceSettingsService } from './compliance/compliance.settings.ts';
 import { DncService } from './dnc/dnc.service.ts';
@@ -46,6 +50,12 @@ export interface Services {
   conversations: ConversationService;
   /** Chatbot sessions, takeover and reports (docs/chatbot.md). */
   chatbot: ChatbotService;
+  /** The agent inbox (docs/agent-inbox.md). */
+  inbox: InboxService;
+  /** Huawei and bot channels (docs/chatbot-variants.md). */
+  botChannels: BotChannelService;
+  /** Company endpoints and event reports (docs/chatbot-variants.md). */
+  company: CompanyService;
   nlu: Nlu;
   tts: Tts;
   /** Parked jobs, for `tiller jobs` through the admin API. */
@@ -67,6 +77,9 @@ export function createServices(
     | 'recordings'
     | 'conversations'
     | 'chatbot'
+    | 'inbox'
+    | 'botChannels'
+    | 'company'
     | 'nlu'
     | 'jobs'
   > & {
@@ -86,6 +99,14 @@ export function createServices(
     base.nlu ??
     createNlu({ llmUrl: config.llmUrl, llmKey: config.llmKey, llmModel: config.llmModel });
   const conversations = new ConversationService(base.db, base.clock, nlu);
+  const chatbot = new ChatbotService({
+    db: base.db,
+    clock: base.clock,
+    conversations,
+    transports: {},
+  });
+  chatbot.addTransport('HuaWei', botChannelTransport('huawei', base.clock));
+  chatbot.addTransport('bot', botChannelTransport('bot', base.clock));
   return {
     ...base,
     nlu,
@@ -106,6 +127,10 @@ export function createServices(
     conversations,
     // Transports by channel: the messaging channels' (messagingTransport(messaging)) and the
     // Huawei/bot variants' are added where those services are built.
-    chatbot: new ChatbotService({ db: base.db, clock: base.clock, conversations, transports: {} }),
+    chatbot,
+    inbox: new InboxService(base.db, base.clock, chatbot),
+    botChannels: new BotChannelService(base.db, base.clock, chatbot),
+    // The messaging module's listChannels joins the company's channels when it is wired.
+    company: new CompanyService(base.db, base.clock, undefined),
   };
 }

@@ -15,6 +15,9 @@ import {
   chatbotWakeJob,
 } from './chatbot/chatbot.jobs.ts';
 import type { ChatbotService } from './chatbot/chatbot.service.ts';
+import { CHAT_MESSAGE_ADDED, CHAT_SESSION_CHANGED } from './chatbot/chat-events.ts';
+import { messageReports, statusReports } from './chatbot/event-report.ts';
+import { inboxWebhooks } from './chatbot/inbox-events.ts';
 import { MESSAGE_RECEIVED, MESSAGE_STATUS_CHANGED } from './messaging/messaging-events.ts';
 import { CALL_FINAL, callWebhooks, TASK_FINISHED, taskWebhooks } from './tasks/task-events.ts';
 
@@ -36,6 +39,10 @@ export function subscribeModules(bus: EventBus): void {
   // Chatbot: a person's message is a turn; a sent message's status follows into the transcript.
   bus.viaJob(MESSAGE_RECEIVED, chatbotTurns);
   bus.viaJob(MESSAGE_STATUS_CHANGED, chatbotStatuses);
+  // Agent inbox webhooks and company event reports: in the transaction of the change.
+  bus.inTransaction(CHAT_SESSION_CHANGED, inboxWebhooks);
+  bus.inTransaction(CHAT_MESSAGE_ADDED, messageReports);
+  bus.inTransaction(MESSAGE_STATUS_CHANGED, statusReports);
 }
 
 /** Registers the handler of every job type with a worker's runner. */

@@ -242,6 +242,11 @@ export const errorTable = {
     message: 'The file is too large',
     when: 'an upload over its type limit (image 5 MB, audio and video 16 MB, documents 100 MB)',
   },
+  agent_not_found: {
+    http: 404,
+    message: 'Agent not found',
+    when: 'an agent inbox request names a seat_id the app has not created (docs/agent-inbox.md)',
+  },
   internal: {
     http: 500,
     message: 'Internal error',

@@ -1,5 +1,8 @@
 import type { AppError } from '../../shared/errors.ts';
+import { botChannelRoutes } from '../../modules/chatbot/bot-channel.routes.ts';
 import { chatbotSessionRoutes } from '../../modules/chatbot/chatbot.routes.ts';
+import { companyRoutes } from '../../modules/chatbot/company.routes.ts';
+import { huaweiRoutes } from '../../modules/chatbot/huawei.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
 import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -44,5 +47,10 @@ export const chatbotFamily = defineFamily({
       timestamp: 'optional',
     }),
   wireHabits: false,
-  routes: (services) => [chatbotSessionRoutes(services.chatbot)],
+  routes: (services) => [
+    chatbotSessionRoutes(services.chatbot),
+    huaweiRoutes(services.botChannels),
+    botChannelRoutes(services.botChannels),
+    companyRoutes(services.company),
+  ],
 });

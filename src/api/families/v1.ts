@@ -1,4 +1,7 @@
 import { adminRoutes } from '../../modules/admin/admin.routes.ts';
+import { botChannelAdminRoutes } from '../../modules/chatbot/bot-channel.routes.ts';
+import { eventReportRoutes } from '../../modules/chatbot/event-report.routes.ts';
+import { inboxRoutes } from '../../modules/chatbot/inbox.routes.ts';
 import { complianceRoutes } from '../../modules/compliance/compliance.routes.ts';
 import { signingKeyRoutes } from '../../modules/auth/signing-keys.routes.ts';
 import { dncRoutes } from '../../modules/dnc/dnc.routes.ts';
@@ -33,6 +36,9 @@ export const v1Family = defineFamily({
     encryptionRoutes(services.encryption),
     complianceRoutes(services.compliance),
     signingKeyRoutes(services.auth.signingKeys),
+    inboxRoutes(services.inbox),
+    botChannelAdminRoutes(services.botChannels),
+    eventReportRoutes(services.company),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });

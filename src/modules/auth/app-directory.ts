@@ -1,6 +1,7 @@
 import type { Queryable } from '../../store/db.ts';
 import {
   findSettings,
+  findName,
   findSettingsMany,
   findZone,
   lockSettings,
@@ -116,4 +117,9 @@ export async function updateAppSettings(
   };
   const updated = await updateSettings(q, appId, row);
   return updated && toSettings(updated);
+}
+
+/** The app's name: the `company` of the Chatbot API's company reports (docs/chatbot-variants.md). */
+export async function appName(q: Queryable, appId: number): Promise<string> {
+  return (await findName(q, appId)) ?? '';
 }

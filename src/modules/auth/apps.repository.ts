@@ -104,3 +104,9 @@ export async function updateSettings(
   );
   return row;
 }
+
+/** The app's name (the Chatbot API's `company`). */
+export async function findName(q: Queryable, appId: number): Promise<string | undefined> {
+  const [row] = await q.query<{ name: string }>('SELECT name FROM apps WHERE id = $1', [appId]);
+  return row?.name;
+}
