@@ -62,7 +62,15 @@ export class SmppCentre {
   readonly #options: SmppCentreOptions;
   readonly #undeliverable: Set<string>;
   readonly #bound = new Set<Session>();
-  #throttle = 0;
+  /** command_status answers for the next submits, oldest first (throttleNext, refuseNext). */
+  readonly #refusals: number[] = [];
+  #stalled = false;
+  /** submit_sm received, answered or not. */
+  submitsReceived = 0;
+  /** enquire_link requests received from clients. */
+  enquireLinks = 0;
+  /** unbind requests received from clients. */
+  unbinds = 0;
   #serial = 0;
   #windowStart = 0;
   #windowCount = 0;
@@ -83,7 +91,17 @@ export class SmppCentre {
 
   /** The next `count` submit_sm are answered ESME_RTHROTTLED. */
   throttleNext(count = 1): void {
-    this.#throttle += count;
+    this.refuseNext(smpp.ESME_RTHROTTLED, count);
+  }
+
+  /** The next `count` submit_sm are answered with this command_status. */
+  refuseNext(status: number, count = 1): void {
+    for (let i = 0; i < count; i++) this.#refusals.push(status);
+  }
+
+  /** While stalled, submit_sm get no answer at all (a centre that hangs). */
+  stallSubmits(stalled: boolean): void {
+    this.#stalled = stalled;
   }
 
   /** What was accepted for a person (E.164), oldest first. */
@@ -141,8 +159,12 @@ export class SmppCentre {
       session.send(pdu.response({ system_id: 'tiller-test-smsc' }));
     };
     session.on('bind_transceiver', bind);
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: PDU) => {
+      this.enquireLinks += 1;
+      session.send(pdu.response());
+    });
     session.on('unbind', (pdu: PDU) => {
+      this.unbinds += 1;
       this.#bound.delete(session);
       session.send(pdu.response());
       session.close();
@@ -151,13 +173,15 @@ export class SmppCentre {
   }
 
   #submit(session: Session, pdu: PDU): void {
+    this.submitsReceived += 1;
     if (!this.#bound.has(session)) {
       session.send(pdu.response({ command_status: smpp.ESME_RINVBNDSTS }));
       return;
     }
-    if (this.#throttle > 0 || this.#overRate()) {
-      if (this.#throttle > 0) this.#throttle -= 1;
-      session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+    if (this.#stalled) return;
+    const refusal = this.#refusals.shift() ?? (this.#overRate() ? smpp.ESME_RTHROTTLED : 0);
+    if (refusal !== 0) {
+      session.send(pdu.response({ command_status: refusal }));
       return;
     }
     const destination = String(pdu.destination_addr ?? '');

@@ -38,11 +38,7 @@ export interface SmppChannelOptions {
 const RETRYABLE_STATUSES = new Set([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
 /** deliver_sm_resp when a listener failed: a temporary application error, so the centre retries. */
 const ESME_RX_T_APPN = 0x64;
-const STATUS_NAMES = new Map(
-  Object.entries((smpp as unknown as { errors: Record<string, number> }).errors).map(
-    ([name, value]) => [value, name],
-  ),
-);
+const STATUS_NAMES = new Map(Object.entries(smpp.errors).map(([name, value]) => [value, name]));
 
 const CAPABILITIES: ChannelCapabilities = {
   templates: false,
@@ -177,7 +173,10 @@ export class SmppChannel implements MessagingChannel {
           new Promise<void>((resolve) => setTimeout(resolve, 1000).unref()),
         ]);
       }
-      await new Promise<void>((resolve) => session.destroy(() => resolve()));
+      // A socket already gone (a refused bind) emits no second 'close' to wait for.
+      if (!session.socket.destroyed) {
+        await new Promise<void>((resolve) => session.destroy(() => resolve()));
+      }
     }
     await this.#running;
   }

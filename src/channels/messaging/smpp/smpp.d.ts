@@ -3,7 +3,7 @@
 
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
-  import type { Server as NetServer } from 'node:net';
+  import type { Server as NetServer, Socket } from 'node:net';
 
   /** A decoded short_message / message_payload: the text and, when present, the UDH. */
   export interface DecodedMessage {
@@ -23,6 +23,7 @@ declare module 'smpp' {
   }
 
   export class Session extends EventEmitter {
+    socket: Socket;
     send(
       pdu: PDU,
       responseCallback?: (pdu: PDU) => void,
@@ -69,7 +70,16 @@ declare module 'smpp' {
     createServer: typeof createServer;
     encodings: typeof encodings;
     PDU: typeof PDU;
-    [constant: string]: unknown;
+    /** command_status values by name (ESME_ROK, ESME_RTHROTTLED...). */
+    errors: Record<string, number>;
+    ESME_ROK: number;
+    ESME_RINVDSTADR: number;
+    ESME_RBINDFAIL: number;
+    ESME_RMSGQFUL: number;
+    ESME_RSUBMITFAIL: number;
+    ESME_RTHROTTLED: number;
+    ESME_RINVBNDSTS: number;
+    ESME_RSYSERR: number;
   };
   export default smpp;
 }
