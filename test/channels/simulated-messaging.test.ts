@@ -12,6 +12,7 @@ import {
   messagingPersonaOf,
   type MessagingPersona,
 } from '../../src/channels/messaging/simulated/messaging-personas.ts';
+import { simulatedChannelFromConfig } from '../../src/channels/messaging/simulated/simulated-config.ts';
 import { MAX_REPLIES } from '../../src/channels/messaging/simulated/persona-replies.ts';
 import {
   SimulatedChannel,
@@ -371,5 +372,14 @@ describe('simulated messaging personas', () => {
     });
     const id = await channel.personSends(messagingPersonaNumber('replies'), SENDER, text('Hi'));
     assert.deepEqual(seen, [id]);
+  });
+
+  it('builds a channel from a row’s settings, refusing a bad time scale', async () => {
+    const channel = simulatedChannelFromConfig({ timeScale: 500 }, { sendsPerSecond: 9 });
+    channels.push(channel);
+    assert.equal(channel.kind, 'simulated');
+    assert.equal(channel.capabilities.defaultSendsPerSecond, 9);
+    assert.throws(() => simulatedChannelFromConfig({ timeScale: 0 }), /"timeScale"/);
+    assert.throws(() => simulatedChannelFromConfig({ timeScale: 'fast' }), /"timeScale"/);
   });
 });

@@ -12,6 +12,7 @@ import {
   personIn,
   textFields,
 } from '../../src/channels/messaging/smpp/smpp-pdu-fields.ts';
+import { smppChannelFromConfig } from '../../src/channels/messaging/smpp/smpp-config.ts';
 
 describe('SMPP text fields', () => {
   it('sends GSM-7 text as is in short_message, up to 160 septets', () => {
@@ -106,5 +107,32 @@ describe('SMPP delivery receipts', () => {
   it('gives no status for an unknown state or a text that is no receipt', () => {
     assert.equal(parseReceipt(receipt('UNKNOWN'), {}), undefined);
     assert.equal(parseReceipt('hello there', {}), undefined);
+  });
+});
+
+describe('SMPP channel settings', () => {
+  it('builds a channel from a row’s settings, and refuses a missing or mistyped one by name', async () => {
+    const channel = smppChannelFromConfig(
+      { url: 'smpp://127.0.0.1:1', systemId: 'tiller', password: 'secret' },
+      { sendsPerSecond: 7 },
+    );
+    assert.equal(channel.kind, 'sms');
+    assert.equal(channel.capabilities.defaultSendsPerSecond, 7);
+    await channel.close();
+    assert.throws(() => smppChannelFromConfig({ url: 'smpp://h:1', systemId: 'x' }), /"password"/);
+    assert.throws(
+      () => smppChannelFromConfig({ url: 'http://h', systemId: 'x', password: 'y' }),
+      /smpp:\/\/host:port/,
+    );
+    assert.throws(
+      () =>
+        smppChannelFromConfig({
+          url: 'smpp://h:1',
+          systemId: 'x',
+          password: 'y',
+          enquireLinkSeconds: '30',
+        }),
+      /"enquireLinkSeconds"/,
+    );
   });
 });
