@@ -220,4 +220,21 @@ describe('SMPP channel', () => {
     assert.equal(centre.unbinds, 1);
     await assert.rejects(channel.send(text('Late')), sendError('closed', false));
   });
+
+  it('refuses the sends still waiting for their slot when closed', async () => {
+    const { centre, channel } = await setUp({}, { sendsPerSecond: 2 });
+    await until('the bind', () => channel.bound);
+    const sends = Array.from({ length: 3 }, (_, i) => channel.send(text(`Queued ${i}`)));
+    const first = await sends[0]!;
+    await channel.close();
+    const rest = await Promise.allSettled(sends.slice(1));
+    for (const result of rest) {
+      assert.equal(result.status, 'rejected');
+      sendError('closed', false)(result.status === 'rejected' ? result.reason : undefined);
+    }
+    assert.deepEqual(
+      centre.submitted.map((s) => s.messageId),
+      [first.providerMessageId],
+    );
+  });
 });

@@ -93,8 +93,7 @@ export class SmppChannel implements MessagingChannel {
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    if (this.#closed)
-      throw new ChannelSendError('closed', 'the SMPP channel is closed', { retryable: false });
+    if (this.#closed) throw closedError();
     if (message.content.type !== 'text') {
       throw new ChannelSendError(
         'unsupported_content',
@@ -116,6 +115,8 @@ export class SmppChannel implements MessagingChannel {
 
   async #submit(from: string, to: string, text: string): Promise<SendReceipt> {
     await this.#pace();
+    // Closed while waiting for its slot: nothing more goes out.
+    if (this.#closed) throw closedError();
     const session = await this.#boundSession();
     const source = addressOut(from);
     const destination = addressOut(to);
@@ -158,10 +159,7 @@ export class SmppChannel implements MessagingChannel {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const closed = new ChannelSendError('closed', 'the SMPP channel is closed', {
-      retryable: false,
-    });
-    for (const waiter of this.#waiters) waiter.reject(closed);
+    for (const waiter of this.#waiters) waiter.reject(closedError());
     this.#waiters.clear();
     this.#wake();
     const session = this.#session;
@@ -192,6 +190,7 @@ export class SmppChannel implements MessagingChannel {
   /** The bound session, waiting for the bind (re)made in the background up to the timeout. */
   #boundSession(): Promise<Session> {
     if (this.#bound) return Promise.resolve(this.#bound);
+    if (this.#closed) return Promise.reject(closedError());
     return new Promise<Session>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
@@ -364,6 +363,10 @@ export class SmppChannel implements MessagingChannel {
       return ESME_RX_T_APPN;
     }
   }
+}
+
+function closedError(): ChannelSendError {
+  return new ChannelSendError('closed', 'the SMPP channel is closed', { retryable: false });
 }
 
 function connectionLost(): ChannelSendError {
