@@ -4,6 +4,7 @@
 // (messaging-personas.ts, persona-replies.ts). Deterministic: the same sends give the same
 // conversation on every run. docs/simulator.md ("Simulated messaging channel") describes it.
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../../shared/logger.ts';
 import {
   ChannelSendError,
@@ -56,6 +57,8 @@ const UNDELIVERABLE = { code: '131026', message: 'Message undeliverable (simulat
 const THROTTLED = '130429';
 /** How many times an inbound event is handed again to a listener that failed (as a webhook is). */
 const LISTENER_TRIES = 5;
+/** The most sends, reads and idempotency keys remembered (the oldest are forgotten first). */
+const RECORD_LIMIT = 100_000;
 
 const CAPABILITIES: ChannelCapabilities = {
   templates: true,
@@ -68,7 +71,7 @@ const CAPABILITIES: ChannelCapabilities = {
 export class SimulatedChannel implements MessagingChannel {
   readonly kind = 'simulated';
   readonly capabilities: ChannelCapabilities;
-  /** Every send accepted, oldest first. */
+  /** The sends accepted, oldest first (the last RECORD_LIMIT). */
   readonly sent: SimulatedSend[] = [];
   /** The provider ids of people's messages we marked read, oldest first. */
   readonly readMarked: string[] = [];
@@ -77,7 +80,8 @@ export class SimulatedChannel implements MessagingChannel {
   readonly #templateButtons: TemplateButtonsLookup | undefined;
   readonly #logger: Logger | undefined;
   readonly #listeners: InboundListener[] = [];
-  readonly #keys = new Set<string>();
+  /** Idempotency keys seen (the most recent ones: a long demo run must not grow without end). */
+  readonly #keys = new LRUCache<string, true>({ max: RECORD_LIMIT });
   /** Per person and sender: what they remember, and the tail of their event sequence. */
   readonly #people = new Map<string, { state: PersonState; tail: Promise<void>; last: number }>();
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -133,9 +137,10 @@ export class SimulatedChannel implements MessagingChannel {
         retryAfterMs: Math.ceil(1000 / this.#timeScale),
       });
     }
-    this.#keys.add(message.idempotencyKey);
+    this.#keys.set(message.idempotencyKey, true);
     const providerMessageId = `sim-${this.#prefix}-${++this.#serial}`;
     const { content } = message;
+    if (this.sent.length >= RECORD_LIMIT) this.sent.shift();
     this.sent.push({
       providerMessageId,
       from: message.from,
@@ -149,6 +154,7 @@ export class SimulatedChannel implements MessagingChannel {
   }
 
   async markRead(_from: string, providerMessageId: string): Promise<void> {
+    if (this.readMarked.length >= RECORD_LIMIT) this.readMarked.shift();
     this.readMarked.push(providerMessageId);
   }
 
