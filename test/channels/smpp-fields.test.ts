@@ -121,6 +121,14 @@ describe('SMPP channel settings', () => {
     await channel.close();
     assert.throws(() => smppChannelFromConfig({ url: 'smpp://h:1', systemId: 'x' }), /"password"/);
     assert.throws(
+      () =>
+        smppChannelFromConfig(
+          { url: 'smpp://h:1', systemId: 'x', password: 'y' },
+          { sendsPerSecond: 0 },
+        ),
+      /sendsPerSecond must be positive/,
+    );
+    assert.throws(
       () => smppChannelFromConfig({ url: 'http://h', systemId: 'x', password: 'y' }),
       /smpp:\/\/host:port/,
     );

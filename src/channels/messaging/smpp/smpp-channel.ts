@@ -79,6 +79,9 @@ export class SmppChannel implements MessagingChannel {
       reconnectMaxDelayMs: 30_000,
       ...options,
     };
+    for (const key of ['sendsPerSecond', 'enquireLinkSeconds', 'responseTimeoutMs'] as const) {
+      if (!(this.#options[key] > 0)) throw new RangeError(`${key} must be positive`);
+    }
     this.capabilities = { ...CAPABILITIES, defaultSendsPerSecond: this.#options.sendsPerSecond };
     this.#running = this.#keepBound();
   }
