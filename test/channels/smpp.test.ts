@@ -237,4 +237,65 @@ describe('SMPP channel', () => {
       [first.providerMessageId],
     );
   });
+
+  describe('a person’s long message in parts', () => {
+    const parts: Array<[number, string]> = [
+      [2, 'pay the rest '],
+      [1, 'I paid half today and will '],
+      [3, 'next week. Terima kasih 🙏'],
+    ];
+    const whole = 'I paid half today and will pay the rest next week. Terima kasih 🙏';
+
+    for (const by of ['udh8', 'udh16', 'sar'] as const) {
+      it(`arrives as one message (${by} numbering, parts out of order)`, async () => {
+        const { centre, channel, events } = await setUp();
+        await until('the bind', () => channel.bound);
+        const answers = await centre.personSendsParts(PERSON, SENDER, parts, {
+          ref: 300,
+          total: 3,
+          by,
+        });
+        assert.deepEqual(answers, [0, 0, 0]);
+        assert.equal(events.length, 1);
+        assert.ok(events[0]!.kind === 'message');
+        assert.deepEqual(events[0]!.content, { type: 'text', text: whole });
+        assert.equal(events[0]!.from, PERSON);
+      });
+    }
+
+    it('is handed on as far as it got when a part never comes', async () => {
+      const { centre, channel, events } = await setUp({}, { segmentTimeoutMs: 50 });
+      await until('the bind', () => channel.bound);
+      await centre.personSendsParts(PERSON, SENDER, [parts[1]!, parts[2]!], {
+        ref: 7,
+        total: 3,
+        by: 'udh8',
+      });
+      await until('the incomplete message', () => events.length === 1);
+      assert.ok(events[0]!.kind === 'message');
+      assert.deepEqual(events[0]!.content, {
+        type: 'text',
+        text: 'I paid half today and will […]next week. Terima kasih 🙏',
+      });
+    });
+
+    it('is whole again when the centre redelivers the last part after a listener failed', async () => {
+      const { centre, channel } = await setUp();
+      let failures = 1;
+      const seen: string[] = [];
+      channel.onInbound((event) => {
+        if (event.kind !== 'message') return;
+        if (failures-- > 0) throw new Error('database down');
+        seen.push(event.content.type === 'text' ? event.content.text : '?');
+      });
+      await until('the bind', () => channel.bound);
+      const numbering = { ref: 9, total: 3, by: 'udh8' } as const;
+      assert.deepEqual(
+        await centre.personSendsParts(PERSON, SENDER, parts, numbering),
+        [0, 0, 0x64],
+      );
+      assert.deepEqual(await centre.personSendsParts(PERSON, SENDER, [parts[2]!], numbering), [0]);
+      assert.deepEqual(seen, [whole]);
+    });
+  });
 });

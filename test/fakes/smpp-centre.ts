@@ -134,6 +134,50 @@ export class SmppCentre {
     });
   }
 
+  /**
+   * A person's long message in parts, each its own deliver_sm, in the order given: numbered by a
+   * UDH concatenation element (8- or 16-bit reference) or by the sar_* TLVs. `parts` are
+   * [seq, text] pairs (seq from 1), so a test can send them out of order or leave one out.
+   * Resolves with the client's answer to each.
+   */
+  async personSendsParts(
+    from: string,
+    to: string,
+    parts: Array<[seq: number, text: string]>,
+    numbering: { ref: number; total: number; by: 'udh8' | 'udh16' | 'sar' },
+  ): Promise<number[]> {
+    const session = [...this.#bound][0];
+    if (!session) throw new Error('no client is bound');
+    const answers: number[] = [];
+    for (const [seq, text] of parts) {
+      const { ref, total, by } = numbering;
+      const udh =
+        by === 'udh8'
+          ? Buffer.from([0x05, 0x00, 0x03, ref & 0xff, total, seq])
+          : Buffer.from([0x06, 0x08, 0x04, (ref >> 8) & 0xff, ref & 0xff, total, seq]);
+      answers.push(
+        await this.#deliver(session, {
+          source_addr: from.replace(/^\+/, ''),
+          source_addr_ton: 1,
+          source_addr_npi: 1,
+          destination_addr: to.replace(/^\+/, ''),
+          dest_addr_ton: to.startsWith('+') ? 1 : 0,
+          dest_addr_npi: 1,
+          esm_class: 0,
+          ...(by === 'sar'
+            ? {
+                short_message: text,
+                sar_msg_ref_num: ref,
+                sar_total_segments: total,
+                sar_segment_seqnum: seq,
+              }
+            : { short_message: { udh, message: text } }),
+        }),
+      );
+    }
+    return answers;
+  }
+
   /** Cuts every client's connection, as a centre restart or a network fault would. */
   dropConnections(): void {
     for (const session of this.#bound) session.destroy();

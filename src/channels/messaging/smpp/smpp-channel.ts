@@ -9,13 +9,15 @@ import type { Logger } from '../../../shared/logger.ts';
 import {
   ChannelSendError,
   type ChannelCapabilities,
+  type InboundEvent,
   type InboundListener,
   type MessagingChannel,
   type OutboundMessage,
   type SendReceipt,
 } from '../messaging-channel.ts';
 import { inboundEvent } from './smpp-inbound.ts';
-import { addressOut, hexStatus, textFields } from './smpp-pdu-fields.ts';
+import { SegmentAssembler, segmentOf } from './smpp-segments.ts';
+import { addressOut, statusName, submitRefusal, textFields } from './smpp-pdu-fields.ts';
 
 export interface SmppChannelOptions {
   /** smpp://host:port (ssmpp:// for TLS). */
@@ -27,6 +29,8 @@ export interface SmppChannelOptions {
   sendsPerSecond?: number;
   /** Seconds between enquire_link keep-alives (default 30). */
   enquireLinkSeconds?: number;
+  /** How long the parts of a person's long SMS are awaited before it is handed on (5 min). */
+  segmentTimeoutMs?: number;
   /** How long a send waits for a bind, and for its submit_sm_resp (default 10 s). */
   responseTimeoutMs?: number;
   /** The longest wait between reconnect attempts (default 30 s). */
@@ -34,11 +38,8 @@ export interface SmppChannelOptions {
   logger?: Logger;
 }
 
-/** command_status values worth sending again: the centre is busy, not refusing the message. */
-const RETRYABLE_STATUSES = new Set([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
 /** deliver_sm_resp when a listener failed: a temporary application error, so the centre retries. */
 const ESME_RX_T_APPN = 0x64;
-const STATUS_NAMES = new Map(Object.entries(smpp.errors).map(([name, value]) => [value, name]));
 
 const CAPABILITIES: ChannelCapabilities = {
   templates: false,
@@ -70,6 +71,8 @@ export class SmppChannel implements MessagingChannel {
   /** Ends a wait between bind attempts early (close()). */
   #wake: () => void = () => {};
   readonly #running: Promise<void>;
+  /** Parts of people's long messages, until the last one comes. */
+  readonly #segments: SegmentAssembler<Extract<InboundEvent, { kind: 'message' }>>;
 
   constructor(options: SmppChannelOptions) {
     this.#options = {
@@ -77,12 +80,19 @@ export class SmppChannel implements MessagingChannel {
       enquireLinkSeconds: 30,
       responseTimeoutMs: 10_000,
       reconnectMaxDelayMs: 30_000,
+      segmentTimeoutMs: 300_000,
       ...options,
     };
-    for (const key of ['sendsPerSecond', 'enquireLinkSeconds', 'responseTimeoutMs'] as const) {
+    const positive = ['sendsPerSecond', 'enquireLinkSeconds', 'responseTimeoutMs'] as const;
+    for (const key of positive) {
       if (!(this.#options[key] > 0)) throw new RangeError(`${key} must be positive`);
     }
     this.capabilities = { ...CAPABILITIES, defaultSendsPerSecond: this.#options.sendsPerSecond };
+    this.#segments = new SegmentAssembler(this.#options.segmentTimeoutMs, (first, text) => {
+      void this.#hand({ ...first, content: { type: 'text', text } }).then((status) => {
+        if (status !== 0) this.#options.logger?.error('an incomplete long SMS was not taken');
+      });
+    });
     this.#running = this.#keepBound();
   }
 
@@ -139,14 +149,7 @@ export class SmppChannel implements MessagingChannel {
         done,
       ),
     );
-    if (response.command_status !== 0) {
-      const status = response.command_status;
-      throw new ChannelSendError(
-        hexStatus(status),
-        `the SMPP centre refused submit_sm: ${STATUS_NAMES.get(status) ?? 'unknown status'}`,
-        { retryable: RETRYABLE_STATUSES.has(status) },
-      );
-    }
+    if (response.command_status !== 0) throw submitRefusal(response.command_status);
     const id = response.message_id;
     if (typeof id !== 'string' || id.length === 0) {
       throw new ChannelSendError('no_message_id', 'submit_sm_resp without a message_id', {
@@ -165,6 +168,7 @@ export class SmppChannel implements MessagingChannel {
     for (const waiter of this.#waiters) waiter.reject(closedError());
     this.#waiters.clear();
     this.#wake();
+    this.#segments.clear();
     const session = this.#session;
     if (session) {
       if (this.#bound) {
@@ -319,8 +323,7 @@ export class SmppChannel implements MessagingChannel {
           },
           (pdu) => {
             if (pdu.command_status !== 0) {
-              const name = STATUS_NAMES.get(pdu.command_status) ?? 'refused';
-              failBind(`bind refused: ${name} ${hexStatus(pdu.command_status)}`);
+              failBind(`bind refused: ${statusName(pdu.command_status)}`);
               return;
             }
             if (settled) return;
@@ -355,6 +358,20 @@ export class SmppChannel implements MessagingChannel {
   async #deliver(pdu: PDU): Promise<number> {
     const event = inboundEvent(pdu);
     if (!event) return 0;
+    const segment = event.kind === 'message' ? segmentOf(pdu) : undefined;
+    if (event.kind === 'message' && event.content.type === 'text' && segment) {
+      // Parts are answered as received; the message goes on once whole.
+      const key = `${event.from}>${event.to}`;
+      const whole = this.#segments.add(key, segment, event.content.text, event);
+      if (whole === undefined) return 0;
+      const status = await this.#hand({ ...event, content: { type: 'text', text: whole } });
+      if (status === 0) this.#segments.release(key, segment);
+      return status;
+    }
+    return this.#hand(event);
+  }
+
+  async #hand(event: InboundEvent): Promise<number> {
     try {
       for (const listener of this.#listeners) await listener(event);
       return 0;

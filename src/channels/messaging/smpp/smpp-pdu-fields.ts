@@ -2,7 +2,7 @@
 // and carrier field, addresses in and out of E.164, the delivery receipt. Pure functions, so the
 // SMS rules are tested without a connection (test/channels/smpp-fields.test.ts).
 import smpp from 'smpp';
-import type { DeliveryStatus } from '../messaging-channel.ts';
+import { ChannelSendError, type DeliveryStatus } from '../messaging-channel.ts';
 
 /** data_coding 0: the centre's default alphabet, GSM 03.38 (7-bit). */
 export const DATA_CODING_GSM7 = 0x00;
@@ -142,4 +142,22 @@ export function decodedText(value: unknown): string | undefined {
 /** command_status as SMPP writes it in logs and specs: 0x00000058. */
 export function hexStatus(status: number): string {
   return `0x${status.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+const STATUS_NAMES = new Map(Object.entries(smpp.errors).map(([name, value]) => [value, name]));
+/** command_status values worth sending again: the centre is busy, not refusing the message. */
+const RETRYABLE_STATUSES = new Set([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
+
+/** A command status by its name and number: "ESME_RTHROTTLED 0x00000058". */
+export function statusName(status: number): string {
+  return `${STATUS_NAMES.get(status) ?? 'unknown status'} ${hexStatus(status)}`;
+}
+
+/** A refused submit_sm: the status in hex as the code, retryable when the centre is only busy. */
+export function submitRefusal(status: number): ChannelSendError {
+  return new ChannelSendError(
+    hexStatus(status),
+    `the SMPP centre refused submit_sm: ${statusName(status)}`,
+    { retryable: RETRYABLE_STATUSES.has(status) },
+  );
 }
