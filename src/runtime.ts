@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { CallControl } from './channels/telephony/call-control.ts';
+import type { ChannelFactory } from './modules/messaging/channel-registry.ts';
 import { SimulatedCallControl } from './channels/telephony/simulated/simulated-call-control.ts';
 import type { Config } from './config.ts';
 import type { Nlu } from './dialogue/nlu/nlu.ts';
@@ -42,6 +43,8 @@ export interface StartOptions {
   db?: Db;
   /** How calls are placed; by default the simulator. */
   callControl?: CallControl;
+  /** Builds messaging channels' adapters (WhatsApp Cloud, SMPP, simulated). */
+  channels?: ChannelFactory;
   /** The NLU; by default from the config (keyword matching, or an LLM when a key is set). */
   nlu?: Nlu;
   /** Speech for recordings; by default espeak-ng (its worker starts on first use). */
@@ -88,6 +91,9 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
           log.error({ err: error }, 'error while stopping'),
         );
       }
+      await services?.messaging
+        .close()
+        .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
       await services?.tts
         .close()
         .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
@@ -167,6 +173,7 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
         ...(config.simulatorLedger ? { ledgerFile: config.simulatorLedger } : {}),
       }),
     ...(options.nlu ? { nlu: options.nlu } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
     tts: options.tts ?? new EspeakTts(),
   });
 }
@@ -190,10 +197,20 @@ async function startWorkers(
   });
   const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
   const jobs = new JobRunner(db, registry.id, log, services.clock);
-  registerJobHandlers(jobs, { db, clock: services.clock, plans: services.plans });
+  const sender = services.messaging.createSender({
+    workerId: registry.id,
+    pollMs: config.pollIntervalMs,
+  });
+  registerJobHandlers(jobs, {
+    db,
+    clock: services.clock,
+    plans: services.plans,
+    messaging: services.messaging,
+  });
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);
   registry.addReclaimer(deliverer.reclaim);
+  registry.addReclaimer(sender.reclaim);
   registry.onBeat(() => dialer.sweep());
   registry.onBeat(() => jobs.sweep());
   await registry.start({
@@ -203,6 +220,7 @@ async function startWorkers(
   stoppers.push(() => registry.stop());
   await dialer.start();
   await deliverer.start();
+  await sender.start();
   await jobs.start({ capacity: 10, pollMs: config.pollIntervalMs });
   // The three drain at once (so a stop takes one grace period, not three); events of calls that
   // end meanwhile stay in the outbox for the next start. Then the heartbeat row goes.
@@ -211,6 +229,7 @@ async function startWorkers(
       dialer.stop(config.shutdownGraceMs),
       jobs.stop(config.shutdownGraceMs),
       deliverer.stop(config.shutdownGraceMs),
+      sender.stop(config.shutdownGraceMs),
     ]);
   });
 }

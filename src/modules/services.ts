@@ -22,6 +22,8 @@ import { PlanService } from './plans/plans.service.ts';
 import { RobotService } from './robots/robots.service.ts';
 import { TaskService } from './tasks/tasks.service.ts';
 import { WebhookService } from './webhooks/webhooks.service.ts';
+import type { ChannelFactory } from './messaging/channel-registry.ts';
+import { MessagingService } from './messaging/messaging.service.ts';
 
 /** Everything the API and the workers share, built once per process. */
 export interface Services {
@@ -47,6 +49,8 @@ export interface Services {
   tts: Tts;
   /** Parked jobs, for `tiller jobs` through the admin API. */
   jobs: JobAdmin;
+  /** WABA accounts, SMS senders, templates, sends and inbound messages (docs/messaging.md). */
+  messaging: MessagingService;
 }
 
 export function createServices(
@@ -65,8 +69,11 @@ export function createServices(
     | 'conversations'
     | 'nlu'
     | 'jobs'
+    | 'messaging'
   > & {
     nlu?: Nlu;
+    /** Builds each messaging channel's adapter (the runtime wires the real ones). */
+    channels?: ChannelFactory;
   },
 ): Services {
   const { config } = base;
@@ -99,5 +106,11 @@ export function createServices(
     contacts: new ComplianceService(base.db),
     jobs: new JobAdmin(base.db, base.clock),
     conversations: new ConversationService(base.db, base.clock, nlu),
+    messaging: new MessagingService({
+      db: base.db,
+      clock: base.clock,
+      log: base.log,
+      ...(base.channels ? { channels: base.channels } : {}),
+    }),
   };
 }

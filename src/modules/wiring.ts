@@ -5,6 +5,8 @@ import type { Db } from '../store/db.ts';
 import { planRounds, planAdvanceJob } from './plans/plans.jobs.ts';
 import { PLAN_FINISHED, planWebhooks } from './plans/plan-events.ts';
 import type { PlanService } from './plans/plans.service.ts';
+import { messagingInboundJob } from './messaging/messaging.jobs.ts';
+import type { MessagingService } from './messaging/messaging.service.ts';
 import { taskEndJob } from './tasks/tasks.jobs.ts';
 import { CALL_FINAL, callWebhooks, TASK_FINISHED, taskWebhooks } from './tasks/task-events.ts';
 
@@ -28,8 +30,11 @@ export function subscribeModules(bus: EventBus): void {
 /** Registers the handler of every job type with a worker's runner. */
 export function registerJobHandlers(
   runner: JobRunner,
-  deps: { db: Db; clock: Clock; plans: PlanService },
+  deps: { db: Db; clock: Clock; plans: PlanService; messaging?: MessagingService },
 ): void {
   runner.add(taskEndJob(deps.db, deps.clock));
   runner.add(planAdvanceJob(deps.plans));
+  if (deps.messaging) {
+    runner.add(messagingInboundJob(deps.db, deps.clock, deps.messaging.registry));
+  }
 }

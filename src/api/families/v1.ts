@@ -2,6 +2,7 @@ import { adminRoutes } from '../../modules/admin/admin.routes.ts';
 import { complianceRoutes } from '../../modules/compliance/compliance.routes.ts';
 import { dncRoutes } from '../../modules/dnc/dnc.routes.ts';
 import { encryptionRoutes } from '../../modules/encryption/encryption.routes.ts';
+import { messagingAdminRoutes } from '../../modules/messaging/messaging-admin.routes.ts';
 import { strategyAdminRoutes } from '../../modules/plans/plans.routes.ts';
 import { robotAdminRoutes } from '../../modules/robots/robots.routes.ts';
 import { webhookRoutes } from '../../modules/webhooks/webhooks.routes.ts';
@@ -31,6 +32,7 @@ export const v1Family = defineFamily({
     dncRoutes(services.dnc),
     encryptionRoutes(services.encryption),
     complianceRoutes(services.compliance),
+    messagingAdminRoutes(services.messaging),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });
