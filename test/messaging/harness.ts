@@ -6,8 +6,8 @@ import { tokenAuth } from '../../src/api/auth/token.ts';
 import { requestIdEnvelope } from '../../src/api/families/envelope.ts';
 import { defineFamily, httpStatusCode } from '../../src/api/families/family-definition.ts';
 import { mountFamily } from '../../src/api/families/mount.ts';
+import type { ChannelSendError } from '../../src/channels/messaging/messaging-channel.ts';
 import {
-  ChannelSendError,
   WebhookSignatureError,
   type InboundEvent,
   type InboundListener,
@@ -97,13 +97,23 @@ export function hubSignature(raw: Buffer | string, secret: string): string {
 /** A factory that remembers the latest adapter built per phoneNumberId (or phone/kind). */
 export function fakeChannels() {
   const built = new Map<string, FakeChannel>();
+  const responders = new Map<string, Responder>();
   const factory = (spec: ChannelSpec) => {
     const channel = new FakeChannel(spec);
-    built.set(String(spec.config.phoneNumberId ?? spec.config.systemId ?? spec.kind), channel);
+    const key = String(spec.config.phoneNumberId ?? spec.config.systemId ?? spec.kind);
+    const responder = responders.get(key);
+    if (responder) channel.respond = responder;
+    built.set(key, channel);
     return channel;
   };
   return {
     factory,
+    /** How the provider answers the channel's sends, from its first one. */
+    answer(key: string, responder: Responder): void {
+      responders.set(key, responder);
+      const c = built.get(key);
+      if (c) c.respond = responder;
+    },
     get(key: string): FakeChannel {
       const c = built.get(key);
       if (!c) throw new Error(`no adapter built for ${key}`);
