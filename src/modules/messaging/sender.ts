@@ -146,7 +146,7 @@ export class MessageSender {
 
   /** Push-style adapters (SMPP, the simulator) must be connected to hear inbound messages. */
   async #connectPushChannels(): Promise<void> {
-    if (Date.now() - this.#lastConnect < 10_000) return;
+    if (Date.now() - this.#lastConnect < 2_000) return;
     this.#lastConnect = Date.now();
     for (const channel of await pushChannels(this.#o.db)) this.#o.registry.adapterOf(channel);
   }
