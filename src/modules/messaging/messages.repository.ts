@@ -12,6 +12,8 @@ export type MessageStatus =
 
 export interface MessageRecord {
   id: string;
+  /** Insertion order. */
+  seq: number;
   appId: number;
   channelPk: number;
   userId: string;
@@ -38,6 +40,7 @@ export interface MessageRecord {
 
 interface MessageRow {
   id: string;
+  seq: number;
   app_id: number;
   channel_pk: number;
   user_id: string;
@@ -62,7 +65,7 @@ interface MessageRow {
   status_at: Date;
 }
 
-const COLUMNS = `m.id, m.app_id, m.channel_pk, m.user_id, m.direction, m.kind, m.content,
+const COLUMNS = `m.id, m.seq, m.app_id, m.channel_pk, m.user_id, m.direction, m.kind, m.content,
   m.provider_message_id, m.status, m.error_code, m.error_message, m.batch_id, m.template_id,
   m.variables, m.custom, m.conversation_id, m.reply_to, m.user_name, m.attempts, m.next_attempt_at,
   m.created_at, m.sent_at, m.status_at`;
@@ -70,6 +73,7 @@ const COLUMNS = `m.id, m.app_id, m.channel_pk, m.user_id, m.direction, m.kind, m
 function toMessage(r: MessageRow): MessageRecord {
   return {
     id: r.id,
+    seq: Number(r.seq),
     appId: Number(r.app_id),
     channelPk: Number(r.channel_pk),
     userId: r.user_id,
@@ -173,14 +177,16 @@ export async function insertOutbound(q: Queryable, rows: readonly NewOutbound[])
      SELECT r.id, r.app_id, r.channel_pk, r.user_id, 'out', r.kind, r.content, 'queued',
        r.batch_id, r.template_id, r.variables, r.custom, r.conversation_id, r.reply_to, r.at,
        r.at, r.at
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, app_id bigint, channel_pk bigint,
+     FROM jsonb_to_recordset($1::jsonb) AS r(n int, id text, app_id bigint, channel_pk bigint,
        user_id text, kind text, content jsonb, batch_id text, template_id bigint, variables jsonb,
        custom jsonb, conversation_id text, reply_to text, at timestamptz)
+     ORDER BY r.n
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [
       JSON.stringify(
-        rows.map((r) => ({
+        rows.map((r, n) => ({
+          n,
           id: r.id,
           app_id: r.appId,
           channel_pk: r.channelPk,
@@ -225,18 +231,13 @@ export async function claimDue(
      WHERE m.id IN (
        SELECT id FROM messages
        WHERE channel_pk = $1 AND status = 'queued' AND next_attempt_at <= $2
-       ORDER BY next_attempt_at, created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED)
      RETURNING ${COLUMNS}`,
     [channelPk, now, limit, workerId],
   );
   return rows
     .map(toMessage)
-    .sort(
-      (a, b) =>
-        a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime() ||
-        a.createdAt.getTime() - b.createdAt.getTime() ||
-        (a.id < b.id ? -1 : 1),
-    );
+    .sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime() || a.seq - b.seq);
 }
 
 /** What became of a claimed message: sent, failed for good, or queued again for later. */
@@ -399,7 +400,7 @@ export async function messagesByIds(
 ): Promise<MessageRecord[]> {
   if (ids.length === 0) return [];
   const rows = await q.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM messages m WHERE m.app_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.created_at, m.id`,
+    `SELECT ${COLUMNS} FROM messages m WHERE m.app_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.seq`,
     [appId, [...new Set(ids)]],
   );
   return rows.map(toMessage);
@@ -411,7 +412,7 @@ export async function messagesOfBatch(
   batchId: string,
 ): Promise<MessageRecord[]> {
   const rows = await q.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM messages m WHERE m.app_id = $1 AND m.batch_id = $2 ORDER BY m.created_at, m.id`,
+    `SELECT ${COLUMNS} FROM messages m WHERE m.app_id = $1 AND m.batch_id = $2 ORDER BY m.seq`,
     [appId, batchId],
   );
   return rows.map(toMessage);

@@ -58,6 +58,8 @@ CREATE TABLE message_batches (
 CREATE TABLE messages (
   -- Ours: 32 hex, or the id the sender chose (the chatbot's msg_id, which may carry "-0").
   id text PRIMARY KEY,
+  -- Insertion order: a batch's messages are listed in the order of its users.
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   app_id bigint NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
   channel_pk bigint NOT NULL REFERENCES messaging_channels (id) ON DELETE CASCADE,
   -- The person: E.164 digits without '+'.
@@ -90,7 +92,7 @@ CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_provider_id ON messages (channel_pk, provider_message_id)
   WHERE provider_message_id IS NOT NULL;
 -- The sender's claim: due queued messages.
-CREATE INDEX messages_due ON messages (channel_pk, next_attempt_at) WHERE status = 'queued';
+CREATE INDEX messages_due ON messages (channel_pk, next_attempt_at, seq) WHERE status = 'queued';
 CREATE INDEX messages_sending ON messages (claimed_by) WHERE status = 'sending';
 -- A person's messages on a channel (the template a free-text answer answers).
 CREATE INDEX messages_user ON messages (channel_pk, user_id, created_at);
