@@ -38,6 +38,9 @@ import { statusesChanged } from './status-changes.ts';
 
 export const MESSAGING_NOTIFY = 'tiller_messaging';
 
+/** Channels claimed at once by one sender. */
+const CLAIM_CONCURRENCY = 4;
+
 export interface SenderOptions {
   db: Db;
   clock: Clock;
@@ -46,7 +49,7 @@ export interface SenderOptions {
   workerId: string;
   /** Fallback poll when no wake-up arrives (default 200 ms). */
   pollMs?: number;
-  /** How far ahead a claim takes slots (default 250 ms). */
+  /** How far ahead a claim takes slots (default 1 s). */
   horizonMs?: number;
   /** Most messages claimed and not yet settled, over all channels (default 4,000). */
   maxInFlight?: number;
@@ -75,7 +78,7 @@ export class MessageSender {
   constructor(options: SenderOptions) {
     this.#o = {
       pollMs: 200,
-      horizonMs: 250,
+      horizonMs: 1_000,
       maxInFlight: 4_000,
       maxAttempts: 8,
       ...options,
@@ -138,7 +141,7 @@ export class MessageSender {
         failures > 0
           ? Math.min(5_000, this.#o.pollMs * 2 ** failures)
           : more
-            ? Math.max(5, this.#o.horizonMs / 2)
+            ? Math.max(5, this.#o.horizonMs / 4)
             : this.#o.pollMs;
       await this.#sleep(pause);
     }
@@ -157,11 +160,15 @@ export class MessageSender {
     const pks = await dueChannels(this.#o.db, now);
     if (pks.length === 0) return false;
     const channels = await channelsByPk(this.#o.db, pks);
+    // A few channels at once: each claim is a handful of round trips, mostly waiting.
+    const queue = [...channels.values()];
     let more = false;
-    for (const channel of channels.values()) {
-      if (!this.#running) break;
-      if (await this.#claimChannel(channel, now)) more = true;
-    }
+    const worker = async () => {
+      for (let channel = queue.shift(); channel && this.#running; channel = queue.shift()) {
+        if (await this.#claimChannel(channel, now)) more = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CLAIM_CONCURRENCY, queue.length) }, worker));
     return more;
   }
 
