@@ -48,7 +48,7 @@ describe(`messaging administration (${storeKind})`, () => {
       config: waConfig('pn-admin'),
       sends_per_second: 20,
       callback_url: 'https://crm.example.com/waba',
-      default_robot_id: '4755',
+      default_robot_id: '4496',
     });
     assert.equal(created.status, 200, created.text);
     assert.deepEqual(created.json.data, {
@@ -62,7 +62,7 @@ describe(`messaging administration (${storeKind})`, () => {
       sends_per_second: 20,
       send_window: null,
       callback_url: 'https://crm.example.com/waba',
-      default_robot_id: '4755',
+      default_robot_id: '4496',
     });
     assert.doesNotMatch(created.text, /secret-pn-admin/);
 

@@ -238,7 +238,7 @@ describe(`messaging inbound (${storeKind})`, () => {
       channelId: WA,
       templateId,
       single: true,
-      robotId: '4755',
+      robotId: '4496',
       callbackUrl: 'https://crm.example.com/reply',
       users: [{ id: user, variables: { '1': 'tom' }, custom: { order: 'A1' } }],
     });
@@ -276,7 +276,7 @@ describe(`messaging inbound (${storeKind})`, () => {
     assert.equal(reply.message.reply.content.template.content.body, 'Hi, tom, come to the party');
     const event = received.find((r) => r.userId === user);
     assert.equal(event?.template?.templateMsgId, templateMsgId);
-    assert.equal(event?.template?.robotId, '4755');
+    assert.equal(event?.template?.robotId, '4496');
     assert.deepEqual(event?.template?.variables, { '1': 'tom' });
     assert.deepEqual(event?.template?.custom, { order: 'A1' });
   });

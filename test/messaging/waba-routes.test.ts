@@ -168,7 +168,7 @@ describe(`WABA endpoints (${storeKind})`, () => {
       channel: 'WhatsApp',
       channel_id: CHANNEL,
       template_id: approved,
-      robot_id: '4755',
+      robot_id: '4496',
       callback_url: 'https://crm.example.com/waba',
       users: [
         { id: '6281234500001', variables: { '1': 'tom', '2': '2024-03-07' } },
@@ -267,6 +267,12 @@ describe(`WABA endpoints (${storeKind})`, () => {
     const missingVar = await send({ users: [{ id: '6281234500003', variables: { '1': 'a' } }] });
     assert.equal(missingVar.status, 400);
     assert.match(missingVar.json.message, /lacks variables 2/);
+    const noRobot = await send({
+      robot_id: '999999',
+      users: [{ id: '6281234500003', variables: { '1': 'a', '2': 'b' } }],
+    });
+    assert.equal(noRobot.status, 404);
+    assert.match(noRobot.json.message, /Robot is not found/);
     const noUsers = await send({ users: [] });
     assert.equal(noUsers.status, 400);
     const notApproved = await post('/waba/template/send', {

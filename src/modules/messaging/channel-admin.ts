@@ -2,6 +2,7 @@ import type { MessagingChannelKind } from '../../channels/messaging/messaging-ch
 import { AppError } from '../../shared/errors.ts';
 import { parseOverride } from '../../shared/window-override.ts';
 import type { Queryable } from '../../store/db.ts';
+import { usableRobot } from '../robots/robots.service.ts';
 import {
   findChannel,
   insertChannel,
@@ -90,6 +91,12 @@ export interface NewChannelInput {
   defaultRobotId?: string | null;
 }
 
+/** A robot the app may use (its own or a built-in one), or robot_not_found. */
+export async function checkRobot(q: Queryable, appId: number, robotId: string): Promise<void> {
+  const usable = /^\d{1,15}$/.test(robotId) && (await usableRobot(q, appId, Number(robotId)));
+  if (!usable) throw new AppError('robot_not_found', robotId);
+}
+
 function checkWindow(value: unknown): void {
   const parsed = parseOverride(value);
   if (!parsed.ok) throw new AppError('bad_request', `send_window: ${parsed.error}`);
@@ -112,6 +119,7 @@ export async function createChannel(
   const config = input.config ?? {};
   checkConfig(input.kind, config);
   if (input.sendWindow !== undefined) checkWindow(input.sendWindow);
+  if (input.defaultRobotId) await checkRobot(q, appId, input.defaultRobotId);
   const created = await insertChannel(q, {
     appId,
     channelId: input.channelId,
@@ -144,6 +152,7 @@ export async function patchChannel(
     checkConfig(current.kind, next.config);
   }
   if (patch.sendWindow !== undefined) checkWindow(patch.sendWindow);
+  if (patch.defaultRobotId) await checkRobot(q, appId, patch.defaultRobotId);
   const updated = await updateChannel(q, appId, channelId, next);
   return channelView(updated!);
 }

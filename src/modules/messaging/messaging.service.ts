@@ -31,7 +31,7 @@ import {
   type MessageRecord,
 } from './messages.repository.ts';
 import { channelLabel } from './message-wire.ts';
-import { MESSAGING_NOTIFY, MessageSender, type SenderOptions } from './sender.ts';
+import { MESSAGING_NOTIFY, MessageSender, senderAddress, type SenderOptions } from './sender.ts';
 import { checkContent } from './content-rules.ts';
 import {
   sendTemplatesIn,
@@ -207,7 +207,7 @@ export class MessagingService {
       for (const m of unread) {
         if (!m.providerMessageId) continue;
         adapter
-          .markRead(channel.phoneNumber, m.providerMessageId)
+          .markRead(senderAddress(channel), m.providerMessageId)
           .catch((error: unknown) =>
             this.#log.warn({ err: error }, 'messaging: read receipt failed'),
           );

@@ -3,7 +3,7 @@ import { newId } from '../../shared/ids.ts';
 import { toE164 } from '../../shared/phone.ts';
 import { notify, type Queryable } from '../../store/db.ts';
 import { listedAmong } from '../dnc/dnc.service.ts';
-import { templateOf } from './channel-admin.ts';
+import { checkRobot, templateOf } from './channel-admin.ts';
 import { insertBatch, insertOutbound, type NewOutbound } from './messages.repository.ts';
 import { placeholdersOf } from './message-wire.ts';
 import { MESSAGING_NOTIFY } from './sender.ts';
@@ -60,6 +60,7 @@ export async function sendTemplatesIn(
   if (template.status !== 'APPROVED') {
     throw new AppError('template_not_approved', `template ${template.id} is ${template.status}`);
   }
+  if (request.robotId) await checkRobot(tx, appId, request.robotId);
   if (request.users.length === 0) throw new AppError('bad_request', 'users is empty');
   if (request.users.length > MAX_BATCH_USERS) {
     throw new AppError('bad_request', `at most ${MAX_BATCH_USERS} users per request`);
