@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChannelSendError } from '../../src/channels/messaging/messaging-channel.ts';
+import { ChannelRegistry } from '../../src/modules/messaging/channel-registry.ts';
+import { MessageSender } from '../../src/modules/messaging/sender.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { storeKind } from '../helpers/db.ts';
 import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
 import { fakeChannels, waConfig } from './harness.ts';
@@ -28,6 +32,7 @@ describe(`messaging sender (${storeKind})`, () => {
       ['retry', 50],
       ['opt', 50],
       ['perm', 50],
+      ['shared', 5],
     ] as const) {
       await messaging.createChannel(appId, {
         channelId: id,
@@ -102,6 +107,57 @@ describe(`messaging sender (${storeKind})`, () => {
       const rows = await Promise.all(messages.map((m) => row(m.templateMsgId)));
       return rows.every((r) => r.status === 'sent') ? true : undefined;
     });
+  });
+
+  it("shares one channel's pace between two senders through the database", async () => {
+    // A second sender, as another process would run it: its own adapters (so the sends of
+    // each are told apart) and its own worker row (so the first one's heartbeat leaves its
+    // claims alone).
+    const second = fakeChannels();
+    await server.store.db.query(
+      "INSERT INTO workers (id, process_key, pid) VALUES ('second-sender', NULL, NULL)",
+    );
+    const sender = new MessageSender({
+      db: server.store.db,
+      clock: systemClock,
+      log: createLogger({ level: 'warn', logPii: false }),
+      registry: new ChannelRegistry(second.factory, () => {}),
+      workerId: 'second-sender',
+      pollMs: 20,
+    });
+    await sender.start();
+    try {
+      await send('shared', 20);
+      const mine = () => {
+        try {
+          return fakes.get('pn-shared').sends.map((s) => s.at);
+        } catch {
+          return [];
+        }
+      };
+      const theirs = () => {
+        try {
+          return second.get('pn-shared').sends.map((s) => s.at);
+        } catch {
+          return [];
+        }
+      };
+      await waitFor('all 20 sent', () =>
+        mine().length + theirs().length >= 20 ? true : undefined,
+      );
+      assert.ok(mine().length > 0 && theirs().length > 0, `${mine().length} + ${theirs().length}`);
+      const times = [...mine(), ...theirs()].sort((a, b) => a - b);
+      assert.equal(times.length, 20, 'each message sent once');
+      // Sharing the pace, 20 sends at 5/s take 19 slots of 200 ms (two senders each at its own
+      // pace would take half that). Each send goes at its slot or a timer's lateness after it,
+      // so across processes a second may see one send more than the pace at worst, never two.
+      assert.ok(times.at(-1)! - times[0]! >= 19 * 200 - 100, `${times.at(-1)! - times[0]!} ms`);
+      for (let i = 0; i + 6 < times.length; i += 1) {
+        assert.ok(times[i + 6]! - times[i]! >= 1000, `sends ${i}..${i + 6} within a second`);
+      }
+    } finally {
+      await sender.stop(2_000);
+    }
   });
 
   it('retries a rate-limit answer later, with the same idempotency key', async () => {
