@@ -5,6 +5,7 @@ import { ChannelRegistry } from '../../src/modules/messaging/channel-registry.ts
 import { MessageSender } from '../../src/modules/messaging/sender.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
+import { processKey } from '../../src/queue/workers.ts';
 import { storeKind } from '../helpers/db.ts';
 import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
 import { fakeChannels, waConfig } from './harness.ts';
@@ -33,6 +34,7 @@ describe(`messaging sender (${storeKind})`, () => {
       ['opt', 50],
       ['perm', 50],
       ['shared', 5],
+      ['reclaim', 50],
     ] as const) {
       await messaging.createChannel(appId, {
         channelId: id,
@@ -158,6 +160,33 @@ describe(`messaging sender (${storeKind})`, () => {
     } finally {
       await sender.stop(2_000);
     }
+  });
+
+  it('sends again, with the same idempotency key, what a worker that died had claimed', async () => {
+    // A worker of this machine whose process is gone, holding a claimed message.
+    await server.store.db.query(
+      "INSERT INTO workers (id, process_key, pid) VALUES ('ghost', $1, 2147483000)",
+      [processKey() ?? null],
+    );
+    const [channel] = await server.store.db.query<{ id: number }>(
+      "SELECT id FROM messaging_channels WHERE app_id = $1 AND channel_id = 'reclaim'",
+      [appId],
+    );
+    const id = 'ghost-claimed-message-0001';
+    await server.store.db.query(
+      `INSERT INTO messages (id, app_id, channel_pk, user_id, direction, kind, content, status,
+         claimed_by, next_attempt_at, created_at, status_at)
+       VALUES ($1, $2, $3, '6281234599999', 'out', 'free_form', $4, 'sending', 'ghost', now(), now(), now())`,
+      [id, appId, channel!.id, JSON.stringify({ type: 'text', text: 'hello again' })],
+    );
+    const sent = await waitFor('the claim reclaimed and sent', async () => {
+      const r = await row(id);
+      return r.status === 'sent' ? r : undefined;
+    });
+    assert.equal(sent.attempts, 1);
+    const sends = fakes.get('pn-reclaim').sends.filter((s) => s.message.idempotencyKey === id);
+    assert.equal(sends.length, 1);
+    assert.deepEqual(sends[0]!.message.content, { type: 'text', text: 'hello again' });
   });
 
   it('retries a rate-limit answer later, with the same idempotency key', async () => {
