@@ -2,6 +2,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { CallControl } from './channels/telephony/call-control.ts';
+import type { ChannelFactory } from './modules/messaging/channel-registry.ts';
+import { messagingAdapters } from './channels/messaging/channel-factory.ts';
 import { SimulatedCallControl } from './channels/telephony/simulated/simulated-call-control.ts';
 import type { Config } from './config.ts';
 import type { Nlu } from './dialogue/nlu/nlu.ts';
@@ -42,6 +44,8 @@ export interface StartOptions {
   db?: Db;
   /** How calls are placed; by default the simulator. */
   callControl?: CallControl;
+  /** Builds messaging channels' adapters (WhatsApp Cloud, SMPP, simulated). */
+  channels?: ChannelFactory;
   /** The NLU; by default from the config (keyword matching, or an LLM when a key is set). */
   nlu?: Nlu;
   /** Speech for recordings; by default espeak-ng (its worker starts on first use). */
@@ -88,6 +92,9 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
           log.error({ err: error }, 'error while stopping'),
         );
       }
+      await services?.messaging
+        .close()
+        .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
       await services?.tts
         .close()
         .catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
@@ -150,7 +157,9 @@ function assertPortFree(port: number, host: string): Promise<void> {
 
 function createTillerServices(options: StartOptions, db: Db, log: Logger): Services {
   const { config } = options;
-  return createServices({
+  // eslint-disable-next-line prefer-const -- read by the channel factory once it is set below
+  let services: Services | undefined;
+  services = createServices({
     config,
     db,
     log,
@@ -167,8 +176,19 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
         ...(config.simulatorLedger ? { ledgerFile: config.simulatorLedger } : {}),
       }),
     ...(options.nlu ? { nlu: options.nlu } : {}),
+    // The real adapters unless a test brings its own; simulated people look templates' buttons
+    // up through the messaging service, built just after this factory.
+    channels:
+      options.channels ??
+      messagingAdapters({
+        timeScale: config.timeScale,
+        logger: log,
+        templateButtons: ({ name, language }) =>
+          services?.messaging.templateButtons(name, language),
+      }),
     tts: options.tts ?? new EspeakTts(),
   });
+  return services;
 }
 
 /** The dialer, the webhook deliverer and the job runner; their stoppers go into `stoppers`. */
@@ -190,15 +210,21 @@ async function startWorkers(
   });
   const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
   const jobs = new JobRunner(db, registry.id, log, services.clock);
+  const sender = services.messaging.createSender({
+    workerId: registry.id,
+    pollMs: config.pollIntervalMs,
+  });
   registerJobHandlers(jobs, {
     db,
     clock: services.clock,
     plans: services.plans,
     chatbot: services.chatbot,
+    messaging: services.messaging,
   });
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);
   registry.addReclaimer(deliverer.reclaim);
+  registry.addReclaimer(sender.reclaim);
   registry.onBeat(() => dialer.sweep());
   registry.onBeat(() => jobs.sweep());
   await registry.start({
@@ -208,6 +234,7 @@ async function startWorkers(
   stoppers.push(() => registry.stop());
   await dialer.start();
   await deliverer.start();
+  await sender.start();
   await jobs.start({ capacity: 10, pollMs: config.pollIntervalMs });
   // The three drain at once (so a stop takes one grace period, not three); events of calls that
   // end meanwhile stay in the outbox for the next start. Then the heartbeat row goes.
@@ -216,6 +243,7 @@ async function startWorkers(
       dialer.stop(config.shutdownGraceMs),
       jobs.stop(config.shutdownGraceMs),
       deliverer.stop(config.shutdownGraceMs),
+      sender.stop(config.shutdownGraceMs),
     ]);
   });
 }

@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { recordingFileRoutes } from '../modules/recordings/recordings.routes.ts';
+import { whatsappWebhookRoutes } from '../modules/messaging/whatsapp-webhook.routes.ts';
 import type { Services } from '../modules/services.ts';
 import { newId } from '../shared/ids.ts';
 import { families, fallbackFamily, familyForUrl } from './families/index.ts';
@@ -99,6 +100,8 @@ export async function buildApp(
   );
   // Signed links: no token, no envelope (a browser or a CRM fetches the audio directly).
   await app.register(recordingFileRoutes(services.recordings));
+  // Provider webhooks: the provider's own signature, no token, no envelope (docs/messaging.md).
+  await app.register(whatsappWebhookRoutes(services.messaging));
 
   await app.ready();
   return app;

@@ -17,6 +17,7 @@ import { ConversationService } from './conversations/conversations.service.ts';
 import { ChatbotService } from './chatbot/chatbot.service.ts';
 import { botChannelTransport } from './chatbot/bot-channel-transport.ts';
 import { BotChannelService } from './chatbot/bot-channel.service.ts';
+import { MESSAGING_CHANNELS, messagingTransport } from './chatbot/chat-transport.ts';
 import { CompanyService } from './chatbot/company.service.ts';
 import { InboxService } from './chatbot/inbox.service.ts';
 import { ComplianceService } from './compliance/compliance.service.ts';
@@ -27,6 +28,8 @@ import { PlanService } from './plans/plans.service.ts';
 import { RobotService } from './robots/robots.service.ts';
 import { TaskService } from './tasks/tasks.service.ts';
 import { WebhookService } from './webhooks/webhooks.service.ts';
+import type { ChannelFactory } from './messaging/channel-registry.ts';
+import { MessagingService } from './messaging/messaging.service.ts';
 
 /** Everything the API and the workers share, built once per process. */
 export interface Services {
@@ -60,6 +63,8 @@ export interface Services {
   tts: Tts;
   /** Parked jobs, for `tiller jobs` through the admin API. */
   jobs: JobAdmin;
+  /** WABA accounts, SMS senders, templates, sends and inbound messages (docs/messaging.md). */
+  messaging: MessagingService;
 }
 
 export function createServices(
@@ -82,8 +87,11 @@ export function createServices(
     | 'company'
     | 'nlu'
     | 'jobs'
+    | 'messaging'
   > & {
     nlu?: Nlu;
+    /** Builds each messaging channel's adapter (the runtime wires the real ones). */
+    channels?: ChannelFactory;
   },
 ): Services {
   const { config } = base;
@@ -99,11 +107,21 @@ export function createServices(
     base.nlu ??
     createNlu({ llmUrl: config.llmUrl, llmKey: config.llmKey, llmModel: config.llmModel });
   const conversations = new ConversationService(base.db, base.clock, nlu);
+  const messaging = new MessagingService({
+    db: base.db,
+    clock: base.clock,
+    log: base.log,
+    ...(base.channels ? { channels: base.channels } : {}),
+  });
+  // Replies of a session go out through its channel: the messaging channels' sends, the
+  // Huawei/bot variants' callbacks.
   const chatbot = new ChatbotService({
     db: base.db,
     clock: base.clock,
     conversations,
-    transports: {},
+    transports: Object.fromEntries(
+      MESSAGING_CHANNELS.map((channel) => [channel, messagingTransport(messaging)]),
+    ),
   });
   chatbot.addTransport('HuaWei', botChannelTransport('huawei', base.clock));
   chatbot.addTransport('bot', botChannelTransport('bot', base.clock));
@@ -125,12 +143,10 @@ export function createServices(
     contacts: new ComplianceService(base.db),
     jobs: new JobAdmin(base.db, base.clock),
     conversations,
-    // Transports by channel: the messaging channels' (messagingTransport(messaging)) and the
-    // Huawei/bot variants' are added where those services are built.
+    messaging,
     chatbot,
     inbox: new InboxService(base.db, base.clock, chatbot),
     botChannels: new BotChannelService(base.db, base.clock, chatbot),
-    // The messaging module's listChannels joins the company's channels when it is wired.
-    company: new CompanyService(base.db, base.clock, undefined),
+    company: new CompanyService(base.db, base.clock, messaging),
   };
 }

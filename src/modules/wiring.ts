@@ -5,6 +5,8 @@ import type { Db } from '../store/db.ts';
 import { planRounds, planAdvanceJob } from './plans/plans.jobs.ts';
 import { PLAN_FINISHED, planWebhooks } from './plans/plan-events.ts';
 import type { PlanService } from './plans/plans.service.ts';
+import { messagingInboundJob } from './messaging/messaging.jobs.ts';
+import type { MessagingService } from './messaging/messaging.service.ts';
 import { taskEndJob } from './tasks/tasks.jobs.ts';
 import {
   chatbotIdleJob,
@@ -48,10 +50,17 @@ export function subscribeModules(bus: EventBus): void {
 /** Registers the handler of every job type with a worker's runner. */
 export function registerJobHandlers(
   runner: JobRunner,
-  deps: { db: Db; clock: Clock; plans: PlanService; chatbot: ChatbotService },
+  deps: {
+    db: Db;
+    clock: Clock;
+    plans: PlanService;
+    chatbot: ChatbotService;
+    messaging: MessagingService;
+  },
 ): void {
   runner.add(taskEndJob(deps.db, deps.clock));
   runner.add(planAdvanceJob(deps.plans));
+  runner.add(messagingInboundJob(deps.db, deps.clock, deps.messaging.registry));
   runner.add(chatbotTurnJob(deps.chatbot));
   runner.add(chatbotStatusJob(deps.chatbot));
   runner.add(chatbotIdleJob(deps.chatbot));

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorTable, type ErrorKey } from '../../src/shared/errors.ts';
+import type { FastifyInstance } from 'fastify';
 import { storeKind } from '../helpers/db.ts';
+import { wabaApp, waConfig } from '../messaging/harness.ts';
 import {
   client,
   readResponse,
@@ -104,6 +106,13 @@ interface Fixture {
   bCallLink: string;
   bTaskLink: string;
   robotDefinition: Record<string, unknown>;
+  /** A's WhatsApp channel, its approved template and a template send held by quiet hours. */
+  waChannel: string;
+  waTemplateId: number;
+  wabaTaskId: string;
+  /** B's own WhatsApp channel and the WABA routes under token auth (signing comes at merge). */
+  bChannel: string;
+  waba: FastifyInstance;
 }
 
 describe(`tenant isolation on every route with an id (${storeKind})`, () => {
@@ -138,6 +147,12 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       webhook_events: await q('SELECT * FROM webhook_events WHERE app_id = $1 ORDER BY id'),
       webhook_deliveries: await q('SELECT * FROM webhook_deliveries WHERE app_id = $1 ORDER BY id'),
       dnc_numbers: await q('SELECT * FROM dnc_numbers WHERE app_id = $1 ORDER BY number'),
+      messaging_channels: await q('SELECT * FROM messaging_channels WHERE app_id = $1 ORDER BY id'),
+      messaging_templates: await q(
+        'SELECT * FROM messaging_templates WHERE app_id = $1 ORDER BY id',
+      ),
+      message_batches: await q('SELECT * FROM message_batches WHERE app_id = $1 ORDER BY id'),
+      messages: await q('SELECT * FROM messages WHERE app_id = $1 ORDER BY id'),
     };
     // Jobs carry no app id: keep those that name one of A's tasks or plans.
     const ids = [f.finishedTaskId, f.waitingTaskId, f.planId];
@@ -258,7 +273,60 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       return settled ? rows.find((r) => r.type === 'call')!.id : undefined;
     });
 
+    // A's WhatsApp channel with quiet hours now (a window two hours ahead, in Jakarta where
+    // the number is): its template send is held, so nothing of it moves during the cases.
+    const { messaging } = server.runtime.services;
+    const jakartaHour = (new Date().getUTCHours() + 7) % 24;
+    const opens = (jakartaHour + 2) % 24;
+    const hh = (n: number) => String(n).padStart(2, '0');
+    await messaging.createChannel(appA.app.id, {
+      channelId: 'a-wa',
+      kind: 'whatsapp',
+      name: 'A WhatsApp',
+      phoneNumber: '+6583753709',
+      config: waConfig('pn-iso-a'),
+      sendWindow: [
+        { days: [1, 2, 3, 4, 5, 6, 7], start: `${hh(opens)}:00`, end: `${hh(opens + 1)}:00` },
+      ],
+    });
+    const waTemplateId = (
+      await messaging.createTemplate(appA.app.id, 'a-wa', {
+        name: 'a_template',
+        language: 'en',
+        category: 'UTILITY',
+        status: 'APPROVED',
+        content: { body: 'Hello {{1}}' },
+      })
+    ).id;
+    const { wabaTaskId } = await messaging.sendTemplates(appA.app.id, {
+      channelId: 'a-wa',
+      templateId: waTemplateId,
+      users: [{ id: '6281234567301', variables: { '1': 'a' } }],
+    });
+    await waitFor("A's template send to be held", async () => {
+      const [m] = await server.store.db.query<{ status: string; next_attempt_at: Date }>(
+        'SELECT status, next_attempt_at FROM messages WHERE batch_id = $1',
+        [wabaTaskId],
+      );
+      return m?.status === 'queued' && m.next_attempt_at.getTime() > Date.now() + 30 * 60_000
+        ? true
+        : undefined;
+    });
+    await messaging.createChannel(appB.app.id, {
+      channelId: 'b-wa',
+      kind: 'whatsapp',
+      name: 'B WhatsApp',
+      phoneNumber: '+6583753710',
+      config: waConfig('pn-iso-b'),
+    });
+    const waba = await wabaApp(server.runtime.services);
+
     f = {
+      waChannel: 'a-wa',
+      waTemplateId,
+      wabaTaskId,
+      bChannel: 'b-wa',
+      waba,
       a,
       b,
       bToken,
@@ -279,6 +347,7 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   });
 
   after(async () => {
+    await f?.waba.close();
     await server?.close();
   });
 
@@ -565,6 +634,148 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   route('GET /recordings/task/{file}', ['path:file'], async () => {
     const own = new URL(f.bTaskLink).pathname.match(/([0-9a-f]{32})\.zip$/)![1]!;
     await swapped(f.bTaskLink, own, f.finishedTaskId);
+  });
+
+  // ---- Messaging: /v1 administration and the WABA routes (token auth until signing). ----
+
+  /** B's WABA request; the Chatbot envelope's not-found answer. */
+  const wabaAsB = async (path: string, body: object) => {
+    const r = await f.waba.inject({
+      method: 'POST',
+      url: `/api/v1${path}`,
+      payload: body,
+      headers: { authorization: `Token ${f.bToken}` },
+    });
+    return { status: r.statusCode, json: r.json(), text: r.body };
+  };
+  const wabaNotFound = (r: Answer, key: ErrorKey, what: string) => {
+    assert.equal(r.status, 404, `${what}: ${r.text}`);
+    assert.equal(r.json.code, 404, what);
+    assert.equal(r.json.data, null, what);
+    assert.ok(r.json.message.startsWith(errorTable[key].message), `${what}: ${r.json.message}`);
+  };
+
+  route('POST /v1/messaging/channels', ['body:channel_id', 'body:default_robot_id'], async () => {
+    const withRobot = await f.b.post('/v1/messaging/channels', {
+      channel_id: 'b-other',
+      kind: 'simulated',
+      name: 'B',
+      phone_number: '+6583753711',
+      default_robot_id: f.robotId,
+    });
+    assertNotFound(withRobot, 'robot_not_found', "channel with A's robot");
+    // B's list holds B's channel only.
+    const listed = await f.b.get('/v1/messaging/channels');
+    assert.deepEqual(
+      listed.json.data.map((c: { channel_id: string }) => c.channel_id),
+      [f.bChannel],
+    );
+  });
+
+  route(
+    'PATCH /v1/messaging/channels/{channelId}',
+    ['body:default_robot_id', 'path:channelId'],
+    async () => {
+      const patch = (channel: string, body: object) =>
+        fetch(`${server.url}/v1/messaging/channels/${channel}`, {
+          method: 'PATCH',
+          headers: { authorization: `Token ${f.bToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(readResponse);
+      assertNotFound(await patch(f.waChannel, { name: 'taken' }), 'channel_not_found', 'patch');
+      assertNotFound(
+        await patch(f.bChannel, { default_robot_id: f.robotId }),
+        'robot_not_found',
+        "patch with A's robot",
+      );
+    },
+  );
+
+  route('GET /v1/messaging/channels/{channelId}/templates', ['path:channelId'], async () => {
+    const r = await f.b.get(`/v1/messaging/channels/${f.waChannel}/templates`);
+    assertNotFound(r, 'channel_not_found', 'templates');
+  });
+
+  route('POST /v1/messaging/channels/{channelId}/templates', ['path:channelId'], async () => {
+    const r = await f.b.post(`/v1/messaging/channels/${f.waChannel}/templates`, {
+      name: 'b_into_a',
+      language: 'en',
+      category: 'UTILITY',
+      content: { body: 'x' },
+    });
+    assertNotFound(r, 'channel_not_found', 'template into A');
+  });
+
+  route(
+    'PUT /v1/messaging/channels/{channelId}/templates/{templateId}/status',
+    ['path:channelId', 'path:templateId'],
+    async () => {
+      const path = (channel: string) =>
+        `/v1/messaging/channels/${channel}/templates/${f.waTemplateId}/status`;
+      assertNotFound(
+        await f.b.put(path(f.waChannel), { status: 'DISABLED' }),
+        'channel_not_found',
+        "A's channel",
+      );
+      assertNotFound(
+        await f.b.put(path(f.bChannel), { status: 'DISABLED' }),
+        'template_not_found',
+        "A's template under B's channel",
+      );
+    },
+  );
+
+  route('POST /api/v1/waba/templates', ['body:channel_id'], async () => {
+    wabaNotFound(
+      await wabaAsB('/waba/templates', { channel_id: f.waChannel }),
+      'channel_not_found',
+      'templates',
+    );
+  });
+
+  route('POST /api/v1/waba/template/detail', ['body:channel_id', 'body:template_id'], async () => {
+    const ask = (channel: string) =>
+      wabaAsB('/waba/template/detail', { channel_id: channel, template_id: f.waTemplateId });
+    wabaNotFound(await ask(f.waChannel), 'channel_not_found', "A's channel");
+    wabaNotFound(await ask(f.bChannel), 'template_not_found', "A's template under B's channel");
+  });
+
+  const sendCases = (path: string, users: (id: string) => object) => async () => {
+    const body = (channel: string, robot?: string) => ({
+      channel_id: channel,
+      template_id: f.waTemplateId,
+      ...(robot ? { robot_id: robot } : {}),
+      ...users('6281234567301'),
+    });
+    wabaNotFound(await wabaAsB(path, body(f.waChannel)), 'channel_not_found', "A's channel");
+    wabaNotFound(
+      await wabaAsB(path, body(f.bChannel)),
+      'template_not_found',
+      "A's template under B's channel",
+    );
+    wabaNotFound(
+      await wabaAsB(path, body(f.bChannel, f.robotId)),
+      'template_not_found',
+      "A's robot and template",
+    );
+  };
+
+  route(
+    'POST /api/v1/waba/template/send',
+    ['body:channel_id', 'body:robot_id', 'body:template_id', 'body:users[].id'],
+    sendCases('/waba/template/send', (id) => ({ users: [{ id, variables: { '1': 'b' } }] })),
+  );
+
+  route(
+    'POST /api/v1/waba/template/send/single',
+    ['body:channel_id', 'body:robot_id', 'body:template_id', 'body:user.id'],
+    sendCases('/waba/template/send/single', (id) => ({ user: { id }, variables: { '1': 'b' } })),
+  );
+
+  route('POST /api/v1/waba/template/send/result', ['body:waba_task_id'], async () => {
+    const r = await wabaAsB('/waba/template/send/result', { waba_task_id: f.wabaTaskId });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.data, [], "nothing of A's task");
   });
 
   /** B's request with a method the small client lacks. */

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import type { Tts } from '../../src/dialogue/tts/tts.ts';
 import { SimulatedCallControl } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
+import type { ChannelFactory } from '../../src/modules/messaging/channel-registry.ts';
 import { startTiller, type Runtime } from '../../src/runtime.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -24,7 +25,14 @@ export const ALWAYS_OPEN = [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: 
 
 /** The real server (API and workers) on 127.0.0.1, a store of its own, simulated calls sped up. */
 export async function startTestServer(
-  options: { config?: Partial<Config>; clock?: Clock; worker?: boolean; tts?: Tts } = {},
+  options: {
+    config?: Partial<Config>;
+    clock?: Clock;
+    worker?: boolean;
+    tts?: Tts;
+    /** Messaging channels' adapters (test/messaging's provider-edge fakes). */
+    channels?: ChannelFactory;
+  } = {},
 ): Promise<TestServer> {
   const store = await openTestStore();
   // Recordings go to a directory of the test's own, removed at close.
@@ -61,6 +69,7 @@ export async function startTestServer(
     // Tone "speech" keeps the suite fast; test/recordings uses the real espeak-ng voices.
     tts: options.tts ?? new ToneTts(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   return {
     url: runtime.url!,

@@ -3,6 +3,7 @@ import { botChannelRoutes } from '../../modules/chatbot/bot-channel.routes.ts';
 import { chatbotSessionRoutes } from '../../modules/chatbot/chatbot.routes.ts';
 import { companyRoutes } from '../../modules/chatbot/company.routes.ts';
 import { huaweiRoutes } from '../../modules/chatbot/huawei.routes.ts';
+import { wabaRoutes } from '../../modules/messaging/waba.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
 import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -52,5 +53,6 @@ export const chatbotFamily = defineFamily({
     huaweiRoutes(services.botChannels),
     botChannelRoutes(services.botChannels),
     companyRoutes(services.company),
+    wabaRoutes(services.messaging),
   ],
 });

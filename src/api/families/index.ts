@@ -2,13 +2,20 @@ import { chatbotFamily } from './chatbot.ts';
 import { cloudFamily } from './cloud.ts';
 import type { Family } from './family-definition.ts';
 import { pdsFamily } from './pds.ts';
+import { smsFamily } from './sms.ts';
 import { v1Family } from './v1.ts';
 
 // The registry of API families. Adding one: its definition file beside these, and its line here
 // (docs/api-families.md). The server mounts them in this order; docs/errors.md has a code column
 // for each, in this order.
 
-export const families: readonly Family[] = [cloudFamily, pdsFamily, chatbotFamily, v1Family];
+export const families: readonly Family[] = [
+  cloudFamily,
+  pdsFamily,
+  chatbotFamily,
+  v1Family,
+  smsFamily,
+];
 
 /** Answers what no family owns: unknown paths, URLs fastify cannot route. */
 export const fallbackFamily: Family = v1Family;
@@ -28,4 +35,4 @@ export function familyForUrl(url: string): Family {
   return found ?? fallbackFamily;
 }
 
-export { chatbotFamily, cloudFamily, pdsFamily, v1Family };
+export { chatbotFamily, cloudFamily, pdsFamily, smsFamily, v1Family };

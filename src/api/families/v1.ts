@@ -6,6 +6,7 @@ import { complianceRoutes } from '../../modules/compliance/compliance.routes.ts'
 import { signingKeyRoutes } from '../../modules/auth/signing-keys.routes.ts';
 import { dncRoutes } from '../../modules/dnc/dnc.routes.ts';
 import { encryptionRoutes } from '../../modules/encryption/encryption.routes.ts';
+import { messagingAdminRoutes } from '../../modules/messaging/messaging-admin.routes.ts';
 import { strategyAdminRoutes } from '../../modules/plans/plans.routes.ts';
 import { robotAdminRoutes } from '../../modules/robots/robots.routes.ts';
 import { webhookRoutes } from '../../modules/webhooks/webhooks.routes.ts';
@@ -39,6 +40,7 @@ export const v1Family = defineFamily({
     inboxRoutes(services.inbox),
     botChannelAdminRoutes(services.botChannels),
     eventReportRoutes(services.company),
+    messagingAdminRoutes(services.messaging),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });

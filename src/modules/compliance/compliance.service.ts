@@ -21,6 +21,9 @@ import { resolveRules } from './window-rules.ts';
 export type { AttemptCheck, AttemptContext } from './attempt-decision.ts';
 export type { ContactCheckRequest, ContactDecision } from './contact-check.ts';
 export { checkContacts } from './contact-check.ts';
+// For channels that check and record inside a transaction of their own (the messaging sender).
+export { lockContacts } from './caps.ts';
+export { insertAttempts as recordAttemptsIn, type AttemptToRecord } from './ledger.repository.ts';
 
 /**
  * The compliance check and the contact ledger for the channels that run outside the dial claim

@@ -1,0 +1,241 @@
+import type {
+  DeliveryStatus,
+  InboundEvent,
+  InboundContent,
+} from '../../channels/messaging/messaging-channel.ts';
+import { publish } from '../../queue/domain-events.ts';
+import { newId } from '../../shared/ids.ts';
+import type { Queryable } from '../../store/db.ts';
+import { optOut } from '../dnc/dnc.service.ts';
+import type { ChannelRecord } from './channels.repository.ts';
+import { MESSAGE_RECEIVED, type TemplateOrigin } from './messaging-events.ts';
+import {
+  batchesByIds,
+  insertInbound,
+  lockByProviderIds,
+  renewWindow,
+  setStatuses,
+  unansweredTemplate,
+  type MessageRecord,
+  type MessageStatus,
+} from './messages.repository.ts';
+import { channelLabel } from './message-wire.ts';
+import { statusesChanged } from './status-changes.ts';
+import { isStopKeyword } from './stop-keywords.ts';
+import { templatesByIds } from './templates.repository.ts';
+import { recordTemplateReply } from './template-reply.ts';
+
+// What a provider told us, applied once however often it tells it (docs/messaging.md,
+// "Inbound"): a person's message is stored once per provider id, renews the 24-hour window,
+// resolves the template it answers, stops messages on a STOP keyword or an opt-out button, and
+// is published as message.received; a status moves a message forward only (sent < delivered <
+// read; failed is final) and is published only when it changed something.
+
+const WINDOW_MS = 24 * 3_600_000;
+
+const RANK: Partial<Record<MessageStatus, number>> = {
+  queued: 0,
+  sending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+};
+
+/** The status a message moves to on `next`, or undefined when it stays as it is. */
+export function nextStatus(
+  current: MessageStatus,
+  next: DeliveryStatus,
+): MessageStatus | undefined {
+  if (current === 'failed') return undefined;
+  const rank = RANK[current] ?? 0;
+  // A failure after delivery is not believable; a failure before it ends the message.
+  if (next === 'failed') return rank < 2 ? 'failed' : undefined;
+  return (RANK[next] ?? 0) > rank ? next : undefined;
+}
+
+export interface InboundResult {
+  /** Statuses for messages we do not know (yet: the send's outcome may not be written). */
+  unmatched: number;
+}
+
+export async function applyInbound(
+  tx: Queryable,
+  channel: ChannelRecord,
+  events: readonly InboundEvent[],
+  now: Date,
+): Promise<InboundResult> {
+  let unmatched = 0;
+  const statuses = events.filter((e) => e.kind === 'status');
+  if (statuses.length > 0) unmatched += await applyStatuses(tx, channel, statuses);
+  for (const event of events) {
+    if (event.kind === 'message') await applyMessage(tx, channel, event, now);
+    else if (event.kind === 'opt_out' && event.value === 'stop') {
+      await optOut(tx, {
+        appId: channel.appId,
+        number: e164(event.from),
+        source: 'whatsapp_button',
+        reference: `provider opt-out (${event.category})`,
+      });
+    }
+    // A 'resume' is not an opt-in here: taking a number off the list is the app's decision.
+  }
+  return { unmatched };
+}
+
+async function applyStatuses(
+  tx: Queryable,
+  channel: ChannelRecord,
+  events: ReadonlyArray<Extract<InboundEvent, { kind: 'status' }>>,
+): Promise<number> {
+  const rows = await lockByProviderIds(
+    tx,
+    channel.pk,
+    events.map((e) => e.providerMessageId),
+  );
+  const byProvider = new Map(rows.map((r) => [r.providerMessageId!, r]));
+  const changed = new Map<string, MessageRecord>();
+  let unmatched = 0;
+  for (const e of events) {
+    const row = byProvider.get(e.providerMessageId);
+    if (!row || row.direction !== 'out') {
+      unmatched += row ? 0 : 1;
+      continue;
+    }
+    const next = nextStatus(row.status, e.status);
+    if (!next) continue;
+    const updated: MessageRecord = {
+      ...row,
+      status: next,
+      statusAt: e.at,
+      errorCode: e.error?.code ?? row.errorCode,
+      errorMessage: e.error?.message ?? row.errorMessage,
+    };
+    byProvider.set(e.providerMessageId, updated);
+    changed.set(updated.id, updated);
+  }
+  const list = [...changed.values()];
+  await setStatuses(
+    tx,
+    list.map((m) => ({
+      id: m.id,
+      status: m.status,
+      at: m.statusAt,
+      errorCode: m.errorCode,
+      errorMessage: m.errorMessage,
+    })),
+  );
+  await statusesChanged(tx, list);
+  return unmatched;
+}
+
+async function applyMessage(
+  tx: Queryable,
+  channel: ChannelRecord,
+  event: Extract<InboundEvent, { kind: 'message' }>,
+  now: Date,
+): Promise<void> {
+  const userId = digits(event.from);
+  // A provider clock ahead of ours must not stretch the window past what the person gave.
+  const at = event.at.getTime() > now.getTime() ? now : event.at;
+  const quoted = event.replyTo
+    ? (await lockByProviderIds(tx, channel.pk, [event.replyTo]))[0]
+    : undefined;
+  const id = newId();
+  const stored = await insertInbound(tx, {
+    id,
+    appId: channel.appId,
+    channelPk: channel.pk,
+    userId,
+    content: event.content,
+    providerMessageId: event.providerMessageId,
+    replyTo: quoted?.id ?? null,
+    userName: event.profileName ?? null,
+    at,
+  });
+  if (!stored) return; // a duplicate delivery of a message already applied
+  await renewWindow(tx, channel.pk, userId, at);
+
+  const answered =
+    quoted?.kind === 'template'
+      ? quoted
+      : quoted
+        ? undefined
+        : await unansweredTemplate(tx, channel.pk, userId, new Date(at.getTime() - WINDOW_MS), id);
+  const origin = answered ? await originOf(tx, answered) : undefined;
+
+  await honourOptOut(tx, channel, event.content, userId, id, origin?.template);
+
+  await publish(
+    tx,
+    MESSAGE_RECEIVED,
+    [
+      {
+        id,
+        data: {
+          appId: channel.appId,
+          channelId: channel.channelId,
+          channel: channelLabel(channel.kind),
+          userId,
+          userName: event.profileName ?? null,
+          messageId: id,
+          at: at.toISOString(),
+          content: event.content,
+          replyToMessageId: quoted?.id ?? null,
+          template: origin?.origin ?? null,
+        },
+      },
+    ],
+    now,
+  );
+  if (origin && answered && origin.batchKind === 'single') {
+    await recordTemplateReply(tx, {
+      channel,
+      answered,
+      template: origin.template,
+      reply: { id, at, content: event.content },
+    });
+  }
+}
+
+async function originOf(tx: Queryable, message: MessageRecord) {
+  if (message.batchId === null || message.templateId === null) return undefined;
+  const batch = (await batchesByIds(tx, [message.batchId])).get(message.batchId);
+  const template = (await templatesByIds(tx, [message.templateId])).get(message.templateId);
+  if (!batch || !template) return undefined;
+  const origin: TemplateOrigin = {
+    wabaTaskId: batch.id,
+    templateMsgId: message.id,
+    templateId: template.id,
+    templateName: template.name,
+    robotId: batch.robotId,
+    variables: message.variables ?? {},
+    custom: message.custom,
+  };
+  return { origin, template, batchKind: batch.kind };
+}
+
+/** A STOP keyword, or a tap on the template's OPT_OUT button, lists the number on every channel. */
+async function honourOptOut(
+  tx: Queryable,
+  channel: ChannelRecord,
+  content: InboundContent,
+  userId: string,
+  messageId: string,
+  template: { content: { button?: Array<{ type: string; text: string }> } } | undefined,
+): Promise<void> {
+  let source: 'stop_keyword' | 'whatsapp_button' | undefined;
+  if (content.type === 'text' && isStopKeyword(content.text)) source = 'stop_keyword';
+  if (content.type === 'button') {
+    const tapped = content.button;
+    const optOutButton = template?.content.button?.some(
+      (b) => b.type === 'OPT_OUT' && (b.text === tapped.text || tapped.payload === 'OPT_OUT'),
+    );
+    if (optOutButton || tapped.payload === 'OPT_OUT') source = 'whatsapp_button';
+    else if (isStopKeyword(tapped.text)) source = 'stop_keyword';
+  }
+  if (!source) return;
+  await optOut(tx, { appId: channel.appId, number: `+${userId}`, source, reference: messageId });
+}
+
+const digits = (from: string) => from.replace(/\D/g, '');
+const e164 = (from: string) => `+${digits(from)}`;
