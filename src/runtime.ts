@@ -157,9 +157,8 @@ function assertPortFree(port: number, host: string): Promise<void> {
 
 function createTillerServices(options: StartOptions, db: Db, log: Logger): Services {
   const { config } = options;
-  // eslint-disable-next-line prefer-const -- read by the channel factory once it is set below
-  let services: Services | undefined;
-  services = createServices({
+  // The channel factory reads `services` lazily, at a channel's first use, after this returns.
+  const services: Services = createServices({
     config,
     db,
     log,
@@ -184,7 +183,7 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
         timeScale: config.timeScale,
         logger: log,
         templateButtons: ({ name, language }) =>
-          services?.messaging.templateButtons(name, language),
+          services.messaging.templateButtons(name, language),
       }),
     tts: options.tts ?? new EspeakTts(),
   });
