@@ -34,7 +34,7 @@ export function checkRobot(input: unknown): string[] {
 function nodeShapeProblems(id: string, node: unknown): string[] {
   const type = (node as { type?: unknown } | null)?.type;
   const variant = RobotNode.anyOf.find((s) => s.properties.type.const === type);
-  if (!variant) return [`nodes.${id}.type: must be one of say, ask, collect, verify, end`];
+  if (!variant) return [`nodes.${id}.type: must be one of say, ask, collect, verify, handoff, end`];
   return [...Value.Errors(variant, node)]
     .filter((e) => e.keyword !== 'boolean')
     .map(
@@ -51,6 +51,7 @@ function pathOf(instancePath: string): string {
 export function successors(node: RobotNode): string[] {
   switch (node.type) {
     case 'say':
+    case 'handoff':
       return [node.next];
     case 'ask':
       return Object.values(node.next);
@@ -84,6 +85,7 @@ function graphProblems(robot: RobotDefinition): string[] {
         if (!(key in node.intents))
           problems.push(`nodes.${id}.labels.${key}: not an intent of the node`);
       }
+      problems.push(...choiceProblems(id, node));
     }
     if (node.type === 'collect') {
       for (const key of Object.keys(node.on_intent ?? {})) {
@@ -99,6 +101,12 @@ function graphProblems(robot: RobotDefinition): string[] {
       problems.push(
         `nodes.${id}.say_when_not_listed: required on an Opt_Out end node, for apps that do not list verbal opt-outs (docs/dnc.md)`,
       );
+  }
+  if (robot.handoff) {
+    const target = robot.nodes[robot.handoff.node];
+    if (!target) problems.push(`handoff.node: no node "${robot.handoff.node}"`);
+    else if (target.type !== 'handoff')
+      problems.push(`handoff.node: "${robot.handoff.node}" is a ${target.type} node, not a handoff node`);
   }
   problems.push(...variableProblems(robot));
   if (problems.length > 0) return problems;
@@ -121,6 +129,37 @@ function graphProblems(robot: RobotDefinition): string[] {
   return problems;
 }
 
+/** Whether a node waits for an answer (and so can hear a request for a person). */
+export function isQuestion(node: RobotNode): boolean {
+  return node.type === 'ask' || node.type === 'collect' || node.type === 'verify';
+}
+
+// Reply buttons hold 20 characters, list rows 24 (spec/chatbot-api.md §5.7): up to 3 choices
+// go out as buttons, more as a list.
+const BUTTONS = 3;
+const BUTTON_TITLE = 20;
+
+function choiceProblems(id: string, node: Extract<RobotNode, { type: 'ask' }>): string[] {
+  const problems: string[] = [];
+  const choices = Object.entries(node.choices ?? {});
+  const seen = new Map<string, string>();
+  for (const [intent, title] of choices) {
+    if (!(intent in node.intents))
+      problems.push(`nodes.${id}.choices.${intent}: not an intent of the node`);
+    if (choices.length <= BUTTONS && [...title].length > BUTTON_TITLE)
+      problems.push(
+        `nodes.${id}.choices.${intent}: "${title}" is longer than ${BUTTON_TITLE} characters, the most a reply button shows (up to ${BUTTONS} choices are sent as buttons)`,
+      );
+    const key = title.trim().toLowerCase();
+    if (key === '') problems.push(`nodes.${id}.choices.${intent}: the title is blank`);
+    const other = seen.get(key);
+    if (other !== undefined)
+      problems.push(`nodes.${id}.choices.${intent}: the same title as choice "${other}"`);
+    seen.set(key, intent);
+  }
+  return problems;
+}
+
 function walk(robot: RobotDefinition, from: string): Set<string> {
   const seen = new Set<string>();
   const todo = [from];
@@ -129,7 +168,10 @@ function walk(robot: RobotDefinition, from: string): Set<string> {
     if (seen.has(id)) continue;
     seen.add(id);
     const node = robot.nodes[id];
-    if (node) todo.push(...successors(node));
+    if (!node) continue;
+    todo.push(...successors(node));
+    // Every question can hand over on a request for a person.
+    if (robot.handoff && isQuestion(node)) todo.push(robot.handoff.node);
   }
   return seen;
 }
