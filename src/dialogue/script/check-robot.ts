@@ -106,7 +106,9 @@ function graphProblems(robot: RobotDefinition): string[] {
     const target = robot.nodes[robot.handoff.node];
     if (!target) problems.push(`handoff.node: no node "${robot.handoff.node}"`);
     else if (target.type !== 'handoff')
-      problems.push(`handoff.node: "${robot.handoff.node}" is a ${target.type} node, not a handoff node`);
+      problems.push(
+        `handoff.node: "${robot.handoff.node}" is a ${target.type} node, not a handoff node`,
+      );
   }
   problems.push(...variableProblems(robot));
   if (problems.length > 0) return problems;
