@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { recordingFileRoutes } from '../modules/recordings/recordings.routes.ts';
+import { uploadFileRoutes } from '../modules/uploads/uploads.routes.ts';
 import type { Services } from '../modules/services.ts';
 import { newId } from '../shared/ids.ts';
 import { families, fallbackFamily, familyForUrl } from './families/index.ts';
@@ -99,6 +100,7 @@ export async function buildApp(
   );
   // Signed links: no token, no envelope (a browser or a CRM fetches the audio directly).
   await app.register(recordingFileRoutes(services.recordings));
+  await app.register(uploadFileRoutes(services.uploads));
 
   await app.ready();
   return app;

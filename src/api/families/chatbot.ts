@@ -1,3 +1,4 @@
+import { uploadRoutes } from '../../modules/uploads/uploads.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
 import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -19,5 +20,5 @@ export const chatbotFamily = defineFamily({
   // Placeholder until signing keys are stored (issue 11): no key is known.
   authentication: () => signatureAuth({ keys: async () => undefined }),
   wireHabits: false,
-  routes: () => [],
+  routes: (services) => [uploadRoutes(services.uploads)],
 });
