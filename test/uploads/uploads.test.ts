@@ -1,0 +1,386 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { inflateSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { bareApp } from '../../src/api/app.ts';
+import { tokenAuth } from '../../src/api/auth/token.ts';
+import { requestIdEnvelope } from '../../src/api/families/envelope.ts';
+import { defineFamily, httpStatusCode } from '../../src/api/families/family-definition.ts';
+import { mountFamily } from '../../src/api/families/mount.ts';
+import type { Services } from '../../src/modules/services.ts';
+import { uploadRoutes } from '../../src/modules/uploads/uploads.routes.ts';
+import { UploadService } from '../../src/modules/uploads/uploads.service.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { FileObjectStore } from '../../src/shared/file-object-store.ts';
+import { storeKind } from '../helpers/db.ts';
+import { readResponse, startTestServer, type TestServer } from '../helpers/server.ts';
+
+// §9.11 and §9.12 through HTTP: multipart uploads checked by their bytes, the limits, the map
+// thumbnail, and the signed links a provider downloads (Range, Content-Type, refusals). The
+// routes are mounted in a family with token auth, as test/api/family-plugins.test.ts mounts
+// its families, until the Chatbot family's request signing is wired; the links are served by
+// the real server.
+
+/** The Chatbot family's envelope and codes, authenticated by token for this test. */
+const family = defineFamily<Services>({
+  name: 'chatbot-token',
+  title: 'Chatbot (token, test)',
+  prefixes: ['/api/v1'],
+  envelope: requestIdEnvelope,
+  errorCode: httpStatusCode,
+  errorCodeDoc: 'test only',
+  authentication: (s) => tokenAuth(s.auth),
+  wireHabits: false,
+  routes: (s) => [uploadRoutes(s.uploads)],
+});
+
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  Buffer.from('JFIF\0'),
+  Buffer.alloc(64, 7),
+  Buffer.from([0xff, 0xd9]),
+]);
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
+const MP4 = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x18]),
+  Buffer.from('ftypisom'),
+  Buffer.alloc(32, 1),
+]);
+
+describe(`uploads (${storeKind})`, () => {
+  let server: TestServer;
+  let api: FastifyInstance;
+  let base = '';
+  let token = '';
+  let appId = 0;
+  let otherAppId = 0;
+
+  before(async () => {
+    server = await startTestServer({ worker: false });
+    const { auth } = server.runtime.services;
+    const created = await auth.createApp({ name: 'uploads', timezone: 'Asia/Jakarta' });
+    appId = created.app.id;
+    token = await auth.issueToken(created.appKey, created.appSecret);
+    otherAppId = (await auth.createApp({ name: 'other', timezone: 'Asia/Jakarta' })).app.id;
+    api = bareApp();
+    await mountFamily(api, family, server.runtime.services);
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await api?.close();
+    await server?.close();
+  });
+
+  const upload = async (
+    path: string,
+    file: { bytes: Uint8Array; name: string } | undefined,
+    fields: Record<string, string> = {},
+    auth = true,
+  ) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (file) form.append('file', new Blob([file.bytes]), file.name);
+    return readResponse(
+      await fetch(base + path, {
+        method: 'POST',
+        headers: auth ? { authorization: `Token ${token}` } : {},
+        body: form,
+      }),
+    );
+  };
+  const postJson = async (path: string, body: unknown) =>
+    readResponse(
+      await fetch(base + path, {
+        method: 'POST',
+        headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+  const count = async () =>
+    Number(
+      (
+        await server.store.db.query<{ n: string }>(
+          'SELECT count(*) AS n FROM uploads WHERE app_id = $1',
+          [appId],
+        )
+      )[0]!.n,
+    );
+  const download = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
+
+  it('stores an image and answers the spec fields; the link serves the bytes', async () => {
+    const r = await upload('/api/v1/file/upload', { bytes: JPEG, name: 'photo.jpg' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.code, 200);
+    assert.equal(typeof r.json.request_id, 'string');
+    const data = r.json.data;
+    assert.equal(data.name, 'photo.jpg');
+    assert.equal(data.size, JPEG.length);
+    assert.equal(data.mime_type, 'image/jpeg');
+    assert.match(
+      data.origin_url,
+      new RegExp(`^${server.url}/files/[0-9a-f]{32}/photo\\.jpg\\?expires=\\d+&sig=[0-9a-f]{64}$`),
+    );
+    const got = await download(data.origin_url);
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get('content-type'), 'image/jpeg');
+    assert.equal(got.headers.get('accept-ranges'), 'bytes');
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), JPEG);
+  });
+
+  it('takes the type from the bytes when none is given, and keeps a name without extension', async () => {
+    const r = await upload('/api/v1/file/upload', { bytes: MP4, name: 'clip' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.mime_type, 'video/mp4');
+    assert.equal(r.json.data.name, 'clip.mp4');
+    const doc = await upload(
+      '/api/v1/file/upload',
+      { bytes: PDF, name: 'welcome_to_Earth.pdf' },
+      {
+        type: 'file',
+      },
+    );
+    assert.equal(doc.status, 200, doc.text);
+    assert.equal(doc.json.data.mime_type, 'application/pdf');
+    const got = await download(doc.json.data.origin_url);
+    assert.equal(got.headers.get('content-type'), 'application/pdf');
+  });
+
+  it('serves ranges: a slice, a suffix, and 416 past the end', async () => {
+    const r = await upload('/api/v1/file/upload', { bytes: PDF, name: 'range.pdf' });
+    const url = r.json.data.origin_url as string;
+    const part = await download(url, { range: 'bytes=2-5' });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 2-5/${PDF.length}`);
+    assert.equal(await part.text(), 'DF-1');
+    const tail = await download(url, { range: 'bytes=-6' });
+    assert.equal(tail.status, 206);
+    assert.equal(await tail.text(), '%%EOF\n');
+    const beyond = await download(url, { range: `bytes=${PDF.length}-` });
+    assert.equal(beyond.status, 416);
+    assert.equal(beyond.headers.get('content-range'), `bytes */${PDF.length}`);
+  });
+
+  it('refuses a link with a bad signature, an altered expiry, or one that has expired', async () => {
+    const r = await upload('/api/v1/file/upload', { bytes: JPEG, name: 'a.jpg' });
+    const url = new URL(r.json.data.origin_url as string);
+    const forged = new URL(url);
+    forged.searchParams.set('sig', '0'.repeat(64));
+    assert.equal((await download(forged.href)).status, 403);
+    const later = new URL(url);
+    later.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 1));
+    assert.equal((await download(later.href)).status, 403);
+    const unsigned = new URL(url);
+    unsigned.search = '';
+    const refused = await download(unsigned.href);
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).message, 'Invalid or expired link');
+
+    // The same key and store, a clock 31 days back: its link expired yesterday.
+    const services = server.runtime.services;
+    const past = new UploadService({
+      db: server.store.db,
+      store: new FileObjectStore(join(server.config.dataDir, 'uploads'), 'upload'),
+      clock: new ManualClock(new Date(Date.now() - 31 * 86_400_000)),
+      publicUrl: server.url,
+      linkKey: () => services.recordings.linkKey(),
+    });
+    const old = await past.upload(appId, { bytes: JPEG, name: 'old.jpg' });
+    assert.equal((await download(old.originUrl)).status, 403);
+    // A fresh link to the same file opens it.
+    const fresh = await services.uploads.get(appId, old.id);
+    assert.equal((await download(fresh!.originUrl)).status, 200);
+  });
+
+  it('a file is its app’s own: another app cannot look it up', async () => {
+    const r = await upload('/api/v1/file/upload', { bytes: JPEG, name: 'mine.jpg' });
+    const id = new URL(r.json.data.origin_url as string).pathname.split('/')[2]!;
+    const { uploads } = server.runtime.services;
+    assert.equal((await uploads.get(appId, id))?.name, 'mine.jpg');
+    assert.equal(await uploads.get(otherAppId, id), undefined);
+  });
+
+  it('refuses a .jpg that is not an image, and a type the bytes contradict; nothing is stored', async () => {
+    const before = await count();
+    const fake = await upload('/api/v1/file/upload', { bytes: PDF, name: 'cat.jpg' });
+    assert.equal(fake.status, 400, fake.text);
+    assert.equal(fake.json.code, 400);
+    assert.equal(
+      fake.json.message,
+      'Unsupported message content: "cat.jpg" is named as an image but its bytes are application/pdf',
+    );
+    const typed = await upload(
+      '/api/v1/file/upload',
+      { bytes: PDF, name: 'doc.pdf' },
+      {
+        type: 'image',
+      },
+    );
+    assert.equal(typed.status, 400);
+    assert.match(typed.json.message, /type is image but the bytes are application\/pdf/);
+    const junk = await upload('/api/v1/file/upload', {
+      bytes: Buffer.from([0x00, 0x01, 0x02, 0x03, 0x04, 0xfe]),
+      name: 'data.bin',
+    });
+    assert.equal(junk.status, 400);
+    assert.match(junk.json.message, /^Unsupported message content/);
+    assert.equal(await count(), before);
+  });
+
+  it('refuses a file over its type’s limit with file_too_large', async () => {
+    const before = await count();
+    const big = Buffer.concat([JPEG.subarray(0, 11), Buffer.alloc(5 * 1024 * 1024)]);
+    const typed = await upload(
+      '/api/v1/file/upload',
+      { bytes: big, name: 'big.jpg' },
+      {
+        type: 'image',
+      },
+    );
+    assert.equal(typed.status, 413, typed.text);
+    assert.equal(typed.json.code, 413);
+    assert.match(typed.json.message, /^The file is too large/);
+    // Without a type the bytes say image: the same limit.
+    const untyped = await upload('/api/v1/file/upload', { bytes: big, name: 'big.jpg' });
+    assert.equal(untyped.status, 413, untyped.text);
+    // The same bytes as a document fit (documents take 100 MB) ... but are not a PDF: a JPEG
+    // sent as a file is still a JPEG, and allowed.
+    const asFile = await upload(
+      '/api/v1/file/upload',
+      { bytes: big, name: 'big.jpg' },
+      {
+        type: 'file',
+      },
+    );
+    assert.equal(asFile.status, 200, asFile.text);
+    assert.equal(await count(), before + 1);
+  });
+
+  it('bad requests: no file, an empty file, JSON, a bad type, no token', async () => {
+    const none = await upload('/api/v1/file/upload', undefined, { type: 'image' });
+    assert.equal(none.status, 400);
+    assert.match(none.json.message, /file is required/);
+    const empty = await upload('/api/v1/file/upload', { bytes: Buffer.alloc(0), name: 'e.pdf' });
+    assert.equal(empty.status, 400);
+    assert.match(empty.json.message, /file is empty/);
+    const json = await postJson('/api/v1/file/upload', { file: 'x' });
+    assert.equal(json.status, 400);
+    assert.match(json.json.message, /multipart\/form-data/);
+    const badType = await upload(
+      '/api/v1/file/upload',
+      { bytes: JPEG, name: 'a.jpg' },
+      {
+        type: 'sticker',
+      },
+    );
+    assert.equal(badType.status, 400);
+    assert.match(badType.json.message, /type must be one of image, video, audio, file/);
+    const anonymous = await upload(
+      '/api/v1/file/upload',
+      { bytes: JPEG, name: 'a.jpg' },
+      {},
+      false,
+    );
+    assert.equal(anonymous.status, 401);
+    const broken = await readResponse(
+      await fetch(`${base}/api/v1/file/upload`, {
+        method: 'POST',
+        headers: {
+          authorization: `Token ${token}`,
+          'content-type': 'multipart/form-data; boundary=xyz',
+        },
+        body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nabc',
+      }),
+    );
+    assert.equal(broken.status, 400, broken.text);
+    assert.equal(broken.json.request_id.length > 0, true);
+  });
+
+  it('renders a map thumbnail from a point: a PNG with the pin on it', async () => {
+    const r = await postJson('/api/v1/file/upload/map', {
+      latitude: 31.178762435913,
+      longitude: 121.40837097168,
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(Object.keys(r.json.data), ['origin_url']);
+    const got = await download(r.json.data.origin_url);
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get('content-type'), 'image/png');
+    const png = Buffer.from(await got.arrayBuffer());
+    writeFileSync(join(tmpdir(), 'tiller-map-thumbnail.png'), png);
+    const image = decodePng(png);
+    assert.deepEqual([image.width, image.height], [400, 300]);
+    // The pin's head (red) is above the point, the paper (pale) in a corner away from the grid.
+    const [r0, g0, b0] = image.pixel(200, 110);
+    assert.ok(r0 > 180 && g0 < 90 && b0 < 90, `pin pixel ${[r0, g0, b0]}`);
+    const [r1, g1, b1] = image.pixel(12, 290 - 40);
+    assert.ok(r1 > 200 && g1 > 200 && b1 > 200, `paper pixel ${[r1, g1, b1]}`);
+    // Numeric strings are accepted (clients quote numbers).
+    const quoted = await postJson('/api/v1/file/upload/map', {
+      latitude: '-6.2',
+      longitude: '106.8',
+    });
+    assert.equal(quoted.status, 200, quoted.text);
+  });
+
+  it('checks the point: ranges and types', async () => {
+    for (const [body, message] of [
+      [{ latitude: 91, longitude: 0 }, /latitude must be a number from -90 to 90/],
+      [{ latitude: 0, longitude: -180.5 }, /longitude must be a number from -180 to 180/],
+      [{ latitude: 'north', longitude: 0 }, /latitude is required and must be a number/],
+      [{ longitude: 0 }, /latitude is required/],
+    ] as const) {
+      const r = await postJson('/api/v1/file/upload/map', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.json.message, message);
+    }
+  });
+
+  it('takes a thumbnail as a multipart image too, and refuses one that is no image', async () => {
+    const r = await upload('/api/v1/file/upload/map', { bytes: JPEG, name: 'map.jpg' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(
+      (await download(r.json.data.origin_url)).headers.get('content-type'),
+      'image/jpeg',
+    );
+    const pdf = await upload('/api/v1/file/upload/map', { bytes: PDF, name: 'map.pdf' });
+    assert.equal(pdf.status, 400);
+  });
+});
+
+/** Reads an 8-bit RGB, non-interlaced PNG (what the thumbnail writer makes), filters included. */
+function decodePng(png: Buffer) {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  let at = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Buffer[] = [];
+  while (at < png.length) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const data = png.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      assert.deepEqual([...data.subarray(8, 13)], [8, 2, 0, 0, 0]);
+    }
+    if (type === 'IDAT') idat.push(data);
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const row = width * 3 + 1;
+  assert.equal(raw.length, row * height);
+  return {
+    width,
+    height,
+    pixel(x: number, y: number): [number, number, number] {
+      assert.equal(raw[y * row], 0, 'rows are unfiltered');
+      const i = y * row + 1 + x * 3;
+      return [raw[i]!, raw[i + 1]!, raw[i + 2]!];
+    },
+  };
+}
