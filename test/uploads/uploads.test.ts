@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { bareApp } from '../../src/api/app.ts';
+import { signatureAuth, signRequest } from '../../src/api/auth/signature.ts';
 import { tokenAuth } from '../../src/api/auth/token.ts';
 import { requestIdEnvelope } from '../../src/api/families/envelope.ts';
 import { defineFamily, httpStatusCode } from '../../src/api/families/family-definition.ts';
@@ -38,6 +39,23 @@ const family = defineFamily<Services>({
   routes: (s) => [uploadRoutes(s.uploads)],
 });
 
+/** The same routes behind the Chatbot family's request signing (what production mounts). */
+const SIGN_KEY = '95721c4a78688b356a0a4eed25a76980';
+const SIGN_SECRET = 'upload-sign-secret';
+let signedAppId = 0;
+const signedFamily = defineFamily<Services>({
+  ...family,
+  name: 'chatbot-signed',
+  prefixes: ['/signed/api/v1'],
+  authentication: () =>
+    signatureAuth({
+      keys: async (id) =>
+        id === SIGN_KEY
+          ? { caller: { appId: signedAppId, timezone: 'Asia/Jakarta' }, secret: SIGN_SECRET }
+          : undefined,
+    }),
+});
+
 const JPEG = Buffer.concat([
   Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
   Buffer.from('JFIF\0'),
@@ -66,8 +84,10 @@ describe(`uploads (${storeKind})`, () => {
     appId = created.app.id;
     token = await auth.issueToken(created.appKey, created.appSecret);
     otherAppId = (await auth.createApp({ name: 'other', timezone: 'Asia/Jakarta' })).app.id;
+    signedAppId = appId;
     api = bareApp();
     await mountFamily(api, family, server.runtime.services);
+    await mountFamily(api, signedFamily, server.runtime.services);
     await api.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
   });
@@ -178,7 +198,10 @@ describe(`uploads (${storeKind})`, () => {
     unsigned.search = '';
     const refused = await download(unsigned.href);
     assert.equal(refused.status, 403);
-    assert.equal((await refused.json()).message, 'Invalid or expired link');
+    assert.equal(
+      ((await refused.json()) as { message: string }).message,
+      'Invalid or expired link',
+    );
 
     // The same key and store, a clock 31 days back: its link expired yesterday.
     const services = server.runtime.services;
@@ -298,6 +321,33 @@ describe(`uploads (${storeKind})`, () => {
     );
     assert.equal(broken.status, 400, broken.text);
     assert.equal(broken.json.request_id.length > 0, true);
+  });
+
+  it('takes a signed multipart upload over the default 1 MB body limit', async () => {
+    const form = new FormData();
+    const bytes = Buffer.concat([PDF, Buffer.alloc(2 * 1024 * 1024, 0x20)]);
+    form.append('file', new Blob([bytes]), 'big.pdf');
+    const encoded = new Request('http://localhost/', { method: 'POST', body: form });
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const stamp = String(Math.floor(Date.now() / 1000));
+    const post = (signature: string) =>
+      fetch(`${base}/signed/api/v1/file/upload`, {
+        method: 'POST',
+        headers: {
+          'content-type': encoded.headers.get('content-type')!,
+          'x-airudder-sign-key': SIGN_KEY,
+          'x-airudder-sign': signature,
+          'x-airudder-timestamp': stamp,
+        },
+        body,
+      });
+    const r = await readResponse(await post(signRequest(SIGN_SECRET, stamp, body)));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.size, bytes.length);
+    const got = await download(r.json.data.origin_url);
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes);
+    const forged = await readResponse(await post('ab'.repeat(32)));
+    assert.equal(forged.status, 401, forged.text);
   });
 
   it('renders a map thumbnail from a point: a PNG with the pin on it', async () => {

@@ -1,15 +1,19 @@
 import { STATUS_CODES } from 'node:http';
-import multipart from '@fastify/multipart';
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readRange, sliceStream } from '../../shared/byte-range.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { UploadKind } from './file-kind.ts';
+import { ReceivedFile, readMultipartUpload } from './multipart-upload.ts';
 import { FileParams, LinkQuery, MapData, UploadData } from './uploads.schema.ts';
 import type { Upload, UploadService } from './uploads.service.ts';
 
 const tags = ['uploads'];
-const KINDS = new Set(['image', 'video', 'audio', 'file']);
+// A signed family reads the whole body before parsing (src/api/auth/raw-body.ts) within the
+// route's body limit, which is 1 MB by default: an upload's limit is its largest file's, plus
+// room for the multipart framing.
+const FRAMING = 64 * 1024;
 
 const uploadWire = (u: Upload) => ({
   origin_url: u.originUrl,
@@ -24,29 +28,24 @@ const uploadWire = (u: Upload) => ({
  */
 export function uploadRoutes(uploads: UploadService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    await app.register(multipart, {
-      limits: { fileSize: uploads.limitFor(undefined), files: 1, fields: 4, parts: 6 },
-    });
-    // A malformed multipart body makes the parser throw plain errors without a status, which
-    // the family would answer as a 500; they are the client's input (as in auth.routes.ts).
-    app.setErrorHandler((error, request) => {
-      const e = error as { statusCode?: unknown; message?: unknown };
-      if (request.isMultipart() && !(error instanceof AppError) && e.statusCode === undefined)
-        throw new AppError(
-          'bad_request',
-          `the multipart body cannot be read: ${String(e.message)}`,
-        );
-      throw error;
-    });
+    app.addContentTypeParser(
+      'multipart/form-data',
+      async (request: FastifyRequest, payload: unknown) =>
+        readMultipartUpload(payload as Readable, String(request.headers['content-type']), (type) =>
+          // The route's body limit caps every type's (a map thumbnail is an image).
+          Math.min(uploads.limitFor(type), request.routeOptions.bodyLimit ?? Infinity),
+        ),
+    );
     // A refused file leaves the rest of its body unread in the socket: close the connection
     // rather than let it stall the next request on it.
     app.addHook('onSend', async (request, reply) => {
-      if (request.isMultipart() && !request.raw.complete) reply.header('connection', 'close');
+      if (isMultipart(request) && !request.raw.complete) reply.header('connection', 'close');
     });
 
     app.post(
       '/file/upload',
       {
+        bodyLimit: uploads.limitFor('file') + FRAMING,
         schema: {
           summary:
             'Upload a file to send as chat media (image 5 MB, audio/video 16 MB, file 100 MB)',
@@ -58,7 +57,7 @@ export function uploadRoutes(uploads: UploadService): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const file = await readUpload(request, uploads);
+        const file = receivedFile(request.body);
         return uploadWire(await uploads.upload(request.caller.appId, file));
       },
     );
@@ -66,6 +65,8 @@ export function uploadRoutes(uploads: UploadService): FastifyPluginAsyncTypebox 
     app.post(
       '/file/upload/map',
       {
+        // A thumbnail is an image: 5 MB.
+        bodyLimit: uploads.limitFor('image') + FRAMING,
         schema: {
           summary:
             'Upload a location thumbnail: a PNG rendered from {latitude, longitude}, or a file',
@@ -78,8 +79,8 @@ export function uploadRoutes(uploads: UploadService): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const appId = request.caller.appId;
-        if (request.isMultipart()) {
-          const file = await readUpload(request, uploads);
+        if (request.body instanceof ReceivedFile) {
+          const file = receivedFile(request.body);
           const u = await uploads.upload(appId, { ...file, type: file.type ?? 'image' });
           return { origin_url: u.originUrl };
         }
@@ -107,46 +108,16 @@ function coordinate(value: unknown, name: string): number {
   return n;
 }
 
-/** The `file` part (read up to its type's limit) and the `type` field of a multipart body. */
-async function readUpload(
-  request: FastifyRequest,
-  uploads: UploadService,
-): Promise<{ bytes: Buffer; name: string; type?: UploadKind }> {
-  if (!request.isMultipart())
+/** The file of a multipart body (readMultipartUpload parsed it), checked for presence. */
+function receivedFile(body: unknown): { bytes: Buffer; name: string; type?: UploadKind } {
+  if (!(body instanceof ReceivedFile))
     throw new AppError('bad_request', 'send the file as multipart/form-data in a field named file');
-  let type: UploadKind | undefined;
-  let file: { bytes: Buffer; name: string } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      if (part.fieldname !== 'type') continue;
-      const value = String(part.value).trim().toLowerCase();
-      if (!KINDS.has(value))
-        throw new AppError('bad_request', 'type must be one of image, video, audio, file');
-      type = value as UploadKind;
-      continue;
-    }
-    if (part.fieldname !== 'file' || file) {
-      part.file.resume();
-      continue;
-    }
-    // Stop reading at the limit of the type given so far (the largest when none): a 90 MB
-    // "image" is refused at 5 MB, not after the whole body.
-    const limit = uploads.limitFor(type);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of part.file as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit)
-        throw new AppError('file_too_large', `over ${limit} bytes for ${type ?? 'a file'}`);
-      chunks.push(chunk);
-    }
-    if (part.file.truncated)
-      throw new AppError('file_too_large', `over ${limit} bytes for ${type ?? 'a file'}`);
-    file = { bytes: Buffer.concat(chunks), name: part.filename || 'file' };
-  }
-  if (!file) throw new AppError('bad_request', 'file is required (a multipart file field)');
-  if (file.bytes.length === 0) throw new AppError('bad_request', 'file is empty');
-  return { ...file, ...(type ? { type } : {}) };
+  if (body.bytes.length === 0) throw new AppError('bad_request', 'file is empty');
+  return { bytes: body.bytes, name: body.name, ...(body.type ? { type: body.type } : {}) };
+}
+
+function isMultipart(request: FastifyRequest): boolean {
+  return /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
 }
 
 /**
