@@ -116,6 +116,18 @@ export class ConversationMachine {
       this.#agent(input);
       return undefined;
     }
+    if (s.waitingFor !== undefined && s.mode === 'robot') {
+      if (input.kind === 'silence' || input.kind === 'timeout') {
+        // Nobody came for as long as a question waits for an answer (no_input's re-prompts and
+        // one more): as a release, the robot carries on. A driver without agent events (the
+        // simulated dialer, the forecast) would otherwise wait for ever.
+        if (++s.silences > robot.no_input.reprompts.length) {
+          if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
+          this.#carryOn();
+          return undefined;
+        }
+      } else s.silences = 0;
+    }
     if (s.mode === 'human' || s.waitingFor !== undefined) {
       // The agent answers, or the robot waits for one after a handoff: the robot only keeps the
       // transcript, and neither answers nor re-asks.
@@ -284,16 +296,7 @@ export class ConversationMachine {
     const s = this.state;
     if (input.event === 'release') {
       if (s.mode === 'robot' && s.waitingFor === undefined) return;
-      // Back to the robot with fresh patience. After a handoff (taken over or not: a release
-      // while waiting means no agent came) it carries on at the handoff node's next; elsewhere
-      // it asks its question again.
-      s.mode = 'robot';
-      s.agent = undefined;
-      delete s.waitingFor;
-      s.silences = 0;
-      s.misses = 0;
-      const node = this.#robot.nodes[s.node];
-      this.#advance(node?.type === 'handoff' ? node.next : s.node);
+      this.#carryOn();
       return;
     }
     // An agent who writes without taking over first takes over by writing.
@@ -319,6 +322,22 @@ export class ConversationMachine {
       this.#actions.push({ type: 'say', text: input.text });
     }
     this.#listen({ kind: 'nothing' });
+  }
+
+  /**
+   * Back to the robot with fresh patience. After a handoff (taken over or not: a release while
+   * waiting means no agent came) it carries on at the handoff node's next; elsewhere it asks its
+   * question again.
+   */
+  #carryOn(): void {
+    const s = this.state;
+    s.mode = 'robot';
+    s.agent = undefined;
+    delete s.waitingFor;
+    s.silences = 0;
+    s.misses = 0;
+    const node = this.#robot.nodes[s.node];
+    this.#advance(node?.type === 'handoff' ? node.next : s.node);
   }
 
   #expects(node: Question): Expectation {

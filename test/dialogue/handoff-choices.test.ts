@@ -7,6 +7,7 @@ import {
   type ConversationState,
   type TurnInput,
 } from '../../src/dialogue/conversation.ts';
+import { runConversation } from '../../src/dialogue/engine.ts';
 import { KeywordNlu } from '../../src/dialogue/nlu/keyword-nlu.ts';
 import { checkRobot } from '../../src/dialogue/script/check-robot.ts';
 import type { RobotDefinition } from '../../src/dialogue/script/robot-script.ts';
@@ -214,6 +215,50 @@ describe('handoff', () => {
       ['listen'],
     );
     assert.deepEqual(silent.state.result.segments.at(-1), { silenceSeconds: 8 });
+  });
+
+  it('a wait that hears nothing as long as a question would ends like a release', async () => {
+    // The collection robot re-prompts twice: the third silence in a row gives up waiting.
+    const waiting = await drive(open('voice').state, [
+      { kind: 'speech', text: 'agent please' },
+      { kind: 'silence', seconds: 8 },
+      { kind: 'speech', text: 'hello?' },
+      { kind: 'silence', seconds: 8 },
+      { kind: 'silence', seconds: 8 },
+    ]);
+    assert.equal(waiting.state.waitingFor, 'collections', 'a word in between restarts the count');
+    const { state, actions } = await drive(waiting.state, [{ kind: 'silence', seconds: 8 }]);
+    assert.equal(state.waitingFor, undefined);
+    assert.equal(state.node, 'reminder');
+    assert.equal(says(actions)[0], 'Sorry, nobody is free right now. Let me help you myself.');
+    // A chat's timeouts count the same way.
+    const chat = await drive(open('chat').state, [
+      msg('agent please'),
+      { kind: 'timeout' },
+      { kind: 'timeout' },
+      { kind: 'timeout' },
+    ]);
+    assert.equal(chat.state.node, 'reminder');
+  });
+
+  it('the in-memory voice driver ends a call with a handoff (no agent ever comes)', async () => {
+    const answers = ['agent please'];
+    const result = await runConversation({
+      robot,
+      vars: CALLEE,
+      nlu,
+      context: { now: NOW, timeZone: ZONE },
+      // As a simulated persona does: silence when nothing is asked, then a date.
+      callee: {
+        respond: async (prompt) =>
+          prompt.expects.kind === 'nothing'
+            ? { silenceSeconds: 6 }
+            : { text: answers.shift() ?? 'next friday' },
+      },
+    });
+    assert.equal(result.intention, 'A');
+    assert.equal(result.ptpDate, '2026-11-27');
+    assert.ok(result.turns.some((t) => t.robotText.startsWith('Sorry, nobody is free')));
   });
 
   it('a hang-up while waiting ends the conversation', async () => {
