@@ -170,6 +170,20 @@ describe(`uploads (${storeKind})`, () => {
     assert.equal(got.headers.get('content-type'), 'application/pdf');
   });
 
+  it('a long or non-Latin name still makes a link that opens, with the full name in the header', async () => {
+    const name = `${'Laporan pembayaran bulanan 请查收 '.repeat(5).trim()}.pdf`;
+    const r = await upload('/api/v1/file/upload', { bytes: PDF, name });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.name, name);
+    const got = await download(r.json.data.origin_url);
+    assert.equal(got.status, 200, await got.clone().text());
+    assert.equal(
+      got.headers.get('content-disposition'),
+      `inline; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
+    assert.match(new URL(r.json.data.origin_url).pathname, /\.pdf$/);
+  });
+
   it('serves ranges: a slice, a suffix, and 416 past the end', async () => {
     const r = await upload('/api/v1/file/upload', { bytes: PDF, name: 'range.pdf' });
     const url = r.json.data.origin_url as string;

@@ -174,7 +174,7 @@ export class UploadService {
       name: row.name,
       mimeType: row.mime_type,
       size: row.size,
-      originUrl: `${base}/files/${row.id}/${encodeURIComponent(row.name)}?expires=${expires}&sig=${sig}`,
+      originUrl: `${base}/files/${row.id}/${linkName(row.name)}?expires=${expires}&sig=${sig}`,
       createdAt: row.created_at,
     };
   }
@@ -194,6 +194,23 @@ export function cleanName(given: string): string {
     .slice(-200);
   return clean === '' || clean === '.' || clean === '..' ? 'file' : clean;
 }
+
+/**
+ * The name as the link's last path segment, percent-encoded. The router refuses a path parameter
+ * over 100 characters, so a longer name is shortened (keeping its extension); the download's
+ * Content-Disposition still gives the full name.
+ */
+export function linkName(name: string): string {
+  const whole = encodeURIComponent(name);
+  if (whole.length <= LINK_NAME_MAX) return whole;
+  const ext = extensionOf(name);
+  const tail = ext ? `.${ext}`.slice(0, 12) : '';
+  let stem = [...name.slice(0, name.length - (ext ? ext.length + 1 : 0))];
+  while (stem.length > 0 && encodeURIComponent(stem.join('') + tail).length > LINK_NAME_MAX)
+    stem = stem.slice(0, -1);
+  return encodeURIComponent((stem.join('') || 'file') + tail);
+}
+const LINK_NAME_MAX = 90;
 
 function article(kind: UploadKind): string {
   return kind === 'image' || kind === 'audio' ? `an ${kind}` : `a ${kind}`;
