@@ -31,8 +31,11 @@ export class ConversationEndedError extends Error {
 type Question = Exclude<RobotNode, { type: 'say' | 'end' | 'handoff' }>;
 type AskNode = Extract<RobotNode, { type: 'ask' }>;
 
-/** The robot-level request for a person, among a question's intents: no robot intent can be named so. */
-const HANDOFF = '$handoff';
+/**
+ * The robot-level request for a person, as an extra intent of a question: robot intent names
+ * have no hyphen, so none can be named so, and an LLM NLU reads what it means.
+ */
+const HANDOFF = 'ask-for-a-person';
 /** Where a handoff node transfers when it names no queue. */
 export const DEFAULT_HANDOFF_QUEUE = 'agents';
 
