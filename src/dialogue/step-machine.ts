@@ -1,11 +1,13 @@
 import type { Channel, ConversationSetup, ConversationState } from './conversation.ts';
 import type { Nlu, NluContext, SlotType } from './nlu/nlu.ts';
 import type { Action, Expectation, TurnInput } from './ports/turn.ts';
-import type { ConversationResult } from './result.ts';
+import { emptyResult, type ConversationResult } from './result.ts';
 import type { OutcomeName, RobotDefinition, RobotLabel, RobotNode } from './script/robot-script.ts';
+import { chosenIntent, offeredChoices, type Choice } from './script/choices.ts';
 import { variableTypes } from './script/variables.ts';
 import { fillTemplate, type Speech } from './template.ts';
 import { verifyAnswer } from './verify.ts';
+import { isVoicemail } from './voicemail.ts';
 
 // The step machine behind startConversation/stepConversation: it walks the robot's graph from
 // the node waiting for an answer to the next one that waits (or to an end), changing the state
@@ -362,7 +364,7 @@ export class ConversationMachine {
     }
   }
 
-  #listen(expects: Expectation, choices?: Array<{ id: string; title: string }>): void {
+  #listen(expects: Expectation, choices?: Choice[]): void {
     const { language, business_line: businessLine } = this.#robot;
     this.#actions.push({
       type: 'listen',
@@ -375,9 +377,8 @@ export class ConversationMachine {
   }
 
   /** The buttons offered with an ask node's question, in chat. */
-  #choices(node: Question): Array<{ id: string; title: string }> | undefined {
-    if (this.state.channel !== 'chat' || node.type !== 'ask' || !node.choices) return undefined;
-    return Object.entries(node.choices).map(([id, title]) => ({ id, title }));
+  #choices(node: Question): Choice[] | undefined {
+    return this.state.channel === 'chat' && node.type === 'ask' ? offeredChoices(node) : undefined;
   }
 
   /** The node's line; an opt-out closing line must not promise what the app will not do. */
@@ -424,46 +425,4 @@ export class ConversationMachine {
     if (s.channel === 'voice' && r.endedBy === 'robot') this.#actions.push({ type: 'hangup' });
     this.#actions.push({ type: 'end', result: r });
   }
-}
-
-function emptyResult(): ConversationResult {
-  return {
-    endedBy: 'robot',
-    endedAt: { outcome: 'max_rounds' },
-    intention: '',
-    intentionDescription: '',
-    slots: {},
-    labels: {},
-    ptpDate: '',
-    answers: [],
-    turns: [],
-    segments: [],
-    talkRounds: 0,
-  };
-}
-
-/** The intent a message picks by naming a choice's title or id (trimmed, any case). */
-function chosenIntent(node: AskNode, text: string): string | undefined {
-  const said = sameText(text);
-  for (const [intent, title] of Object.entries(node.choices ?? {})) {
-    if (said === sameText(title) || said === intent.toLowerCase()) return intent;
-  }
-  return undefined;
-}
-
-function sameText(text: string): string {
-  return text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase();
-}
-
-function isVoicemail(text: string, phrases: string[]): boolean {
-  const said = simplify(text);
-  return phrases.some((p) => said.includes(simplify(p)));
-}
-
-function simplify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }

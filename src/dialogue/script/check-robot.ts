@@ -1,5 +1,6 @@
 import { Value } from 'typebox/value';
 import { RobotDefinition, RobotNode } from './robot-script.ts';
+import { choiceProblems } from './choices.ts';
 import { variableProblems } from './variables.ts';
 
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -134,32 +135,6 @@ function graphProblems(robot: RobotDefinition): string[] {
 /** Whether a node waits for an answer (and so can hear a request for a person). */
 export function isQuestion(node: RobotNode): boolean {
   return node.type === 'ask' || node.type === 'collect' || node.type === 'verify';
-}
-
-// Reply buttons hold 20 characters, list rows 24 (spec/chatbot-api.md §5.7): up to 3 choices
-// go out as buttons, more as a list.
-const BUTTONS = 3;
-const BUTTON_TITLE = 20;
-
-function choiceProblems(id: string, node: Extract<RobotNode, { type: 'ask' }>): string[] {
-  const problems: string[] = [];
-  const choices = Object.entries(node.choices ?? {});
-  const seen = new Map<string, string>();
-  for (const [intent, title] of choices) {
-    if (!(intent in node.intents))
-      problems.push(`nodes.${id}.choices.${intent}: not an intent of the node`);
-    if (choices.length <= BUTTONS && [...title].length > BUTTON_TITLE)
-      problems.push(
-        `nodes.${id}.choices.${intent}: "${title}" is longer than ${BUTTON_TITLE} characters, the most a reply button shows (up to ${BUTTONS} choices are sent as buttons)`,
-      );
-    const key = title.trim().toLowerCase();
-    if (key === '') problems.push(`nodes.${id}.choices.${intent}: the title is blank`);
-    const other = seen.get(key);
-    if (other !== undefined)
-      problems.push(`nodes.${id}.choices.${intent}: the same title as choice "${other}"`);
-    seen.set(key, intent);
-  }
-  return problems;
 }
 
 function walk(robot: RobotDefinition, from: string): Set<string> {
