@@ -1,136 +1,41 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { inflateSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
-import { bareApp } from '../../src/api/app.ts';
-import { signatureAuth, signRequest } from '../../src/api/auth/signature.ts';
-import { tokenAuth } from '../../src/api/auth/token.ts';
-import { requestIdEnvelope } from '../../src/api/families/envelope.ts';
-import { defineFamily, httpStatusCode } from '../../src/api/families/family-definition.ts';
-import { mountFamily } from '../../src/api/families/mount.ts';
-import type { Services } from '../../src/modules/services.ts';
-import { uploadRoutes } from '../../src/modules/uploads/uploads.routes.ts';
+import { signRequest } from '../../src/api/auth/signature.ts';
 import { UploadService } from '../../src/modules/uploads/uploads.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { FileObjectStore } from '../../src/shared/file-object-store.ts';
 import { storeKind } from '../helpers/db.ts';
-import { readResponse, startTestServer, type TestServer } from '../helpers/server.ts';
+import { readResponse, type TestServer } from '../helpers/server.ts';
+import {
+  JPEG,
+  MP4,
+  PDF,
+  SIGN_KEY,
+  SIGN_SECRET,
+  startUploadsHarness,
+  type UploadsHarness,
+} from './harness.ts';
 
-// §9.11 and §9.12 through HTTP: multipart uploads checked by their bytes, the limits, the map
-// thumbnail, and the signed links a provider downloads (Range, Content-Type, refusals). The
-// routes are mounted in a family with token auth, as test/api/family-plugins.test.ts mounts
-// its families, until the Chatbot family's request signing is wired; the links are served by
-// the real server.
-
-/** The Chatbot family's envelope and codes, authenticated by token for this test. */
-const family = defineFamily<Services>({
-  name: 'chatbot-token',
-  title: 'Chatbot (token, test)',
-  prefixes: ['/api/v1'],
-  envelope: requestIdEnvelope,
-  errorCode: httpStatusCode,
-  errorCodeDoc: 'test only',
-  authentication: (s) => tokenAuth(s.auth),
-  wireHabits: false,
-  routes: (s) => [uploadRoutes(s.uploads)],
-});
-
-/** The same routes behind the Chatbot family's request signing (what production mounts). */
-const SIGN_KEY = '95721c4a78688b356a0a4eed25a76980';
-const SIGN_SECRET = 'upload-sign-secret';
-let signedAppId = 0;
-const signedFamily = defineFamily<Services>({
-  ...family,
-  name: 'chatbot-signed',
-  prefixes: ['/signed/api/v1'],
-  authentication: () =>
-    signatureAuth({
-      keys: async (id) =>
-        id === SIGN_KEY
-          ? { caller: { appId: signedAppId, timezone: 'Asia/Jakarta' }, secret: SIGN_SECRET }
-          : undefined,
-    }),
-});
-
-const JPEG = Buffer.concat([
-  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
-  Buffer.from('JFIF\0'),
-  Buffer.alloc(64, 7),
-  Buffer.from([0xff, 0xd9]),
-]);
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
-const MP4 = Buffer.concat([
-  Buffer.from([0, 0, 0, 0x18]),
-  Buffer.from('ftypisom'),
-  Buffer.alloc(32, 1),
-]);
+// §9.11 through HTTP: multipart uploads checked by their bytes, the limits, and the signed
+// links a provider downloads (Range, Content-Type, refusals). The links are served by the real
+// server; the routes are mounted with token auth, and behind request signing (harness.ts).
 
 describe(`uploads (${storeKind})`, () => {
+  let h: UploadsHarness;
   let server: TestServer;
-  let api: FastifyInstance;
-  let base = '';
-  let token = '';
   let appId = 0;
   let otherAppId = 0;
-
+  let base = '';
   before(async () => {
-    server = await startTestServer({ worker: false });
-    const { auth } = server.runtime.services;
-    const created = await auth.createApp({ name: 'uploads', timezone: 'Asia/Jakarta' });
-    appId = created.app.id;
-    token = await auth.issueToken(created.appKey, created.appSecret);
-    otherAppId = (await auth.createApp({ name: 'other', timezone: 'Asia/Jakarta' })).app.id;
-    signedAppId = appId;
-    api = bareApp();
-    await mountFamily(api, family, server.runtime.services);
-    await mountFamily(api, signedFamily, server.runtime.services);
-    await api.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    h = await startUploadsHarness();
+    ({ server, appId, otherAppId, base } = h);
   });
-  after(async () => {
-    await api?.close();
-    await server?.close();
-  });
-
-  const upload = async (
-    path: string,
-    file: { bytes: Uint8Array; name: string } | undefined,
-    fields: Record<string, string> = {},
-    auth = true,
-  ) => {
-    const form = new FormData();
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    if (file) form.append('file', new Blob([file.bytes]), file.name);
-    return readResponse(
-      await fetch(base + path, {
-        method: 'POST',
-        headers: auth ? { authorization: `Token ${token}` } : {},
-        body: form,
-      }),
-    );
-  };
-  const postJson = async (path: string, body: unknown) =>
-    readResponse(
-      await fetch(base + path, {
-        method: 'POST',
-        headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
-    );
-  const count = async () =>
-    Number(
-      (
-        await server.store.db.query<{ n: string }>(
-          'SELECT count(*) AS n FROM uploads WHERE app_id = $1',
-          [appId],
-        )
-      )[0]!.n,
-    );
-  const download = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
+  after(() => h?.close());
+  const upload: UploadsHarness['upload'] = (...args) => h.upload(...args);
+  const postJson: UploadsHarness['postJson'] = (...args) => h.postJson(...args);
+  const count = () => h.count();
+  const download: UploadsHarness['download'] = (...args) => h.download(...args);
 
   it('stores an image and answers the spec fields; the link serves the bytes', async () => {
     const r = await upload('/api/v1/file/upload', { bytes: JPEG, name: 'photo.jpg' });
@@ -327,7 +232,7 @@ describe(`uploads (${storeKind})`, () => {
       await fetch(`${base}/api/v1/file/upload`, {
         method: 'POST',
         headers: {
-          authorization: `Token ${token}`,
+          authorization: `Token ${h.token}`,
           'content-type': 'multipart/form-data; boundary=xyz',
         },
         body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nabc',
@@ -363,88 +268,4 @@ describe(`uploads (${storeKind})`, () => {
     const forged = await readResponse(await post('ab'.repeat(32)));
     assert.equal(forged.status, 401, forged.text);
   });
-
-  it('renders a map thumbnail from a point: a PNG with the pin on it', async () => {
-    const r = await postJson('/api/v1/file/upload/map', {
-      latitude: 31.178762435913,
-      longitude: 121.40837097168,
-    });
-    assert.equal(r.status, 200, r.text);
-    assert.deepEqual(Object.keys(r.json.data), ['origin_url']);
-    const got = await download(r.json.data.origin_url);
-    assert.equal(got.status, 200);
-    assert.equal(got.headers.get('content-type'), 'image/png');
-    const png = Buffer.from(await got.arrayBuffer());
-    writeFileSync(join(tmpdir(), 'tiller-map-thumbnail.png'), png);
-    const image = decodePng(png);
-    assert.deepEqual([image.width, image.height], [400, 300]);
-    // The pin's head (red) is above the point, the paper (pale) in a corner away from the grid.
-    const [r0, g0, b0] = image.pixel(200, 110);
-    assert.ok(r0 > 180 && g0 < 90 && b0 < 90, `pin pixel ${[r0, g0, b0]}`);
-    const [r1, g1, b1] = image.pixel(12, 290 - 40);
-    assert.ok(r1 > 200 && g1 > 200 && b1 > 200, `paper pixel ${[r1, g1, b1]}`);
-    // Numeric strings are accepted (clients quote numbers).
-    const quoted = await postJson('/api/v1/file/upload/map', {
-      latitude: '-6.2',
-      longitude: '106.8',
-    });
-    assert.equal(quoted.status, 200, quoted.text);
-  });
-
-  it('checks the point: ranges and types', async () => {
-    for (const [body, message] of [
-      [{ latitude: 91, longitude: 0 }, /latitude must be a number from -90 to 90/],
-      [{ latitude: 0, longitude: -180.5 }, /longitude must be a number from -180 to 180/],
-      [{ latitude: 'north', longitude: 0 }, /latitude is required and must be a number/],
-      [{ longitude: 0 }, /latitude is required/],
-    ] as const) {
-      const r = await postJson('/api/v1/file/upload/map', body);
-      assert.equal(r.status, 400, JSON.stringify(body));
-      assert.match(r.json.message, message);
-    }
-  });
-
-  it('takes a thumbnail as a multipart image too, and refuses one that is no image', async () => {
-    const r = await upload('/api/v1/file/upload/map', { bytes: JPEG, name: 'map.jpg' });
-    assert.equal(r.status, 200, r.text);
-    assert.equal(
-      (await download(r.json.data.origin_url)).headers.get('content-type'),
-      'image/jpeg',
-    );
-    const pdf = await upload('/api/v1/file/upload/map', { bytes: PDF, name: 'map.pdf' });
-    assert.equal(pdf.status, 400);
-  });
 });
-
-/** Reads an 8-bit RGB, non-interlaced PNG (what the thumbnail writer makes), filters included. */
-function decodePng(png: Buffer) {
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  let at = 8;
-  let width = 0;
-  let height = 0;
-  const idat: Buffer[] = [];
-  while (at < png.length) {
-    const length = png.readUInt32BE(at);
-    const type = png.toString('latin1', at + 4, at + 8);
-    const data = png.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      assert.deepEqual([...data.subarray(8, 13)], [8, 2, 0, 0, 0]);
-    }
-    if (type === 'IDAT') idat.push(data);
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const row = width * 3 + 1;
-  assert.equal(raw.length, row * height);
-  return {
-    width,
-    height,
-    pixel(x: number, y: number): [number, number, number] {
-      assert.equal(raw[y * row], 0, 'rows are unfiltered');
-      const i = y * row + 1 + x * 3;
-      return [raw[i]!, raw[i + 1]!, raw[i + 2]!];
-    },
-  };
-}
