@@ -7,6 +7,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { recordingFileRoutes } from '../modules/recordings/recordings.routes.ts';
 import { whatsappWebhookRoutes } from '../modules/messaging/whatsapp-webhook.routes.ts';
+import { uploadFileRoutes } from '../modules/uploads/uploads.routes.ts';
 import type { Services } from '../modules/services.ts';
 import { newId } from '../shared/ids.ts';
 import { families, fallbackFamily, familyForUrl } from './families/index.ts';
@@ -102,6 +103,7 @@ export async function buildApp(
   await app.register(recordingFileRoutes(services.recordings));
   // Provider webhooks: the provider's own signature, no token, no envelope (docs/messaging.md).
   await app.register(whatsappWebhookRoutes(services.messaging));
+  await app.register(uploadFileRoutes(services.uploads));
 
   await app.ready();
   return app;

@@ -24,6 +24,12 @@ export interface ConversationState {
   mode: 'robot' | 'human';
   /** The agent holding the conversation, in human mode. */
   agent?: string;
+  /**
+   * The queue a handoff node asked for, while the robot waits for an agent (mode 'robot'):
+   * messages are only kept, a takeover switches to human mode, a release continues at the
+   * handoff node's `next`. Absent otherwise.
+   */
+  waitingFor?: string;
   status: 'active' | 'ended';
   /** The node waiting for an answer (ask, collect or verify), or the node it ended at. */
   node: string;

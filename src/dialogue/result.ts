@@ -39,3 +39,20 @@ export interface ConversationResult {
   /** Answers heard (the callee's turns). */
   talkRounds: number;
 }
+
+/** The result of a conversation that has just begun. */
+export function emptyResult(): ConversationResult {
+  return {
+    endedBy: 'robot',
+    endedAt: { outcome: 'max_rounds' },
+    intention: '',
+    intentionDescription: '',
+    slots: {},
+    labels: {},
+    ptpDate: '',
+    answers: [],
+    turns: [],
+    segments: [],
+    talkRounds: 0,
+  };
+}

@@ -59,6 +59,29 @@ export function spokenAmount(
 }
 
 /**
+ * "1500000.00" IDR written for a chat: `IDR 1,500,000` in English, `Rp 1.500.000` in Indonesian
+ * (figures read better than words on a screen). Cents are shown only when there are some; no
+ * currency: the number alone, grouped. Text that is not a number is shown as it is.
+ */
+export function writtenAmount(
+  value: string,
+  currency: string | undefined,
+  language: string,
+): string {
+  const text = value.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(text)) return value;
+  const amount = Number(text);
+  const code = currency?.trim().toUpperCase();
+  const options: Intl.NumberFormatOptions = {
+    ...(code && /^[A-Z]{3}$/.test(code)
+      ? { style: 'currency', currency: code, currencyDisplay: 'symbol' }
+      : {}),
+    ...(Number.isInteger(amount) ? { maximumFractionDigits: 0, minimumFractionDigits: 0 } : {}),
+  };
+  return plainSpaces(new Intl.NumberFormat(language, options).format(amount));
+}
+
+/**
  * "2026-11-30": `November 30th` in English (with the ordinal), `30 November` in Indonesian; the
  * weekday is added within the coming two weeks ("Friday, November 27th"), the year when it is not
  * this year. Text that is not a date is said as it is.

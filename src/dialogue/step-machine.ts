@@ -1,11 +1,13 @@
 import type { Channel, ConversationSetup, ConversationState } from './conversation.ts';
 import type { Nlu, NluContext, SlotType } from './nlu/nlu.ts';
 import type { Action, Expectation, TurnInput } from './ports/turn.ts';
-import type { ConversationResult } from './result.ts';
+import { emptyResult, type ConversationResult } from './result.ts';
 import type { OutcomeName, RobotDefinition, RobotLabel, RobotNode } from './script/robot-script.ts';
+import { chosenIntent, offeredChoices, type Choice } from './script/choices.ts';
 import { variableTypes } from './script/variables.ts';
 import { fillTemplate, type Speech } from './template.ts';
 import { verifyAnswer } from './verify.ts';
+import { isVoicemail } from './voicemail.ts';
 
 // The step machine behind startConversation/stepConversation: it walks the robot's graph from
 // the node waiting for an answer to the next one that waits (or to an end), changing the state
@@ -28,7 +30,16 @@ export class ConversationEndedError extends Error {
   }
 }
 
-type Question = Exclude<RobotNode, { type: 'say' | 'end' }>;
+type Question = Exclude<RobotNode, { type: 'say' | 'end' | 'handoff' }>;
+type AskNode = Extract<RobotNode, { type: 'ask' }>;
+
+/**
+ * The robot-level request for a person, as an extra intent of a question: robot intent names
+ * have no hyphen, so none can be named so, and an LLM NLU reads what it means.
+ */
+const HANDOFF = 'ask-for-a-person';
+/** Where a handoff node transfers when it names no queue. */
+export const DEFAULT_HANDOFF_QUEUE = 'agents';
 
 export class ConversationMachine {
   readonly state: ConversationState;
@@ -67,6 +78,8 @@ export class ConversationMachine {
     const at = now ?? new Date(state.startedAtMs);
     this.#ctx = { language: robot.language, now: at, timeZone: state.timeZone };
     this.#speech = {
+      // A chat shows amounts as figures with their currency; a voice says them in words.
+      written: state.channel === 'chat',
       language: robot.language,
       types: variableTypes(robot),
       now: at,
@@ -108,8 +121,21 @@ export class ConversationMachine {
       this.#agent(input);
       return undefined;
     }
-    if (s.mode === 'human') {
-      // The agent answers; the robot only keeps the transcript.
+    if (s.waitingFor !== undefined && s.mode === 'robot') {
+      if (input.kind === 'silence' || input.kind === 'timeout') {
+        // Nobody came for as long as a question waits for an answer (no_input's re-prompts and
+        // one more): as a release, the robot carries on. A driver without agent events (the
+        // simulated dialer, the forecast) would otherwise wait for ever.
+        if (++s.silences > robot.no_input.reprompts.length) {
+          if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
+          this.#carryOn();
+          return undefined;
+        }
+      } else s.silences = 0;
+    }
+    if (s.mode === 'human' || s.waitingFor !== undefined) {
+      // The agent answers, or the robot waits for one after a handoff: the robot only keeps the
+      // transcript, and neither answers nor re-asks.
       if (input.kind === 'silence') s.result.segments.push({ silenceSeconds: input.seconds });
       else if (input.kind !== 'timeout')
         this.#heard(input.kind === 'dtmf' ? input.digits : input.text);
@@ -135,6 +161,15 @@ export class ConversationMachine {
     if (input.kind === 'speech' && isVoicemail(text, robot.voicemail_phrases)) {
       this.#end({ outcome: 'voicemail' }, robot.outcomes.voicemail);
       return undefined;
+    }
+    if (input.kind === 'message' && node.type === 'ask' && node.choices) {
+      // A tapped button or list row comes back as its title (or its id): no NLU needed.
+      const intent = chosenIntent(node, text);
+      if (intent !== undefined) {
+        Object.assign(s.result.labels, node.labels?.[intent] ?? {});
+        this.#placed(node, node.next[intent]);
+        return undefined;
+      }
     }
     if (input.kind === 'dtmf' && node.type === 'ask') {
       this.#placed(node, this.#pressed(node, input.digits));
@@ -186,6 +221,13 @@ export class ConversationMachine {
         return;
       }
       const turn = this.#robotSays(this.#fill(this.#line(node)));
+      if (node.type === 'handoff') {
+        s.turn = turn;
+        s.waitingFor = node.queue ?? DEFAULT_HANDOFF_QUEUE;
+        this.#actions.push({ type: 'transfer', target: s.waitingFor });
+        this.#listen({ kind: 'nothing' });
+        return;
+      }
       if (node.type === 'end') {
         this.#end({ node: nodeId }, node);
         return;
@@ -195,7 +237,7 @@ export class ConversationMachine {
         continue;
       }
       s.turn = turn;
-      this.#listen(this.#expects(node));
+      this.#listen(this.#expects(node), this.#choices(node));
       return;
     }
   }
@@ -204,7 +246,7 @@ export class ConversationMachine {
    * The DTMF rule on an ask node: the intent named press_<digits>, else the first intent with
    * the digits among its phrases. Keys are never sent to the NLU (a "1" is not a sentence).
    */
-  #pressed(node: Extract<RobotNode, { type: 'ask' }>, digits: string): string | undefined {
+  #pressed(node: AskNode, digits: string): string | undefined {
     const keys = digits.trim();
     const intent =
       (`press_${keys}` in node.intents ? `press_${keys}` : undefined) ??
@@ -218,19 +260,30 @@ export class ConversationMachine {
   async #understand(node: Question, text: string, nlu: Nlu): Promise<string | undefined> {
     const s = this.state;
     const ctx = this.#ctx;
+    const handoff = this.#robot.handoff;
+    // A request for a person competes with the question's own intents (the best match wins),
+    // so "I will pay, no need for an agent" is not taken for one.
+    const askFor = (intents: Record<string, string[]> | undefined) => [
+      ...(handoff ? [{ name: HANDOFF, phrases: handoff.phrases }] : []),
+      ...Object.entries(intents ?? {}).map(([name, phrases]) => ({ name, phrases })),
+    ];
     if (node.type === 'ask') {
-      const options = Object.entries(node.intents).map(([name, phrases]) => ({ name, phrases }));
-      const { intent } = await nlu.classify(text, options, ctx);
+      const { intent } = await nlu.classify(text, askFor(node.intents), ctx);
       if (!intent) return undefined;
+      if (intent === HANDOFF) return handoff!.node;
       Object.assign(s.result.labels, node.labels?.[intent] ?? {});
       return node.next[intent];
     }
+    if (node.type === 'collect' && (node.intents || handoff)) {
+      const { intent } = await nlu.classify(text, askFor(node.intents), ctx);
+      if (intent === HANDOFF) return handoff!.node;
+      if (intent) return node.on_intent?.[intent];
+    }
+    if (node.type === 'verify' && handoff) {
+      const { intent } = await nlu.classify(text, askFor(undefined), ctx);
+      if (intent === HANDOFF) return handoff.node;
+    }
     if (node.type === 'collect') {
-      if (node.intents) {
-        const options = Object.entries(node.intents).map(([name, phrases]) => ({ name, phrases }));
-        const { intent } = await nlu.classify(text, options, ctx);
-        if (intent) return node.on_intent?.[intent];
-      }
       const value = await nlu.extract(text, node.slot_type, ctx);
       if (value === null) return undefined;
       s.result.slots[node.slot] = value;
@@ -247,20 +300,18 @@ export class ConversationMachine {
   #agent(input: Extract<TurnInput, { kind: 'agent' }>): void {
     const s = this.state;
     if (input.event === 'release') {
-      if (s.mode === 'robot') return;
-      // The robot takes up where it was: it asks its question again, with fresh patience.
-      s.mode = 'robot';
-      s.agent = undefined;
-      s.silences = 0;
-      s.misses = 0;
-      this.#advance(s.node);
+      if (s.mode === 'robot' && s.waitingFor === undefined) return;
+      this.#carryOn();
       return;
     }
     // An agent who writes without taking over first takes over by writing.
     if (s.mode === 'robot') {
+      // A voice call already on its way to a handoff queue is not transferred again.
+      const transferred = s.waitingFor !== undefined;
       s.mode = 'human';
+      delete s.waitingFor;
       if (input.agent !== undefined) s.agent = input.agent;
-      if (s.channel === 'voice')
+      if (s.channel === 'voice' && !transferred)
         this.#actions.push({ type: 'transfer', target: s.agent ?? 'agent' });
     }
     if (input.event === 'message' && input.text) {
@@ -276,6 +327,22 @@ export class ConversationMachine {
       this.#actions.push({ type: 'say', text: input.text });
     }
     this.#listen({ kind: 'nothing' });
+  }
+
+  /**
+   * Back to the robot with fresh patience. After a handoff (taken over or not: a release while
+   * waiting means no agent came) it carries on at the handoff node's next; elsewhere it asks its
+   * question again.
+   */
+  #carryOn(): void {
+    const s = this.state;
+    s.mode = 'robot';
+    s.agent = undefined;
+    delete s.waitingFor;
+    s.silences = 0;
+    s.misses = 0;
+    const node = this.#robot.nodes[s.node];
+    this.#advance(node?.type === 'handoff' ? node.next : s.node);
   }
 
   #expects(node: Question): Expectation {
@@ -297,7 +364,7 @@ export class ConversationMachine {
     }
   }
 
-  #listen(expects: Expectation): void {
+  #listen(expects: Expectation, choices?: Choice[]): void {
     const { language, business_line: businessLine } = this.#robot;
     this.#actions.push({
       type: 'listen',
@@ -305,7 +372,13 @@ export class ConversationMachine {
       timeoutSeconds: LISTEN_TIMEOUT_SECONDS[this.state.channel],
       language,
       businessLine,
+      ...(choices ? { choices } : {}),
     });
+  }
+
+  /** The buttons offered with an ask node's question, in chat. */
+  #choices(node: Question): Choice[] | undefined {
+    return this.state.channel === 'chat' && node.type === 'ask' ? offeredChoices(node) : undefined;
   }
 
   /** The node's line; an opt-out closing line must not promise what the app will not do. */
@@ -352,33 +425,4 @@ export class ConversationMachine {
     if (s.channel === 'voice' && r.endedBy === 'robot') this.#actions.push({ type: 'hangup' });
     this.#actions.push({ type: 'end', result: r });
   }
-}
-
-function emptyResult(): ConversationResult {
-  return {
-    endedBy: 'robot',
-    endedAt: { outcome: 'max_rounds' },
-    intention: '',
-    intentionDescription: '',
-    slots: {},
-    labels: {},
-    ptpDate: '',
-    answers: [],
-    turns: [],
-    segments: [],
-    talkRounds: 0,
-  };
-}
-
-function isVoicemail(text: string, phrases: string[]): boolean {
-  const said = simplify(text);
-  return phrases.some((p) => said.includes(simplify(p)));
-}
-
-function simplify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }

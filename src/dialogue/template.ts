@@ -1,4 +1,10 @@
-import { spokenAmount, spokenDate, spokenTime, type VariableType } from './spoken.ts';
+import {
+  spokenAmount,
+  spokenDate,
+  spokenTime,
+  writtenAmount,
+  type VariableType,
+} from './spoken.ts';
 
 // Robot lines are templates over the call's variables: every text field of the callee, the
 // `extra` list (Question -> Content), `extend.variables`, and the slots filled so far.
@@ -35,6 +41,8 @@ export function calleeVars(callee: Readonly<Record<string, unknown>>): Vars {
 
 /** How values are spoken: the robot's language and each variable's type (amount, date...). */
 export interface Speech {
+  /** Written for a chat, not said: amounts as figures with their currency ("Rp 1.500.000"). */
+  written?: boolean;
   language: string;
   types: Readonly<Record<string, VariableType>>;
   now?: Date;
@@ -80,7 +88,9 @@ export function fillTemplate(text: string, vars: Readonly<Vars>, speech?: Speech
 function spoken(name: string, raw: string, vars: Readonly<Vars>, speech: Speech): string {
   switch (speech.types[name]) {
     case 'amount':
-      return spokenAmount(raw, vars.currency_unit, speech.language);
+      return speech.written
+        ? writtenAmount(raw, vars.currency_unit, speech.language)
+        : spokenAmount(raw, vars.currency_unit, speech.language);
     case 'date':
       return spokenDate(raw, speech);
     case 'time':

@@ -30,6 +30,8 @@ import { TaskService } from './tasks/tasks.service.ts';
 import { WebhookService } from './webhooks/webhooks.service.ts';
 import type { ChannelFactory } from './messaging/channel-registry.ts';
 import { MessagingService } from './messaging/messaging.service.ts';
+import { UploadService } from './uploads/uploads.service.ts';
+import { FileObjectStore } from '../shared/file-object-store.ts';
 
 /** Everything the API and the workers share, built once per process. */
 export interface Services {
@@ -50,6 +52,8 @@ export interface Services {
   /** The one compliance check every channel asks, and the contact ledger (docs/contact-ledger.md). */
   contacts: ComplianceService;
   recordings: RecordingService;
+  /** Files uploaded to send as chat media, and their signed links (docs/uploads.md). */
+  uploads: UploadService;
   conversations: ConversationService;
   /** Chatbot sessions, takeover and reports (docs/chatbot.md). */
   chatbot: ChatbotService;
@@ -80,6 +84,7 @@ export function createServices(
     | 'compliance'
     | 'contacts'
     | 'recordings'
+    | 'uploads'
     | 'conversations'
     | 'chatbot'
     | 'inbox'
@@ -131,6 +136,13 @@ export function createServices(
     auth: new AuthService(base.db, base.config, base.clock),
     robots: new RobotService(base.db),
     recordings,
+    uploads: new UploadService({
+      db: base.db,
+      store: new FileObjectStore(join(config.dataDir, 'uploads'), 'upload'),
+      clock: base.clock,
+      publicUrl: config.publicUrl,
+      linkKey: () => recordings.linkKey(),
+    }),
     tasks,
     plans: new PlanService(base.db, base.clock, tasks, recordings, {
       forecaster: forecasterOf(base.callControl),

@@ -57,7 +57,10 @@ describe(`a chat across two processes (${storeKind})`, () => {
       ended.result.turns.map((t: { heardText: string }) => t.heardText),
       expected.turns.map((t) => t.heardText),
     );
-    assert.deepEqual(ended.result, expected);
+    // The one difference a chat makes: it writes amounts as figures where a voice says words.
+    const written = JSON.stringify(expected).replaceAll('20,310 Indonesian rupiahs', 'IDR 20,310');
+    assert.notEqual(written, JSON.stringify(expected), 'the voice line says the amount');
+    assert.deepEqual(ended.result, JSON.parse(written));
   });
 
   it('info check: the same verify answers as the voice path', async () => {

@@ -10,22 +10,10 @@ import { KeywordNlu } from '../../src/dialogue/nlu/keyword-nlu.ts';
 import { robotTemplates, variableTypes } from '../../src/dialogue/script/variables.ts';
 import { calleeVars, fillTemplate } from '../../src/dialogue/template.ts';
 import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
+import { holes } from './line-holes.ts';
 
 const NOW = new Date('2026-11-19T03:00:00Z');
 const ZONE = 'Asia/Jakarta';
-
-/** What a line with a missing word looks like. */
-function holes(line: string): string[] {
-  const found: string[] = [];
-  if (/ {2}/.test(line)) found.push('a double space');
-  if (/\s[,.?!;:]/.test(line)) found.push('a space before punctuation');
-  if (/[,;:]\s*[.?!]/.test(line) || /[.?!]\s*[,;:.]/.test(line)) found.push('doubled punctuation');
-  if (/\b(of|from|on|for|with|to|at|sebesar|dari|pada|untuk|dengan|atas nama)[,.?!;:]/i.test(line))
-    found.push('a dangling word before punctuation');
-  if (/[{}[\]]/.test(line)) found.push('template syntax');
-  if (line !== line.trim() || line === '') found.push('blank edges');
-  return found;
-}
 
 describe('built-in robot lines', () => {
   for (const { definition: robot } of builtinRobots()) {

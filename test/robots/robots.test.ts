@@ -27,7 +27,7 @@ describe(`robots (${storeKind})`, () => {
   const robotRows = async () =>
     (await server.store.db.query<{ n: number }>('SELECT count(*) AS n FROM robots'))[0]!.n;
 
-  it('lists the six built-in robots for tasks, in English and Indonesian', async () => {
+  it('lists the built-in robots (six voice, three chat), in English and Indonesian', async () => {
     const r = await a.get('/service/cloud/robot');
     assert.equal(r.status, 200);
     const list = r.json.data.list as Array<{
@@ -38,7 +38,7 @@ describe(`robots (${storeKind})`, () => {
     }>;
     assert.deepEqual(
       list.map((x) => x.robot_id),
-      ['4496', '4497', '4498', '4499', '4500', '4501'],
+      ['4496', '4497', '4498', '4499', '4500', '4501', '4502', '4503', '4504'],
     );
     assert.deepEqual(new Set(list.map((x) => x.language)), new Set(['en', 'id']));
     assert.deepEqual(

@@ -4,6 +4,7 @@ import { chatbotSessionRoutes } from '../../modules/chatbot/chatbot.routes.ts';
 import { companyRoutes } from '../../modules/chatbot/company.routes.ts';
 import { huaweiRoutes } from '../../modules/chatbot/huawei.routes.ts';
 import { wabaRoutes } from '../../modules/messaging/waba.routes.ts';
+import { uploadRoutes } from '../../modules/uploads/uploads.routes.ts';
 import { signatureAuth } from '../auth/signature.ts';
 import { requestIdEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -54,5 +55,6 @@ export const chatbotFamily = defineFamily({
     botChannelRoutes(services.botChannels),
     companyRoutes(services.company),
     wabaRoutes(services.messaging),
+    uploadRoutes(services.uploads),
   ],
 });

@@ -38,8 +38,16 @@ export type Action =
       timeoutSeconds: number;
       language: string;
       businessLine?: string;
+      /**
+       * Chat only: the answers offered as buttons or a list (`id` is the intent name). Up to 3
+       * fit WhatsApp reply buttons; more go in a list.
+       */
+      choices?: Array<{ id: string; title: string }>;
     }
-  /** Connect the callee to someone else (an agent taking over a voice call). */
+  /**
+   * Connect the callee to someone else: a handoff node's queue (chat: ask the agents' side for
+   * a seat), or the agent taking over a voice call.
+   */
   | { type: 'transfer'; target: string }
   /** Voice: end the call (the robot closed it). */
   | { type: 'hangup' }

@@ -1,5 +1,6 @@
 import { Value } from 'typebox/value';
 import { RobotDefinition, RobotNode } from './robot-script.ts';
+import { choiceProblems } from './choices.ts';
 import { variableProblems } from './variables.ts';
 
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -34,7 +35,7 @@ export function checkRobot(input: unknown): string[] {
 function nodeShapeProblems(id: string, node: unknown): string[] {
   const type = (node as { type?: unknown } | null)?.type;
   const variant = RobotNode.anyOf.find((s) => s.properties.type.const === type);
-  if (!variant) return [`nodes.${id}.type: must be one of say, ask, collect, verify, end`];
+  if (!variant) return [`nodes.${id}.type: must be one of say, ask, collect, verify, handoff, end`];
   return [...Value.Errors(variant, node)]
     .filter((e) => e.keyword !== 'boolean')
     .map(
@@ -51,6 +52,7 @@ function pathOf(instancePath: string): string {
 export function successors(node: RobotNode): string[] {
   switch (node.type) {
     case 'say':
+    case 'handoff':
       return [node.next];
     case 'ask':
       return Object.values(node.next);
@@ -84,6 +86,7 @@ function graphProblems(robot: RobotDefinition): string[] {
         if (!(key in node.intents))
           problems.push(`nodes.${id}.labels.${key}: not an intent of the node`);
       }
+      problems.push(...choiceProblems(id, node));
     }
     if (node.type === 'collect') {
       for (const key of Object.keys(node.on_intent ?? {})) {
@@ -98,6 +101,14 @@ function graphProblems(robot: RobotDefinition): string[] {
     if (node.type === 'end' && node.labels?.Opt_Out !== undefined && !node.say_when_not_listed)
       problems.push(
         `nodes.${id}.say_when_not_listed: required on an Opt_Out end node, for apps that do not list verbal opt-outs (docs/dnc.md)`,
+      );
+  }
+  if (robot.handoff) {
+    const target = robot.nodes[robot.handoff.node];
+    if (!target) problems.push(`handoff.node: no node "${robot.handoff.node}"`);
+    else if (target.type !== 'handoff')
+      problems.push(
+        `handoff.node: "${robot.handoff.node}" is a ${target.type} node, not a handoff node`,
       );
   }
   problems.push(...variableProblems(robot));
@@ -121,6 +132,11 @@ function graphProblems(robot: RobotDefinition): string[] {
   return problems;
 }
 
+/** Whether a node waits for an answer (and so can hear a request for a person). */
+export function isQuestion(node: RobotNode): boolean {
+  return node.type === 'ask' || node.type === 'collect' || node.type === 'verify';
+}
+
 function walk(robot: RobotDefinition, from: string): Set<string> {
   const seen = new Set<string>();
   const todo = [from];
@@ -129,7 +145,10 @@ function walk(robot: RobotDefinition, from: string): Set<string> {
     if (seen.has(id)) continue;
     seen.add(id);
     const node = robot.nodes[id];
-    if (node) todo.push(...successors(node));
+    if (!node) continue;
+    todo.push(...successors(node));
+    // Every question can hand over on a request for a person.
+    if (robot.handoff && isQuestion(node)) todo.push(robot.handoff.node);
   }
   return seen;
 }

@@ -50,6 +50,17 @@ const AskNode = Type.Object(
     next: Type.Record(Type.String(), NodeId),
     /** Labels added to multi_label when an intent is chosen. */
     labels: Type.Optional(Type.Record(Type.String(), Labels)),
+    /**
+     * Chat only: intent name -> the title of a button or list row offered with the question
+     * (WhatsApp: at most 3 reply buttons of 20 characters, or 10 list rows of 24). A message
+     * that equals a title or an intent name picks that intent without the NLU. Voice ignores it.
+     */
+    choices: Type.Optional(
+      Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 24 }), {
+        minProperties: 1,
+        maxProperties: 10,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -93,6 +104,21 @@ const VerifyNode = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Hands the conversation to a human: says its line, asks the driver to transfer to `queue`
+ * (default `agents`) and waits for an agent. An agent's release without a takeover (nobody took
+ * it) continues at `next`.
+ */
+const HandoffNode = Type.Object(
+  {
+    type: Type.Literal('handoff'),
+    say: Text,
+    queue: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' })),
+    next: NodeId,
+  },
+  { additionalProperties: false },
+);
+
 /** Says the closing line and ends the call with its label. */
 const EndNode = Type.Object(
   {
@@ -109,7 +135,14 @@ const EndNode = Type.Object(
   { additionalProperties: false },
 );
 
-export const RobotNode = Type.Union([SayNode, AskNode, CollectNode, VerifyNode, EndNode]);
+export const RobotNode = Type.Union([
+  SayNode,
+  AskNode,
+  CollectNode,
+  VerifyNode,
+  HandoffNode,
+  EndNode,
+]);
 
 /** How the robot handles silence or answers it cannot place: re-ask, then give up. */
 const Recovery = Type.Object(
@@ -151,6 +184,13 @@ export const RobotDefinition = Type.Object(
     max_rounds: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     no_input: Recovery,
     no_match: Recovery,
+    /**
+     * A request for a person ("agent please", "转人工") at any question goes to this handoff
+     * node: the phrases are matched by the NLU like an intent of the question.
+     */
+    handoff: Type.Optional(
+      Type.Object({ phrases: Phrases, node: NodeId }, { additionalProperties: false }),
+    ),
     /** Greeting phrases of answering machines, in this language. */
     voicemail_phrases: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
       minItems: 1,

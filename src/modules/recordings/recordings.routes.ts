@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { readRange, sliceStream } from './byte-range.ts';
+import { readRange, sliceStream } from '../../shared/byte-range.ts';
 import type { RecordingService } from './recordings.service.ts';
 import {
   CaseQuery,

@@ -78,7 +78,7 @@ export class RecordingService {
   readonly #db: Db;
   readonly #store: RecordingStore;
   readonly #options: RecordingServiceOptions;
-  #signer: Promise<LinkSigner> | undefined;
+  #key: Promise<string> | undefined;
 
   constructor(options: RecordingServiceOptions) {
     this.#db = options.db;
@@ -207,25 +207,29 @@ export class RecordingService {
     return task;
   }
 
-  #links(): Promise<LinkSigner> {
-    if (this.#signer) return this.#signer;
-    const signer = (async () => {
-      const { linkSecret, publicUrl, clock, linkLifetimeSeconds } = this.#options;
-      const key =
-        linkSecret ||
-        (await repo.serverSecret(this.#db, LINK_SECRET, () =>
-          randomBytes(32).toString('base64url'),
-        ));
-      return new LinkSigner({
-        key,
-        publicUrl,
-        now: () => clock.now(),
-        ...(linkLifetimeSeconds === undefined ? {} : { lifetimeSeconds: linkLifetimeSeconds }),
-      });
-    })();
+  /**
+   * The server's key for signed links (TILLER_LINK_SECRET, or one generated and kept in
+   * server_secrets). Uploads sign their links with it too, under subjects of their own.
+   */
+  linkKey(): Promise<string> {
+    if (this.#key) return this.#key;
+    const { linkSecret } = this.#options;
+    const key = linkSecret
+      ? Promise.resolve(linkSecret)
+      : repo.serverSecret(this.#db, LINK_SECRET, () => randomBytes(32).toString('base64url'));
     // A failed load (database down) is retried on the next request, not cached.
-    signer.catch(() => (this.#signer = undefined));
-    this.#signer = signer;
-    return signer;
+    key.catch(() => (this.#key = undefined));
+    this.#key = key;
+    return key;
+  }
+
+  async #links(): Promise<LinkSigner> {
+    const { publicUrl, clock, linkLifetimeSeconds } = this.#options;
+    return new LinkSigner({
+      key: await this.linkKey(),
+      publicUrl,
+      now: () => clock.now(),
+      ...(linkLifetimeSeconds === undefined ? {} : { lifetimeSeconds: linkLifetimeSeconds }),
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 
-// HTTP Range for recordings (RFC 9110 §14): browsers' audio players ask for `bytes=N-` to seek
-// and will not seek in a file served without ranges.
+// HTTP Range for signed links (recordings, uploads; RFC 9110 §14): browsers' audio players ask
+// for `bytes=N-` to seek and will not seek in a file served without ranges; WhatsApp and
+// browsers fetch media the same way.
 
 export type RangeAnswer =
   { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
