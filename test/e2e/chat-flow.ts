@@ -148,7 +148,14 @@ export function chatFlow(world: ChatWorld) {
         template_id: templateId,
         robot_id: ROBOT_ID,
         user: { id: USER_ID },
-        variables: { '1': 'Tom', '2': 'IDR 1,500,000' },
+        // Positional values fill the template; named ones are the chatbot's variables.
+        variables: {
+          '1': 'Tom',
+          '2': 'IDR 1,500,000',
+          callee_name: 'Tom',
+          total_owing_amount: '1500000',
+          due_date: '2026-12-01',
+        },
       });
       assert.equal(sent.code, 200);
       const templateMsgId: string = sent.data.template_msg_id;

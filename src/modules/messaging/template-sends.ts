@@ -129,7 +129,11 @@ function templateContent(
     template: {
       name: template.name,
       language: template.language,
-      body: variables,
+      // Only the template's own placeholders go to the provider; other names the send carried
+      // are the bound chatbot's variables (docs/messaging.md).
+      body: Object.fromEntries(
+        placeholdersOf(template.content).map((name) => [name, variables[name] ?? '']),
+      ),
       ...(hasMediaHeader ? { headerMedia: { url, type: mediaType } } : {}),
       // An OPT_OUT tap comes back with this payload, so the module knows it whatever the text.
       buttonPayloads: (template.content.button ?? [])
