@@ -75,7 +75,7 @@ export async function startSurfacesWith(
       headers,
       ...(body === undefined ? {} : { body: raw ? (body as string) : JSON.stringify(body) }),
     });
-    return readResponse(response);
+    return businessStatus(path, await readResponse(response));
   };
   return {
     server,
@@ -96,4 +96,18 @@ export async function startSurfacesWith(
       await server.close();
     },
   };
+}
+
+/**
+ * The Chatbot family (/api/v1) answers business errors with HTTP 200 and the error in the
+ * envelope's `code` (docs/api-families.md): there `status` is that code, and `http` the HTTP status.
+ */
+export function businessStatus<R extends { status: number; json?: unknown }>(
+  path: string,
+  response: R,
+): R & { http: number } {
+  const code = (response.json as { code?: unknown } | undefined)?.code;
+  const business =
+    path.startsWith('/api/v1') && response.status === 200 && typeof code === 'number';
+  return { ...response, http: response.status, status: business ? code : response.status };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { businessStatus } from './inbox-harness.ts';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { storeKind } from '../helpers/db.ts';
@@ -42,7 +43,7 @@ describe(`a chatbot session from template answer to report (${storeKind})`, () =
       headers: { authorization: `Token ${token}` },
       payload: payload as object,
     });
-    return { status: r.statusCode, json: r.json() };
+    return businessStatus('/api/v1', { status: r.statusCode, json: r.json() as Json });
   };
   const callbacks = () => receiver.requests.map((r) => JSON.parse(r.body) as Json);
   const callbackWith = (what: string, test: (b: Json) => boolean) =>

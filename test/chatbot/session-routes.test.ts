@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { businessStatus } from './inbox-harness.ts';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { storeKind } from '../helpers/db.ts';
@@ -48,7 +49,7 @@ describe(`the chatbot session endpoints (${storeKind})`, () => {
       headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
       payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
     });
-    return { status: r.statusCode, json: r.json() as Json };
+    return businessStatus('/api/v1', { status: r.statusCode, json: r.json() as Json });
   };
   const refused = (r: { status: number; json: Json }, code: number, message?: RegExp) => {
     assert.equal(r.status, code, JSON.stringify(r.json));

@@ -32,6 +32,8 @@ export interface ChatWorld {
   name: string;
   /** The person (E.164) the flow talks to. */
   person: string;
+  /** The `channel` callbacks name: 'WhatsApp', or 'Simulated' for the simulator. */
+  wireChannel: string;
   /** Our number, when the channel sends from it (else +<channel_id>). */
   sender?: string;
   /** The channel row's kind and provider settings. */
@@ -143,7 +145,7 @@ export function chatFlow(world: ChatWorld) {
     async run() {
       // 1. The template, to a person who never wrote: allowed outside any window.
       const sent = await api('/api/v1/waba/template/send/single', {
-        channel: 'WhatsApp',
+        channel: world.wireChannel,
         channel_id: CHANNEL_ID,
         template_id: templateId,
         robot_id: ROBOT_ID,
@@ -216,7 +218,7 @@ export function chatFlow(world: ChatWorld) {
       );
       const callId: string = transfer.call_id;
       assert.match(callId, HEX32);
-      assert.equal(transfer.channel, 'WhatsApp');
+      assert.equal(transfer.channel, world.wireChannel);
       assert.equal(transfer.channel_id, CHANNEL_ID);
       assert.equal(transfer.user.id, USER_ID);
       assert.equal(typeof transfer.timestamp, 'number');
@@ -225,7 +227,7 @@ export function chatFlow(world: ChatWorld) {
       // 4. The integrator assigns a seat (§9.5): conversation.take_over; the bot goes quiet.
       const result = await api('/api/v1/session/transfer/result', {
         call_id: callId,
-        channel: 'WhatsApp',
+        channel: world.wireChannel,
         channel_id: CHANNEL_ID,
         user: { id: USER_ID },
         result: 'success',
@@ -235,7 +237,7 @@ export function chatFlow(world: ChatWorld) {
 
       // 5. The agent writes (§9.9, the seed's shape) and the message's status comes back (§9.2).
       const agent = await api('/api/v1/session/message/send', {
-        channel: 'WhatsApp',
+        channel: world.wireChannel,
         channel_id: CHANNEL_ID,
         user: { id: USER_ID },
         call_id: callId,
@@ -286,7 +288,7 @@ export function chatFlow(world: ChatWorld) {
       // 7. The agent ends it (§9.10): §9.4 then the §9.13 report with the whole transcript.
       const closed = await api('/api/v1/session/close', {
         call_id: callId,
-        channel: 'WhatsApp',
+        channel: world.wireChannel,
         channel_id: CHANNEL_ID,
         user: { id: USER_ID },
         sender_type: 'agent',

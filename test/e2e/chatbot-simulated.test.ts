@@ -18,6 +18,7 @@ const sim = () => {
 
 const world: ChatWorld = {
   name: 'simulated',
+  wireChannel: 'Simulated',
   person: messagingPersonaNumber('reads_only', 1),
   channel: { kind: 'simulated', config: {} },
   sender: SENDER,

@@ -15,6 +15,7 @@ const lastWamid = (person: string) => graph.received(person).at(-1)?.wamid;
 const world: ChatWorld = {
   name: 'cloud',
   // The seed's user (spec/chatbot-api.md §9.9).
+  wireChannel: 'WhatsApp',
   person: '+62895402190807',
   channel: { kind: 'whatsapp', config: {} },
   async attach(server, channelId) {
