@@ -58,7 +58,7 @@ describe('choices', () => {
 
   it('voice does not pick by title: the NLU places what was said', async () => {
     const lettered = structuredClone(robot);
-    (lettered.nodes.identity as Extract<RobotNode, { type: 'ask' }>).choices!.wrong_person =
+    (lettered.nodes.identity as Extract<RobotNode, { type: 'ask' }>).choices![1]!.title =
       'Option B';
     const chat = await drive(open('chat', lettered).state, [msg('option b')], lettered);
     assert.equal(chat.state.node, 'end_wrong_person');
@@ -96,7 +96,7 @@ describe('validation of handoff and choices', () => {
       delete r.handoff;
       delete identity(r).intents.agent;
       delete identity(r).next.agent;
-      delete identity(r).choices!.agent;
+      identity(r).choices!.pop();
     });
     assert.deepEqual(found, [
       'nodes.to_agent: cannot be reached from start',
@@ -108,7 +108,7 @@ describe('validation of handoff and choices', () => {
     const found = problems((r) => {
       delete identity(r).intents.agent;
       delete identity(r).next.agent;
-      delete identity(r).choices!.agent;
+      identity(r).choices!.pop();
     });
     assert.deepEqual(found, []);
   });
@@ -124,48 +124,86 @@ describe('validation of handoff and choices', () => {
     );
   });
 
-  it('each choice names an intent of the node', () => {
+  it('each choice names an intent of the node, once', () => {
     assert.deepEqual(
-      problems((r) => (identity(r).choices!.maybe = 'Maybe')),
-      ['nodes.identity.choices.maybe: not an intent of the node'],
+      problems((r) => identity(r).choices!.push({ intent: 'maybe', title: 'Maybe' })),
+      ['nodes.identity.choices.3.intent: "maybe" is not an intent of the node'],
+    );
+    assert.deepEqual(
+      problems((r) => identity(r).choices!.push({ intent: 'yes', title: 'Sure' })),
+      ['nodes.identity.choices.3.intent: "yes" is offered by another choice'],
+    );
+    assert.deepEqual(
+      problems((r) => identity(r).choices!.push({ intent: 'constructor', title: 'Sure' })),
+      ['nodes.identity.choices.3.intent: "constructor" is not an intent of the node'],
+      "an intent is a key of the node's own intents, not of every object",
+    );
+  });
+
+  it('a choice is {intent, title}: the old intent -> title object is refused', () => {
+    assert.deepEqual(
+      problems(
+        (r) =>
+          ((identity(r) as { choices: unknown }).choices = {
+            yes: 'Yes',
+            agent: 'Talk to an agent',
+          }),
+      ),
+      ['nodes.identity.choices: must be array'],
+    );
+    assert.deepEqual(
+      problems((r) => ((identity(r).choices![0] as { label?: string }).label = 'x')),
+      ['nodes.identity.choices.0: must not have additional properties'],
+    );
+    assert.deepEqual(
+      problems((r) => (identity(r).choices = [])),
+      ['nodes.identity.choices: must not have fewer than 1 items'],
     );
   });
 
   it('titles fit a reply button (20) up to 3 choices, a list row (24) beyond', () => {
     assert.deepEqual(
-      problems((r) => (identity(r).choices!.yes = 'Yes, that is me, hi!!')),
+      problems((r) => (identity(r).choices![0]!.title = 'Yes, that is me, hi!!')),
       [
-        'nodes.identity.choices.yes: "Yes, that is me, hi!!" is longer than 20 characters, the most a reply button shows (up to 3 choices are sent as buttons)',
+        'nodes.identity.choices.0.title: "Yes, that is me, hi!!" is longer than 20 characters, the most a reply button shows (up to 3 choices are sent as buttons)',
       ],
     );
+    const withLater = (r: RobotDefinition) => {
+      identity(r).intents.later = ['later'];
+      identity(r).next.later = 'reminder';
+      identity(r).choices!.push({ intent: 'later', title: 'Later' });
+    };
     assert.deepEqual(
       problems((r) => {
-        identity(r).choices!.yes = 'Yes, that is me, hi!!';
-        identity(r).choices!.later = 'Later';
+        withLater(r);
+        identity(r).choices![0]!.title = 'Yes, that is me, hi!!';
       }),
       [],
     );
-    assert.equal(
-      problems((r) => (identity(r).choices!.later = 'x'.repeat(25))).length,
-      1,
+    assert.deepEqual(
+      problems((r) => {
+        withLater(r);
+        identity(r).choices![3]!.title = 'x'.repeat(25);
+      }),
+      ['nodes.identity.choices.3.title: must not have more than 24 characters'],
       'a list row holds 24',
     );
   });
 
   it('no more than 10 choices, no two with the same title', () => {
-    assert.equal(
+    assert.deepEqual(
       problems((r) => {
-        for (let i = 0; i < 11; i++) {
+        for (let i = 0; i < 8; i++) {
           identity(r).intents[`i${i}`] = [`phrase ${i}`];
           identity(r).next[`i${i}`] = 'reminder';
-          identity(r).choices![`i${i}`] = `Choice ${i}`;
+          identity(r).choices!.push({ intent: `i${i}`, title: `Choice ${i}` });
         }
-      }).length,
-      1,
+      }),
+      ['nodes.identity.choices: must not have more than 10 items'],
     );
     assert.deepEqual(
-      problems((r) => (identity(r).choices!.wrong_person = "yes, it's me")),
-      ['nodes.identity.choices.wrong_person: the same title as choice "yes"'],
+      problems((r) => (identity(r).choices![1]!.title = "yes, it's me")),
+      ['nodes.identity.choices.1.title: the same title as choice "yes"'],
     );
   });
 });

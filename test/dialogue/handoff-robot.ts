@@ -34,7 +34,11 @@ export const robot: RobotDefinition = {
         ...(base.nodes.identity as Extract<RobotNode, { type: 'ask' }>).next,
         agent: 'to_agent',
       },
-      choices: { yes: "Yes, it's me", wrong_person: 'Wrong person', agent: 'Talk to an agent' },
+      choices: [
+        { intent: 'yes', title: "Yes, it's me" },
+        { intent: 'wrong_person', title: 'Wrong person' },
+        { intent: 'agent', title: 'Talk to an agent' },
+      ],
     },
     to_agent: {
       type: 'handoff',

@@ -17,40 +17,41 @@ export interface Choice {
 const BUTTONS = 3;
 const BUTTON_TITLE = 20;
 
-/** The node's choices in their order, or undefined when it has none. */
+/** The node's choices in the author's order, or undefined when it has none. */
 export function offeredChoices(node: AskNode): Choice[] | undefined {
-  if (!node.choices) return undefined;
-  return Object.entries(node.choices).map(([id, title]) => ({ id, title }));
+  return node.choices?.map(({ intent, title }) => ({ id: intent, title }));
 }
 
-/** The intent a message picks by naming a choice's title or id (trimmed, any case). */
+/** The intent a message picks by naming a choice's title or intent (trimmed, any case). */
 export function chosenIntent(node: AskNode, text: string): string | undefined {
   const said = sameText(text);
-  for (const [intent, title] of Object.entries(node.choices ?? {})) {
-    if (said === sameText(title) || said === intent.toLowerCase()) return intent;
-  }
-  return undefined;
+  return node.choices?.find((c) => said === sameText(c.title) || said === c.intent.toLowerCase())
+    ?.intent;
 }
 
 /** What is wrong with a node's choices, as `path: message` lines (check-robot.ts). */
 export function choiceProblems(id: string, node: AskNode): string[] {
   const problems: string[] = [];
-  const choices = Object.entries(node.choices ?? {});
-  const seen = new Map<string, string>();
-  for (const [intent, title] of choices) {
-    if (!(intent in node.intents))
-      problems.push(`nodes.${id}.choices.${intent}: not an intent of the node`);
+  const choices = node.choices ?? [];
+  const intents = new Set<string>();
+  const titles = new Map<string, string>();
+  choices.forEach(({ intent, title }, i) => {
+    const at = `nodes.${id}.choices.${i}`;
+    if (!Object.hasOwn(node.intents, intent))
+      problems.push(`${at}.intent: "${intent}" is not an intent of the node`);
+    if (intents.has(intent))
+      problems.push(`${at}.intent: "${intent}" is offered by another choice`);
+    intents.add(intent);
     if (choices.length <= BUTTONS && [...title].length > BUTTON_TITLE)
       problems.push(
-        `nodes.${id}.choices.${intent}: "${title}" is longer than ${BUTTON_TITLE} characters, the most a reply button shows (up to ${BUTTONS} choices are sent as buttons)`,
+        `${at}.title: "${title}" is longer than ${BUTTON_TITLE} characters, the most a reply button shows (up to ${BUTTONS} choices are sent as buttons)`,
       );
     const key = sameText(title);
-    if (key === '') problems.push(`nodes.${id}.choices.${intent}: the title is blank`);
-    const other = seen.get(key);
-    if (other !== undefined)
-      problems.push(`nodes.${id}.choices.${intent}: the same title as choice "${other}"`);
-    seen.set(key, intent);
-  }
+    if (key === '') problems.push(`${at}.title: the title is blank`);
+    const other = titles.get(key);
+    if (other !== undefined) problems.push(`${at}.title: the same title as choice "${other}"`);
+    titles.set(key, intent);
+  });
   return problems;
 }
 

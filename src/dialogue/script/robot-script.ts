@@ -40,6 +40,15 @@ const SayNode = Type.Object(
   { additionalProperties: false },
 );
 
+/** One choice of an ask node: the intent it picks and the title the chat shows. */
+const Choice = Type.Object(
+  {
+    intent: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+    title: Type.String({ minLength: 1, maxLength: 24 }),
+  },
+  { additionalProperties: false },
+);
+
 /** Says a line, classifies the answer among its intents, branches on the intent. */
 const AskNode = Type.Object(
   {
@@ -51,16 +60,13 @@ const AskNode = Type.Object(
     /** Labels added to multi_label when an intent is chosen. */
     labels: Type.Optional(Type.Record(Type.String(), Labels)),
     /**
-     * Chat only: intent name -> the title of a button or list row offered with the question
-     * (WhatsApp: at most 3 reply buttons of 20 characters, or 10 list rows of 24). A message
-     * that equals a title or an intent name picks that intent without the NLU. Voice ignores it.
+     * Chat only: the buttons or list rows offered with the question, in the order shown
+     * (WhatsApp: at most 3 reply buttons of 20 characters, or 10 list rows of 24). An array, not
+     * an intent -> title object: robots are stored as jsonb, which reorders an object's keys. A
+     * message that equals a title or an intent name picks that intent without the NLU. Voice
+     * ignores it.
      */
-    choices: Type.Optional(
-      Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 24 }), {
-        minProperties: 1,
-        maxProperties: 10,
-      }),
-    ),
+    choices: Type.Optional(Type.Array(Choice, { minItems: 1, maxItems: 10 })),
   },
   { additionalProperties: false },
 );
