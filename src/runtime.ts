@@ -234,7 +234,7 @@ async function startWorkers(
   await dialer.start();
   await deliverer.start();
   await sender.start();
-  await jobs.start({ capacity: 10, pollMs: config.pollIntervalMs });
+  await jobs.start({ capacity: 40, pollMs: config.pollIntervalMs });
   // The three drain at once (so a stop takes one grace period, not three); events of calls that
   // end meanwhile stay in the outbox for the next start. Then the heartbeat row goes.
   stoppers.unshift(async () => {

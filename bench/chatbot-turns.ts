@@ -1,0 +1,234 @@
+// Chatbot turns (issue 11): C people chat with a robot at once over WhatsApp, each writing again
+// as soon as the bot answered, through the whole path: the local Graph API server posts the
+// person's message as a signed webhook to /webhooks/whatsapp/<channel_id>, Tiller stores it and
+// answers 200, its worker hands it to the chatbot, the robot steps, the reply is queued, paced and
+// sent through the Cloud API adapter back to the Graph server. Reports turns/s and the reply
+// latency (the Graph server's receipt of the reply minus the moment the person's webhook left),
+// p50 and p99. Baseline of the same run: the robot's bare turn rate (the step engine alone, no
+// store, no network), printed with the ratio. Target: p99 < 100 ms at 200 conversations.
+//
+//   npm run bench:chatbot -- [--store pglite|postgres|both] [--conversations 200] [--turns 10]
+
+import { createServer, type AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { startConversation, stepConversation } from '../src/dialogue/conversation.ts';
+import { KeywordNlu } from '../src/dialogue/nlu/keyword-nlu.ts';
+import type { RobotDefinition } from '../src/dialogue/script/robot-script.ts';
+import { ToneTts } from '../src/dialogue/tts/tone-tts.ts';
+import { builtinRobots } from '../src/modules/robots/builtin-robots.ts';
+import { startTiller } from '../src/runtime.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { startFakeGraph } from '../test/fakes/whatsapp-cloud/fake-graph-server.ts';
+import { PG_URL, type Store, childResult, openStore } from './bench-store.ts';
+
+const TARGET_P99_MS = 100;
+
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'both' },
+    conversations: { type: 'string', default: '200' },
+    turns: { type: 'string', default: '10' },
+    child: { type: 'string' },
+  },
+});
+const conversations = Number(values.conversations);
+const turns = Number(values.turns);
+
+/** A robot that keeps the chat going: one question, asked again after every answer. */
+function loopRobot(): RobotDefinition {
+  const base = builtinRobots().find((r) => r.robot_id === 4502)!.definition;
+  const { handoff: _handoff, ...rest } = base;
+  return {
+    ...rest,
+    name: 'Bench_Loop_Chat',
+    start: 'loop',
+    max_rounds: 100,
+    nodes: {
+      loop: {
+        type: 'ask',
+        say: 'Noted. Anything else about your order?',
+        intents: { more: ['ok', 'yes', 'more', 'and another thing'], done: ['bye', 'that is all'] },
+        next: { more: 'loop', done: 'done', no_match: 'loop' },
+      },
+      done: {
+        type: 'end',
+        say: 'Thank you, have a good day.',
+        intention: 'B',
+        description: 'Done',
+      },
+    },
+  } as RobotDefinition;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** The step engine alone: turns per second of the same robot, in memory. */
+async function bareTurnRate(robot: RobotDefinition): Promise<number> {
+  const nlu = new KeywordNlu();
+  const n = 20_000;
+  let { state } = startConversation({
+    robot,
+    vars: {},
+    now: new Date(),
+    timeZone: 'Asia/Jakarta',
+    channel: 'chat',
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 1) {
+    // A fresh conversation every 50 turns keeps it under max_rounds.
+    if (i % 50 === 0)
+      ({ state } = startConversation({
+        robot,
+        vars: {},
+        now: new Date(),
+        timeZone: 'Asia/Jakarta',
+        channel: 'chat',
+      }));
+    ({ state } = await stepConversation(robot, state, { kind: 'message', text: 'ok' }, { nlu }));
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function turnRate(store: Store) {
+  const { db, drop } = await openStore(store);
+  const graph = await startFakeGraph({ throughput: 1_000, webhook: { read: false } });
+  const port = await freePort();
+  const config = loadConfig(store === 'postgres' ? { DATABASE_URL: PG_URL } : {}, {
+    port,
+    host: '127.0.0.1',
+    publicUrl: `http://127.0.0.1:${port}`,
+    demo: false,
+    recordings: false,
+    pollIntervalMs: 50,
+    defaultCallingWindows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+  });
+  const runtime = await startTiller({
+    config,
+    api: true,
+    worker: true,
+    db,
+    log: createLogger({ level: 'error', logPii: false }),
+    tts: new ToneTts(),
+  });
+  const { auth, messaging, robots } = runtime.services;
+  const { app } = await auth.createApp({ name: 'bench', timezone: 'Asia/Jakarta' });
+  const robot = loopRobot();
+  const saved = await robots.save(app.id, robot);
+  await messaging.createChannel(app.id, {
+    channelId: '6580000001',
+    kind: 'whatsapp',
+    name: 'bench',
+    phoneNumber: '+6580000001',
+    defaultRobotId: String(saved.robot.id),
+    sendsPerSecond: 1_000,
+    config: {
+      phoneNumberId: 'pn-bench',
+      accessToken: graph.accessToken,
+      appSecret: graph.appSecret,
+      verifyToken: 'bench',
+      graphUrl: graph.url,
+    },
+  });
+  await graph.subscribe(`${runtime.url}/webhooks/whatsapp/6580000001`, 'bench', ['pn-bench']);
+
+  const latencies: number[] = [];
+  const person = (i: number) => `+62811${String(i).padStart(7, '0')}`;
+  /** Waits for the n-th message the Graph server accepted for a person; its receipt time. */
+  const nth = async (to: string, n: number) => {
+    for (;;) {
+      const got = graph.received(to);
+      if (got.length >= n) return got[n - 1]!.at;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  const chat = async (i: number) => {
+    const to = person(i);
+    // The first message opens the session: the robot greets (one reply).
+    await graph.userSends('pn-bench', to, 'hello');
+    await nth(to, 1);
+    for (let t = 1; t <= turns; t += 1) {
+      const sentAt = Date.now();
+      await graph.userSends('pn-bench', to, 'ok');
+      const repliedAt = await nth(to, t + 1);
+      latencies.push(repliedAt - sentAt);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: conversations }, (_, i) => chat(i)));
+  const seconds = (performance.now() - t0) / 1000;
+  // Where a reply's time goes, from the stored rows: the person's message stored -> the reply
+  // queued (inbound job, chatbot turn job, the robot's step), and queued -> accepted by the
+  // provider (the sender's claim, pacing and the HTTP send).
+  const stages = await db.query<{ queued: number; sent: number }>(
+    `SELECT extract(epoch FROM o.created_at - i.created_at) * 1000 AS queued,
+            extract(epoch FROM o.sent_at - o.created_at) * 1000 AS sent
+     FROM messages o
+     JOIN LATERAL (SELECT created_at FROM messages i
+                   WHERE i.direction = 'in' AND i.user_id = o.user_id AND i.created_at <= o.created_at
+                   ORDER BY i.created_at DESC LIMIT 1) i ON true
+     WHERE o.direction = 'out' AND o.sent_at IS NOT NULL`,
+  );
+  const sortedBy = (key: 'queued' | 'sent') =>
+    stages.map((r) => Number(r[key])).sort((a, b) => a - b);
+  await runtime.stop();
+  await graph.close();
+  await drop();
+  latencies.sort((a, b) => a - b);
+  return {
+    turns: latencies.length,
+    seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    queuedP50: percentile(sortedBy('queued'), 50),
+    queuedP99: percentile(sortedBy('queued'), 99),
+    sentP50: percentile(sortedBy('sent'), 50),
+    sentP99: percentile(sortedBy('sent'), 99),
+    bare: await bareTurnRate(robot),
+  };
+}
+
+async function child(store: Store) {
+  const run = await turnRate(store);
+  console.log(`RESULT ${JSON.stringify({ store, run })}`);
+}
+
+async function main() {
+  const stores: Store[] =
+    values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
+  console.log(
+    `chatbot turns: ${conversations} WhatsApp conversations at once, ${turns} turns each after the greeting, webhook in to reply out`,
+  );
+  for (const store of stores) {
+    const r = await childResult(import.meta.filename, store, [
+      '--conversations',
+      String(conversations),
+      '--turns',
+      String(turns),
+    ]);
+    const rate = r.run.turns / r.run.seconds;
+    console.log(
+      `${store.padEnd(8)} ${r.run.turns} turns in ${r.run.seconds.toFixed(1)} s: ${rate.toFixed(0)} turns/s; ` +
+        `reply latency p50 ${r.run.p50} ms, p99 ${r.run.p99} ms (target < ${TARGET_P99_MS}), max ${r.run.max} ms; ` +
+        `bare engine ${r.run.bare.toFixed(0)} turns/s (ratio ${(rate / r.run.bare).toFixed(3)})`,
+    );
+    console.log(
+      `         stored -> reply queued p50 ${r.run.queuedP50.toFixed(0)} ms, p99 ${r.run.queuedP99.toFixed(0)} ms; ` +
+        `queued -> sent p50 ${r.run.sentP50.toFixed(0)} ms, p99 ${r.run.sentP99.toFixed(0)} ms`,
+    );
+  }
+}
+
+if (values.child) await child(values.child as Store);
+else await main();
