@@ -1,13 +1,15 @@
-// Chatbot turns (issue 11): C people chat with a robot at once over WhatsApp, each writing again
-// as soon as the bot answered, through the whole path: the local Graph API server posts the
+// Chatbot turns (issue 11): people chat with a robot over WhatsApp through the whole path: the local Graph API server posts the
 // person's message as a signed webhook to /webhooks/whatsapp/<channel_id>, Tiller stores it and
 // answers 200, its worker hands it to the chatbot, the robot steps, the reply is queued, paced and
-// sent through the Cloud API adapter back to the Graph server. Reports turns/s and the reply
-// latency (the Graph server's receipt of the reply minus the moment the person's webhook left),
-// p50 and p99. Baseline of the same run: the robot's bare turn rate (the step engine alone, no
+// sent through the Cloud API adapter back to the Graph server. Two runs on one server: `busy`
+// chats whose people answer the instant the bot replied (the most turns per second), then
+// `conversations` chats open at once whose people take a few seconds to type, as people do (the
+// reply latency at that many open chats: the Graph server's receipt of the reply minus the moment
+// the person's webhook left, p50 and p99). Baseline of the same run: the robot's bare turn rate (the step engine alone, no
 // store, no network), printed with the ratio. Target: p99 < 100 ms at 200 conversations.
 //
-//   npm run bench:chatbot -- [--store pglite|postgres|both] [--conversations 200] [--turns 10]
+//   npm run bench:chatbot -- [--store pglite|postgres|both] [--conversations 200] [--busy 50]
+//                             [--turns 5] [--think-ms 5000]
 
 import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -28,12 +30,16 @@ const { values } = parseArgs({
   options: {
     store: { type: 'string', default: 'both' },
     conversations: { type: 'string', default: '200' },
-    turns: { type: 'string', default: '10' },
+    busy: { type: 'string', default: '50' },
+    turns: { type: 'string', default: '5' },
+    'think-ms': { type: 'string', default: '5000' },
     child: { type: 'string' },
   },
 });
 const conversations = Number(values.conversations);
 const turns = Number(values.turns);
+const busy = Number(values.busy);
+const thinkMs = Number(values['think-ms']);
 
 /** A robot that keeps the chat going: one question, asked again after every answer. */
 function loopRobot(): RobotDefinition {
@@ -102,6 +108,30 @@ async function bareTurnRate(robot: RobotDefinition): Promise<number> {
 
 async function turnRate(store: Store) {
   const { db, drop } = await openStore(store);
+  const counts = new Map<string, number>();
+  if (process.env.BENCH_COUNT_QUERIES) {
+    const query = db.query.bind(db);
+    db.query = ((sql: string, params?: unknown[]) => {
+      const key = sql.replace(/\s+/g, ' ').slice(0, 90);
+      const t = performance.now();
+      return query(sql, params).finally(() =>
+        counts.set(key, (counts.get(key) ?? 0) + performance.now() - t),
+      );
+    }) as typeof db.query;
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn: (tx: typeof db) => Promise<unknown>) =>
+      transaction((tx) => {
+        const q = tx.query.bind(tx);
+        tx.query = ((sql: string, params?: unknown[]) => {
+          const key = 'tx: ' + sql.replace(/\s+/g, ' ').slice(0, 86);
+          const t = performance.now();
+          return q(sql, params).finally(() =>
+            counts.set(key, (counts.get(key) ?? 0) + performance.now() - t),
+          );
+        }) as typeof tx.query;
+        return fn(tx as typeof db);
+      })) as typeof db.transaction;
+  }
   const graph = await startFakeGraph({ throughput: 1_000, webhook: { read: false } });
   const port = await freePort();
   const config = loadConfig(store === 'postgres' ? { DATABASE_URL: PG_URL } : {}, {
@@ -142,7 +172,6 @@ async function turnRate(store: Store) {
   });
   await graph.subscribe(`${runtime.url}/webhooks/whatsapp/6580000001`, 'bench', ['pn-bench']);
 
-  const latencies: number[] = [];
   const person = (i: number) => `+62811${String(i).padStart(7, '0')}`;
   /** Waits for the n-th message the Graph server accepted for a person; its receipt time. */
   const nth = async (to: string, n: number) => {
@@ -152,21 +181,39 @@ async function turnRate(store: Store) {
       await new Promise((r) => setTimeout(r, 2));
     }
   };
-  const chat = async (i: number) => {
+  /**
+   * One person's chat: a greeting, then `turns` answers, each `think` ms after the bot's reply
+   * (0: at once); every reply's latency goes into `latencies`.
+   */
+  const chat = async (i: number, think: (t: number) => number, latencies: number[]) => {
     const to = person(i);
     // The first message opens the session: the robot greets (one reply).
+    const start = think(0);
+    if (start > 0) await new Promise((r) => setTimeout(r, start));
     await graph.userSends('pn-bench', to, 'hello');
     await nth(to, 1);
     for (let t = 1; t <= turns; t += 1) {
+      const pause = think(t);
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
       const sentAt = Date.now();
       await graph.userSends('pn-bench', to, 'ok');
       const repliedAt = await nth(to, t + 1);
       latencies.push(repliedAt - sentAt);
     }
   };
+  // Busy: people who answer the instant the bot replies, to find the most turns per second.
+  const busyLatencies: number[] = [];
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: conversations }, (_, i) => chat(i)));
+  await Promise.all(Array.from({ length: busy }, (_, i) => chat(i, () => 0, busyLatencies)));
   const seconds = (performance.now() - t0) / 1000;
+  // People: `conversations` chats open at once, each person taking a few seconds to type
+  // (thinkMs, spread evenly from half to one and a half times it, so they do not write in step).
+  const latencies: number[] = [];
+  const spread = (i: number, t: number) =>
+    thinkMs * (0.5 + ((i * 7919 + t * 104729) % 1000) / 1000);
+  await Promise.all(
+    Array.from({ length: conversations }, (_, i) => chat(busy + i, (t) => spread(i, t), latencies)),
+  );
   // Where a reply's time goes, from the stored rows: the person's message stored -> the reply
   // queued (inbound job, chatbot turn job, the robot's step), and queued -> accepted by the
   // provider (the sender's claim, pacing and the HTTP send).
@@ -184,10 +231,17 @@ async function turnRate(store: Store) {
   await runtime.stop();
   await graph.close();
   await drop();
+  if (process.env.BENCH_COUNT_QUERIES)
+    for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 40))
+      console.error(n.toFixed(0).padStart(7), 'ms', sql);
   latencies.sort((a, b) => a - b);
+  busyLatencies.sort((a, b) => a - b);
   return {
-    turns: latencies.length,
+    turns: busyLatencies.length,
     seconds,
+    busyP50: percentile(busyLatencies, 50),
+    busyP99: percentile(busyLatencies, 99),
+    replies: latencies.length,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? NaN,
@@ -208,7 +262,8 @@ async function main() {
   const stores: Store[] =
     values.store === 'both' ? ['pglite', 'postgres'] : [values.store as Store];
   console.log(
-    `chatbot turns: ${conversations} WhatsApp conversations at once, ${turns} turns each after the greeting, webhook in to reply out`,
+    `chatbot turns over WhatsApp, webhook in to reply out, ${turns} turns per chat after the greeting: ` +
+      `${busy} busy chats (answering at once), then ${conversations} chats open at once with people typing ~${thinkMs / 1000} s`,
   );
   for (const store of stores) {
     const r = await childResult(import.meta.filename, store, [
@@ -216,12 +271,19 @@ async function main() {
       String(conversations),
       '--turns',
       String(turns),
+      '--busy',
+      String(busy),
+      '--think-ms',
+      String(thinkMs),
     ]);
     const rate = r.run.turns / r.run.seconds;
     console.log(
-      `${store.padEnd(8)} ${r.run.turns} turns in ${r.run.seconds.toFixed(1)} s: ${rate.toFixed(0)} turns/s; ` +
-        `reply latency p50 ${r.run.p50} ms, p99 ${r.run.p99} ms (target < ${TARGET_P99_MS}), max ${r.run.max} ms; ` +
-        `bare engine ${r.run.bare.toFixed(0)} turns/s (ratio ${(rate / r.run.bare).toFixed(3)})`,
+      `${store.padEnd(8)} busy: ${r.run.turns} turns in ${r.run.seconds.toFixed(1)} s: ${rate.toFixed(0)} turns/s ` +
+        `(latency p50 ${r.run.busyP50} ms, p99 ${r.run.busyP99} ms); bare engine ${r.run.bare.toFixed(0)} turns/s (ratio ${(rate / r.run.bare).toFixed(3)})`,
+    );
+    console.log(
+      `         ${conversations} chats: ${r.run.replies} replies, latency p50 ${r.run.p50} ms, p99 ${r.run.p99} ms ` +
+        `(target < ${TARGET_P99_MS}), max ${r.run.max} ms`,
     );
     console.log(
       `         stored -> reply queued p50 ${r.run.queuedP50.toFixed(0)} ms, p99 ${r.run.queuedP99.toFixed(0)} ms; ` +

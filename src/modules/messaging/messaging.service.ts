@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   WebhookSignatureError,
   type OutboundContent,
@@ -82,7 +83,19 @@ function infoOf(c: ChannelRecord): ChannelInfo {
   };
 }
 
+/**
+ * How long a channel row read for a send or a webhook is reused: a chatbot turn reads its
+ * channel several times and every provider webhook POST looks its channel up. A change made
+ * through this service clears the cache at once; one made by another process applies within this.
+ */
+const CHANNEL_CACHE_MS = 2_000;
+
 export class MessagingService {
+  readonly #channels = new LRUCache<string, ChannelRecord>({ max: 10_000, ttl: CHANNEL_CACHE_MS });
+  readonly #byPublicId = new LRUCache<string, ChannelRecord[]>({
+    max: 10_000,
+    ttl: CHANNEL_CACHE_MS,
+  });
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -128,7 +141,7 @@ export class MessagingService {
    * inside the 24-hour window.
    */
   async sendFreeForm(tx: Queryable, appId: number, send: FreeFormSend): Promise<void> {
-    const channel = await findChannel(tx, appId, send.channelId);
+    const channel = await this.#channel(tx, appId, send.channelId);
     if (!channel) throw new AppError('channel_not_found', send.channelId);
     const userId = userIdOf(send.userId);
     checkContent(channel.kind, this.registry.adapterOf(channel).capabilities, send.content);
@@ -168,7 +181,7 @@ export class MessagingService {
     channelId: string,
     userId: string,
   ): Promise<{ open: boolean; expiresAt: Date | null }> {
-    const channel = await findChannel(q, appId, channelId);
+    const channel = await this.#channel(q, appId, channelId);
     if (!channel) return { open: false, expiresAt: null };
     const last = await lastInbound(q, channel.pk, userId.replace(/^\+/, ''));
     if (!last) return { open: false, expiresAt: null };
@@ -186,7 +199,7 @@ export class MessagingService {
     channelId: string,
     messageIds: string[],
   ): Promise<void> {
-    const channel = await findChannel(tx, appId, channelId);
+    const channel = await this.#channel(tx, appId, channelId);
     if (!channel) throw new AppError('channel_not_found', channelId);
     const unread = (await messagesByIds(tx, appId, messageIds)).filter(
       (m) => m.channelPk === channel.pk && m.direction === 'in' && m.status === 'received',
@@ -221,7 +234,7 @@ export class MessagingService {
     appId: number,
     channelId: string,
   ): Promise<ChannelInfo | undefined> {
-    const channel = await findChannel(q, appId, channelId);
+    const channel = await this.#channel(q, appId, channelId);
     return channel && infoOf(channel);
   }
 
@@ -304,10 +317,38 @@ export class MessagingService {
   // --- administration (/v1) and the WABA queries -------------------------------------------
 
   createChannel(appId: number, input: admin.NewChannelInput) {
-    return admin.createChannel(this.#db, appId, input);
+    return this.#forgetChannels(admin.createChannel(this.#db, appId, input));
   }
   updateChannel(appId: number, channelId: string, patch: ChannelPatch) {
-    return admin.patchChannel(this.#db, appId, channelId, patch);
+    return this.#forgetChannels(admin.patchChannel(this.#db, appId, channelId, patch));
+  }
+
+  async #forgetChannels<T>(change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } finally {
+      this.#channels.clear();
+      this.#byPublicId.clear();
+    }
+  }
+
+  /** A channel of the app by its public id (cached for CHANNEL_CACHE_MS; misses are not). */
+  async #channel(q: Queryable, appId: number, channelId: string) {
+    const key = `${appId}\u0000${channelId}`;
+    const cached = this.#channels.get(key);
+    if (cached) return cached;
+    const channel = await findChannel(q, appId, channelId);
+    if (channel) this.#channels.set(key, channel);
+    return channel;
+  }
+
+  /** Every app's WhatsApp channels with this public id (cached like #channel). */
+  async #whatsappChannels(channelId: string) {
+    const cached = this.#byPublicId.get(channelId);
+    if (cached) return cached;
+    const channels = await channelsByPublicId(this.#db, channelId, 'whatsapp');
+    if (channels.length > 0) this.#byPublicId.set(channelId, channels);
+    return channels;
   }
   channelViews(appId: number) {
     return admin.channelViews(this.#db, appId);
@@ -341,7 +382,7 @@ export class MessagingService {
     channelId: string,
     query: Record<string, string | undefined>,
   ): Promise<string | undefined> {
-    for (const channel of await channelsByPublicId(this.#db, channelId, 'whatsapp')) {
+    for (const channel of await this.#whatsappChannels(channelId)) {
       const challenge = this.registry.adapterOf(channel).webhook?.verifyHandshake(query);
       if (challenge !== undefined) return challenge;
     }
@@ -357,7 +398,7 @@ export class MessagingService {
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<'ok' | 'unknown' | 'forbidden'> {
-    const channels = await channelsByPublicId(this.#db, channelId, 'whatsapp');
+    const channels = await this.#whatsappChannels(channelId);
     if (channels.length === 0) return 'unknown';
     for (const channel of channels) {
       const receiver = this.registry.adapterOf(channel).webhook;
