@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { recordEvents } from '../webhooks/outbox.ts';
 import { findBotChannel } from './bot-channel.repository.ts';
-import { replyCallback, type BotChannelKind } from './bot-channel.wire.ts';
+import { replyCallback, summaryCallback, type BotChannelKind } from './bot-channel.wire.ts';
 import type { ChatTransport } from './chat-transport.ts';
 
 // The outbound side of the channel variants (docs/chatbot-variants.md): a session's bot and
@@ -10,7 +10,8 @@ import type { ChatTransport } from './chat-transport.ts';
 // to the webhook outbox in the transaction that stores them (AIRudder style: X-AIRudder-Sign,
 // ordered per session). The channel owns the user's connection, so there is no 24-hour window and
 // no read receipt to pass on; transfer requests, ends and reports are the chatbot's own
-// callbacks (§9.1, §9.4, §9.13), sent to the same URL through callbackUrl.
+// callbacks (§9.1, §9.4, §9.13), sent to the same URL through callbackUrl, in the variant's
+// dress through decorate: the registered channel_name, §6.4's reason, §7.5's summary.
 
 declare module '../webhooks/outbox.ts' {
   interface WebhookEventTypes {
@@ -64,6 +65,21 @@ export function botChannelTransport(kind: BotChannelKind, clock: Clock): ChatTra
     async defaultRobotId(q, session) {
       const channel = await findBotChannel(q, session.appId, kind, session.channelId);
       return channel?.robot_id ?? null;
+    },
+    async decorate(q, session, callback) {
+      // An unregistered channel's callbacks go to the app's webhook URL, under the session's
+      // own channel name.
+      const channel = await findBotChannel(q, session.appId, kind, session.channelId);
+      const body = channel ? { ...callback.body, channel: channel.channel_name } : callback.body;
+      switch (callback.kind) {
+        case 'transfer_request':
+          return { ...body, reason: callback.reason };
+        case 'session_report':
+          // §7.5 is the bot variant's; Huawei's §6 has no summary.
+          return kind === 'bot' ? summaryCallback(body) : body;
+        case 'session_end':
+          return body;
+      }
     },
   };
 }

@@ -2,8 +2,8 @@
 // runs only the bot: Huawei's contact centre (spec/chatbot-api.md §6) and the generic bot
 // channel (§7). Both speak the same shapes: inbound `messages[]` (§6.1, §7.1) and the reply
 // callback (§6.3, §7.2), so one mapper serves both. Transfer requests and ends (§6.4/§6.5,
-// §7.3/§7.4) are the chatbot's own §9.1/§9.4 callbacks, supersets of those shapes
-// (docs/chatbot-variants.md).
+// §7.3/§7.4) are the chatbot's own §9.1/§9.4 callbacks, supersets of those shapes, which the
+// channel's transport dresses as the variant's (docs/chatbot-variants.md).
 
 /** Which of the two variants: the route it came through and where its settings live. */
 export type BotChannelKind = 'huawei' | 'bot';
@@ -114,8 +114,8 @@ export function replyCallback(s: CallbackSession, messages: readonly CallbackMes
 /**
  * §7.5: the session summary, the session report (§9.13) plus `summary`. The spec names the field
  * only; ours is a one-line account built from what the report already holds, so it is the same
- * however often it is rebuilt. Not yet applied: the chatbot sends its §9.13 report to the
- * channel's URL as is (docs/chatbot-variants.md says how it would be).
+ * however often it is rebuilt. A bot channel's transport adds it to the chatbot's §9.13 report
+ * (bot-channel-transport.ts, decorate).
  */
 export function summaryCallback(
   report: Record<string, unknown>,

@@ -29,6 +29,20 @@ export interface OutgoingChatMessage {
   replyTo: string | null;
 }
 
+/**
+ * Why the bot asks for an agent: §6.4's `reason`. `user_request`: the user's message led the
+ * robot to its handoff (a handoff phrase, a choice, an answer whose branch is the handoff);
+ * `flow`: the script reached its handoff node by itself (the opening, a release, a timeout);
+ * `fallback`: the session has no robot, so every session goes to an agent.
+ */
+export type TransferReason = 'user_request' | 'flow' | 'fallback';
+
+/** One of the core's AIRudder callbacks (§9.1, §9.4, §9.13) as the chatbot built it. */
+export type ChatCallback =
+  | { kind: 'transfer_request'; reason: TransferReason; body: Record<string, unknown> }
+  | { kind: 'session_end'; body: Record<string, unknown> }
+  | { kind: 'session_report'; body: Record<string, unknown> };
+
 export interface ChatTransport {
   /**
    * Queues one bot or agent message in tx. Throws AppError outside_window, contact_blocked or
@@ -46,6 +60,16 @@ export interface ChatTransport {
     q: Queryable,
     session: Pick<ChatSessionRef, 'appId' | 'channelId'>,
   ): Promise<string | null>;
+  /**
+   * Optional: the body of a core callback as this channel's variant sends it (the Huawei and bot
+   * channels' §6.4/§6.5, §7.3–§7.5: their own `channel` name, `reason`, `summary`), called in
+   * the transaction that records it. Absent (the messaging channels): the core's body as is.
+   */
+  decorate?(
+    q: Queryable,
+    session: ChatSessionRef,
+    callback: ChatCallback,
+  ): Promise<Record<string, unknown>>;
 }
 
 /** A messaging channel as the chatbot sees it (MessagingService.channelInfo's answer). */

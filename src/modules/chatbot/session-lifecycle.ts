@@ -13,7 +13,7 @@ import {
 } from './chat-callbacks.ts';
 import { textOf, type ChatContent } from './chat-content.ts';
 import type { EndReason } from './chat-events.ts';
-import type { ChatTransport } from './chat-transport.ts';
+import type { ChatCallback, ChatTransport, TransferReason } from './chat-transport.ts';
 import { IDLE_TIMEOUT_MS } from './chat-types.ts';
 import type { SessionWrites } from './chat-writes.ts';
 import { sessionRef, systemMessage } from './chat-writes.ts';
@@ -74,7 +74,7 @@ export class SessionLifecycle {
         ? await usableRobot(w.tx, s.app_id, Number(s.robot_id))
         : undefined;
     if (!robot) {
-      await this.requestTransfer(w, s.queue);
+      await this.requestTransfer(w, s.queue, 'fallback');
       return;
     }
     const started = await this.#conversations.startIn(w.tx, s.app_id, {
@@ -85,7 +85,7 @@ export class SessionLifecycle {
       timeZone: await appZone(w.tx, s.app_id),
     });
     await w.patch({ conversation_id: started.id });
-    await this.applyBot(w, started.actions);
+    await this.applyBot(w, started.actions, 'flow');
   }
 
   async stepBot(
@@ -101,15 +101,21 @@ export class SessionLifecycle {
         s.conversation_id,
         input,
       );
-      await this.applyBot(w, actions);
+      // A handoff in answer to the user's message is the user's request (a phrase, a choice, an
+      // answer that branches to it); in answer to anything else, the script's own (§6.4).
+      await this.applyBot(w, actions, input.kind === 'message' ? 'user_request' : 'flow');
     } catch (error) {
       // The robot already ended (its conversation is over): the message stays in the transcript.
       if (!(error instanceof ConversationEndedError)) throw error;
     }
   }
 
-  /** The engine's actions: robot messages out, then a handoff or the end. */
-  async applyBot(w: SessionWrites, actions: readonly Action[]): Promise<void> {
+  /** The engine's actions: robot messages out, then a handoff (for `why`) or the end. */
+  async applyBot(
+    w: SessionWrites,
+    actions: readonly Action[],
+    why: Exclude<TransferReason, 'fallback'>,
+  ): Promise<void> {
     const turn = botTurn(actions, newId());
     const rows = await w.addMessages(
       turn.messages.map((m) => ({
@@ -126,7 +132,7 @@ export class SessionLifecycle {
       if (w.session.status === 'pending') await this.closeIn(w, 'robot', undefined);
       return;
     }
-    if (turn.transfer) await this.requestTransfer(w, turn.transfer.target);
+    if (turn.transfer) await this.requestTransfer(w, turn.transfer.target, why);
   }
 
   /**
@@ -153,8 +159,12 @@ export class SessionLifecycle {
     }
   }
 
-  /** §9.1: ask the integrator (or the channel) for an agent. */
-  async requestTransfer(w: SessionWrites, queue: string): Promise<void> {
+  /** §9.1: ask the integrator (or the channel) for an agent; without a robot, as `fallback`. */
+  async requestTransfer(
+    w: SessionWrites,
+    queue: string,
+    reason: TransferReason = 'fallback',
+  ): Promise<void> {
     if (w.session.transfer_requested_at) return;
     await w.change({ transfer_requested_at: w.at, queue }, 'transfer_requested');
     const history = await repo.listMessages(w.tx, w.session.app_id, w.session.id, {
@@ -162,7 +172,11 @@ export class SessionLifecycle {
     });
     await w.callback(
       'chatbot.transfer_request',
-      transferRequestPayload(w.session, history.reverse(), w.at),
+      await this.#decorated(w, {
+        kind: 'transfer_request',
+        reason,
+        body: transferRequestPayload(w.session, history.reverse(), w.at),
+      }),
       await this.callbackUrl(w),
     );
   }
@@ -230,11 +244,16 @@ export class SessionLifecycle {
       reason,
     );
     const url = await this.callbackUrl(w);
-    await w.callback('chatbot.session_end', sessionEndPayload(w.session, w.at), url);
+    await w.callback(
+      'chatbot.session_end',
+      await this.#decorated(w, { kind: 'session_end', body: sessionEndPayload(w.session, w.at) }),
+      url,
+    );
     const transcript = await repo.transcript(w.tx, s.app_id, s.id);
+    const report = sessionReportPayload(w.session, transcript, await appZone(w.tx, s.app_id));
     await w.callback(
       'chatbot.session_report',
-      sessionReportPayload(w.session, transcript, await appZone(w.tx, s.app_id)),
+      await this.#decorated(w, { kind: 'session_report', body: report }),
       url,
       { barrier: true },
     );
@@ -253,6 +272,13 @@ export class SessionLifecycle {
         key: `${s.id}:${last.getTime()}`,
       },
     );
+  }
+
+  /** A core callback's body as the session's channel sends it (ChatTransport.decorate). */
+  async #decorated(w: SessionWrites, callback: ChatCallback): Promise<Record<string, unknown>> {
+    const transport = this.transport(w.session);
+    if (!transport.decorate) return callback.body;
+    return transport.decorate(w.tx, sessionRef(w.session), callback);
   }
 
   async callbackUrl(w: SessionWrites): Promise<string | undefined> {
