@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { errorTable, type ErrorKey } from '../../src/shared/errors.ts';
-import type { FastifyInstance } from 'fastify';
 import { storeKind } from '../helpers/db.ts';
-import { wabaApp, waConfig } from '../messaging/harness.ts';
+import { waConfig } from '../messaging/harness.ts';
 import {
   client,
   readResponse,
@@ -14,8 +14,8 @@ import {
 } from '../helpers/server.ts';
 
 // Tenants are isolated (DESIGN.md, Reliability rules), on every route that names a resource.
-// App A owns one of everything; app B's token, given A's ids, gets "not found" in the route's
-// family envelope and changes none of A's rows. The routes come from the live OpenAPI document:
+// App A owns one of everything; app B's token (on the Chatbot/WABA family, B's signing key),
+// given A's ids, gets "not found" in the route's family envelope and changes none of A's rows. The routes come from the live OpenAPI document:
 // a route (or a new id field on one) without a case below fails the coverage test, so a new
 // route cannot be forgotten. test/api/tenancy.test.ts covers the task routes in more depth.
 
@@ -110,9 +110,28 @@ interface Fixture {
   waChannel: string;
   waTemplateId: number;
   wabaTaskId: string;
-  /** B's own WhatsApp channel and the WABA routes under token auth (signing comes at merge). */
+  /** B's own WhatsApp channel. */
   bChannel: string;
-  waba: FastifyInstance;
+  /** B's signing key for the Chatbot/WABA family (/api/v1). */
+  bKey: { keyId: string; secret: string };
+  /** A's chatbot session on its WhatsApp channel (agent-only: it waits for an agent). */
+  sessionId: string;
+  sessionUser: string;
+  msgId: string;
+  /** A's agent and B's own (B needs one of its own to reach past the seat check). */
+  aSeat: string;
+  bSeat: string;
+  /** A's Huawei and bot channels; B's own of each. */
+  aHuawei: string;
+  aBot: string;
+  bHuawei: string;
+  bBot: string;
+  /** A's signing key id. */
+  aKeyId: string;
+  /** A's upload, and B's own signed link to one. */
+  uploadId: string;
+  uploadName: string;
+  bFileLink: string;
 }
 
 describe(`tenant isolation on every route with an id (${storeKind})`, () => {
@@ -153,9 +172,20 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       ),
       message_batches: await q('SELECT * FROM message_batches WHERE app_id = $1 ORDER BY id'),
       messages: await q('SELECT * FROM messages WHERE app_id = $1 ORDER BY id'),
+      messaging_windows: await q(
+        'SELECT * FROM messaging_windows WHERE channel_pk IN (SELECT id FROM messaging_channels WHERE app_id = $1) ORDER BY 1, 2',
+      ),
+      chat_sessions: await q('SELECT * FROM chat_sessions WHERE app_id = $1 ORDER BY id'),
+      chat_messages: await q('SELECT * FROM chat_messages WHERE app_id = $1 ORDER BY id'),
+      chat_agents: await q('SELECT * FROM chat_agents WHERE app_id = $1 ORDER BY seat_id'),
+      chat_bot_channels: await q(
+        'SELECT * FROM chat_bot_channels WHERE app_id = $1 ORDER BY kind, channel_id',
+      ),
+      signing_keys: await q('SELECT * FROM signing_keys WHERE app_id = $1 ORDER BY key_id'),
+      uploads: await q('SELECT * FROM uploads WHERE app_id = $1 ORDER BY id'),
     };
-    // Jobs carry no app id: keep those that name one of A's tasks or plans.
-    const ids = [f.finishedTaskId, f.waitingTaskId, f.planId];
+    // Jobs carry no app id: keep those that name one of A's tasks, plans or sessions.
+    const ids = [f.finishedTaskId, f.waitingTaskId, f.planId, f.sessionId];
     out.jobs = (await db.query<Record<string, unknown>>('SELECT * FROM jobs ORDER BY id')).filter(
       (job) => ids.some((id) => JSON.stringify(job.payload).includes(id)),
     );
@@ -319,14 +349,66 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       phoneNumber: '+6583753710',
       config: waConfig('pn-iso-b'),
     });
-    const waba = await wabaApp(server.runtime.services);
+
+    // The Chatbot family's fixtures. A's session waits for an agent (A's channel has no robot);
+    // its §9.1 transfer request is parked like A's other events, so nothing of it moves.
+    const { chatbot, botChannels, uploads } = server.runtime.services;
+    const sessionUser = '6281234567401';
+    const { sessionId } = await chatbot.receive({
+      appId: appA.app.id,
+      channel: 'WhatsApp',
+      channelId: 'a-wa',
+      userId: sessionUser,
+      content: { type: 'text', text: 'hi' },
+      sessionId: 'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0',
+    });
+    await waitFor("A's session events to be parked", async () => {
+      const rows = await server.store.db.query<{ status: string }>(
+        'SELECT status FROM webhook_events WHERE app_id = $1',
+        [appA.app.id],
+      );
+      return rows.length > 3 && rows.every((r) => r.status === 'failed') ? true : undefined;
+    });
+    const [{ id: msgId } = { id: '' }] = await server.store.db.query<{ id: string }>(
+      "SELECT id FROM chat_messages WHERE session_id = $1 AND sender_type = 'user'",
+      [sessionId],
+    );
+    assert.ok(msgId, "A's user message is stored");
+    ok(await a.put('/v1/inbox/agents', { seat_id: 'a-seat', name: 'A agent' }), 'A agent');
+    ok(await b.put('/v1/inbox/agents', { seat_id: 'b-seat', name: 'B agent' }), 'B agent');
+    const callbackUrl = 'http://127.0.0.1:9/unused';
+    await botChannels.register(appA.app.id, 'huawei', 'a-hw', { callbackUrl });
+    await botChannels.register(appA.app.id, 'bot', 'a-bot', { callbackUrl, robotId });
+    await botChannels.register(appB.app.id, 'huawei', 'b-hw', { callbackUrl });
+    await botChannels.register(appB.app.id, 'bot', 'b-bot', { callbackUrl });
+    const aKey = await auth.signingKeys.create(appA.app.id, {});
+    const bKey = await auth.signingKeys.create(appB.app.id, {});
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const aUpload = await uploads.upload(appA.app.id, { bytes: png, name: 'a-private.png' });
+    const bUpload = await uploads.upload(appB.app.id, { bytes: png, name: 'b-own.png' });
 
     f = {
       waChannel: 'a-wa',
       waTemplateId,
       wabaTaskId,
       bChannel: 'b-wa',
-      waba,
+      bKey: { keyId: bKey.key.keyId, secret: bKey.secret },
+      sessionId,
+      sessionUser,
+      msgId,
+      aSeat: 'a-seat',
+      bSeat: 'b-seat',
+      aHuawei: 'a-hw',
+      aBot: 'a-bot',
+      bHuawei: 'b-hw',
+      bBot: 'b-bot',
+      aKeyId: aKey.key.keyId,
+      uploadId: aUpload.id,
+      uploadName: aUpload.name,
+      bFileLink: bUpload.originUrl,
       a,
       b,
       bToken,
@@ -347,7 +429,6 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   });
 
   after(async () => {
-    await f?.waba.close();
     await server?.close();
   });
 
@@ -636,21 +717,30 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
     await swapped(f.bTaskLink, own, f.finishedTaskId);
   });
 
-  // ---- Messaging: /v1 administration and the WABA routes (token auth until signing). ----
+  // ---- Messaging: /v1 administration and the Chatbot/WABA family (/api/v1, signed). ----
 
-  /** B's WABA request; the Chatbot envelope's not-found answer. */
-  const wabaAsB = async (path: string, body: object) => {
-    const r = await f.waba.inject({
+  /**
+   * B's request to the Chatbot/WABA family on the real server, signed with B's key over the body
+   * bytes as sent (X-AIRudder-Sign-Key, X-AIRudder-Sign; no timestamp: the spec's default).
+   */
+  const wabaAsB = async (path: string, body: object): Promise<Answer> => {
+    const raw = JSON.stringify(body);
+    const response = await fetch(`${server.url}/api/v1${path}`, {
       method: 'POST',
-      url: `/api/v1${path}`,
-      payload: body,
-      headers: { authorization: `Token ${f.bToken}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-airudder-sign-key': f.bKey.keyId,
+        'x-airudder-sign': createHmac('sha256', f.bKey.secret).update(raw).digest('hex'),
+      },
+      body: raw,
     });
-    return { status: r.statusCode, json: r.json(), text: r.body };
+    return readResponse(response);
   };
-  const wabaNotFound = (r: Answer, key: ErrorKey, what: string) => {
-    assert.equal(r.status, 404, `${what}: ${r.text}`);
-    assert.equal(r.json.code, 404, what);
+  /** A business error of the Chatbot family: HTTP 200, the error's status in the envelope's code. */
+  const wabaRefused = (r: Answer, key: ErrorKey, what: string) => {
+    assert.equal(r.status, 200, `${what}: ${r.text}`);
+    assert.deepEqual(Object.keys(r.json ?? {}).sort(), ['code', 'data', 'message', 'request_id']);
+    assert.equal(r.json.code, errorTable[key].http, `${what}: ${r.text}`);
     assert.equal(r.json.data, null, what);
     assert.ok(r.json.message.startsWith(errorTable[key].message), `${what}: ${r.json.message}`);
   };
@@ -726,7 +816,7 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   );
 
   route('POST /api/v1/waba/templates', ['body:channel_id'], async () => {
-    wabaNotFound(
+    wabaRefused(
       await wabaAsB('/waba/templates', { channel_id: f.waChannel }),
       'channel_not_found',
       'templates',
@@ -736,8 +826,8 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   route('POST /api/v1/waba/template/detail', ['body:channel_id', 'body:template_id'], async () => {
     const ask = (channel: string) =>
       wabaAsB('/waba/template/detail', { channel_id: channel, template_id: f.waTemplateId });
-    wabaNotFound(await ask(f.waChannel), 'channel_not_found', "A's channel");
-    wabaNotFound(await ask(f.bChannel), 'template_not_found', "A's template under B's channel");
+    wabaRefused(await ask(f.waChannel), 'channel_not_found', "A's channel");
+    wabaRefused(await ask(f.bChannel), 'template_not_found', "A's template under B's channel");
   });
 
   const sendCases = (path: string, users: (id: string) => object) => async () => {
@@ -747,13 +837,13 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       ...(robot ? { robot_id: robot } : {}),
       ...users('6281234567301'),
     });
-    wabaNotFound(await wabaAsB(path, body(f.waChannel)), 'channel_not_found', "A's channel");
-    wabaNotFound(
+    wabaRefused(await wabaAsB(path, body(f.waChannel)), 'channel_not_found', "A's channel");
+    wabaRefused(
       await wabaAsB(path, body(f.bChannel)),
       'template_not_found',
       "A's template under B's channel",
     );
-    wabaNotFound(
+    wabaRefused(
       await wabaAsB(path, body(f.bChannel, f.robotId)),
       'template_not_found',
       "A's robot and template",
@@ -775,7 +865,334 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   route('POST /api/v1/waba/template/send/result', ['body:waba_task_id'], async () => {
     const r = await wabaAsB('/waba/template/send/result', { waba_task_id: f.wabaTaskId });
     assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.code, 200, r.text);
     assert.deepEqual(r.json.data, [], "nothing of A's task");
+  });
+
+  // ---- Chatbot sessions (/api/v1/session/*): A's call_id is no session of B's. ----
+
+  /** The address of A's session (channel, channel_id, user), as A's integrator would send it. */
+  const aSession = () => ({
+    call_id: f.sessionId,
+    channel: 'WhatsApp',
+    channel_id: f.waChannel,
+    user: { id: f.sessionUser },
+  });
+  const sessionFields = ['body:call_id', 'body:channel_id', 'body:seat_id', 'body:user.id'];
+
+  route('POST /api/v1/session/transfer/result', sessionFields, async () => {
+    for (const seat of [f.aSeat, f.bSeat]) {
+      const r = await wabaAsB('/session/transfer/result', {
+        ...aSession(),
+        result: 'success',
+        seat_id: seat,
+      });
+      wabaRefused(r, 'session_not_found', `transfer to ${seat}`);
+    }
+  });
+
+  route(
+    'POST /api/v1/session/list',
+    ['body:channel_id', 'body:last_call_id', 'body:user_id'],
+    async () => {
+      const listed = await wabaAsB('/session/list', {
+        channel_id: f.waChannel,
+        user_id: f.sessionUser,
+      });
+      assert.equal(listed.json?.code, 200, listed.text);
+      assert.deepEqual(listed.json.data, [], "B's list holds nothing of A's channel and user");
+      wabaRefused(
+        await wabaAsB('/session/list', { last_call_id: f.sessionId }),
+        'session_not_found',
+        "A's session as B's cursor",
+      );
+    },
+  );
+
+  route('POST /api/v1/session/messages', ['body:call_id', 'body:last_msg_id'], async () => {
+    for (const body of [{ call_id: f.sessionId }, { call_id: f.sessionId, last_msg_id: f.msgId }])
+      wabaRefused(
+        await wabaAsB('/session/messages', body),
+        'session_not_found',
+        JSON.stringify(body),
+      );
+  });
+
+  route('POST /api/v1/session/message/read', ['body:call_id'], async () => {
+    for (const body of [{ call_id: f.sessionId }, { call_id: f.sessionId, msg_ids: [f.msgId] }])
+      wabaRefused(
+        await wabaAsB('/session/message/read', body),
+        'session_not_found',
+        JSON.stringify(body),
+      );
+  });
+
+  route('POST /api/v1/session/message/send', sessionFields, async () => {
+    for (const seat of [f.aSeat, f.bSeat]) {
+      const r = await wabaAsB('/session/message/send', {
+        ...aSession(),
+        sender_type: 'agent',
+        seat_id: seat,
+        messages: [{ type: 'text', text: 'B writes to A’s user' }],
+      });
+      wabaRefused(r, 'session_not_found', `send as ${seat}`);
+    }
+  });
+
+  route('POST /api/v1/session/close', sessionFields, async () => {
+    const r = await wabaAsB('/session/close', { ...aSession(), seat_id: f.aSeat });
+    wabaRefused(r, 'session_not_found', 'close');
+  });
+
+  route('POST /api/v1/session/reopen', sessionFields, async () => {
+    const r = await wabaAsB('/session/reopen', { ...aSession(), seat_id: f.aSeat });
+    wabaRefused(r, 'session_not_found', 'reopen');
+  });
+
+  // ---- Huawei and bot channels (/api/v1/channel/*): A's channel ids and call ids. ----
+
+  /** A §6.1 / §7.1 message body: a text and a choice naming an option id of A's. */
+  const channelMessage = (channelId: string, callId: string) => ({
+    call_id: callId,
+    channel_id: channelId,
+    user: { id: f.sessionUser },
+    messages: [
+      { type: 'text', text: 'B writes as A’s user' },
+      {
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: 'a-option', title: 'Yes' } },
+      },
+      {
+        type: 'interactive',
+        interactive: { type: 'list_reply', list_reply: { id: 'a-option', title: 'Yes' } },
+      },
+    ],
+  });
+  const channelFields = [
+    'body:call_id',
+    'body:channel_id',
+    'body:messages[].interactive.button_reply.id',
+    'body:messages[].interactive.list_reply.id',
+    'body:user.id',
+  ];
+  /**
+   * B's own channel with A's call_id: session ids are one namespace for every app (a channel
+   * brings its own), so B is refused a session id that is taken rather than given A's session.
+   */
+  const takenSessionId = (r: Answer, what: string) => {
+    wabaRefused(r, 'bad_request', what);
+    assert.match(r.json.message, /already in use/, what);
+  };
+
+  route('POST /api/v1/channel/huawei/message', channelFields, async () => {
+    const send = (channelId: string) =>
+      wabaAsB('/channel/huawei/message', {
+        ...channelMessage(channelId, f.sessionId),
+        channel: 'HuaWei',
+      });
+    wabaRefused(await send(f.aHuawei), 'channel_not_found', "A's Huawei channel");
+    takenSessionId(await send(f.bHuawei), "A's call_id on B's Huawei channel");
+  });
+
+  route(
+    'POST /api/v1/channel/huawei/transfer/result',
+    ['body:call_id', 'body:channel_id', 'body:seat_id', 'body:user.id'],
+    async () => {
+      const send = (channelId: string) =>
+        wabaAsB('/channel/huawei/transfer/result', {
+          call_id: f.sessionId,
+          channel: 'HuaWei',
+          channel_id: channelId,
+          user: { id: f.sessionUser },
+          result: 'success',
+          seat_id: f.aSeat,
+        });
+      wabaRefused(await send(f.aHuawei), 'channel_not_found', "A's Huawei channel");
+      wabaRefused(await send(f.bHuawei), 'session_not_found', "A's call_id on B's channel");
+    },
+  );
+
+  route('POST /api/v1/channel/bot/message', [...channelFields, 'body:robot_id'], async () => {
+    const send = (channelId: string, robotId?: string) =>
+      wabaAsB('/channel/bot/message', {
+        ...channelMessage(channelId, robotId ? 'b-own-session-1' : f.sessionId),
+        channel: 'bot',
+        ...(robotId ? { robot_id: robotId } : {}),
+      });
+    wabaRefused(await send(f.aBot), 'channel_not_found', "A's bot channel");
+    wabaRefused(await send(f.bBot, f.robotId), 'robot_not_found', "A's robot on B's channel");
+    takenSessionId(await send(f.bBot), "A's call_id on B's bot channel");
+  });
+
+  // ---- /v1 administration of the chatbot: agents, conversations, bot channels, keys. ----
+
+  route('PUT /v1/inbox/agents', ['body:seat_id'], async () => {
+    // A seat id is the app's own name for its agent: B's "a-seat" is B's, A's stays A's.
+    const put = await f.b.put('/v1/inbox/agents', { seat_id: f.aSeat, name: 'B takes the name' });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.json.data.created, true, "new to B, whatever A's agents are");
+    const removed = await asB('DELETE', `/v1/inbox/agents/${f.aSeat}`);
+    assert.equal(removed.status, 200, removed.text);
+  });
+
+  route('DELETE /v1/inbox/agents/{seatId}', ['path:seatId'], async () => {
+    assertNotFound(await asB('DELETE', `/v1/inbox/agents/${f.aSeat}`), 'not_found', 'agent');
+  });
+
+  route('GET /v1/inbox/conversations', ['query:channel_id'], async () => {
+    const r = await f.b.get(`/v1/inbox/conversations?channel_id=${f.waChannel}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.total, 0, r.text);
+    assert.deepEqual(r.json.data.list, [], "nothing of A's channel");
+  });
+
+  route('GET /v1/inbox/conversations/{callId}', ['path:callId', 'query:last_msg_id'], async () => {
+    for (const query of ['', `?last_msg_id=${f.msgId}`]) {
+      const r = await f.b.get(`/v1/inbox/conversations/${f.sessionId}${query}`);
+      assertNotFound(r, 'session_not_found', `conversation${query}`);
+    }
+  });
+
+  /** B acting on A's conversation: as A's agent (unknown to B), then as B's own. */
+  const inboxAction = (action: string, body: (seat: string) => object) => async () => {
+    const path = `/v1/inbox/conversations/${f.sessionId}/${action}`;
+    const withSeat = Object.keys(body('x')).includes('seat_id');
+    if (withSeat)
+      assertNotFound(await f.b.post(path, body(f.aSeat)), 'agent_not_found', "A's seat");
+    assertNotFound(await f.b.post(path, body(f.bSeat)), 'session_not_found', `${action}`);
+  };
+  const conversationFields = ['body:seat_id', 'path:callId'];
+
+  route(
+    'POST /v1/inbox/conversations/{callId}/assign',
+    conversationFields,
+    inboxAction('assign', (seat) => ({ seat_id: seat })),
+  );
+  route(
+    'POST /v1/inbox/conversations/{callId}/take_over',
+    conversationFields,
+    inboxAction('take_over', (seat) => ({ seat_id: seat })),
+  );
+  // release takes no agent check (the bot takes the conversation back): B's seat or A's, 404.
+  route('POST /v1/inbox/conversations/{callId}/release', conversationFields, async () => {
+    for (const seat of [f.aSeat, f.bSeat]) {
+      const r = await f.b.post(`/v1/inbox/conversations/${f.sessionId}/release`, { seat_id: seat });
+      assertNotFound(r, 'session_not_found', `release as ${seat}`);
+    }
+  });
+  route(
+    'POST /v1/inbox/conversations/{callId}/messages',
+    conversationFields,
+    inboxAction('messages', (seat) => ({
+      seat_id: seat,
+      content: { type: 'text', text: 'B writes to A’s user' },
+    })),
+  );
+  route('POST /v1/inbox/conversations/{callId}/read', ['path:callId'], async () => {
+    for (const body of [{}, { msg_ids: [f.msgId] }]) {
+      const r = await f.b.post(`/v1/inbox/conversations/${f.sessionId}/read`, body);
+      assertNotFound(r, 'session_not_found', `read ${JSON.stringify(body)}`);
+    }
+  });
+  route(
+    'POST /v1/inbox/conversations/{callId}/snooze',
+    ['path:callId'],
+    inboxAction('snooze', () => ({ until: later(1) })),
+  );
+  route(
+    'POST /v1/inbox/conversations/{callId}/resolve',
+    conversationFields,
+    inboxAction('resolve', (seat) => ({ seat_id: seat })),
+  );
+  route(
+    'POST /v1/inbox/conversations/{callId}/reopen',
+    conversationFields,
+    inboxAction('reopen', (seat) => ({ seat_id: seat })),
+  );
+
+  route(
+    'PUT /v1/chatbot/bot-channels/{kind}/{channelId}',
+    ['body:robot_id', 'path:channelId', 'path:kind'],
+    async () => {
+      const put = (kind: string, channelId: string, body: object) =>
+        fetch(`${server.url}/v1/chatbot/bot-channels/${kind}/${channelId}`, {
+          method: 'PUT',
+          headers: { authorization: `Token ${f.bToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(readResponse);
+      const callback_url = 'http://127.0.0.1:9/b';
+      assertNotFound(
+        await put('bot', f.bBot, { callback_url, robot_id: f.robotId }),
+        'robot_not_found',
+        "B's bot channel with A's robot",
+      );
+      // A channel id is the app's own name: B registering "a-hw" gets a channel of its own.
+      for (const [kind, channelId] of [
+        ['huawei', f.aHuawei],
+        ['bot', f.aBot],
+      ] as const) {
+        const own = await put(kind, channelId, { callback_url });
+        assert.equal(own.status, 200, own.text);
+        assert.equal(own.json.data.created, true, `${kind} ${channelId} is new to B`);
+        const removed = await asB('DELETE', `/v1/chatbot/bot-channels/${kind}/${channelId}`);
+        assert.equal(removed.status, 200, removed.text);
+      }
+    },
+  );
+
+  route(
+    'DELETE /v1/chatbot/bot-channels/{kind}/{channelId}',
+    ['path:channelId', 'path:kind'],
+    async () => {
+      for (const [kind, channelId] of [
+        ['huawei', f.aHuawei],
+        ['bot', f.aBot],
+      ] as const) {
+        const r = await asB('DELETE', `/v1/chatbot/bot-channels/${kind}/${channelId}`);
+        assertNotFound(r, 'channel_not_found', `${kind} ${channelId}`);
+      }
+    },
+  );
+
+  route('POST /v1/signing-keys', ['body:key_id'], async () => {
+    // Key ids are one namespace (a request names only the key, not the app), so B cannot take
+    // A's: refused as in use, which tells B no more than that a random 128-bit id exists.
+    const r = await f.b.post('/v1/signing-keys', { key_id: f.aKeyId });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.code, 409, r.text);
+    assert.equal(r.json.data, null, r.text);
+    assert.equal(r.json.message.startsWith(errorTable.signing_key_exists.message), true, r.text);
+    assert.equal(JSON.stringify(r.json).includes('secret'), false, 'no secret of A');
+  });
+
+  route('POST /v1/signing-keys/{key_id}/revoke', ['path:key_id'], async () => {
+    const r = await f.b.post(`/v1/signing-keys/${f.aKeyId}/revoke`);
+    assertNotFound(r, 'signing_key_not_found', 'revoke');
+  });
+
+  route('PUT /v1/signing-keys/{key_id}/lenient', ['path:key_id'], async () => {
+    for (const lenient of [true, false]) {
+      const r = await f.b.put(`/v1/signing-keys/${f.aKeyId}/lenient`, { lenient });
+      assertNotFound(r, 'signing_key_not_found', `lenient ${lenient}`);
+    }
+  });
+
+  // The upload links take no credential but their signature, like the recording links: WhatsApp
+  // fetches media from them. A's link itself is a bearer link by design (whoever holds it can
+  // read the file for its lifetime, docs/uploads.md); what B must not do is make one. B's valid
+  // link with A's file id swapped in, and A's file without a signature, open nothing.
+  route('GET /files/{id}/{name}', ['path:id', 'path:name'], async () => {
+    const own = new URL(f.bFileLink).pathname.split('/')[2]!;
+    await swapped(f.bFileLink, own, f.uploadId);
+    for (const query of ['', '?expires=9999999999&sig=00']) {
+      const r = await readResponse(
+        await fetch(
+          `${server.url}/files/${f.uploadId}/${encodeURIComponent(f.uploadName)}${query}`,
+        ),
+      );
+      assert.equal(r.status, 403, `unsigned ${query}: ${r.text}`);
+      assert.equal(r.json?.message, 'Invalid or expired link');
+    }
   });
 
   /** B's request with a method the small client lacks. */
