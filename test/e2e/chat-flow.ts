@@ -168,7 +168,7 @@ export function chatFlow(world: ChatWorld) {
       // §8.6: every status change of the template message, with the spec's fields.
       const status = await callback(
         '§8.6 template status',
-        (b) => b.template_msg_id === templateMsgId && b.status === 'delivery',
+        (b) => b.template_msg_id === templateMsgId && ['delivery', 'read'].includes(b.status),
       );
       for (const field of [
         'waba_task_id',
@@ -253,7 +253,7 @@ export function chatFlow(world: ChatWorld) {
       );
       const delivered = await callback(
         '§9.2 agent message status',
-        (b) => b.msg_id === msgId && b.status === 'delivery',
+        (b) => b.msg_id === msgId && ['delivery', 'read'].includes(b.status),
       );
       for (const field of [
         'call_id',

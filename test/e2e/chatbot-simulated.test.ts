@@ -32,10 +32,12 @@ const world: ChatWorld = {
           : { type: 'choice', choice: { kind: 'button', id: action.id, title: action.title } };
     await sim().personSends(person, SENDER, content);
   },
+  // Nothing was sent before the server built the adapter (at the channel's first send).
   received: (person) =>
-    sim()
-      .sentTo(person)
-      .map((m) => ({ type: graphType(m.content), body: graphBody(m.content) })),
+    (channel?.sentTo(person) ?? []).map((m) => ({
+      type: graphType(m.content),
+      body: graphBody(m.content),
+    })),
   close: async () => {},
 };
 

@@ -39,8 +39,11 @@ export function chatbotSessionRoutes(service: ChatbotService): FastifyPluginAsyn
     /** A request that names the channel or user must name the session's own. */
     const checkAddress = async (appId: number, body: Address) => {
       const s = await service.getSession(appId, body.call_id);
+      // A Huawei/bot channel's callbacks name the channel as the integrator registered it
+      // (channel_name, e.g. "WhatsApp"), so the name it sends back is not checked against ours.
+      const variant = s.channel === 'HuaWei' || s.channel === 'bot';
       const mismatch =
-        (body.channel !== undefined && body.channel !== s.channel) ||
+        (body.channel !== undefined && !variant && body.channel !== s.channel) ||
         (body.channel_id !== undefined && body.channel_id !== s.channelId) ||
         (body.user !== undefined && body.user.id !== s.user.id);
       if (mismatch)

@@ -25,13 +25,13 @@ import {
 import { enqueueInbound, SIGNATURE_HEADERS } from './messaging.jobs.ts';
 import {
   insertBatch,
-  insertOutbound,
   lastInbound,
   messagesByIds,
   messagesOfBatch,
   setStatuses,
   type MessageRecord,
 } from './messages.repository.ts';
+import { insertOutbound } from './send-queue.repository.ts';
 import { channelLabel } from './message-wire.ts';
 import { MESSAGING_NOTIFY, MessageSender, senderAddress, type SenderOptions } from './sender.ts';
 import { checkContent } from './content-rules.ts';

@@ -17,16 +17,15 @@ import {
   takeSendSlots,
   type ChannelRecord,
 } from './channels.repository.ts';
+import { messagesByIds, type MessageRecord } from './messages.repository.ts';
 import {
   claimDue,
   dueChannels,
-  messagesByIds,
   reclaimSending,
   releaseSending,
   writeOutcomes,
-  type MessageRecord,
   type SendOutcome,
-} from './messages.repository.ts';
+} from './send-queue.repository.ts';
 import { checkClaimed } from './send-compliance.ts';
 import { statusesChanged } from './status-changes.ts';
 
