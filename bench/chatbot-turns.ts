@@ -44,7 +44,8 @@ const thinkMs = Number(values['think-ms']);
 /** A robot that keeps the chat going: one question, asked again after every answer. */
 function loopRobot(): RobotDefinition {
   const base = builtinRobots().find((r) => r.robot_id === 4502)!.definition;
-  const { handoff: _handoff, ...rest } = base;
+  const rest: Partial<RobotDefinition> = { ...base };
+  delete rest.handoff;
   return {
     ...rest,
     name: 'Bench_Loop_Chat',

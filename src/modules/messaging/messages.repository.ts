@@ -1,5 +1,4 @@
 import type { Queryable } from '../../store/db.ts';
-import { ownerIsGone } from '../../queue/workers.ts';
 
 // Messages in and out, their send batches and the 24-hour windows. The sender's queue over the
 // same table is in send-queue.repository.ts. Bulk statements take their rows as one JSON
