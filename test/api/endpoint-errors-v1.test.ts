@@ -13,6 +13,7 @@ import {
   type Route,
   type SendOptions,
 } from './endpoint-errors-harness.ts';
+import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
 
 // The error answers of Tiller's own /v1 endpoints (webhooks, robots, do-not-call, encryption,
 // compliance settings) that their suites leave out, on the real server: each documented error of
@@ -167,7 +168,7 @@ describe(`/v1 endpoint errors (${storeKind})`, () => {
           .sort(),
         ['A_Other', 'A_Robot'],
       );
-      assert.equal(list.filter((r) => r.built_in).length, 6);
+      assert.equal(list.filter((r) => r.built_in).length, builtinRobots().length);
       assert.ok(!list.some((r) => r.robot_id === robotB));
     });
 
