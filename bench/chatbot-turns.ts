@@ -133,7 +133,11 @@ async function turnRate(store: Store) {
         return fn(tx as typeof db);
       })) as typeof db.transaction;
   }
-  const graph = await startFakeGraph({ throughput: 1_000, webhook: { read: false } });
+  const graph = await startFakeGraph({
+    throughput: 1_000,
+    record: false,
+    webhook: { read: false },
+  });
   const port = await freePort();
   const config = loadConfig(store === 'postgres' ? { DATABASE_URL: PG_URL } : {}, {
     port,
@@ -174,12 +178,22 @@ async function turnRate(store: Store) {
   await graph.subscribe(`${runtime.url}/webhooks/whatsapp/6580000001`, 'bench', ['pn-bench']);
 
   const person = (i: number) => `+62811${String(i).padStart(7, '0')}`;
-  /** Waits for the n-th message the Graph server accepted for a person; its receipt time. */
+  // Receipt times of what the Graph server accepted, per person, and who waits for the next one.
+  const receipts = new Map<string, number[]>();
+  const waiting = new Map<string, () => void>();
+  graph.onAccepted((send) => {
+    const list = receipts.get(send.to) ?? [];
+    list.push(send.at);
+    receipts.set(send.to, list);
+    waiting.get(send.to)?.();
+  });
+  /** The n-th message the Graph server accepted for a person: its receipt time. */
   const nth = async (to: string, n: number) => {
+    const key = to.replace(/^\+/, '');
     for (;;) {
-      const got = graph.received(to);
-      if (got.length >= n) return got[n - 1]!.at;
-      await new Promise((r) => setTimeout(r, 2));
+      const at = receipts.get(key)?.[n - 1];
+      if (at !== undefined) return at;
+      await new Promise<void>((resolve) => waiting.set(key, resolve));
     }
   };
   /**

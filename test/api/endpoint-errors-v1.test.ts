@@ -13,7 +13,6 @@ import {
   type Route,
   type SendOptions,
 } from './endpoint-errors-harness.ts';
-import { builtinRobots } from '../../src/modules/robots/builtin-robots.ts';
 
 // The error answers of Tiller's own /v1 endpoints (webhooks, robots, do-not-call, encryption,
 // compliance settings) that their suites leave out, on the real server: each documented error of

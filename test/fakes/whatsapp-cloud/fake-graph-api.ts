@@ -129,6 +129,11 @@ export interface FakeGraph {
   userOptsOut(phoneNumberId: string, from: string, value?: 'stop' | 'resume'): Promise<void>;
   /** Accepted sends to a person (E.164 or digits), oldest first. */
   received(to: string): FakeSend[];
+  /**
+   * Calls `listener` with every send the fake accepts, as it accepts it (in this process only:
+   * a benchmark waits on it instead of polling `received`).
+   */
+  onAccepted(listener: (send: FakeSend) => void): void;
   /** Every accepted send, oldest first. */
   sent(): FakeSend[];
   /** Mark-as-read requests accepted. */

@@ -18,7 +18,7 @@ export type RemoteFakeGraph = {
   counters(): Promise<FakeGraphCounters>;
 } & {
   [
-    K in Exclude<keyof FakeGraph, 'url' | 'accessToken' | 'appSecret' | 'counters'>
+    K in Exclude<keyof FakeGraph, 'url' | 'accessToken' | 'appSecret' | 'counters' | 'onAccepted'>
   ]: FakeGraph[K] extends (...args: infer A) => infer R
     ? (...args: A) => Promise<Awaited<R>>
     : never;

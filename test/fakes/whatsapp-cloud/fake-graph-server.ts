@@ -55,6 +55,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     (phoneNumberId) => ({ display_phone_number: phoneNumberId, phone_number_id: phoneNumberId }),
   );
   const sends: FakeSend[] = [];
+  const acceptedListeners: Array<(send: FakeSend) => void> = [];
   const readList: FakeRead[] = [];
   const failures: Array<{ code: number | 'disconnect' | 'hang'; phoneNumberId?: string }> = [];
   /** Last message time of each (number, person): their window. */
@@ -170,6 +171,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       outcome,
     };
     if (record) sends.push(send);
+    for (const listener of acceptedListeners) listener(send);
     counters.accepted++;
     answer(res, {
       messaging_product: 'whatsapp',
@@ -297,6 +299,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       });
     },
     received: (to) => sends.filter((s) => s.to === digits(to)),
+    onAccepted: (listener) => void acceptedListeners.push(listener),
     sent: () => [...sends],
     reads: () => [...readList],
     async idle() {
