@@ -182,8 +182,7 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
       messagingAdapters({
         timeScale: config.timeScale,
         logger: log,
-        templateButtons: ({ name, language }) =>
-          services.messaging.templateButtons(name, language),
+        templateButtons: ({ name, language }) => services.messaging.templateButtons(name, language),
       }),
     tts: options.tts ?? new EspeakTts(),
   });
