@@ -6,6 +6,7 @@ import { storeKind } from '../helpers/db.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer, waitFor, type TestServer } from '../helpers/server.ts';
 import { chatApi, TestChannel } from './chat-harness.ts';
+import { SEED_BODY } from '../helpers/seed-request.ts';
 
 // The session endpoints one by one, on a channel with no robot (an agent-only session asks for
 // an agent at once, §9.1): the seed's "send regular message" exactly as documented, and every
@@ -16,22 +17,6 @@ import { chatApi, TestChannel } from './chat-harness.ts';
 type Json = any;
 
 const SEED_CALL_ID = 'aa2870b1e9da2fe808d690c42feca78e';
-/** The seed's request body, byte for byte (seeds/000, "send regular message"). */
-const SEED_BODY = `{
-"channel": "WhatsApp",
-"channel_id": "6583753709",
-"user": {
-"id": "62895402190807"
-},
-"call_id": "aa2870b1e9da2fe808d690c42feca78e",
-"sender_type": "agent",
-"messages": [
-{
-"type": "text",
-"text": "this's agent"
-}
-]
-}`;
 
 describe(`the chatbot session endpoints (${storeKind})`, () => {
   let server: TestServer;
