@@ -91,7 +91,16 @@ describe(`a chatbot session from template answer to report (${storeKind})`, () =
     const sent = await waitFor('the bot opening', () => channel.sent[0]);
     callId = sent.sessionId;
     assert.match(callId, HEX32);
-    const list = await messages();
+    // The transport is called inside the turn's transaction: the session is readable once it
+    // commits, a moment later.
+    const list = await waitFor('the session, committed', async () => {
+      const r = await post('/api/v1/session/messages', {
+        call_id: callId,
+        last_msg_id: '',
+        size: 100,
+      });
+      return r.status === 200 ? (r.json.data as Array<Json>) : undefined;
+    });
     const oldestFirst = [...list].reverse();
     assert.deepEqual(
       oldestFirst.slice(0, 3).map((m) => [m.sender_type, m.content.type]),
