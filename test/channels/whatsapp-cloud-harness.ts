@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   WebhookSignatureError,
   type InboundEvent,
+  type OutboundContent,
 } from '../../src/channels/messaging/messaging-channel.ts';
 import {
   WhatsAppCloudChannel,
@@ -128,6 +130,45 @@ export async function startWhatsApp(
       await graph.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The person the send tests write to. */
+export const SEND_PERSON = '+6281200000001';
+
+/**
+ * A run for the send tests: two templates registered (positional with an image header and
+ * quick replies, and named), and the person's window opened by their own message, so free-form
+ * sends are accepted. `sent` sends a content and answers the request body the fake accepted.
+ */
+export async function startSendRun(): Promise<{
+  run: WhatsAppRun;
+  sent(content: OutboundContent, replyTo?: string): Promise<Record<string, unknown>>;
+}> {
+  const run = await startWhatsApp({
+    templates: [
+      { name: 'order_confirm', language: 'id', body: 2, header: 'image', quickReplies: 2 },
+      { name: 'sale_notice', language: 'en_US', body: ['first_name', 'sale_date'] },
+    ],
+  });
+  // Free-form sends need the person's window open: only their own message opens it.
+  await run.graph.userSends(PHONE_NUMBER_ID, SEND_PERSON, 'hello');
+  let n = 0;
+  return {
+    run,
+    async sent(content, replyTo) {
+      const receipt = await run.channel.send({
+        from: PHONE_NUMBER_ID,
+        to: SEND_PERSON,
+        content,
+        idempotencyKey: `k${++n}`,
+        ...(replyTo ? { replyTo } : {}),
+      });
+      const accepted = run.graph.sent().find((s) => s.wamid === receipt.providerMessageId);
+      assert.ok(accepted, 'the fake recorded the send under the id the adapter answered');
+      assert.match(receipt.providerMessageId, /^wamid\./);
+      return accepted.body;
     },
   };
 }

@@ -4,41 +4,24 @@ import {
   ChannelSendError,
   type OutboundContent,
 } from '../../src/channels/messaging/messaging-channel.ts';
-import { PHONE_NUMBER_ID, startWhatsApp, type WhatsAppRun } from './whatsapp-cloud-harness.ts';
+import {
+  PHONE_NUMBER_ID,
+  SEND_PERSON,
+  startSendRun,
+  type WhatsAppRun,
+} from './whatsapp-cloud-harness.ts';
 
 // Meta's limits on what a message may carry, refused by the adapter before any request (and the
 // edge that passes: characters, not UTF-16 units, are counted).
 
-const PERSON = '+6281200000001';
+const PERSON = SEND_PERSON;
 let run: WhatsAppRun;
-let n = 0;
+let sent: Awaited<ReturnType<typeof startSendRun>>['sent'];
 
 before(async () => {
-  run = await startWhatsApp({
-    templates: [
-      { name: 'order_confirm', language: 'id', body: 2, header: 'image', quickReplies: 2 },
-      { name: 'sale_notice', language: 'en_US', body: ['first_name', 'sale_date'] },
-    ],
-  });
-  // Free-form sends need the person's window open: only their own message opens it.
-  await run.graph.userSends(PHONE_NUMBER_ID, PERSON, 'hello');
+  ({ run, sent } = await startSendRun());
 });
 after(() => run.stop());
-
-/** Sends and answers the request body the fake accepted for it. */
-async function sent(content: OutboundContent, replyTo?: string) {
-  const receipt = await run.channel.send({
-    from: PHONE_NUMBER_ID,
-    to: PERSON,
-    content,
-    idempotencyKey: `k${++n}`,
-    ...(replyTo ? { replyTo } : {}),
-  });
-  const accepted = run.graph.sent().find((s) => s.wamid === receipt.providerMessageId);
-  assert.ok(accepted, 'the fake recorded the send under the id the adapter answered');
-  assert.match(receipt.providerMessageId, /^wamid\./);
-  return accepted.body;
-}
 
 describe('WhatsApp Cloud send: limits refused before any request', () => {
   const buttons = (count: number, title = 'Ok') =>

@@ -1,44 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ChannelSendError } from '../../src/channels/messaging/messaging-channel.ts';
 import {
-  ChannelSendError,
-  type OutboundContent,
-} from '../../src/channels/messaging/messaging-channel.ts';
-import { PHONE_NUMBER_ID, startWhatsApp, type WhatsAppRun } from './whatsapp-cloud-harness.ts';
+  PHONE_NUMBER_ID,
+  SEND_PERSON,
+  startSendRun,
+  type WhatsAppRun,
+} from './whatsapp-cloud-harness.ts';
 
 // Every OutboundContent as the Cloud API receives it: the exact JSON the local Graph server got,
 // Meta's limits refused before any request, and mark-as-read.
 
-const PERSON = '+6281200000001';
+const PERSON = SEND_PERSON;
 let run: WhatsAppRun;
-let n = 0;
+let sent: Awaited<ReturnType<typeof startSendRun>>['sent'];
 
 before(async () => {
-  run = await startWhatsApp({
-    templates: [
-      { name: 'order_confirm', language: 'id', body: 2, header: 'image', quickReplies: 2 },
-      { name: 'sale_notice', language: 'en_US', body: ['first_name', 'sale_date'] },
-    ],
-  });
-  // Free-form sends need the person's window open: only their own message opens it.
-  await run.graph.userSends(PHONE_NUMBER_ID, PERSON, 'hello');
+  ({ run, sent } = await startSendRun());
 });
 after(() => run.stop());
-
-/** Sends and answers the request body the fake accepted for it. */
-async function sent(content: OutboundContent, replyTo?: string) {
-  const receipt = await run.channel.send({
-    from: PHONE_NUMBER_ID,
-    to: PERSON,
-    content,
-    idempotencyKey: `k${++n}`,
-    ...(replyTo ? { replyTo } : {}),
-  });
-  const accepted = run.graph.sent().find((s) => s.wamid === receipt.providerMessageId);
-  assert.ok(accepted, 'the fake recorded the send under the id the adapter answered');
-  assert.match(receipt.providerMessageId, /^wamid\./);
-  return accepted.body;
-}
 
 const envelope = {
   messaging_product: 'whatsapp',
