@@ -35,16 +35,13 @@ const world: ChatWorld = {
   // Nothing was sent before the server built the adapter (at the channel's first send).
   received: (person) =>
     (channel?.sentTo(person) ?? []).map((m) => ({
-      type: graphType(m.content),
+      type: m.content.type,
       body: graphBody(m.content),
     })),
   close: async () => {},
 };
 
 /** The simulator's sends in the Graph shapes the flow reads (text body, interactive body). */
-function graphType(content: { type: string }): string {
-  return content.type;
-}
 function graphBody(content: Record<string, unknown>): Record<string, unknown> {
   const c = content as { type: string; text?: string; interactive?: Record<string, unknown> };
   if (c.type === 'text') return { text: { body: c.text } };
