@@ -6,10 +6,13 @@
 // `conversations` chats open at once whose people take a few seconds to type, as people do (the
 // reply latency at that many open chats: the Graph server's receipt of the reply minus the moment
 // the person's webhook left, p50 and p99). Baseline of the same run: the robot's bare turn rate (the step engine alone, no
-// store, no network), printed with the ratio. Target: p99 < 100 ms at 200 conversations.
+// store, no network), printed with the ratio. Target: p99 < 100 ms at 200 conversations. The
+// open-chats run is made `rounds` times on the same server with new people each time (a p99 of
+// 1,000 replies moves by tens of ms from run to run on a small shared machine); the round with
+// the median p99 is the figure, every round's p99 is printed.
 //
 //   npm run bench:chatbot -- [--store pglite|postgres|both] [--conversations 200] [--busy 50]
-//                             [--turns 5] [--think-ms 5000]
+//                             [--turns 5] [--think-ms 5000] [--rounds 3]
 
 import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     busy: { type: 'string', default: '50' },
     turns: { type: 'string', default: '5' },
     'think-ms': { type: 'string', default: '5000' },
+    rounds: { type: 'string', default: '3' },
     child: { type: 'string' },
   },
 });
@@ -40,6 +44,7 @@ const conversations = Number(values.conversations);
 const turns = Number(values.turns);
 const busy = Number(values.busy);
 const thinkMs = Number(values['think-ms']);
+const rounds = Number(values.rounds);
 
 /** A robot that keeps the chat going: one question, asked again after every answer. */
 function loopRobot(): RobotDefinition {
@@ -109,15 +114,18 @@ async function bareTurnRate(robot: RobotDefinition): Promise<number> {
 
 async function turnRate(store: Store) {
   const { db, drop } = await openStore(store);
-  const counts = new Map<string, number>();
+  // Statement -> [total ms, count]; the time includes the wait for a pooled connection.
+  const counts = new Map<string, [number, number]>();
+  const count = (key: string, ms: number) => {
+    const [total, n] = counts.get(key) ?? [0, 0];
+    counts.set(key, [total + ms, n + 1]);
+  };
   if (process.env.BENCH_COUNT_QUERIES) {
     const query = db.query.bind(db);
     db.query = ((sql: string, params?: unknown[]) => {
       const key = sql.replace(/\s+/g, ' ').slice(0, 90);
       const t = performance.now();
-      return query(sql, params).finally(() =>
-        counts.set(key, (counts.get(key) ?? 0) + performance.now() - t),
-      );
+      return query(sql, params).finally(() => count(key, performance.now() - t));
     }) as typeof db.query;
     const transaction = db.transaction.bind(db);
     db.transaction = ((fn: (tx: typeof db) => Promise<unknown>) =>
@@ -126,9 +134,7 @@ async function turnRate(store: Store) {
         tx.query = ((sql: string, params?: unknown[]) => {
           const key = 'tx: ' + sql.replace(/\s+/g, ' ').slice(0, 86);
           const t = performance.now();
-          return q(sql, params).finally(() =>
-            counts.set(key, (counts.get(key) ?? 0) + performance.now() - t),
-          );
+          return q(sql, params).finally(() => count(key, performance.now() - t));
         }) as typeof tx.query;
         return fn(tx as typeof db);
       })) as typeof db.transaction;
@@ -145,7 +151,8 @@ async function turnRate(store: Store) {
     publicUrl: `http://127.0.0.1:${port}`,
     demo: false,
     recordings: false,
-    pollIntervalMs: 50,
+    // The default poll (1 s): everything on a chat's path is woken by NOTIFY, and a faster poll
+    // would only add idle queries (the dialer's, the sender's search) to the figures.
     defaultCallingWindows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
   });
   const runtime = await startTiller({
@@ -223,47 +230,44 @@ async function turnRate(store: Store) {
   const seconds = (performance.now() - t0) / 1000;
   // People: `conversations` chats open at once, each person taking a few seconds to type
   // (thinkMs, spread evenly from half to one and a half times it, so they do not write in step).
-  const latencies: number[] = [];
   const spread = (i: number, t: number) =>
     thinkMs * (0.5 + ((i * 7919 + t * 104729) % 1000) / 1000);
-  await Promise.all(
-    Array.from({ length: conversations }, (_, i) => chat(busy + i, (t) => spread(i, t), latencies)),
-  );
-  // Where a reply's time goes, from the stored rows: the person's message stored -> the reply
-  // queued (inbound job, chatbot turn job, the robot's step), and queued -> accepted by the
-  // provider (the sender's claim, pacing and the HTTP send).
-  const stages = await db.query<{ queued: number; sent: number }>(
-    `SELECT extract(epoch FROM o.created_at - i.created_at) * 1000 AS queued,
-            extract(epoch FROM o.sent_at - o.created_at) * 1000 AS sent
-     FROM messages o
-     JOIN LATERAL (SELECT created_at FROM messages i
-                   WHERE i.direction = 'in' AND i.user_id = o.user_id AND i.created_at <= o.created_at
-                   ORDER BY i.created_at DESC LIMIT 1) i ON true
-     WHERE o.direction = 'out' AND o.sent_at IS NOT NULL`,
-  );
-  const sortedBy = (key: 'queued' | 'sent') =>
-    stages.map((r) => Number(r[key])).sort((a, b) => a - b);
+  const roundsRun: Array<{ p50: number; p99: number; max: number; replies: number; busy: number }> =
+    [];
+  for (let round = 0; round < rounds; round++) {
+    const latencies: number[] = [];
+    const elu0 = performance.eventLoopUtilization();
+    const first = busy + round * conversations;
+    await Promise.all(
+      Array.from({ length: conversations }, (_, i) =>
+        chat(first + i, (t) => spread(i, t), latencies),
+      ),
+    );
+    latencies.sort((a, b) => a - b);
+    roundsRun.push({
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? NaN,
+      replies: latencies.length,
+      // The process runs Tiller, the fake Graph server and the people: how busy its thread was.
+      busy: performance.eventLoopUtilization(elu0).utilization,
+    });
+  }
   await runtime.stop();
   await graph.close();
   await drop();
   if (process.env.BENCH_COUNT_QUERIES)
-    for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 40))
-      console.error(n.toFixed(0).padStart(7), 'ms', sql);
-  latencies.sort((a, b) => a - b);
+    for (const [sql, [ms, n]] of [...counts].sort((a, b) => b[1][0] - a[1][0]).slice(0, 40))
+      console.error(ms.toFixed(0).padStart(7), 'ms', String(n).padStart(6), 'x', sql);
   busyLatencies.sort((a, b) => a - b);
+  const median = [...roundsRun].sort((a, b) => a.p99 - b.p99)[Math.floor(roundsRun.length / 2)]!;
   return {
     turns: busyLatencies.length,
     seconds,
     busyP50: percentile(busyLatencies, 50),
     busyP99: percentile(busyLatencies, 99),
-    replies: latencies.length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? NaN,
-    queuedP50: percentile(sortedBy('queued'), 50),
-    queuedP99: percentile(sortedBy('queued'), 99),
-    sentP50: percentile(sortedBy('sent'), 50),
-    sentP99: percentile(sortedBy('sent'), 99),
+    ...median,
+    roundP99s: roundsRun.map((r) => r.p99),
     bare: await bareTurnRate(robot),
   };
 }
@@ -297,12 +301,11 @@ async function main() {
         `(latency p50 ${r.run.busyP50} ms, p99 ${r.run.busyP99} ms); bare engine ${r.run.bare.toFixed(0)} turns/s (ratio ${(rate / r.run.bare).toFixed(3)})`,
     );
     console.log(
-      `         ${conversations} chats: ${r.run.replies} replies, latency p50 ${r.run.p50} ms, p99 ${r.run.p99} ms ` +
-        `(target < ${TARGET_P99_MS}), max ${r.run.max} ms`,
+      `         ${conversations} chats (median of ${r.run.roundP99s.length} rounds): ${r.run.replies} replies, latency p50 ${r.run.p50} ms, ` +
+        `p99 ${r.run.p99} ms (target < ${TARGET_P99_MS}), max ${r.run.max} ms; every round's p99: ${r.run.roundP99s.join(', ')} ms`,
     );
     console.log(
-      `         stored -> reply queued p50 ${r.run.queuedP50.toFixed(0)} ms, p99 ${r.run.queuedP99.toFixed(0)} ms; ` +
-        `queued -> sent p50 ${r.run.sentP50.toFixed(0)} ms, p99 ${r.run.sentP99.toFixed(0)} ms`,
+      `         the process (Tiller, the fake Graph server, the people) was busy ${(100 * r.run.busy).toFixed(0)} % of that round`,
     );
   }
 }

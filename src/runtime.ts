@@ -111,9 +111,9 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     await seedBuiltinRobots(db);
     await seedBuiltinStrategies(db);
-    // Before anything can publish: the API and the workers both change state that has subscribers.
-    subscribeModules(domainEvents);
     services = createTillerServices(options, db, log);
+    // Before anything can publish: the API and the workers both change state that has subscribers.
+    subscribeModules(domainEvents, { chatbot: services.chatbot });
     const registry = new WorkerRegistry(
       db,
       options.heartbeatMs ? { beatMs: options.heartbeatMs } : {},

@@ -29,9 +29,10 @@ import { CALL_FINAL, callWebhooks, TASK_FINISHED, taskWebhooks } from './tasks/t
 
 /**
  * Subscribes every module's subscribers to the bus. Every process does it (an API-only process
- * stops tasks, which publishes task.finished); doing it again replaces them by name.
+ * stops tasks, which publishes task.finished); doing it again replaces them by name, so the
+ * chatbot that answers eagerly is that of the runtime started last (one per process).
  */
-export function subscribeModules(bus: EventBus): void {
+export function subscribeModules(bus: EventBus, deps: { chatbot: ChatbotService }): void {
   // Customer webhooks: in the publisher's transaction, so the outbox row commits with the change.
   bus.inTransaction(CALL_FINAL, callWebhooks);
   bus.inTransaction(TASK_FINISHED, taskWebhooks);
@@ -39,8 +40,10 @@ export function subscribeModules(bus: EventBus): void {
   // Plan rounds: a round task that finished moves its plan on, in a job.
   bus.viaJob(TASK_FINISHED, planRounds);
   // Chatbot: a person's message is a turn; a sent message's status follows into the transcript.
-  bus.viaJob(MESSAGE_RECEIVED, chatbotTurns);
-  bus.viaJob(MESSAGE_STATUS_CHANGED, chatbotStatuses);
+  // Both run in the transaction that applied what the provider sent, a job only when that throws
+  // (a job hop per turn was most of a reply's latency: docs/performance.md).
+  bus.eagerJob(MESSAGE_RECEIVED, chatbotTurns(deps.chatbot));
+  bus.eagerJob(MESSAGE_STATUS_CHANGED, chatbotStatuses(deps.chatbot));
   // Agent inbox webhooks and company event reports: in the transaction of the change.
   bus.inTransaction(CHAT_SESSION_CHANGED, inboxWebhooks);
   bus.inTransaction(CHAT_MESSAGE_ADDED, messageReports);
@@ -60,7 +63,7 @@ export function registerJobHandlers(
 ): void {
   runner.add(taskEndJob(deps.db, deps.clock));
   runner.add(planAdvanceJob(deps.plans));
-  runner.add(messagingInboundJob(deps.db, deps.clock, deps.messaging.registry));
+  runner.add(messagingInboundJob(deps.db, deps.clock, deps.messaging));
   runner.add(chatbotTurnJob(deps.chatbot));
   runner.add(chatbotStatusJob(deps.chatbot));
   runner.add(chatbotIdleJob(deps.chatbot));

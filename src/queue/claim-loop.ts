@@ -13,6 +13,13 @@ export interface ClaimLoopOptions<T> {
    * meanwhile (each finished item sends one) share the next claim instead of one claim each.
    */
   coalesceMs?: number;
+  /**
+   * Whether a finished item makes other items claimable (a call's end frees its task's
+   * concurrency, a delivered webhook lets the next of its group go): then every finished item
+   * claims again. Without (independent jobs), only a claim cut short by the capacity does.
+   * Default true.
+   */
+  finishFreesWork?: boolean;
   /** Claims at most `limit` items in the database; an empty array means nothing is due. */
   claim(limit: number): Promise<T[]>;
   handle(item: T): Promise<void>;
@@ -25,6 +32,8 @@ export class ClaimLoop<T> {
   #running = false;
   #wakeUp: (() => void) | undefined;
   #woken = false;
+  /** The last claim took all it asked for: more may be due, so a freed slot claims again. */
+  #saturated = false;
   #done: Promise<void> | undefined;
   #idle: Array<() => void> = [];
 
@@ -79,6 +88,7 @@ export class ClaimLoop<T> {
           const items = await this.#o.claim(free);
           failures = 0;
           claimed = items.length;
+          this.#saturated = claimed === free;
           for (const item of items) this.#start(item);
           if (claimed === free) continue;
         } catch (error) {
@@ -104,7 +114,9 @@ export class ClaimLoop<T> {
       .finally(() => {
         this.#inFlight.delete(item);
         if (this.#inFlight.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
-        this.wake();
+        // For independent items only a claim cut short by the capacity left work behind; new
+        // work comes with its own NOTIFY (or the poll), and a claim per finished item is waste.
+        if (this.#saturated || (this.#o.finishFreesWork ?? true)) this.wake();
       });
   }
 

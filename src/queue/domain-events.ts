@@ -1,4 +1,4 @@
-import type { Queryable } from '../store/db.ts';
+import { withSavepoint, type Queryable } from '../store/db.ts';
 import type { JobType, Payload } from './job-types.ts';
 import { insertJobs } from './jobs.ts';
 
@@ -47,9 +47,18 @@ export interface JobSubscriber<D, P extends Payload> {
   select(event: DomainEvent<D>): P | undefined;
 }
 
+/**
+ * A job subscriber whose job's work is tried first in the publisher's transaction: `run` gets the
+ * payload the job would get; if it throws, its writes are rolled back and the job is enqueued.
+ */
+export interface EagerJobSubscriber<D, P extends Payload> extends JobSubscriber<D, P> {
+  run(tx: Queryable, payload: P): Promise<void>;
+}
+
 type Subscriber =
   | { kind: 'tx'; sub: TransactionSubscriber<never> }
-  | { kind: 'job'; sub: JobSubscriber<never, Payload> };
+  | { kind: 'job'; sub: JobSubscriber<never, Payload> }
+  | { kind: 'eager'; sub: EagerJobSubscriber<never, Payload> };
 
 /** The key of the one job an event makes for one job subscriber. */
 export const subscriberJobKey = (subscriber: string, eventId: string) => `${subscriber}:${eventId}`;
@@ -65,6 +74,14 @@ export class EventBus {
   /** Adds (or, by the same name, replaces) a subscriber run as a job. */
   viaJob<D, P extends Payload>(type: EventType<D>, sub: JobSubscriber<D, P>): void {
     this.#add(type.name, { kind: 'job', sub: sub as unknown as JobSubscriber<never, Payload> });
+  }
+
+  /** Adds (or, by the same name, replaces) a job subscriber whose work is first tried in the publisher's transaction. */
+  eagerJob<D, P extends Payload>(type: EventType<D>, sub: EagerJobSubscriber<D, P>): void {
+    this.#add(type.name, {
+      kind: 'eager',
+      sub: sub as unknown as EagerJobSubscriber<never, Payload>,
+    });
   }
 
   /** Names of the subscribers of an event, in the order they are run. */
@@ -89,10 +106,11 @@ export class EventBus {
         continue;
       }
       const sub = subscriber.sub as unknown as JobSubscriber<D, Payload>;
-      const jobs = events.flatMap((event) => {
+      let jobs = events.flatMap((event) => {
         const payload = sub.select(event);
         return payload ? [{ payload, key: subscriberJobKey(sub.name, event.id) }] : [];
       });
+      if (subscriber.kind === 'eager') jobs = await runEagerly(tx, subscriber.sub, jobs);
       await insertJobs(tx, sub.job.queue, jobs, {
         runAt: at,
         maxAttempts: sub.job.retry.maxAttempts,
@@ -105,6 +123,28 @@ export class EventBus {
       (s) => s.sub.name !== subscriber.sub.name,
     );
     this.#subscribers.set(event, [...list, subscriber]);
+  }
+}
+
+/**
+ * Runs the jobs' work in `tx`, all under one savepoint; answers the jobs to enqueue instead: none,
+ * or all of them when the try threw (its writes undone).
+ */
+async function runEagerly<J extends { payload: Payload }>(
+  tx: Queryable,
+  sub: EagerJobSubscriber<never, Payload>,
+  jobs: J[],
+): Promise<J[]> {
+  if (jobs.length === 0) return jobs;
+  try {
+    await withSavepoint(tx, async () => {
+      for (const job of jobs) await sub.run(tx, job.payload);
+    });
+    return [];
+  } catch {
+    // The jobs retry it with backoff and log it if it keeps failing: a lost race, a deadlock
+    // or a robot's error does not undo the publisher's change.
+    return jobs;
   }
 }
 

@@ -3,10 +3,11 @@ import type { Logger } from '../shared/logger.ts';
 import { Mutex } from '../shared/mutex.ts';
 import type { Db } from '../store/db.ts';
 import { ClaimLoop } from './claim-loop.ts';
-import { PermanentJobError, type JobDefinition, type Payload } from './job-types.ts';
+import { PermanentJobError, type JobDefinition, type JobRun, type Payload } from './job-types.ts';
 import {
   claimJobs,
   batchedCompleter,
+  completeJobIn,
   failJob,
   JOBS_CHANNEL,
   jobsOutside,
@@ -19,7 +20,7 @@ import { defaultRetry, type RetryPolicy } from './retry.ts';
 
 /** A handler of raw job rows; typed jobs register through add() instead. */
 export interface JobHandler {
-  run(job: Job): Promise<void>;
+  run(job: Job, run: JobRun): Promise<void>;
   retry?: RetryPolicy;
 }
 
@@ -58,7 +59,7 @@ export class JobRunner {
     const { type } = definition;
     this.register(type.queue, {
       retry: type.retry,
-      run: (job) => definition.run(type.decode(job.payload), job),
+      run: (job, run) => definition.run(type.decode(job.payload), run),
     });
   }
 
@@ -77,6 +78,8 @@ export class JobRunner {
       name: 'jobs',
       capacity: options.capacity,
       pollMs: options.pollMs,
+      // Jobs never wait on each other: a finished one frees nothing another could claim.
+      finishFreesWork: false,
       claim: (limit) =>
         this.#claiming.run(async () => {
           const jobs = await claimJobs(this.#db, this.#workerId, queues, limit, this.#clock.now());
@@ -96,8 +99,15 @@ export class JobRunner {
     const handler = this.#handlers.get(job.queue);
     try {
       if (!handler) throw new Error(`no handler for the queue ${job.queue} in this worker`);
-      await handler.run(job);
-      await this.#complete(job);
+      let completed = false;
+      await handler.run(job, {
+        ...job,
+        completeIn: async (tx) => {
+          await completeJobIn(tx, job.id, this.#workerId);
+          completed = true; // if that transaction rolls back, the handler throws: failed below
+        },
+      });
+      if (!completed) await this.#complete(job);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.#log.warn(

@@ -33,6 +33,11 @@ export interface EnqueueOptions {
   runAt: Date;
   /** A job with the same key is not added twice while it exists. */
   key?: string;
+  /**
+   * false for a timer far ahead (a day's inactivity): waking the runners now would only make
+   * them claim nothing; their poll finds it when it is due. Default true.
+   */
+  wake?: boolean;
 }
 
 /** Adds a job inside the caller's transaction: it exists if and only if the transaction commits. */
@@ -45,12 +50,20 @@ export async function enqueue<P extends Payload>(
   await insertJob(tx, type.queue, payload, {
     runAt: options.runAt,
     ...(options.key !== undefined ? { key: options.key } : {}),
+    ...(options.wake !== undefined ? { wake: options.wake } : {}),
     maxAttempts: type.retry.maxAttempts,
   });
 }
 
 /** What a handler knows of the run besides its payload. */
-export type JobRun = Pick<Job, 'id' | 'attempts' | 'max_attempts'> & { key?: string | null };
+export type JobRun = Pick<Job, 'id' | 'attempts' | 'max_attempts'> & {
+  key?: string | null;
+  /**
+   * Deletes the job in the handler's own transaction, so its effect and its completion commit
+   * together (and the runner saves its own DELETE). Absent when the handler runs outside a runner.
+   */
+  completeIn?: (tx: Queryable) => Promise<void>;
+};
 
 /** A job type with the function that runs it. */
 export interface JobDefinition<P extends Payload = Payload> {

@@ -34,7 +34,49 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-/** Sends a wake-up that listeners receive when (and only if) the surrounding transaction commits. */
+/** What transactions remember of themselves (tx-memo.ts, the wake-ups below). */
+const perTransaction = new Set<WeakMap<Queryable, unknown>>();
+
+/** A savepoint rolled back makes `memo` forget its transaction. */
+export function forgetOnRollback(memo: WeakMap<Queryable, unknown>): void {
+  perTransaction.add(memo);
+}
+
+/** The wake-ups each open transaction has sent already. */
+const notified = new WeakMap<Queryable, Set<string>>();
+forgetOnRollback(notified);
+
+/**
+ * Sends a wake-up that listeners receive when (and only if) the surrounding transaction commits.
+ * PostgreSQL delivers one of several identical ones sent in a transaction, so a repeat is not
+ * sent at all (a chatbot turn enqueues several jobs of one queue).
+ */
 export async function notify(q: Queryable, channel: string, payload = ''): Promise<void> {
+  if (!('transaction' in q)) {
+    const key = `${channel}\u0000${payload}`;
+    const sent = notified.get(q) ?? new Set<string>();
+    if (sent.has(key)) return;
+    sent.add(key);
+    notified.set(q, sent);
+  }
   await q.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
+/**
+ * Runs fn inside `tx` under a savepoint: if it throws, what it wrote is undone and the rest of the
+ * transaction goes on (PostgreSQL would otherwise refuse every later statement), and the error
+ * is thrown on to the caller.
+ */
+export async function withSavepoint<T>(tx: Queryable, fn: () => Promise<T>): Promise<T> {
+  await tx.query('SAVEPOINT tiller_step');
+  try {
+    const result = await fn();
+    await tx.query('RELEASE SAVEPOINT tiller_step');
+    return result;
+  } catch (error) {
+    await tx.query('ROLLBACK TO SAVEPOINT tiller_step');
+    // The wake-ups sent and the rows remembered under the savepoint are undone with it.
+    for (const memo of perTransaction) memo.delete(tx);
+    throw error;
+  }
 }

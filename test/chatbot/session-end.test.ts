@@ -105,6 +105,13 @@ describe(`bot sessions end by the robot or by silence (${storeKind})`, () => {
     });
     clock.advance(IDLE_TIMEOUT_MS - 60_000);
     await turn(user, 'yes, speaking');
+    // One inactivity timer per session, however many messages: it re-arms itself when due.
+    const [session] = await server.runtime.services.chatbot.listSessions(appId, { userId: user });
+    const [timers] = await server.store.db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM jobs WHERE queue = 'chatbot.idle' AND payload->>'call_id' = $1",
+      [session!.callId],
+    );
+    assert.equal(timers!.n, 1);
     // A day after the first message but not after the last: still open.
     clock.advance(120_000);
     const list = await server.runtime.services.chatbot.listSessions(appId, { userId: user });

@@ -9,6 +9,8 @@ import {
 } from '../../src/modules/tasks/task-events.ts';
 import type { TaskRow } from '../../src/modules/tasks/tasks.repository.ts';
 import { subscribeModules } from '../../src/modules/wiring.ts';
+import type { ChatbotService } from '../../src/modules/chatbot/chatbot.service.ts';
+import { MESSAGE_RECEIVED } from '../../src/modules/messaging/messaging-events.ts';
 import {
   defineEvent,
   EventBus,
@@ -177,11 +179,69 @@ describe(`domain events (${storeKind})`, () => {
 
   it('subscribes plan rounds to task.finished, and the webhooks to every event', () => {
     const bus = new EventBus();
-    subscribeModules(bus);
-    subscribeModules(bus); // a second runtime in the process replaces, never doubles
+    const deps = { chatbot: {} as ChatbotService };
+    subscribeModules(bus, deps);
+    subscribeModules(bus, deps); // a second runtime in the process replaces, never doubles
     assert.deepEqual(bus.subscribersOf(TASK_FINISHED), ['webhooks.task', 'plan.advance']);
     assert.deepEqual(bus.subscribersOf(CALL_FINAL), ['webhooks.call']);
     assert.deepEqual(bus.subscribersOf(PLAN_FINISHED), ['webhooks.plan']);
+    assert.deepEqual(bus.subscribersOf(MESSAGE_RECEIVED), ['chatbot.turn']);
+  });
+
+  it('runs an eager job subscriber in the publisher’s transaction, with no job', async () => {
+    const bus = new EventBus();
+    bus.eagerJob(SHIPPED, {
+      name: 'customer',
+      job: NOTIFY_CUSTOMER,
+      select: ({ data }) => ({ order_id: data.orderId }),
+      run: async (tx, { order_id }) => {
+        await tx.query(`INSERT INTO test_effects VALUES ('customer', $1)`, [order_id]);
+      },
+    });
+    await assert.rejects(
+      store.db.transaction(async (tx) => {
+        await bus.publish(tx, SHIPPED, [shipped('o-1')], new Date());
+        throw new Error('the change that caused it failed');
+      }),
+    );
+    assert.deepEqual(await effects('customer'), [], 'rolled back with the publisher');
+    await store.db.transaction((tx) =>
+      bus.publish(tx, SHIPPED, [shipped('o-1'), shipped('o-2')], new Date()),
+    );
+    assert.deepEqual(await effects('customer'), [{ order_id: 'o-1' }, { order_id: 'o-2' }]);
+    assert.deepEqual(await jobs(), []);
+  });
+
+  it('undoes an eager try that throws and enqueues its jobs instead, keeping the publisher’s change', async () => {
+    const bus = new EventBus();
+    bus.eagerJob(SHIPPED, {
+      name: 'customer',
+      job: NOTIFY_CUSTOMER,
+      select: ({ data }) => ({ order_id: data.orderId }),
+      run: async (tx, { order_id }) => {
+        await tx.query(`INSERT INTO test_effects VALUES ('customer', $1)`, [order_id]);
+        if (order_id === 'o-2') {
+          // A failing statement: without the savepoint the whole transaction would be refused.
+          await tx.query('SELECT 1 / 0');
+        }
+      },
+    });
+    await store.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO test_effects VALUES ('publisher', 'o-0')`);
+      await bus.publish(tx, SHIPPED, [shipped('o-1'), shipped('o-2')], new Date());
+      await bus.publish(tx, SHIPPED, [shipped('o-3')], new Date());
+    });
+    assert.deepEqual(await effects('publisher'), [{ order_id: 'o-0' }]);
+    // The publish whose try threw is undone as a whole and left to its jobs; the next one ran.
+    assert.deepEqual(await effects('customer'), [{ order_id: 'o-3' }]);
+    assert.deepEqual(
+      (await jobs()).map((j) => [j.queue, j.payload, j.key]),
+      ['o-1', 'o-2'].map((id) => [
+        'test.notify-customer',
+        { order_id: id },
+        subscriberJobKey('customer', id),
+      ]),
+    );
   });
 
   it('enqueues the plan.advance job for a finished task with a plan as its parent, and none without', async () => {

@@ -37,6 +37,8 @@ export class FakeChannel implements MessagingChannel {
   readonly sends: Array<{ at: number; message: OutboundMessage }> = [];
   readonly reads: string[] = [];
   respond: Responder = () => ({ providerMessageId: `wamid.${randomUUID()}` });
+  /** While set, sends wait for it before the provider answers (a slow HTTP answer). */
+  gate: Promise<void> | undefined;
   readonly #listeners: InboundListener[] = [];
   readonly webhook?: WebhookReceiver;
 
@@ -73,6 +75,7 @@ export class FakeChannel implements MessagingChannel {
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
     this.sends.push({ at: performance.now(), message });
+    if (this.gate) await this.gate;
     const answer = this.respond(message, this.sends.length);
     if (answer instanceof Error) throw answer;
     return answer;

@@ -198,7 +198,14 @@ describe(`messaging inbound (${storeKind})`, () => {
       status: s,
       at: new Date(),
     });
+    const jobsBefore = await jobCount();
     await hook(WA, [status('read'), status('delivered')]);
+    // Statuses of a known send are applied in the webhook's own request: no job, done on 200.
+    const [applied] = await server.store.db.query<{ status: string }>(
+      "SELECT status FROM messages WHERE id = 'ff-status-1'",
+    );
+    assert.equal(applied?.status, 'read');
+    assert.equal(await jobCount(), jobsBefore);
     await hook(WA, [status('sent'), status('read')]);
     await waitFor('every job done', async () => ((await jobCount()) === 0 ? true : undefined));
     const [row] = await server.store.db.query<{ status: string }>(
@@ -230,6 +237,66 @@ describe(`messaging inbound (${storeKind})`, () => {
       "SELECT status, error_code FROM messages WHERE id = 'ff-status-2'",
     );
     assert.deepEqual(failed, { status: 'failed', error_code: '131026' });
+  });
+
+  it('keeps statuses that overtake their send for a job due half a second later', async () => {
+    const before = new Date();
+    const early = {
+      kind: 'status',
+      providerMessageId: 'wamid.not-yet-known',
+      recipient: '+6281230000009',
+      status: 'delivered',
+      at: new Date(),
+    };
+    assert.equal((await hook(WA, [early])).status, 200);
+    const [job] = await server.store.db.query<{ run_at: Date }>(
+      "SELECT run_at FROM jobs WHERE queue = 'messaging.inbound' ORDER BY id DESC LIMIT 1",
+    );
+    assert.ok(job, 'stored for the job');
+    assert.ok(job.run_at.getTime() >= before.getTime() + 500, 'due half a second later');
+    // It would retry for ten minutes, the send never being made: not the business of the rest.
+    await server.store.db.query("DELETE FROM jobs WHERE queue = 'messaging.inbound'");
+  });
+
+  it('holds a reply that quotes a send still out with the provider until its outcome is written', async () => {
+    const user = '6281230000010';
+    await hook(WA, [text(`+${user}`, 'wamid.opener', 'hi')]);
+    await waitFor('window open', async () => ((await window(user)).open ? true : undefined));
+    const fake = fakes.get(PN);
+    let release!: () => void;
+    fake.gate = new Promise((resolve) => (release = resolve));
+    fakes.answer(PN, (m) =>
+      m.to === `+${user}`
+        ? { providerMessageId: 'wamid.quoted' }
+        : { providerMessageId: `wamid.${m.idempotencyKey}` },
+    );
+    try {
+      await freeForm(user, 'ff-quoted');
+      await waitFor('the send out with the provider', () =>
+        fake.sends.some((s) => s.message.to === `+${user}`) ? true : undefined,
+      );
+      // The person answers it before our send's outcome (its provider id) is written.
+      await hook(WA, [{ ...text(`+${user}`, 'wamid.answer', 'yes'), replyTo: 'wamid.quoted' }]);
+      const waiting = await waitFor('the job waits for the quote', async () => {
+        const [j] = await server.store.db.query<{ attempts: number }>(
+          `SELECT attempts FROM jobs WHERE queue = 'messaging.inbound'
+             AND last_error LIKE '%quotes a send whose outcome is not written yet%'`,
+        );
+        return j;
+      });
+      assert.ok(waiting.attempts >= 1);
+      assert.equal(await inboundCount('wamid.answer'), 0, 'not applied without its quote');
+    } finally {
+      fake.gate = undefined;
+      release();
+    }
+    const stored = await waitFor('the answer stored', async () => {
+      const [r] = await server.store.db.query<{ reply_to: string | null }>(
+        "SELECT reply_to FROM messages WHERE provider_message_id = 'wamid.answer'",
+      );
+      return r;
+    });
+    assert.equal(stored.reply_to, 'ff-quoted');
   });
 
   it('resolves the template a person answers and calls back §8.8 for a single send', async () => {
@@ -279,6 +346,34 @@ describe(`messaging inbound (${storeKind})`, () => {
     assert.equal(event?.template?.robotId, '4496');
     assert.deepEqual(event?.template?.variables, { '1': 'tom' });
     assert.deepEqual(event?.template?.custom, { order: 'A1' });
+  });
+
+  it('answers a template once: the message after the answer is not an answer again', async () => {
+    const user = '6281230000011';
+    const sent = await server.runtime.services.messaging.sendTemplates(appId, {
+      channelId: WA,
+      templateId,
+      users: [{ id: user, variables: { '1': 'ann' } }],
+    });
+    const templateMsgId = sent.messages[0]!.templateMsgId;
+    await waitFor('sent', async () => {
+      const [r] = await server.store.db.query<{ provider_message_id: string | null }>(
+        "SELECT provider_message_id FROM messages WHERE id = $1 AND status = 'sent'",
+        [templateMsgId],
+      );
+      return r?.provider_message_id ?? undefined;
+    });
+    // WhatsApp's timestamps are whole seconds: the answer may carry a time before the send's.
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await hook(WA, [text(`+${user}`, 'wamid.first-answer', 'ok', second)]);
+    await waitFor('published', () => received.find((r) => r.userId === user));
+    await hook(WA, [text(`+${user}`, 'wamid.second-message', 'and another thing', second)]);
+    await waitFor('published', () =>
+      received.filter((r) => r.userId === user).length === 2 ? true : undefined,
+    );
+    const [first, next] = received.filter((r) => r.userId === user);
+    assert.equal(first?.template?.templateMsgId, templateMsgId);
+    assert.equal(next?.template, null);
   });
 
   it("opts out on the template's OPT_OUT button and on a STOP keyword from a push channel", async () => {

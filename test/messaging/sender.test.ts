@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChannelSendError } from '../../src/channels/messaging/messaging-channel.ts';
 import { ChannelRegistry } from '../../src/modules/messaging/channel-registry.ts';
+import { takeSendSlots } from '../../src/modules/messaging/channels.repository.ts';
+import { insertOutbound } from '../../src/modules/messaging/send-queue.repository.ts';
 import { MessageSender } from '../../src/modules/messaging/sender.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -82,6 +84,57 @@ describe(`messaging sender (${storeKind})`, () => {
         [id],
       )
     )[0]!;
+
+  it('takes its pacing slot while another transaction is inserting a message of the channel', async (t) => {
+    if (server.store.db.kind !== 'postgres') {
+      t.skip('needs two open transactions at once (PostgreSQL; PGlite has one connection)');
+      return;
+    }
+    const [row] = await server.store.db.query<{ id: number }>(
+      "SELECT id FROM messaging_channels WHERE app_id = $1 AND channel_id = 'perm'",
+      [appId],
+    );
+    const pk = row!.id;
+    let inserted!: () => void;
+    let release!: () => void;
+    const insertedNow = new Promise<void>((resolve) => (inserted = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // A chatbot turn's transaction: it inserted a message of the channel (a foreign-key lock on
+    // the channel's row) and has not committed yet.
+    const turn = server.store.db.transaction(async (tx) => {
+      await insertOutbound(tx, [
+        {
+          id: 'held-insert',
+          appId,
+          channelPk: pk,
+          userId: '6281000000099',
+          kind: 'free_form',
+          content: { type: 'text', text: 'not yet committed' },
+          batchId: null,
+          templateId: null,
+          variables: null,
+          custom: null,
+          conversationId: null,
+          replyTo: null,
+          at: new Date(),
+        },
+      ]);
+      inserted();
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    await insertedNow;
+    try {
+      const slots = await server.store.db.transaction((tx) =>
+        takeSendSlots(tx, pk, new Date(), 1_000, 50, 5),
+      );
+      assert.ok(slots, 'the slot is taken, not skipped as if another sender held it');
+      assert.equal(slots.count, 5);
+    } finally {
+      release();
+      await turn.catch(() => {});
+    }
+  });
 
   it('never sends faster than the channel pace', async () => {
     const { messages } = await send('pace', 16);

@@ -187,6 +187,47 @@ describe(`generic job queue (${storeKind})`, () => {
     }
   });
 
+  it('claims across queues in one statement, in the queues’ order, up to the limit', async () => {
+    await store.db.transaction(async (tx) => {
+      for (const n of [1, 2, 3]) await enqueue(tx, 'later', { n });
+      for (const n of [4, 5]) await enqueue(tx, 'first', { n });
+      await enqueue(tx, 'first', { n: 6 }, { runAt: new Date(Date.now() + 60_000) });
+    });
+    const claimed = await claimJobs(store.db, 'w', ['first', 'later'], 3, new Date());
+    assert.deepEqual(claimed.map((j) => [j.queue, j.payload.n]).sort(), [
+      ['first', 4],
+      ['first', 5],
+      ['later', 1],
+    ]);
+    assert.equal(await count('locked_by IS NULL'), 3, 'the rest are left for the next claim');
+  });
+
+  it('completes a job in its handler’s transaction, or not at all when that rolls back', async () => {
+    const runner = new JobRunner(store.db, 'runner-tx', log);
+    const effects: number[] = [];
+    runner.register('in-tx', {
+      retry: fast,
+      run: async (job, run) => {
+        await store.db.transaction(async (tx) => {
+          await run.completeIn?.(tx);
+          // Its first run fails after completing: the completion is rolled back with it.
+          if (job.attempts === 1) throw new Error('the effect could not be written');
+          effects.push(Number(job.payload.n));
+        });
+      },
+    });
+    await store.db.transaction((tx) => enqueue(tx, 'in-tx', { n: 9 }, { maxAttempts: 3 }));
+    await runner.start({ capacity: 1, pollMs: 20 });
+    try {
+      await waitFor('the job to be completed', async () =>
+        (await count()) === 0 ? true : undefined,
+      );
+      assert.deepEqual(effects, [9]);
+    } finally {
+      await runner.stop(1_000);
+    }
+  });
+
   it('retries a throwing handler until it succeeds', async () => {
     const runner = new JobRunner(store.db, 'runner2', log);
     let calls = 0;

@@ -1,6 +1,8 @@
 import type { ChatContent } from './chat-content.ts';
 import type { EndReason, MessageStatus, SenderType, SessionStatus } from './chat-events.ts';
-import type { MessageRow, SessionRow } from './chatbot.repository.ts';
+import { AppError } from '../../shared/errors.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './chat-types.ts';
+import type { MessageRow, SessionFilter, SessionRow } from './chatbot.repository.ts';
 
 // Sessions and messages as the service returns them (domain objects: Dates, camelCase). The
 // routes and callbacks make the wire shapes from these (chatbot.wire.ts, chat-callbacks.ts).
@@ -122,4 +124,32 @@ export function sessionView(
     lastMessage,
     zone,
   };
+}
+
+/** A list's page size: the default when none is asked, within 1..MAX_PAGE_SIZE. */
+export function listPageSize(size: number | undefined): number {
+  return Math.min(Math.max(size ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+}
+
+/** The sessions a wire status (§5.3) or an inbox status asks for (the inverse of wireStatusOf). */
+export function wireStatusFilter(status: string | undefined): Partial<SessionFilter> {
+  switch (status) {
+    case undefined:
+    case '':
+      return {};
+    case 'open':
+      return { statuses: ['pending'], transferring: false };
+    case 'transferring':
+      return { statuses: ['pending'], transferring: true };
+    case 'agent':
+      return { statuses: ['open', 'snoozed'] };
+    case 'closed':
+    case 'resolved':
+      return { statuses: ['resolved'] };
+    case 'pending':
+    case 'snoozed':
+      return { statuses: [status] };
+    default:
+      throw new AppError('bad_request', `status "${status}"`);
+  }
 }

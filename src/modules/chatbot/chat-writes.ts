@@ -71,8 +71,14 @@ export class SessionWrites {
     return this.#at;
   }
 
-  /** Stores messages in order; those already stored (same id) are skipped. */
-  async addMessages(messages: readonly NewChatMessage[]): Promise<MessageRow[]> {
+  /**
+   * Stores messages in order; those already stored (same id) are skipped. `also` is written to
+   * the session with the stored messages' last_message_at, in the same statement.
+   */
+  async addMessages(
+    messages: readonly NewChatMessage[],
+    also: SessionPatch = {},
+  ): Promise<MessageRow[]> {
     if (messages.length === 0) return [];
     const s = this.session;
     const rows = messages.map((m) => ({
@@ -111,7 +117,7 @@ export class SessionWrites {
       })),
       this.#at,
     );
-    if (stored.length > 0) await this.patch({ last_message_at: this.#at });
+    if (stored.length > 0) await this.patch({ ...also, last_message_at: this.#at });
     return stored.map((m) => ({ ...m, seq: 0, error_code: null, error_message: null }));
   }
 

@@ -1,4 +1,4 @@
-import type { JobSubscriber } from '../../queue/domain-events.ts';
+import type { EagerJobSubscriber } from '../../queue/domain-events.ts';
 import { defineJob, handleJob, intField, textField, type Payload } from '../../queue/job-types.ts';
 import { QUEUES } from '../../queue/names.ts';
 import type { MessageReceived, MessageStatusChanged } from '../messaging/messaging-events.ts';
@@ -7,8 +7,8 @@ import type { MessageStatus } from './chat-events.ts';
 import type { ChatbotService } from './chatbot.service.ts';
 
 // The chatbot's jobs: a person's message (message.received) becomes a turn, a sent message's
-// status (message.status_changed) updates the transcript, and each bot session's inactivity
-// timer. Every handler can run twice: receive is keyed by the message id, a status only moves
+// status (message.status_changed) updates the transcript (both first tried in the publisher's
+// transaction, see chatbotTurns), and each bot session's inactivity timer. Every handler can run twice: receive is keyed by the message id, a status only moves
 // forward, the timer re-checks the session's last user message under its lock.
 
 /** The stored message.received event: its payload is the event's data as JSON. */
@@ -51,19 +51,36 @@ export const CHATBOT_WAKE = defineJob<ChatIdle>(QUEUES.chatbotWake, {
   }),
 });
 
-/** message.received → a chatbot turn, one job per message. */
-export const chatbotTurns: JobSubscriber<MessageReceived, ChatTurn> = {
-  name: QUEUES.chatbotTurn,
-  job: CHATBOT_TURN,
-  select: ({ data }) => ({ ...data }),
-};
+/**
+ * message.received → a chatbot turn, answered in the transaction that stored the message; only a
+ * turn that throws there (a lost race to start the session, a deadlock, a robot's error) becomes
+ * a job, which retries it.
+ */
+export function chatbotTurns(
+  chatbot: Pick<ChatbotService, 'receiveIn'>,
+): EagerJobSubscriber<MessageReceived, ChatTurn> {
+  return {
+    name: QUEUES.chatbotTurn,
+    job: CHATBOT_TURN,
+    select: ({ data }) => ({ ...data }),
+    run: (tx, event) => chatbot.receiveIn(tx, receiveInput(event)),
+  };
+}
 
-/** message.status_changed of a message a chatbot session sent (its conversationId is the session). */
-export const chatbotStatuses: JobSubscriber<MessageStatusChanged, ChatStatus> = {
-  name: QUEUES.chatbotStatus,
-  job: CHATBOT_STATUS,
-  select: ({ data }) => (data.conversationId ? { ...data } : undefined),
-};
+/**
+ * message.status_changed of a message a chatbot session sent (its conversationId is the
+ * session), applied to the transcript in the status's own transaction, or else by a job.
+ */
+export function chatbotStatuses(
+  chatbot: Pick<ChatbotService, 'messageStatusIn'>,
+): EagerJobSubscriber<MessageStatusChanged, ChatStatus> {
+  return {
+    name: QUEUES.chatbotStatus,
+    job: CHATBOT_STATUS,
+    select: ({ data }) => (data.conversationId ? { ...data } : undefined),
+    run: (tx, event) => chatbot.messageStatusIn(tx, event.appId, statusChange(event)),
+  };
+}
 
 const STATUS: Record<MessageStatusChanged['status'], MessageStatus> = {
   sent: 'sent',
@@ -72,32 +89,40 @@ const STATUS: Record<MessageStatusChanged['status'], MessageStatus> = {
   failed: 'failed',
 };
 
+function receiveInput(event: ChatTurn) {
+  return {
+    appId: event.appId,
+    channel: event.channel,
+    channelId: event.channelId,
+    userId: event.userId,
+    userName: event.userName,
+    messageId: event.messageId,
+    at: new Date(event.at),
+    content: contentFromInbound(event.content),
+    replyTo: event.replyToMessageId,
+    template: event.template,
+  };
+}
+
+function statusChange(event: ChatStatus) {
+  return {
+    messageId: event.messageId,
+    status: STATUS[event.status],
+    at: new Date(event.at),
+    errorCode: event.errorCode,
+    errorMessage: event.errorMessage,
+  };
+}
+
 export function chatbotTurnJob(chatbot: Pick<ChatbotService, 'receive'>) {
   return handleJob(CHATBOT_TURN, async (event) => {
-    await chatbot.receive({
-      appId: event.appId,
-      channel: event.channel,
-      channelId: event.channelId,
-      userId: event.userId,
-      userName: event.userName,
-      messageId: event.messageId,
-      at: new Date(event.at),
-      content: contentFromInbound(event.content),
-      replyTo: event.replyToMessageId,
-      template: event.template,
-    });
+    await chatbot.receive(receiveInput(event));
   });
 }
 
 export function chatbotStatusJob(chatbot: Pick<ChatbotService, 'messageStatus'>) {
   return handleJob(CHATBOT_STATUS, async (event) => {
-    await chatbot.messageStatus(event.appId, {
-      messageId: event.messageId,
-      status: STATUS[event.status],
-      at: new Date(event.at),
-      errorCode: event.errorCode,
-      errorMessage: event.errorMessage,
-    });
+    await chatbot.messageStatus(event.appId, statusChange(event));
   });
 }
 

@@ -109,14 +109,18 @@ export async function insertSession(q: Queryable, s: NewSession): Promise<boolea
   return rows.length === 1;
 }
 
-/** The session under its row lock: turns and changes of one session run one after another. */
+/**
+ * The session under its row lock: turns and changes of one session run one after another. NO KEY
+ * UPDATE, like an UPDATE of its columns: a plain FOR UPDATE would also wait for every
+ * transaction that merely inserted a row referencing the session (a foreign key's KEY SHARE).
+ */
 export async function lockSession(
   q: Queryable,
   appId: number,
   id: string,
 ): Promise<SessionRow | undefined> {
   const [row] = await q.query<SessionRow>(
-    `SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE app_id = $1 AND id = $2 FOR UPDATE`,
+    `SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE app_id = $1 AND id = $2 FOR NO KEY UPDATE`,
     [appId, id],
   );
   return row;
@@ -153,7 +157,7 @@ export async function lockLatestSession(
   const [row] = await q.query<SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM chat_sessions
       WHERE app_id = $1 AND channel_id = $2 AND user_id = $3
-      ORDER BY (status <> 'resolved') DESC, started_at DESC, id DESC LIMIT 1 FOR UPDATE`,
+      ORDER BY (status <> 'resolved') DESC, started_at DESC, id DESC LIMIT 1 FOR NO KEY UPDATE`,
     [appId, channelId, userId],
   );
   return row;

@@ -2,7 +2,7 @@ import { enqueue } from '../../queue/job-types.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import { appZone } from '../auth/app-directory.ts';
 import type { ConversationService } from '../conversations/conversations.service.ts';
 import { messageStatusPayload } from './chat-callbacks.ts';
@@ -12,9 +12,7 @@ import { SessionWrites, sessionRef, systemMessage } from './chat-writes.ts';
 import { CHATBOT_WAKE } from './chatbot.jobs.ts';
 import * as repo from './chatbot.repository.ts';
 import {
-  DEFAULT_PAGE_SIZE,
   IDLE_TIMEOUT_MS,
-  MAX_PAGE_SIZE,
   type AgentMessageInput,
   type ReceiveInput,
   type SessionListFilter,
@@ -22,7 +20,14 @@ import {
 } from './chat-types.ts';
 import { SessionIntake, SessionRaceError, DuplicateMessage } from './session-intake.ts';
 import { SessionLifecycle } from './session-lifecycle.ts';
-import { messageView, sessionView, type MessageView, type SessionView } from './chat-views.ts';
+import {
+  listPageSize,
+  messageView,
+  sessionView,
+  wireStatusFilter,
+  type MessageView,
+  type SessionView,
+} from './chat-views.ts';
 
 // Chatbot sessions (docs/chatbot.md): a user's messages on a channel, answered by a robot through
 // the conversation engine in text mode until an agent takes over, then relayed to the integrator
@@ -79,6 +84,17 @@ export class ChatbotService {
         return { sessionId: stored?.session_id ?? '', messageId };
       }
     }
+  }
+
+  /**
+   * receive() inside the caller's transaction (the one that stored the person's message). It
+   * throws where receive() would try again or look the message up (a lost race to start the
+   * user's session, the message received before): the caller undoes what this wrote and leaves
+   * it to receive(), in a job.
+   */
+  async receiveIn(tx: Queryable, input: ReceiveInput & { messageId: string }): Promise<void> {
+    // The messaging module stored the message under this id in this very transaction.
+    await this.#intake.receiveIn(tx, input, input.messageId, { mayBeKnown: false });
   }
 
   /** §9.5: the integrator's answer to a transfer request. */
@@ -237,7 +253,7 @@ export class ChatbotService {
   }
 
   async listSessions(appId: number, filter: SessionListFilter): Promise<SessionView[]> {
-    const size = pageSize(filter.size);
+    const size = listPageSize(filter.size);
     let after: repo.SessionFilter['after'];
     if (filter.lastCallId) {
       const cursor = await repo.findSession(this.#db, appId, filter.lastCallId);
@@ -247,7 +263,7 @@ export class ChatbotService {
     const rows = await repo.listSessions(this.#db, appId, {
       ...(filter.channelId !== undefined ? { channelId: filter.channelId } : {}),
       ...(filter.userId !== undefined ? { userId: filter.userId } : {}),
-      ...statusFilter(filter.status),
+      ...wireStatusFilter(filter.status),
       ...(filter.seatId !== undefined ? { seatId: filter.seatId } : {}),
       ...(filter.queue !== undefined ? { queue: filter.queue } : {}),
       ...(filter.startTime !== undefined ? { startFrom: filter.startTime } : {}),
@@ -287,7 +303,7 @@ export class ChatbotService {
     }
     const rows = await repo.listMessages(this.#db, appId, session.id, {
       ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-      size: pageSize(input.size),
+      size: listPageSize(input.size),
     });
     const quoted = await repo.findMessages(
       this.#db,
@@ -323,36 +339,48 @@ export class ChatbotService {
       errorMessage?: string | null;
     },
   ): Promise<void> {
-    await this.#db.transaction(async (tx) => {
-      const message = await repo.findMessage(tx, appId, change.messageId);
-      if (!message) return;
-      const session = await repo.lockSession(tx, appId, message.session_id);
-      if (!session) return;
-      const moved = await repo.advanceMessageStatus(tx, appId, message.id, {
-        status: change.status,
-        errorCode: change.errorCode ?? null,
-        errorMessage: change.errorMessage ?? null,
-      });
-      if (!moved) return;
-      if (moved.sender_type !== 'agent' && moved.sender_type !== 'agent_system') return;
-      const w = new SessionWrites(tx, session, this.#clock.now());
-      await w.callback(
-        'chatbot.message_status',
-        messageStatusPayload(session, moved, change.at),
-        await this.#life.callbackUrl(w),
-      );
-    });
+    await this.#db.transaction((tx) => this.messageStatusIn(tx, appId, change));
   }
 
-  /** The inactivity timer: a bot session whose user stayed silent 24 h is closed (timeout). */
+  /** messageStatus() inside the caller's transaction (the one that applied the provider's status). */
+  async messageStatusIn(
+    tx: Queryable,
+    appId: number,
+    change: Parameters<ChatbotService['messageStatus']>[1],
+  ): Promise<void> {
+    const message = await repo.findMessage(tx, appId, change.messageId);
+    if (!message) return;
+    const session = await repo.lockSession(tx, appId, message.session_id);
+    if (!session) return;
+    const moved = await repo.advanceMessageStatus(tx, appId, message.id, {
+      status: change.status,
+      errorCode: change.errorCode ?? null,
+      errorMessage: change.errorMessage ?? null,
+    });
+    if (!moved) return;
+    if (moved.sender_type !== 'agent' && moved.sender_type !== 'agent_system') return;
+    const w = new SessionWrites(tx, session, this.#clock.now());
+    await w.callback(
+      'chatbot.message_status',
+      messageStatusPayload(session, moved, change.at),
+      await this.#life.callbackUrl(w),
+    );
+  }
+
+  /**
+   * The inactivity timer: a bot session whose user stayed silent 24 h is closed (timeout). One
+   * timer per session at a time, set when the bot starts or gets the session back.
+   */
   async expireIdle(appId: number, callId: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const session = await repo.lockSession(tx, appId, callId);
       if (!session || session.status !== 'pending') return;
       const now = this.#clock.now();
+      const w = new SessionWrites(tx, session, now);
       const last = session.last_user_message_at ?? session.started_at;
-      if (now.getTime() - last.getTime() < IDLE_TIMEOUT_MS) return;
-      await this.#life.closeIn(new SessionWrites(tx, session, now), 'timeout', undefined);
+      // The user wrote since the timer was set: it goes again, a day after that message.
+      if (now.getTime() - last.getTime() < IDLE_TIMEOUT_MS) return this.#life.armIdleTimer(w);
+      await this.#life.closeIn(w, 'timeout', undefined);
     });
   }
 
@@ -370,32 +398,6 @@ export class ChatbotService {
         throw new AppError('session_closed', `call_id ${callId}`);
       await run(new SessionWrites(tx, session, this.#clock.now()));
     });
-  }
-}
-
-function pageSize(size: number | undefined): number {
-  return Math.min(Math.max(size ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-}
-
-function statusFilter(status: string | undefined): Partial<repo.SessionFilter> {
-  switch (status) {
-    case undefined:
-    case '':
-      return {};
-    case 'open':
-      return { statuses: ['pending'], transferring: false };
-    case 'transferring':
-      return { statuses: ['pending'], transferring: true };
-    case 'agent':
-      return { statuses: ['open', 'snoozed'] };
-    case 'closed':
-    case 'resolved':
-      return { statuses: ['resolved'] };
-    case 'pending':
-    case 'snoozed':
-      return { statuses: [status] };
-    default:
-      throw new AppError('bad_request', `status "${status}"`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { TransactionSubscriber } from '../../queue/domain-events.ts';
 import type { Queryable } from '../../store/db.ts';
+import { txMemo } from '../../store/tx-memo.ts';
 import { appName } from '../auth/app-directory.ts';
 import type { MessageStatusChanged } from '../messaging/messaging-events.ts';
 import { recordEvents, type NewEvent } from '../webhooks/outbox.ts';
@@ -41,8 +42,12 @@ const WIRE_STATUS: Record<string, string> = {
   failed: 'failed',
 };
 
+/** An app's report settings, read once per transaction (every message of a turn asks). */
+const settingsInTx = txMemo<string, Map<number, ReportSettingsRow>>();
+
 async function enabledApps(tx: Queryable, appIds: number[]) {
-  const settings = await findReportSettingsMany(tx, [...new Set(appIds)]);
+  const ids = [...new Set(appIds)].sort((a, b) => a - b);
+  const settings = await settingsInTx.get(tx, ids.join(','), () => findReportSettingsMany(tx, ids));
   const on = new Map<number, { settings: ReportSettingsRow; company: string }>();
   for (const [appId, s] of settings)
     if (s.enabled) on.set(appId, { settings: s, company: await appName(tx, appId) });

@@ -33,12 +33,18 @@ export class SessionIntake {
     this.#clock = clock;
   }
 
+  /**
+   * `mayBeKnown: false` when the caller just stored the person's message under this id and so knows
+   * it is new: the look-up is skipped (a duplicate still throws, when its insert is skipped).
+   */
   async receiveIn(
     tx: Queryable,
     input: ReceiveInput,
     messageId: string,
+    options: { mayBeKnown?: boolean } = {},
   ): Promise<{ sessionId: string; messageId: string }> {
-    if (await repo.findMessage(tx, input.appId, messageId)) throw new DuplicateMessage();
+    if ((options.mayBeKnown ?? true) && (await repo.findMessage(tx, input.appId, messageId)))
+      throw new DuplicateMessage();
     const at = input.at ?? this.#clock.now();
     const now = this.#clock.now();
     const { w, fresh } = await this.sessionFor(tx, input, now);
@@ -51,15 +57,15 @@ export class SessionIntake {
       input.replyTo ??
       (input.content.type === 'button' && template ? template.templateMsgId : null) ??
       (input.content.type === 'interactive' ? await this.lastMenu(w) : null);
-    const [stored] = await w.addMessages([
-      { id: messageId, senderType: 'user', content: input.content, replyTo, status: 'delivery' },
-    ]);
+    const [stored] = await w.addMessages(
+      [{ id: messageId, senderType: 'user', content: input.content, replyTo, status: 'delivery' }],
+      {
+        last_user_message_at: at,
+        unread: w.session.unread + 1,
+        ...(input.userName ? { user_name: input.userName } : {}),
+      },
+    );
     if (!stored) throw new DuplicateMessage();
-    await w.patch({
-      last_user_message_at: at,
-      unread: w.session.unread + 1,
-      ...(input.userName ? { user_name: input.userName } : {}),
-    });
     const s = w.session;
     if (s.status === 'open' || s.status === 'snoozed') {
       if (s.status === 'snoozed') await w.change({ status: 'open', snoozed_until: null }, 'wake');
@@ -77,7 +83,9 @@ export class SessionIntake {
       const text = textOf(input.content);
       if (text !== undefined) await this.#life.stepBot(w, { kind: 'message', text });
     }
-    if (w.session.status === 'pending') await this.#life.armIdleTimer(w);
+    // A new bot session starts its inactivity timer; later messages do not add timers: the
+    // timer re-arms itself from the last message when it finds the session still in use.
+    if (fresh && w.session.status === 'pending') await this.#life.armIdleTimer(w);
     return { sessionId: w.session.id, messageId };
   }
 

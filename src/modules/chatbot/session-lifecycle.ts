@@ -270,6 +270,7 @@ export class SessionLifecycle {
       {
         runAt: new Date(last.getTime() + IDLE_TIMEOUT_MS),
         key: `${s.id}:${last.getTime()}`,
+        wake: false,
       },
     );
   }

@@ -206,6 +206,9 @@ export async function findSmsSender(
 /**
  * Takes the channel's pacing slot for `count` sends at `ratePerSecond`, unless another process
  * holds it this instant (SKIP LOCKED: it is claiming for this channel; ours comes next poll).
+ * NO KEY UPDATE: FOR UPDATE also conflicts with the KEY SHARE lock every transaction inserting a
+ * message takes on its channel (the foreign key), so under load the claim kept skipping and the
+ * sender slept to its next poll (docs/performance.md).
  * Returns the instant of the first send, or undefined when the slot is taken or too far ahead.
  */
 export async function takeSendSlots(
@@ -217,7 +220,7 @@ export async function takeSendSlots(
   wanted: number,
 ): Promise<{ first: Date; count: number } | undefined> {
   const [row] = await q.query<{ next_send_at: Date | null }>(
-    `SELECT next_send_at FROM messaging_channels WHERE id = $1 FOR UPDATE SKIP LOCKED`,
+    `SELECT next_send_at FROM messaging_channels WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED`,
     [pk],
   );
   if (!row) return undefined;

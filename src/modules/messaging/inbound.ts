@@ -5,7 +5,7 @@ import type {
 } from '../../channels/messaging/messaging-channel.ts';
 import { publish } from '../../queue/domain-events.ts';
 import { newId } from '../../shared/ids.ts';
-import type { Queryable } from '../../store/db.ts';
+import { withSavepoint, type Queryable } from '../../store/db.ts';
 import { optOut } from '../dnc/dnc.service.ts';
 import type { ChannelRecord } from './channels.repository.ts';
 import { MESSAGE_RECEIVED, type TemplateOrigin } from './messaging-events.ts';
@@ -14,6 +14,7 @@ import {
   insertInbound,
   lockByProviderIds,
   renewWindow,
+  sendingTo,
   setStatuses,
   unansweredTemplate,
   type MessageRecord,
@@ -58,17 +59,31 @@ export interface InboundResult {
   unmatched: number;
 }
 
+/**
+ * A person quoted a message of ours whose send outcome (and so its provider id) is not written
+ * yet: their answer would otherwise lose what it answers. Thrown to be tried again shortly.
+ */
+export class QuoteNotKnownYet extends Error {
+  constructor() {
+    super('a message quotes a send whose outcome is not written yet');
+    this.name = 'QuoteNotKnownYet';
+  }
+}
+
 export async function applyInbound(
   tx: Queryable,
   channel: ChannelRecord,
   events: readonly InboundEvent[],
   now: Date,
+  /** Throw QuoteNotKnownYet rather than apply a message whose quote may not be written yet. */
+  options: { quotesMayWait?: boolean } = {},
 ): Promise<InboundResult> {
   let unmatched = 0;
   const statuses = events.filter((e) => e.kind === 'status');
   if (statuses.length > 0) unmatched += await applyStatuses(tx, channel, statuses);
   for (const event of events) {
-    if (event.kind === 'message') await applyMessage(tx, channel, event, now);
+    if (event.kind === 'message')
+      await applyMessage(tx, channel, event, now, options.quotesMayWait ?? false);
     else if (event.kind === 'opt_out' && event.value === 'stop') {
       await optOut(tx, {
         appId: channel.appId,
@@ -81,6 +96,33 @@ export async function applyInbound(
   }
   return { unmatched };
 }
+
+/**
+ * Statuses only (two of three webhooks a chatbot reply causes) are applied in the webhook's own
+ * request: a few statements, as cheap as storing them for a job. Anything else (a person's
+ * message may run a chatbot turn) is left to the messaging.inbound job ('later'), and so is
+ * everything on an error; statuses of messages whose send is not written yet (the provider's
+ * webhook can overtake its own HTTP answer) are 'early'. Nothing is written unless 'applied'.
+ */
+export async function applyStatusesNow(
+  tx: Queryable,
+  channel: ChannelRecord,
+  events: readonly InboundEvent[],
+  now: Date,
+): Promise<'applied' | 'early' | 'later'> {
+  if (events.length === 0 || events.some((e) => e.kind !== 'status')) return 'later';
+  try {
+    await withSavepoint(tx, async () => {
+      const { unmatched } = await applyInbound(tx, channel, events, now);
+      if (unmatched > 0) throw new EarlyStatuses();
+    });
+    return 'applied';
+  } catch (error) {
+    return error instanceof EarlyStatuses ? 'early' : 'later';
+  }
+}
+
+class EarlyStatuses extends Error {}
 
 async function applyStatuses(
   tx: Queryable,
@@ -124,7 +166,7 @@ async function applyStatuses(
       errorMessage: m.errorMessage,
     })),
   );
-  await statusesChanged(tx, list);
+  await statusesChanged(tx, list, channel);
   return unmatched;
 }
 
@@ -133,6 +175,7 @@ async function applyMessage(
   channel: ChannelRecord,
   event: Extract<InboundEvent, { kind: 'message' }>,
   now: Date,
+  quotesMayWait: boolean,
 ): Promise<void> {
   const userId = digits(event.from);
   // A provider clock ahead of ours must not stretch the window past what the person gave.
@@ -140,6 +183,10 @@ async function applyMessage(
   const quoted = event.replyTo
     ? (await lockByProviderIds(tx, channel.pk, [event.replyTo]))[0]
     : undefined;
+  // The provider's webhook can overtake its own answer to our send: a quote we cannot find
+  // while a send to this person still waits for its outcome is most likely that send.
+  if (event.replyTo && !quoted && quotesMayWait && (await sendingTo(tx, channel.pk, userId)))
+    throw new QuoteNotKnownYet();
   const id = newId();
   const stored = await insertInbound(tx, {
     id,

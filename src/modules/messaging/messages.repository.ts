@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
+import { txMemo } from '../../store/tx-memo.ts';
 
 // Messages in and out, their send batches and the 24-hour windows. The sender's queue over the
 // same table is in send-queue.repository.ts. Bulk statements take their rows as one JSON
@@ -194,7 +195,7 @@ export async function lockByProviderIds(
   const rows = await q.query<MessageRow>(
     `SELECT ${COLUMNS} FROM messages m
      WHERE m.channel_pk = $1 AND m.provider_message_id = ANY($2::text[])
-     ORDER BY m.id FOR UPDATE`,
+     ORDER BY m.id FOR NO KEY UPDATE`,
     [channelPk, [...new Set(providerIds)]],
   );
   return rows.map(toMessage);
@@ -259,18 +260,23 @@ export async function messagesOfBatch(
 }
 
 /** Opens or renews the window: only ever forward (a late duplicate cannot shorten it). */
+/** The window's last inbound instant as this transaction set it (a turn sends right after). */
+const renewedInTx = txMemo<string, Date | undefined>();
+
 export async function renewWindow(
   q: Queryable,
   channelPk: number,
   userId: string,
   at: Date,
 ): Promise<void> {
-  await q.query(
+  const [row] = await q.query<{ last_inbound_at: Date }>(
     `INSERT INTO messaging_windows (channel_pk, user_id, last_inbound_at) VALUES ($1, $2, $3)
      ON CONFLICT (channel_pk, user_id) DO UPDATE
-       SET last_inbound_at = greatest(messaging_windows.last_inbound_at, excluded.last_inbound_at)`,
+       SET last_inbound_at = greatest(messaging_windows.last_inbound_at, excluded.last_inbound_at)
+     RETURNING last_inbound_at`,
     [channelPk, userId, at],
   );
+  renewedInTx.set(q, `${channelPk}\u0000${userId}`, row?.last_inbound_at);
 }
 
 export async function lastInbound(
@@ -278,17 +284,31 @@ export async function lastInbound(
   channelPk: number,
   userId: string,
 ): Promise<Date | undefined> {
-  const [row] = await q.query<{ last_inbound_at: Date }>(
-    `SELECT last_inbound_at FROM messaging_windows WHERE channel_pk = $1 AND user_id = $2`,
+  return renewedInTx.get(q, `${channelPk}\u0000${userId}`, async () => {
+    const [row] = await q.query<{ last_inbound_at: Date }>(
+      `SELECT last_inbound_at FROM messaging_windows WHERE channel_pk = $1 AND user_id = $2`,
+      [channelPk, userId],
+    );
+    return row?.last_inbound_at;
+  });
+}
+
+/** Whether a send to the person is out with the provider, its outcome not written yet. */
+export async function sendingTo(q: Queryable, channelPk: number, userId: string): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM messages WHERE channel_pk = $1 AND user_id = $2 AND direction = 'out'
+       AND status = 'sending' LIMIT 1`,
     [channelPk, userId],
   );
-  return row?.last_inbound_at;
+  return rows.length > 0;
 }
 
 /**
  * The template message to a person that their message answers when it quotes none (free text
  * after a template): the latest one sent to them on the channel since `since` that no earlier
- * message of theirs answered.
+ * message of theirs answered. An inbound message's time is the provider's, in whole seconds
+ * (WhatsApp's timestamps), so the send time is cut to the second before comparing; the sequence
+ * keeps out what was stored before the template was even queued.
  */
 export async function unansweredTemplate(
   q: Queryable,
@@ -303,7 +323,8 @@ export async function unansweredTemplate(
        AND m.sent_at >= $3
        AND NOT EXISTS (SELECT 1 FROM messages i
          WHERE i.channel_pk = m.channel_pk AND i.user_id = m.user_id AND i.direction = 'in'
-           AND i.created_at >= m.sent_at AND i.id <> $4)
+           AND i.seq > m.seq AND i.created_at >= date_trunc('second', m.sent_at)
+           AND i.id <> $4)
      ORDER BY m.sent_at DESC LIMIT 1`,
     [channelPk, userId, since, inboundId],
   );

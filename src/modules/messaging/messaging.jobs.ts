@@ -10,7 +10,8 @@ import { QUEUES } from '../../queue/names.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
-import { channelsByPk, type ChannelRecord } from './channels.repository.ts';
+import type { ChannelRecord } from './channels.repository.ts';
+import type { MessagingService } from './messaging.service.ts';
 import { applyInbound } from './inbound.ts';
 
 // messaging.inbound: what a provider sent, stored as it came (the webhook's raw body and its
@@ -33,6 +34,12 @@ export const MESSAGING_INBOUND = defineJob<InboundJob>(QUEUES.messagingInbound, 
   retry: { maxAttempts: 12, baseDelayMs: 250, maxDelayMs: 60_000 },
 });
 
+/**
+ * A message quoting a send whose outcome is not written yet waits this long for it (retried
+ * with the job's backoff), then is applied without what it quotes.
+ */
+const QUOTE_PATIENCE_MS = 30_000;
+
 /** Statuses of messages we do not know are retried this long, then dropped. */
 const UNMATCHED_PATIENCE_MS = 10 * 60_000;
 
@@ -44,6 +51,8 @@ export async function enqueueInbound(
   channel: ChannelRecord,
   body: { raw: Buffer; headers: Record<string, string> } | { events: InboundEvent[] },
   now: Date,
+  /** Later than now: no runner is woken, their poll finds it when due. */
+  runAt: Date = now,
 ): Promise<void> {
   await enqueue(
     tx,
@@ -55,18 +64,28 @@ export async function enqueueInbound(
         : { events: JSON.parse(JSON.stringify(body.events)) as unknown[] }),
       received_at: now.toISOString(),
     },
-    { runAt: now },
+    { runAt, wake: runAt.getTime() <= now.getTime() },
   );
 }
 
-export function messagingInboundJob(db: Db, clock: Clock, registry: ChannelRegistry) {
-  return handleJob(MESSAGING_INBOUND, async (job) => {
+export function messagingInboundJob(
+  db: Db,
+  clock: Clock,
+  messaging: Pick<MessagingService, 'registry' | 'channelByPk'>,
+) {
+  const { registry } = messaging;
+  return handleJob(MESSAGING_INBOUND, async (job, run) => {
     const unmatched = await db.transaction(async (tx) => {
-      const channel = (await channelsByPk(tx, [job.channel_pk])).get(job.channel_pk);
+      const channel = await messaging.channelByPk(tx, job.channel_pk);
       if (!channel) return 0; // the channel was deleted meanwhile
       const events =
         job.raw !== undefined ? parseRaw(registry, channel, job) : revive(job.events ?? []);
-      return (await applyInbound(tx, channel, events, clock.now())).unmatched;
+      const { unmatched } = await applyInbound(tx, channel, events, clock.now(), {
+        quotesMayWait: clock.now().getTime() - Date.parse(job.received_at) < QUOTE_PATIENCE_MS,
+      });
+      // Done with it once applied, in the same commit; a status still to match keeps it.
+      if (unmatched === 0) await run.completeIn?.(tx);
+      return unmatched;
     });
     // Committed: a re-run applies nothing twice, and finds the statuses whose send is written.
     if (

@@ -1,30 +1,23 @@
-import { LRUCache } from 'lru-cache';
 import {
   WebhookSignatureError,
+  type InboundEvent,
   type OutboundContent,
 } from '../../channels/messaging/messaging-channel.ts';
 import { AppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
 import { approvedTemplateByName } from './templates.repository.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { toE164 } from '../../shared/phone.ts';
 import { notify, type Db, type Queryable } from '../../store/db.ts';
+import { applyStatusesNow } from './inbound.ts';
 import { appZone } from '../auth/app-directory.ts';
 import { listedAmong } from '../dnc/dnc.service.ts';
 import * as admin from './channel-admin.ts';
+import { ChannelCache } from './channel-cache.ts';
+import { sendSmsIn, type SmsSendRequest } from './sms-sends.ts';
 import { ChannelRegistry, noAdapters, type ChannelFactory } from './channel-registry.ts';
-import {
-  channelsByPublicId,
-  findChannel,
-  findSmsSender,
-  listChannels,
-  type ChannelPatch,
-  type ChannelRecord,
-} from './channels.repository.ts';
+import { listChannels, type ChannelPatch, type ChannelRecord } from './channels.repository.ts';
 import { enqueueInbound, SIGNATURE_HEADERS } from './messaging.jobs.ts';
 import {
-  insertBatch,
   lastInbound,
   messagesByIds,
   messagesOfBatch,
@@ -49,8 +42,6 @@ import type { TemplateStatus } from './templates.repository.ts';
 // transactions; everything else is one transaction per call.
 
 const WINDOW_MS = 24 * 3_600_000;
-export const MAX_SMS_LENGTH = 1_600;
-export const MAX_SMS_RECIPIENTS = 1_000;
 
 export interface ChannelInfo {
   channelId: string;
@@ -83,19 +74,11 @@ function infoOf(c: ChannelRecord): ChannelInfo {
   };
 }
 
-/**
- * How long a channel row read for a send or a webhook is reused: a chatbot turn reads its
- * channel several times and every provider webhook POST looks its channel up. A change made
- * through this service clears the cache at once; one made by another process applies within this.
- */
-const CHANNEL_CACHE_MS = 2_000;
+/** How long statuses that arrived before their send's outcome was written wait to be applied. */
+const EARLY_STATUS_WAIT_MS = 500;
 
 export class MessagingService {
-  readonly #channels = new LRUCache<string, ChannelRecord>({ max: 10_000, ttl: CHANNEL_CACHE_MS });
-  readonly #byPublicId = new LRUCache<string, ChannelRecord[]>({
-    max: 10_000,
-    ttl: CHANNEL_CACHE_MS,
-  });
+  readonly #channels = new ChannelCache();
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -115,13 +98,16 @@ export class MessagingService {
   }
 
   /** The sender loop of a worker (started and stopped by the runtime). */
-  createSender(options: Omit<SenderOptions, 'db' | 'clock' | 'log' | 'registry'>): MessageSender {
+  createSender(
+    options: Omit<SenderOptions, 'db' | 'clock' | 'log' | 'registry' | 'channelOf'>,
+  ): MessageSender {
     return new MessageSender({
       ...options,
       db: this.#db,
       clock: this.#clock,
       log: this.#log,
       registry: this.registry,
+      channelOf: (pk) => this.channelByPk(this.#db, pk),
     });
   }
 
@@ -171,7 +157,8 @@ export class MessagingService {
     ]);
     if (inserted === 0)
       throw new AppError('bad_request', `message id ${send.messageId} is already used`);
-    await notify(tx, MESSAGING_NOTIFY);
+    // Naming the channel lets a sender claim it at once, without looking for due channels first.
+    await notify(tx, MESSAGING_NOTIFY, String(channel.pk));
   }
 
   /** The 24-hour window of a person on a channel: open until 24 h after their last message. */
@@ -243,61 +230,8 @@ export class MessagingService {
   }
 
   /** The SMS API's send: one message to each number, one request id for them all. */
-  async sendSms(
-    appId: number,
-    request: { to: string[]; message: string; from: string; callbackUrl?: string },
-  ): Promise<{ messageId: string }> {
-    if (request.to.length === 0) throw new AppError('bad_request', 'to is empty');
-    if (request.to.length > MAX_SMS_RECIPIENTS) {
-      throw new AppError('bad_request', `at most ${MAX_SMS_RECIPIENTS} numbers per request`);
-    }
-    if (request.message.trim() === '') throw new AppError('bad_request', 'message is empty');
-    if (request.message.length > MAX_SMS_LENGTH) {
-      throw new AppError(
-        'unsupported_content',
-        `an SMS carries at most ${MAX_SMS_LENGTH} characters`,
-      );
-    }
-    const numbers = request.to.map((to) => {
-      const e164 = toE164(to.trim().startsWith('+') ? to : `+${to.trim()}`);
-      if (!e164) throw new AppError('invalid_phone', JSON.stringify(to));
-      return e164.slice(1);
-    });
-    return this.#db.transaction(async (tx) => {
-      const channel = await findSmsSender(tx, appId, request.from);
-      if (!channel) throw new AppError('channel_not_found', `no SMS sender ${request.from}`);
-      const batchId = newId();
-      const now = this.#clock.now();
-      await insertBatch(tx, {
-        id: batchId,
-        appId,
-        channelPk: channel.pk,
-        kind: 'sms',
-        templateId: null,
-        robotId: null,
-        callbackUrl: request.callbackUrl ?? null,
-      });
-      await insertOutbound(
-        tx,
-        numbers.map((userId) => ({
-          id: newId(),
-          appId,
-          channelPk: channel.pk,
-          userId,
-          kind: 'sms' as const,
-          content: { type: 'text', text: request.message },
-          batchId,
-          templateId: null,
-          variables: null,
-          custom: null,
-          conversationId: null,
-          replyTo: null,
-          at: now,
-        })),
-      );
-      await notify(tx, MESSAGING_NOTIFY);
-      return { messageId: batchId };
-    });
+  sendSms(appId: number, request: SmsSendRequest): Promise<{ messageId: string }> {
+    return this.#db.transaction((tx) => sendSmsIn(tx, appId, request, this.#clock.now()));
   }
 
   /** §8.5: the messages of a WABA task or the given template messages, and the app's zone. */
@@ -328,28 +262,19 @@ export class MessagingService {
       return await change;
     } finally {
       this.#channels.clear();
-      this.#byPublicId.clear();
     }
   }
 
-  /** A channel of the app by its public id (cached for CHANNEL_CACHE_MS; misses are not). */
-  async #channel(q: Queryable, appId: number, channelId: string) {
-    const key = `${appId}\u0000${channelId}`;
-    const cached = this.#channels.get(key);
-    if (cached) return cached;
-    const channel = await findChannel(q, appId, channelId);
-    if (channel) this.#channels.set(key, channel);
-    return channel;
+  /** A channel of the app by its public id (cached for a moment: channel-cache.ts). */
+  #channel(q: Queryable, appId: number, channelId: string) {
+    return this.#channels.of(q, appId, channelId);
   }
 
-  /** Every app's WhatsApp channels with this public id (cached like #channel). */
-  async #whatsappChannels(channelId: string) {
-    const cached = this.#byPublicId.get(channelId);
-    if (cached) return cached;
-    const channels = await channelsByPublicId(this.#db, channelId, 'whatsapp');
-    if (channels.length > 0) this.#byPublicId.set(channelId, channels);
-    return channels;
+  /** A channel by its row id, as the inbound job names it (cached like #channel). */
+  channelByPk(q: Queryable, pk: number): Promise<ChannelRecord | undefined> {
+    return this.#channels.byPk(q, pk);
   }
+
   channelViews(appId: number) {
     return admin.channelViews(this.#db, appId);
   }
@@ -382,7 +307,7 @@ export class MessagingService {
     channelId: string,
     query: Record<string, string | undefined>,
   ): Promise<string | undefined> {
-    for (const channel of await this.#whatsappChannels(channelId)) {
+    for (const channel of await this.#channels.whatsapp(this.#db, channelId)) {
       const challenge = this.registry.adapterOf(channel).webhook?.verifyHandshake(query);
       if (challenge !== undefined) return challenge;
     }
@@ -398,13 +323,14 @@ export class MessagingService {
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<'ok' | 'unknown' | 'forbidden'> {
-    const channels = await this.#whatsappChannels(channelId);
+    const channels = await this.#channels.whatsapp(this.#db, channelId);
     if (channels.length === 0) return 'unknown';
     for (const channel of channels) {
       const receiver = this.registry.adapterOf(channel).webhook;
       if (!receiver) continue;
+      let events: InboundEvent[];
       try {
-        receiver.parse(raw, headers);
+        events = receiver.parse(raw, headers);
       } catch (error) {
         if (error instanceof WebhookSignatureError) continue;
         throw new AppError('bad_request', error instanceof Error ? error.message : String(error));
@@ -414,9 +340,14 @@ export class MessagingService {
         const value = headers[name];
         if (typeof value === 'string') kept[name] = value;
       }
-      await this.#db.transaction((tx) =>
-        enqueueInbound(tx, channel, { raw, headers: kept }, this.#clock.now()),
-      );
+      await this.#db.transaction(async (tx) => {
+        const now = this.#clock.now();
+        const outcome = await applyStatusesNow(tx, channel, events, now);
+        if (outcome === 'applied') return;
+        // Statuses that overtook their send's outcome: the job tries once that is written.
+        const runAt = outcome === 'early' ? new Date(now.getTime() + EARLY_STATUS_WAIT_MS) : now;
+        await enqueueInbound(tx, channel, { raw, headers: kept }, now, runAt);
+      });
       return 'ok';
     }
     return 'forbidden';

@@ -1,13 +1,10 @@
-import {
-  ChannelSendError,
-  type MessagingChannel,
-  type OutboundContent,
+import type {
+  MessagingChannel,
+  OutboundContent,
 } from '../../channels/messaging/messaging-channel.ts';
-import { backoffDelayMs } from '../../shared/backoff.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Db, Tx } from '../../store/db.ts';
-import { optOut } from '../dnc/dnc.service.ts';
 import { ChannelPacer } from './channel-pacer.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import {
@@ -28,6 +25,7 @@ import {
 } from './send-queue.repository.ts';
 import { checkClaimed } from './send-compliance.ts';
 import { statusesChanged } from './status-changes.ts';
+import { failureOutcome, OutcomeWriter, type PendingOutcome } from './send-outcomes.ts';
 
 // The sender loop (docs/messaging.md, "Sending"): any number of processes claim due messages in
 // the database per channel, each claim taking slots on the channel's shared pace; the messages
@@ -46,6 +44,8 @@ export interface SenderOptions {
   log: Logger;
   registry: ChannelRegistry;
   workerId: string;
+  /** A channel by its row id, from a cache (a NOTIFY names the channel of a free-form reply). */
+  channelOf?: (pk: number) => Promise<ChannelRecord | undefined>;
   /** Fallback poll when no wake-up arrives (default 200 ms). */
   pollMs?: number;
   /** How far ahead a claim takes slots (default 1 s). */
@@ -56,10 +56,10 @@ export interface SenderOptions {
   maxAttempts?: number;
 }
 
-type Pending = SendOutcome & { optedOut?: { appId: number; userId: string } };
-
 export class MessageSender {
-  readonly #o: Required<Omit<SenderOptions, 'db' | 'clock' | 'log' | 'registry' | 'workerId'>> &
+  readonly #o: Required<
+    Omit<SenderOptions, 'db' | 'clock' | 'log' | 'registry' | 'workerId' | 'channelOf'>
+  > &
     SenderOptions;
   readonly #pacers = new Map<number, { rate: number; pacer: ChannelPacer }>();
   #inFlight = 0;
@@ -67,10 +67,12 @@ export class MessageSender {
   #loop: Promise<void> | undefined;
   #wakeUp: (() => void) | undefined;
   #woken = false;
+  /** Channels a NOTIFY named since the last round: claimed without a search for due channels. */
+  readonly #hinted = new Set<number>();
+  /** The next round searches every channel (a poll, a NOTIFY naming none, more left behind). */
+  #searchNext = true;
   #unlisten: (() => Promise<void>) | undefined;
-  #buffer: Pending[] = [];
-  #flushing: Promise<void> | undefined;
-  #flushTimer: NodeJS.Timeout | undefined;
+  readonly #outcomes: OutcomeWriter;
   #lastConnect = 0;
   #idle: Array<() => void> = [];
 
@@ -82,6 +84,7 @@ export class MessageSender {
       maxAttempts: 8,
       ...options,
     };
+    this.#outcomes = new OutcomeWriter(options.db, options.log);
   }
 
   /** Claims of workers that are gone go back to the queue (WorkerRegistry reclaimer). */
@@ -90,11 +93,17 @@ export class MessageSender {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    this.#unlisten = await this.#o.db.listen(MESSAGING_NOTIFY, () => this.wake());
+    this.#unlisten = await this.#o.db.listen(MESSAGING_NOTIFY, (payload) => {
+      const pk = Number(payload);
+      this.wake(payload !== '' && Number.isInteger(pk) ? pk : undefined);
+    });
     this.#loop = this.#run();
   }
 
-  wake(): void {
+  /** Claims again now: the named channel only, or (none named) every channel with due messages. */
+  wake(channelPk?: number): void {
+    if (channelPk === undefined) this.#searchNext = true;
+    else this.#hinted.add(channelPk);
     this.#woken = true;
     this.#wakeUp?.();
   }
@@ -116,7 +125,7 @@ export class MessageSender {
       ]);
       clearTimeout(timer);
     }
-    await this.#flush();
+    await this.#outcomes.flush();
     await releaseSending(this.#o.db, this.#o.workerId).catch((error: unknown) =>
       this.#o.log.error({ err: error }, 'messaging: releasing claims failed'),
     );
@@ -126,10 +135,14 @@ export class MessageSender {
     let failures = 0;
     while (this.#running) {
       this.#woken = false;
+      const search = this.#searchNext || !this.#o.channelOf;
+      const hinted = [...this.#hinted];
+      this.#searchNext = false;
+      this.#hinted.clear();
       let more = false;
       try {
         await this.#connectPushChannels();
-        more = await this.#claimRound();
+        more = search ? await this.#claimRound() : await this.#claimHinted(hinted);
         failures = 0;
       } catch (error) {
         this.#o.log.error({ err: error }, 'messaging: claim failed');
@@ -142,8 +155,20 @@ export class MessageSender {
           : more
             ? Math.max(5, this.#o.horizonMs / 4)
             : this.#o.pollMs;
-      await this.#sleep(pause);
+      // Woken by a channel's NOTIFY, the next round claims that channel only; a poll searches.
+      if (!(await this.#sleep(pause)) || more || failures > 0) this.#searchNext = true;
     }
+  }
+
+  /** Claims the channels a NOTIFY named; true when one may have more due. */
+  async #claimHinted(pks: number[]): Promise<boolean> {
+    const now = this.#o.clock.now();
+    let more = false;
+    for (const pk of pks) {
+      const channel = await this.#o.channelOf!(pk);
+      if (channel && this.#running && (await this.#claimChannel(channel, now))) more = true;
+    }
+    return more;
   }
 
   /** Push-style adapters (SMPP, the simulator) must be connected to hear inbound messages. */
@@ -214,7 +239,7 @@ export class MessageSender {
             attempted: false,
           });
       }
-      if (settled.length > 0) await statusesChanged(tx, await writeOutcomes(tx, settled));
+      if (settled.length > 0) await statusesChanged(tx, await writeOutcomes(tx, settled), channel);
       if (send.length > 0) {
         await setNextSendAt(tx, channel.pk, new Date(slots.first.getTime() + send.length * gapMs));
       }
@@ -250,7 +275,7 @@ export class MessageSender {
     m: MessageRecord,
     replyTo: string | undefined,
   ): Promise<void> {
-    let outcome: Pending;
+    let outcome: PendingOutcome;
     try {
       const receipt = await adapter.send({
         from: senderAddress(channel),
@@ -267,109 +292,24 @@ export class MessageSender {
         attempted: true,
       };
     } catch (error) {
-      outcome = this.#failureOutcome(m, error);
+      outcome = failureOutcome(m, error, this.#o.clock.now(), this.#o.maxAttempts);
     }
     this.#inFlight -= 1;
     if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
-    this.#buffer.push(outcome);
-    this.#scheduleFlush();
+    this.#outcomes.add(outcome);
   }
 
-  #failureOutcome(m: MessageRecord, error: unknown): Pending {
-    const at = this.#o.clock.now();
-    const e =
-      error instanceof ChannelSendError
-        ? error
-        : new ChannelSendError('network_error', errorText(error), { retryable: true });
-    if (e.optedOut) {
-      return {
-        id: m.id,
-        status: 'failed',
-        errorCode: e.code,
-        errorMessage: e.message,
-        at,
-        attempted: true,
-        optedOut: { appId: m.appId, userId: m.userId },
-      };
-    }
-    const tries = m.attempts + 1;
-    if (e.retryable && tries < this.#o.maxAttempts) {
-      const wait = e.retryAfterMs ?? backoffDelayMs(tries, { baseMs: 1_000, maxMs: 300_000 });
-      return {
-        id: m.id,
-        status: 'queued',
-        errorCode: e.code,
-        errorMessage: e.message,
-        at,
-        nextAttemptAt: new Date(at.getTime() + Math.max(wait, 1)),
-        attempted: true,
-      };
-    }
-    return {
-      id: m.id,
-      status: 'failed',
-      errorCode: e.code,
-      errorMessage: e.message,
-      at,
-      attempted: true,
-    };
-  }
-
-  #scheduleFlush(): void {
-    if (this.#buffer.length >= 200) {
-      void this.#flush();
-      return;
-    }
-    if (this.#flushTimer !== undefined) return;
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = undefined;
-      void this.#flush();
-    }, 10);
-  }
-
-  /** Writes the buffered outcomes in one transaction; one flush at a time. */
-  async #flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-    if (this.#buffer.length === 0) return;
-    const batch = this.#buffer.splice(0);
-    this.#flushing = this.#o.db
-      .transaction(async (tx) => {
-        const rows = await writeOutcomes(tx, batch);
-        await statusesChanged(tx, rows);
-        for (const o of batch) {
-          if (!o.optedOut) continue;
-          // WhatsApp 131050: the person stopped marketing messages; honoured on every channel.
-          await optOut(tx, {
-            appId: o.optedOut.appId,
-            number: `+${o.optedOut.userId}`,
-            source: 'whatsapp_button',
-            reference: o.id,
-          });
-        }
-      })
-      .catch((error: unknown) => {
-        this.#o.log.error({ err: error }, 'messaging: writing send outcomes failed; will retry');
-        this.#buffer.unshift(...batch);
-        setTimeout(() => this.#scheduleFlush(), 500);
-      })
-      .finally(() => {
-        this.#flushing = undefined;
-      });
-    await this.#flushing;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#woken) return Promise.resolve();
+  /** Sleeps up to `ms`; true when woken before that, false when the time ran out. */
+  #sleep(ms: number): Promise<boolean> {
+    if (this.#woken) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      const done = (woken: boolean) => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.#wakeUp = () => {
         this.#wakeUp = undefined;
-        done();
+        resolve(woken);
       };
+      this.#wakeUp = () => done(true);
     });
   }
 }
@@ -378,8 +318,4 @@ export class MessageSender {
 export function senderAddress(channel: ChannelRecord): string {
   const id = channel.config.phoneNumberId;
   return channel.kind === 'whatsapp' && typeof id === 'string' ? id : channel.phoneNumber;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

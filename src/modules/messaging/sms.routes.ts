@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MAX_SMS_LENGTH, MAX_SMS_RECIPIENTS, type MessagingService } from './messaging.service.ts';
+import type { MessagingService } from './messaging.service.ts';
+import { MAX_SMS_LENGTH, MAX_SMS_RECIPIENTS } from './sms-sends.ts';
 
 // AIRudder's SMS send (spec/workflow-api.md Appendix A), mounted in the sms family
 // (/service/sms, token auth, `{code:0, body}`). Delivery reports go to callbackUrl

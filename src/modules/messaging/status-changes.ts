@@ -3,7 +3,7 @@ import { formatDateTime } from '../../shared/time.ts';
 import type { Queryable } from '../../store/db.ts';
 import { appSettingsMany } from '../auth/app-directory.ts';
 import { recordEvents, type NewEvent } from '../webhooks/outbox.ts';
-import { channelsByPk } from './channels.repository.ts';
+import { channelsByPk, type ChannelRecord } from './channels.repository.ts';
 import { MESSAGE_STATUS_CHANGED } from './messaging-events.ts';
 import { batchesByIds, type MessageRecord } from './messages.repository.ts';
 import { channelLabel, sendTimeOf, unixSeconds, wireStatus } from './message-wire.ts';
@@ -29,13 +29,18 @@ declare module '../webhooks/outbox.ts' {
 export async function statusesChanged(
   tx: Queryable,
   changed: readonly MessageRecord[],
+  /** The channel of every one of them, when the caller has it at hand (saves reading it again). */
+  channel?: ChannelRecord,
 ): Promise<void> {
   const outbound = changed.filter((m) => m.direction === 'out' && m.status !== 'queued');
   if (outbound.length === 0) return;
-  const channels = await channelsByPk(
-    tx,
-    outbound.map((m) => m.channelPk),
-  );
+  const channels =
+    channel && outbound.every((m) => m.channelPk === channel.pk)
+      ? new Map([[channel.pk, channel]])
+      : await channelsByPk(
+          tx,
+          outbound.map((m) => m.channelPk),
+        );
   await publish(
     tx,
     MESSAGE_STATUS_CHANGED,

@@ -315,7 +315,10 @@ export async function createTaskInTx(
   if (callees.length === 0) {
     // A simultaneous create of the same name may have committed between the two reads above:
     // its numbers then look queued, but the name is the true conflict, so it is the one reported.
-    if (spec.plan_id === undefined && (await repo.taskNameTaken(tx, caller.appId, spec.task_name))) {
+    if (
+      spec.plan_id === undefined &&
+      (await repo.taskNameTaken(tx, caller.appId, spec.task_name))
+    ) {
       throw new AppError('duplicate_task_name', spec.task_name);
     }
     throw new AppError(
