@@ -74,7 +74,10 @@ export async function withSavepoint<T>(tx: Queryable, fn: () => Promise<T>): Pro
     await tx.query('RELEASE SAVEPOINT tiller_step');
     return result;
   } catch (error) {
+    // Rolled back to, a savepoint stays defined: released too, so that an enclosing savepoint of
+    // the same name is the one its own RELEASE or ROLLBACK TO finds.
     await tx.query('ROLLBACK TO SAVEPOINT tiller_step');
+    await tx.query('RELEASE SAVEPOINT tiller_step');
     // The wake-ups sent and the rows remembered under the savepoint are undone with it.
     for (const memo of perTransaction) memo.delete(tx);
     throw error;

@@ -47,4 +47,31 @@ describe(`transaction memo (${storeKind})`, () => {
       assert.equal(row?.one, 1);
     });
   });
+
+  it('nests savepoints: an inner one rolled back leaves the outer one whole', async () => {
+    await store.db.exec('CREATE TEMP TABLE IF NOT EXISTS nested (n int)');
+    await store.db.query('DELETE FROM nested');
+    await store.db.transaction(async (tx) => {
+      await assert.rejects(
+        withSavepoint(tx, async () => {
+          await tx.query('INSERT INTO nested VALUES (1)');
+          await assert.rejects(
+            withSavepoint(tx, async () => {
+              await tx.query('INSERT INTO nested VALUES (2)');
+              throw new Error('inner');
+            }),
+          );
+          await tx.query('INSERT INTO nested VALUES (3)');
+          throw new Error('outer');
+        }),
+      );
+      await tx.query('INSERT INTO nested VALUES (4)');
+    });
+    const rows = await store.db.query<{ n: number }>('SELECT n FROM nested ORDER BY n');
+    // The outer rollback undid 1 and 3 as well: it found its own savepoint, not the inner one.
+    assert.deepEqual(
+      rows.map((r) => r.n),
+      [4],
+    );
+  });
 });
