@@ -247,6 +247,46 @@ export const errorTable = {
     message: 'Agent not found',
     when: 'an agent inbox request names a seat_id the app has not created (docs/agent-inbox.md)',
   },
+  workflow_template_invalid: {
+    http: 400,
+    message: 'Invalid workflow template',
+    when: 'an imported workflow graph breaks a rule (docs/workflows.md, "Validation"); the message lists every problem',
+  },
+  workflow_template_not_found: {
+    http: 404,
+    message: 'Workflow template not found',
+    when: 'no template of the app has that workflow_template_id or workflow_template_name',
+  },
+  workflow_not_found: {
+    http: 404,
+    message: 'Workflow not found',
+    when: 'no workflow of the app has that workflow_id',
+  },
+  workflow_record_not_found: {
+    http: 404,
+    message: 'Workflow record not found',
+    when: 'no record of the workflow has that case_id / callee',
+  },
+  workflow_not_running: {
+    http: 400,
+    message: 'The workflow is not running',
+    when: 'lists are added to, or records changed in, a workflow that is finished, stopped or past its end_time',
+  },
+  workflow_too_many_records: {
+    http: 400,
+    message: 'Too many records for one workflow',
+    when: 'a workflow would hold more than 10,000 list records; start another workflow for the rest',
+  },
+  workflow_task_locked: {
+    http: 400,
+    message: 'The workflow task cannot perform this operation',
+    when: 'an ordinary task operation (stop, pause, resume, cancel a number) names a task a workflow node created; stop or cancel through the workflow instead',
+  },
+  workflow_node_not_reached: {
+    http: 404,
+    message: 'The record has not passed that node',
+    when: 'apinoticeinfo names an API node the record has not passed (or a node that is not an API node)',
+  },
   internal: {
     http: 500,
     message: 'Internal error',
