@@ -76,3 +76,16 @@ export interface RecordFacts {
   chatbot?: ChatbotFact;
   sms?: SmsFact;
 }
+
+/**
+ * What a step (workflow_steps.output) keeps of what its node did, by node type:
+ * call `{task_id}`; waba `{waba_task_id, msg_id}`; sms `{batch_id, message_id}`;
+ * api `{payload}` (the body pushed, what apinoticeinfo answers); others null.
+ * workflow_steps.task_id is the call task, WABA batch or SMS batch id; workflow_node_runs has one
+ * row per such task/batch (id = that id) with its nodetask_id and kind.
+ */
+export type StepOutput =
+  | { task_id: string }
+  | { waba_task_id: string; msg_id: string }
+  | { batch_id: string; message_id: string }
+  | { payload: Record<string, unknown> };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // The workflow graph format (docs/workflows.md): what a template is, as imported (JSON or YAML)
 // and stored. Nodes name their successors by id; a branch node picks one by the record's facts.
 // template-graph.ts validates a graph; the engine (engine.ts) runs records through it.
@@ -169,3 +171,13 @@ export function successors(node: WorkflowNode): string[] {
 }
 
 export const nodeName = (node: WorkflowNode): string => node.name ?? node.id;
+
+const hex32 = (text: string) => createHash('md5').update(text).digest('hex');
+
+/** A node's `node_id` on the wire (32 hex), stable for a template version and the node's id. */
+export const wireNodeId = (templateId: number, nodeId: string): string =>
+  hex32(`node:${templateId}:${nodeId}`);
+
+/** The `nodetask_id` of a node in one workflow instance (32 hex), stable, so never stored twice. */
+export const nodeTaskId = (workflowId: string, nodeId: string): string =>
+  hex32(`nodetask:${workflowId}:${nodeId}`);
