@@ -31,6 +31,9 @@ import { WebhookService } from './webhooks/webhooks.service.ts';
 import type { ChannelFactory } from './messaging/channel-registry.ts';
 import { MessagingService } from './messaging/messaging.service.ts';
 import { UploadService } from './uploads/uploads.service.ts';
+import { WorkflowEngine } from './workflows/engine.ts';
+import { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
+import { WorkflowService } from './workflows/workflows.service.ts';
 import { FileObjectStore } from '../shared/file-object-store.ts';
 
 /** Everything the API and the workers share, built once per process. */
@@ -69,6 +72,12 @@ export interface Services {
   jobs: JobAdmin;
   /** WABA accounts, SMS senders, templates, sends and inbound messages (docs/messaging.md). */
   messaging: MessagingService;
+  /** Workflow instances and their lists (docs/workflows.md). */
+  workflows: WorkflowService;
+  /** Walks workflow records through their graphs (the workflow.step job). */
+  workflowEngine: WorkflowEngine;
+  /** Ends workflows at their end_time (the workflow.end job). */
+  workflowLifecycle: WorkflowLifecycle;
 }
 
 export function createServices(
@@ -93,6 +102,9 @@ export function createServices(
     | 'nlu'
     | 'jobs'
     | 'messaging'
+    | 'workflows'
+    | 'workflowEngine'
+    | 'workflowLifecycle'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -160,5 +172,12 @@ export function createServices(
     inbox: new InboxService(base.db, base.clock, chatbot),
     botChannels: new BotChannelService(base.db, base.clock, chatbot),
     company: new CompanyService(base.db, base.clock, messaging),
+    workflows: new WorkflowService(base.db, base.clock),
+    workflowEngine: new WorkflowEngine({
+      db: base.db,
+      clock: base.clock,
+      callerNumber: (line) => tasks.callerNumber(line),
+    }),
+    workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
   };
 }

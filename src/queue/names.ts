@@ -17,6 +17,10 @@ export const QUEUES = {
   chatbotIdle: 'chatbot.idle',
   /** A snoozed session's time came: back to its agent (chatbot). */
   chatbotWake: 'chatbot.wake',
+  /** A workflow's records whose time came: walk them through the graph (workflows module). */
+  workflowStep: 'workflow.step',
+  /** A workflow's end_time: stop what is still in the graph (workflows module). */
+  workflowEnd: 'workflow.end',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
