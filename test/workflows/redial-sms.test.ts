@@ -165,10 +165,17 @@ describe(`workflow: call, wait an hour, call again, SMS, push, ${RECORDS} record
   });
 
   it('pushes every record once to the API node, with the call that decided its path', async () => {
+    // Deliveries are at least once (a slow answer is retried): one event per record, by its id.
     const pushes = await waitFor('every push', () => {
-      const p = receiver.requests.map((r) => JSON.parse(r.body)).filter((b) => b.node_name === 'CRM');
-      return p.length >= RECORDS ? p : undefined;
+      const events = new Map(
+        receiver.requests
+          .map((r) => ({ id: String(r.headers['webhook-id']), body: JSON.parse(r.body) }))
+          .filter((e) => e.body.node_name === 'CRM')
+          .map((e) => [e.id, e.body]),
+      );
+      return events.size >= RECORDS ? [...events.values()] : undefined;
     });
+    assert.equal(pushes.length, RECORDS);
     assert.equal(new Set(pushes.map((p) => p.callee.case_id)).size, RECORDS, 'one push per record');
     const tasks = await server.store.db.query<{ node: string; task_id: string }>(
       `SELECT DISTINCT node, task_id FROM workflow_steps WHERE workflow_id = $1 AND node IN ('call1', 'call2')`,
