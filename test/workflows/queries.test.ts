@@ -1,0 +1,581 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { nodeTaskId, wireNodeId } from '../../src/modules/workflows/graph.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { storeKind } from '../helpers/db.ts';
+import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
+import {
+  insertNodeTask,
+  insertRecord,
+  insertRun,
+  insertStep,
+  insertTemplate,
+  insertWabaBatch,
+  insertWorkflow,
+} from './queries-seed.ts';
+
+// The Workflow family's query endpoints (spec/workflow-api.md §9-16, docs/workflow-api.md
+// "Query endpoints") over the rows the engine leaves: a real call task run on the simulator and
+// adopted by a workflow, a WABA batch, records and their steps.
+
+const WF = '/service/cloud/workflow';
+// Persona 0 with 9 second-to-last: answers from the second dial on (two attempts, the second
+// recorded); persona 5: never answers (two unanswered attempts).
+const LATE = '+6281234567090';
+const NEVER = '+6281234567005';
+
+describe(`workflow query endpoints (${storeKind})`, () => {
+  let server: TestServer;
+  let api: ReturnType<typeof client>;
+  let stranger: ReturnType<typeof client>;
+  let appId: number;
+  let templateId: number;
+  let wf: string;
+  let older: string;
+  let taskId: string;
+  let batchId: string;
+  let rec1: string;
+  let rec2: string;
+  const m1 = newId();
+  const m2 = newId();
+  const payload = {
+    workflow_id: '',
+    node_name: 'API1',
+    type: 'call',
+    callee: { case_id: 'case-1' },
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    const { auth } = server.runtime.services;
+    const app = await auth.createApp({ name: 'wfq', timezone: 'Asia/Jakarta' });
+    const other = await auth.createApp({ name: 'other' });
+    appId = app.app.id;
+    api = client(server.url, await tokenFor(server.url, app.appKey, app.appSecret));
+    stranger = client(server.url, await tokenFor(server.url, other.appKey, other.appSecret));
+    const db = server.store.db;
+
+    // A real task, dialled to the end on the simulator, then adopted as the call node's task.
+    const created = await api.post('/service/cloud/task', {
+      task_name: 'wf_call1',
+      robot_id: '4496',
+      redial_times: 1,
+      callees: [
+        { callee_number: LATE, case_id: 'case-1', name: 'Budi' },
+        { callee_number: NEVER, case_id: 'case-2', name: 'Sari' },
+      ],
+    });
+    assert.equal(created.status, 200, created.text);
+    taskId = created.json.data.task_id;
+    await waitFor('the task to finish', async () => {
+      const r = await api.get(`/service/cloud/detail?task_id=${taskId}`);
+      return r.json.data.task_status === 'Finished' || undefined;
+    });
+
+    templateId = await insertTemplate(db, appId);
+    older = await insertWorkflow(db, appId, templateId, {
+      name: 'older',
+      status: 'Stopped',
+      createdAt: '2026-01-09T02:00:00Z',
+    });
+    wf = await insertWorkflow(db, appId, templateId, {
+      name: 'collection_0110',
+      createdAt: '2026-01-10T02:00:00Z',
+      records: 2,
+      done: 1,
+    });
+    payload.workflow_id = wf;
+    await db.query('UPDATE tasks SET workflow_id = $1 WHERE id = $2', [wf, taskId]);
+    ({ batchId } = await insertWabaBatch(
+      db,
+      appId,
+      [
+        { id: m1, userId: LATE.slice(1), status: 'read', sentAt: '2026-01-10T03:20:00Z' },
+        { id: m2, userId: NEVER.slice(1), status: 'queued', sentAt: null },
+      ],
+      '2026-01-10T03:00:00Z',
+    ));
+    rec1 = await insertRecord(db, appId, wf, {
+      seq: 1,
+      caseId: 'case-1',
+      callee: LATE,
+      createdAt: '2026-01-10T02:00:00Z',
+      facts: { chatbot: { call_id: 'session-1', waba_task_id: batchId, template_msg_id: m1 } },
+    });
+    rec2 = await insertRecord(db, appId, wf, {
+      seq: 2,
+      caseId: 'case-2',
+      callee: NEVER,
+      createdAt: '2026-01-10T02:00:00Z',
+    });
+    for (const [node, name] of [
+      ['call1', 'Call1'],
+      ['waba1', 'WABA1'],
+      ['api1', 'API1'],
+      ['wait1', 'wait1'],
+    ] as const) {
+      await insertNodeTask(db, wf, node, name, '2026-01-10T02:00:00Z');
+    }
+    await insertRun(db, wf, 'call1', taskId, 'call', '2026-01-10T02:00:01Z');
+    await insertRun(db, wf, 'waba1', batchId, 'waba', '2026-01-10T03:00:00Z');
+    const at = '2026-01-10T02:00:00Z';
+    await insertStep(db, wf, rec1, {
+      step: 1,
+      node: 'call1',
+      taskId,
+      output: { task_id: taskId },
+      at,
+    });
+    await insertStep(db, wf, rec2, {
+      step: 1,
+      node: 'call1',
+      taskId,
+      output: { task_id: taskId },
+      at,
+    });
+    await insertStep(db, wf, rec1, {
+      step: 2,
+      node: 'waba1',
+      taskId: batchId,
+      output: { waba_task_id: batchId, msg_id: m1 },
+      at,
+    });
+    await insertStep(db, wf, rec2, {
+      step: 2,
+      node: 'waba1',
+      taskId: batchId,
+      output: { waba_task_id: batchId, msg_id: m2 },
+      at,
+    });
+    await insertStep(db, wf, rec1, { step: 3, node: 'api1', output: { payload }, at });
+    await insertStep(db, wf, rec1, { step: 4, node: 'wait1', output: null, at });
+
+    // The other app's workflow: never seen by the first.
+    const theirs = await insertTemplate(db, other.app.id, 'theirs');
+    await insertWorkflow(db, other.app.id, theirs, {
+      name: 'theirs',
+      createdAt: '2026-01-11T00:00:00Z',
+    });
+  });
+  after(() => server.close());
+
+  it('§9 lists the app’s workflows newest first, in the app’s zone, with filters and paging', async () => {
+    const r = await api.get(`${WF}/instances`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.code, 200);
+    assert.equal(r.json.message, 'Success');
+    assert.equal(r.json.data.total, 2, 'the other app’s workflow is not listed');
+    assert.deepEqual(r.json.data.list[0], {
+      workflow_id: wf,
+      workflow_name: 'collection_0110',
+      workflow_template_id: templateId,
+      workflow_template_name: 'collection_call_waba_api',
+      status: 'Running',
+      auto_finish: 2,
+      end_time: '2026-01-11 09:00:00',
+      created_at: '2026-01-10 09:00:00',
+      record_count: 2,
+      done_count: 1,
+    });
+    assert.equal(r.json.data.list[1].workflow_id, older);
+
+    const page2 = await api.get(`${WF}/instances?page=2&page_size=1`);
+    assert.deepEqual(
+      page2.json.data.list.map((w: { workflow_id: string }) => w.workflow_id),
+      [older],
+    );
+    assert.equal(page2.json.data.total, 2);
+    const stopped = await api.get(`${WF}/instances?status=Stopped`);
+    assert.deepEqual(
+      stopped.json.data.list.map((w: { workflow_name: string }) => w.workflow_name),
+      ['older'],
+    );
+    const window = await api.get(
+      `${WF}/instances?start_time=${encodeURIComponent('2026-01-10 08:00:00')}&end_time=${encodeURIComponent('2026-01-10 10:00:00')}`,
+    );
+    assert.deepEqual(
+      window.json.data.list.map((w: { workflow_id: string }) => w.workflow_id),
+      [wf],
+    );
+    const byTemplate = await api.get(`${WF}/instances?workflow_template_id=${templateId + 1000}`);
+    assert.equal(byTemplate.json.data.total, 0);
+
+    const tooBig = await api.get(`${WF}/instances?page_size=101`);
+    assert.equal(tooBig.status, 400);
+    assert.match(tooBig.json.message, /page_size/);
+    const badTime = await api.get(`${WF}/instances?start_time=yesterday`);
+    assert.equal(badTime.status, 400);
+    assert.match(badTime.json.message, /start_time/);
+    const badStatus = await api.get(`${WF}/instances?status=Sleeping`);
+    assert.equal(badStatus.status, 400);
+    assert.match(badStatus.json.message, /status/);
+  });
+
+  it('§10 lists node tasks with the latest task and its status', async () => {
+    const r = await api.get(`${WF}/nodetasks?workflow_id=${wf}`);
+    assert.equal(r.status, 200, r.text);
+    const byName = Object.fromEntries(
+      r.json.data.map((n: { nodetask_name: string }) => [n.nodetask_name, n]),
+    );
+    assert.deepEqual(byName.Call1, {
+      nodetask_id: nodeTaskId(wf, 'call1'),
+      nodetask_name: 'Call1',
+      node_type: 'call',
+      task_id: taskId,
+      task_status: 'Finished',
+    });
+    assert.deepEqual(byName.WABA1, {
+      nodetask_id: nodeTaskId(wf, 'waba1'),
+      nodetask_name: 'WABA1',
+      node_type: 'waba',
+      task_id: batchId,
+      task_status: 'Running',
+    });
+    assert.deepEqual(byName.API1, {
+      nodetask_id: nodeTaskId(wf, 'api1'),
+      nodetask_name: 'API1',
+      node_type: 'api',
+    });
+    assert.equal(r.json.data.length, 4);
+
+    const theirs = await stranger.get(`${WF}/nodetasks?workflow_id=${wf}`);
+    assert.equal(theirs.status, 404);
+    assert.equal(theirs.json.message, 'Workflow not found');
+    const missing = await api.get(`${WF}/nodetasks`);
+    assert.equal(missing.status, 400);
+    assert.match(missing.json.message, /workflow_id/);
+  });
+
+  it('§11 lists the call tasks with their counts', async () => {
+    const r = await api.post(`${WF}/tasklist`, { workflow_id: wf, page: 1, page_size: 20 });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.total, 1);
+    const [task] = r.json.data.list;
+    assert.deepEqual(
+      { ...task, create_time: undefined },
+      {
+        task_id: taskId,
+        task_name: 'wf_call1',
+        nodetask_id: nodeTaskId(wf, 'call1'),
+        nodetask_name: 'Call1',
+        status: 'Finished',
+        create_time: undefined,
+        total_count: 2,
+        called_count: 2,
+      },
+    );
+    assert.match(task.create_time, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const otherNode = await api.post(`${WF}/tasklist`, {
+      workflow_id: wf,
+      nodetask_id: nodeTaskId(wf, 'waba1'),
+    });
+    assert.equal(otherNode.json.data.total, 0);
+    const unknown = await api.post(`${WF}/tasklist`, { workflow_id: newId() });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.message, 'Workflow not found');
+  });
+
+  it('§12/§13 answers the legacy detail records with the workflow keys, filtered and paged', async () => {
+    const r = await api.post(`${WF}/taskdetail`, { workflow_id: wf, task_id: taskId });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.total, 2);
+    const legacy = await api.get(`/service/cloud/detail?task_id=${taskId}`);
+    const unsigned = (x: { recording_url: string }) => ({
+      ...x,
+      recording_url: x.recording_url.split('?')[0],
+    });
+    const first = r.json.data.list[0];
+    const { workflow_id, workflow_name, nodetask_id, nodetask_name, ...record } = first;
+    assert.deepEqual(
+      { workflow_id, workflow_name, nodetask_id, nodetask_name },
+      {
+        workflow_id: wf,
+        workflow_name: 'collection_0110',
+        nodetask_id: nodeTaskId(wf, 'call1'),
+        nodetask_name: 'Call1',
+      },
+    );
+    assert.deepEqual(unsigned(record), unsigned(legacy.json.data.list[0]), 'the legacy record');
+    assert.equal(first.case_id, 'case-1');
+    assert.equal(first.call_times, 2);
+    assert.ok(Array.isArray(first.question_answer), 'the info-check answers have their place');
+    assert.match(first.recording_url, /^http:\/\/127\.0\.0\.1:\d+\/recordings\//);
+
+    const byCase = await api.post(`${WF}/taskdetail`, {
+      workflow_id: wf,
+      task_id: taskId,
+      case_id: 'case-2',
+    });
+    assert.deepEqual(
+      byCase.json.data.list.map((x: { callee_number: string }) => x.callee_number),
+      [NEVER],
+    );
+    assert.equal(byCase.json.data.list[0].recording_url, '');
+    const byCallee = await api.post(`${WF}/taskdetail`, {
+      workflow_id: wf,
+      task_id: taskId,
+      callee: LATE,
+    });
+    assert.deepEqual(
+      byCallee.json.data.list.map((x: { case_id: string }) => x.case_id),
+      ['case-1'],
+    );
+    const page2 = await api.post(`${WF}/taskdetail`, {
+      workflow_id: wf,
+      task_id: taskId,
+      page: 2,
+      page_size: 1,
+    });
+    assert.deepEqual(
+      page2.json.data.list.map((x: { case_id: string }) => x.case_id),
+      ['case-2'],
+    );
+    assert.equal(page2.json.data.total, 2);
+
+    const notOfThis = await api.post(`${WF}/taskdetail`, { workflow_id: older, task_id: taskId });
+    assert.equal(notOfThis.status, 404);
+    assert.equal(notOfThis.json.message, 'Task is not found');
+    const theirs = await stranger.post(`${WF}/taskdetail`, { workflow_id: wf, task_id: taskId });
+    assert.equal(theirs.status, 404);
+    const noTask = await api.post(`${WF}/taskdetail`, { workflow_id: wf });
+    assert.equal(noTask.status, 400);
+    assert.match(noTask.json.message, /task_id/);
+    const badCallee = await api.post(`${WF}/taskdetail`, {
+      workflow_id: wf,
+      task_id: taskId,
+      callee: 'abc',
+    });
+    assert.equal(badCallee.status, 400);
+    assert.match(badCallee.json.message, /callee/);
+  });
+
+  it('§14a/§14b/§14c answer calls by number, case and call id, with recording links', async () => {
+    const byWorkflow = await api.get(
+      `${WF}/case?workflow_id=${wf}&callee=${encodeURIComponent(LATE)}`,
+    );
+    assert.equal(byWorkflow.status, 200, byWorkflow.text);
+    assert.equal(byWorkflow.json.data.length, 2, 'both attempts to the number');
+    const [firstTry, secondTry] = byWorkflow.json.data;
+    assert.equal(firstTry.recording_url, '', 'the unanswered attempt has no recording');
+    assert.match(secondTry.recording_url, /\/recordings\//);
+    assert.equal(secondTry.call_times, 2);
+    assert.equal(secondTry.redial_call[0].call_id, firstTry.call_id);
+    assert.equal(secondTry.nodetask_name, 'Call1');
+    assert.equal(secondTry.case_id, 'case-1');
+
+    const byTask = await api.get(`${WF}/case?task_id=${taskId}&case_id=case-2`);
+    assert.deepEqual(
+      byTask.json.data.map((c: { callee_number: string }) => c.callee_number),
+      [NEVER, NEVER],
+    );
+    const nothing = await api.get(`${WF}/case?workflow_id=${wf}&case_id=case-9`);
+    assert.deepEqual(nothing.json.data, []);
+    const noKey = await api.get(`${WF}/case?workflow_id=${wf}`);
+    assert.equal(noKey.status, 400);
+    assert.match(noKey.json.message, /callee or case_id/);
+    const noScope = await api.get(`${WF}/case?case_id=case-1`);
+    assert.equal(noScope.status, 400);
+    assert.match(noScope.json.message, /task_id or workflow_id/);
+
+    const one = await api.get(`${WF}/call?call_id=${secondTry.call_id}`);
+    assert.equal(one.status, 200, one.text);
+    assert.equal(one.json.data.workflow_id, wf);
+    assert.equal(one.json.data.call_id, secondTry.call_id);
+    assert.equal(one.json.data.recording_url.split('?')[0], secondTry.recording_url.split('?')[0]);
+    const missing = await api.get(`${WF}/call`);
+    assert.equal(missing.status, 400);
+    assert.match(missing.json.message, /call_id/);
+    const unknown = await api.get(`${WF}/call?call_id=${newId()}`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.message, 'Call is not found');
+    const theirs = await stranger.get(`${WF}/call?call_id=${secondTry.call_id}`);
+    assert.equal(theirs.status, 404);
+
+    const recordings = await api.get(`${WF}/recordings?workflow_id=${wf}&case_id=case-1`);
+    assert.equal(recordings.status, 200, recordings.text);
+    assert.equal(recordings.json.data.length, 1, 'only the recorded attempt');
+    assert.deepEqual(Object.keys(recordings.json.data[0]).sort(), [
+      'call_end_time',
+      'call_id',
+      'call_start_time',
+      'nodetask_id',
+      'nodetask_name',
+      'recording_url',
+      'task_id',
+    ]);
+    assert.equal(recordings.json.data[0].call_id, secondTry.call_id);
+    const none = await api.get(
+      `${WF}/recordings?workflow_id=${wf}&callee=${encodeURIComponent(NEVER)}`,
+    );
+    assert.deepEqual(none.json.data, []);
+    const strangers = await stranger.get(`${WF}/recordings?workflow_id=${wf}&case_id=case-1`);
+    assert.equal(strangers.status, 404);
+    assert.equal(strangers.json.message, 'Workflow not found');
+  });
+
+  it('§14d/§14e list WABA tasks and their messages with the records they went to', async () => {
+    const tasks = await api.get(`${WF}/wabatasks?workflow_id=${wf}`);
+    assert.equal(tasks.status, 200, tasks.text);
+    assert.deepEqual(tasks.json.data, {
+      total: 1,
+      list: [
+        {
+          waba_task_id: batchId,
+          nodetask_id: nodeTaskId(wf, 'waba1'),
+          nodetask_name: 'WABA1',
+          waba_template_id: tasks.json.data.list[0].waba_template_id,
+          waba_template_name: 'send_card_0331',
+          channel_id: 'wa-main',
+          status: 'Running',
+          create_time: '2026-01-10 10:00:00',
+          total_count: 2,
+        },
+      ],
+    });
+    const detail = await api.get(`${WF}/wabataskdetail?waba_task_id=${batchId}`);
+    assert.equal(detail.status, 200, detail.text);
+    assert.equal(detail.json.data.total, 2);
+    assert.deepEqual(detail.json.data.list[0], {
+      msg_id: m1,
+      callee: LATE,
+      case_id: 'case-1',
+      wfdetail_uuid: rec1,
+      status: 'read',
+      send_time: '2026-01-10 10:20:00',
+      waba_template_name: 'send_card_0331',
+      waba_template_id: tasks.json.data.list[0].waba_template_id,
+      channel_id: 'wa-main',
+      call_id: 'session-1',
+    });
+    assert.deepEqual(
+      { ...detail.json.data.list[1], waba_template_id: 0 },
+      {
+        ...detail.json.data.list[0],
+        msg_id: m2,
+        callee: NEVER,
+        case_id: 'case-2',
+        wfdetail_uuid: rec2,
+        status: '',
+        send_time: '',
+        call_id: '',
+        waba_template_id: 0,
+      },
+    );
+    const byCase = await api.get(`${WF}/wabataskdetail?waba_task_id=${batchId}&case_id=case-2`);
+    assert.deepEqual(
+      byCase.json.data.list.map((m: { msg_id: string }) => m.msg_id),
+      [m2],
+    );
+    const byCallee = await api.get(
+      `${WF}/wabataskdetail?waba_task_id=${batchId}&callee=${encodeURIComponent(LATE)}`,
+    );
+    assert.deepEqual(
+      byCallee.json.data.list.map((m: { msg_id: string }) => m.msg_id),
+      [m1],
+    );
+    const paged = await api.get(`${WF}/wabataskdetail?waba_task_id=${batchId}&page=2&page_size=1`);
+    assert.deepEqual(
+      paged.json.data.list.map((m: { msg_id: string }) => m.msg_id),
+      [m2],
+    );
+
+    const theirs = await stranger.get(`${WF}/wabataskdetail?waba_task_id=${batchId}`);
+    assert.equal(theirs.status, 404);
+    assert.equal(theirs.json.message, 'Task is not found');
+    const callTask = await api.get(`${WF}/wabataskdetail?waba_task_id=${taskId}`);
+    assert.equal(callTask.status, 404, 'a call task is not a WABA task');
+  });
+
+  it('§15 finds the workflows of a case or number in a creation window', async () => {
+    const window = { start_time: '2026-01-10 00:00:00', end_time: '2026-01-10 23:59:59' };
+    const r = await api.post(`${WF}/detailinstances`, { callee: LATE, ...window });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.data, [
+      {
+        workflow_id: wf,
+        workflow_name: 'collection_0110',
+        case_id: 'case-1',
+        callee: LATE,
+        wfdetail_uuid: rec1,
+        created_at: '2026-01-10 09:00:00',
+      },
+    ]);
+    const byCase = await api.post(`${WF}/detailinstances`, { case_id: 'case-2', ...window });
+    assert.deepEqual(
+      byCase.json.data.map((x: { wfdetail_uuid: string }) => x.wfdetail_uuid),
+      [rec2],
+    );
+    const outside = await api.post(`${WF}/detailinstances`, {
+      callee: LATE,
+      start_time: '2026-01-11 00:00:00',
+      end_time: '2026-01-12 00:00:00',
+    });
+    assert.deepEqual(outside.json.data, []);
+    const theirs = await stranger.post(`${WF}/detailinstances`, { callee: LATE, ...window });
+    assert.deepEqual(theirs.json.data, []);
+    const neither = await api.post(`${WF}/detailinstances`, window);
+    assert.equal(neither.status, 400);
+    assert.match(neither.json.message, /case_id or callee/);
+    const noEnd = await api.post(`${WF}/detailinstances`, {
+      callee: LATE,
+      start_time: window.start_time,
+    });
+    assert.equal(noEnd.status, 400);
+    assert.match(noEnd.json.message, /end_time/);
+  });
+
+  it('§16 answers the stored push of the API node, by its wire node id', async () => {
+    const nodeId = wireNodeId(templateId, 'api1');
+    const r = await api.post(`${WF}/apinoticeinfo`, {
+      workflow_id: wf,
+      node_id: nodeId,
+      callee: LATE,
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.data, payload);
+    const withCase = await api.post(`${WF}/apinoticeinfo`, {
+      workflow_id: wf,
+      node_id: nodeId,
+      callee: LATE,
+      case_id: 'case-1',
+    });
+    assert.deepEqual(withCase.json.data, payload);
+
+    const notPassed = await api.post(`${WF}/apinoticeinfo`, {
+      workflow_id: wf,
+      node_id: nodeId,
+      callee: NEVER,
+    });
+    assert.equal(notPassed.status, 404);
+    assert.equal(notPassed.json.message, 'The record has not passed that node');
+    const notApi = await api.post(`${WF}/apinoticeinfo`, {
+      workflow_id: wf,
+      node_id: wireNodeId(templateId, 'wait1'),
+      callee: LATE,
+    });
+    assert.equal(notApi.status, 404);
+    assert.match(notApi.json.message, /^The record has not passed that node: no API node /);
+    const noRecord = await api.post(`${WF}/apinoticeinfo`, {
+      workflow_id: wf,
+      node_id: nodeId,
+      callee: '+6281200000000',
+    });
+    assert.equal(noRecord.status, 404);
+    assert.equal(noRecord.json.message, 'Workflow record not found');
+    const theirs = await stranger.post(`${WF}/apinoticeinfo`, {
+      workflow_id: wf,
+      node_id: nodeId,
+      callee: LATE,
+    });
+    assert.equal(theirs.json.message, 'Workflow not found');
+    const noNode = await api.post(`${WF}/apinoticeinfo`, { workflow_id: wf, callee: LATE });
+    assert.equal(noNode.status, 400);
+    assert.match(noNode.json.message, /node_id/);
+  });
+
+  it('answers the same queries under the LeadsGeneration prefix', async () => {
+    const r = await api.get(`${WF}/leads/nodetasks?workflow_id=${wf}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.data.length, 4);
+  });
+});
