@@ -3,32 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { nodeTaskId, wireNodeId } from '../../src/modules/workflows/graph.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { storeKind } from '../helpers/db.ts';
-import { client, startTestServer, tokenFor, waitFor, type TestServer } from '../helpers/server.ts';
-import {
-  insertNodeTask,
-  insertRecord,
-  insertRun,
-  insertStep,
-  insertTemplate,
-  insertWabaBatch,
-  insertWorkflow,
-} from './queries-seed.ts';
+import type { TestServer, client } from '../helpers/server.ts';
+import { LATE, NEVER, WF, workflowWorld } from './queries-world.ts';
 
-// The Workflow family's query endpoints (spec/workflow-api.md §9-16, docs/workflow-api.md
-// "Query endpoints") over the rows the engine leaves: a real call task run on the simulator and
-// adopted by a workflow, a WABA batch, records and their steps.
-
-const WF = '/service/cloud/workflow';
-// Persona 0 with 9 second-to-last: answers from the second dial on (two attempts, the second
-// recorded); persona 5: never answers (two unanswered attempts).
-const LATE = '+6281234567090';
-const NEVER = '+6281234567005';
+// The Workflow family's query endpoints (spec/workflow-api.md §9-13, §15, §16; docs/workflow-api.md
+// "Query endpoints") over the rows the engine leaves (queries-world.ts).
 
 describe(`workflow query endpoints (${storeKind})`, () => {
   let server: TestServer;
   let api: ReturnType<typeof client>;
   let stranger: ReturnType<typeof client>;
-  let appId: number;
   let templateId: number;
   let wf: string;
   let older: string;
@@ -36,126 +20,11 @@ describe(`workflow query endpoints (${storeKind})`, () => {
   let batchId: string;
   let rec1: string;
   let rec2: string;
-  const m1 = newId();
-  const m2 = newId();
-  const payload = {
-    workflow_id: '',
-    node_name: 'API1',
-    type: 'call',
-    callee: { case_id: 'case-1' },
-  };
+  let payload: Record<string, unknown>;
 
   before(async () => {
-    server = await startTestServer();
-    const { auth } = server.runtime.services;
-    const app = await auth.createApp({ name: 'wfq', timezone: 'Asia/Jakarta' });
-    const other = await auth.createApp({ name: 'other' });
-    appId = app.app.id;
-    api = client(server.url, await tokenFor(server.url, app.appKey, app.appSecret));
-    stranger = client(server.url, await tokenFor(server.url, other.appKey, other.appSecret));
-    const db = server.store.db;
-
-    // A real task, dialled to the end on the simulator, then adopted as the call node's task.
-    const created = await api.post('/service/cloud/task', {
-      task_name: 'wf_call1',
-      robot_id: '4496',
-      redial_times: 1,
-      callees: [
-        { callee_number: LATE, case_id: 'case-1', name: 'Budi' },
-        { callee_number: NEVER, case_id: 'case-2', name: 'Sari' },
-      ],
-    });
-    assert.equal(created.status, 200, created.text);
-    taskId = created.json.data.task_id;
-    await waitFor('the task to finish', async () => {
-      const r = await api.get(`/service/cloud/detail?task_id=${taskId}`);
-      return r.json.data.task_status === 'Finished' || undefined;
-    });
-
-    templateId = await insertTemplate(db, appId);
-    older = await insertWorkflow(db, appId, templateId, {
-      name: 'older',
-      status: 'Stopped',
-      createdAt: '2026-01-09T02:00:00Z',
-    });
-    wf = await insertWorkflow(db, appId, templateId, {
-      name: 'collection_0110',
-      createdAt: '2026-01-10T02:00:00Z',
-      records: 2,
-      done: 1,
-    });
-    payload.workflow_id = wf;
-    await db.query('UPDATE tasks SET workflow_id = $1 WHERE id = $2', [wf, taskId]);
-    ({ batchId } = await insertWabaBatch(
-      db,
-      appId,
-      [
-        { id: m1, userId: LATE.slice(1), status: 'read', sentAt: '2026-01-10T03:20:00Z' },
-        { id: m2, userId: NEVER.slice(1), status: 'queued', sentAt: null },
-      ],
-      '2026-01-10T03:00:00Z',
-    ));
-    rec1 = await insertRecord(db, appId, wf, {
-      seq: 1,
-      caseId: 'case-1',
-      callee: LATE,
-      createdAt: '2026-01-10T02:00:00Z',
-      facts: { chatbot: { call_id: 'session-1', waba_task_id: batchId, template_msg_id: m1 } },
-    });
-    rec2 = await insertRecord(db, appId, wf, {
-      seq: 2,
-      caseId: 'case-2',
-      callee: NEVER,
-      createdAt: '2026-01-10T02:00:00Z',
-    });
-    for (const [node, name] of [
-      ['call1', 'Call1'],
-      ['waba1', 'WABA1'],
-      ['api1', 'API1'],
-      ['wait1', 'wait1'],
-    ] as const) {
-      await insertNodeTask(db, wf, node, name, '2026-01-10T02:00:00Z');
-    }
-    await insertRun(db, wf, 'call1', taskId, 'call', '2026-01-10T02:00:01Z');
-    await insertRun(db, wf, 'waba1', batchId, 'waba', '2026-01-10T03:00:00Z');
-    const at = '2026-01-10T02:00:00Z';
-    await insertStep(db, wf, rec1, {
-      step: 1,
-      node: 'call1',
-      taskId,
-      output: { task_id: taskId },
-      at,
-    });
-    await insertStep(db, wf, rec2, {
-      step: 1,
-      node: 'call1',
-      taskId,
-      output: { task_id: taskId },
-      at,
-    });
-    await insertStep(db, wf, rec1, {
-      step: 2,
-      node: 'waba1',
-      taskId: batchId,
-      output: { waba_task_id: batchId, msg_id: m1 },
-      at,
-    });
-    await insertStep(db, wf, rec2, {
-      step: 2,
-      node: 'waba1',
-      taskId: batchId,
-      output: { waba_task_id: batchId, msg_id: m2 },
-      at,
-    });
-    await insertStep(db, wf, rec1, { step: 3, node: 'api1', output: { payload }, at });
-    await insertStep(db, wf, rec1, { step: 4, node: 'wait1', output: null, at });
-
-    // The other app's workflow: never seen by the first.
-    const theirs = await insertTemplate(db, other.app.id, 'theirs');
-    await insertWorkflow(db, other.app.id, theirs, {
-      name: 'theirs',
-      createdAt: '2026-01-11T00:00:00Z',
-    });
+    ({ server, api, stranger, templateId, wf, older, taskId, batchId, rec1, rec2, payload } =
+      await workflowWorld());
   });
   after(() => server.close());
 
@@ -347,143 +216,6 @@ describe(`workflow query endpoints (${storeKind})`, () => {
     });
     assert.equal(badCallee.status, 400);
     assert.match(badCallee.json.message, /callee/);
-  });
-
-  it('§14a/§14b/§14c answer calls by number, case and call id, with recording links', async () => {
-    const byWorkflow = await api.get(
-      `${WF}/case?workflow_id=${wf}&callee=${encodeURIComponent(LATE)}`,
-    );
-    assert.equal(byWorkflow.status, 200, byWorkflow.text);
-    assert.equal(byWorkflow.json.data.length, 2, 'both attempts to the number');
-    const [firstTry, secondTry] = byWorkflow.json.data;
-    assert.equal(firstTry.recording_url, '', 'the unanswered attempt has no recording');
-    assert.match(secondTry.recording_url, /\/recordings\//);
-    assert.equal(secondTry.call_times, 2);
-    assert.equal(secondTry.redial_call[0].call_id, firstTry.call_id);
-    assert.equal(secondTry.nodetask_name, 'Call1');
-    assert.equal(secondTry.case_id, 'case-1');
-
-    const byTask = await api.get(`${WF}/case?task_id=${taskId}&case_id=case-2`);
-    assert.deepEqual(
-      byTask.json.data.map((c: { callee_number: string }) => c.callee_number),
-      [NEVER, NEVER],
-    );
-    const nothing = await api.get(`${WF}/case?workflow_id=${wf}&case_id=case-9`);
-    assert.deepEqual(nothing.json.data, []);
-    const noKey = await api.get(`${WF}/case?workflow_id=${wf}`);
-    assert.equal(noKey.status, 400);
-    assert.match(noKey.json.message, /callee or case_id/);
-    const noScope = await api.get(`${WF}/case?case_id=case-1`);
-    assert.equal(noScope.status, 400);
-    assert.match(noScope.json.message, /task_id or workflow_id/);
-
-    const one = await api.get(`${WF}/call?call_id=${secondTry.call_id}`);
-    assert.equal(one.status, 200, one.text);
-    assert.equal(one.json.data.workflow_id, wf);
-    assert.equal(one.json.data.call_id, secondTry.call_id);
-    assert.equal(one.json.data.recording_url.split('?')[0], secondTry.recording_url.split('?')[0]);
-    const missing = await api.get(`${WF}/call`);
-    assert.equal(missing.status, 400);
-    assert.match(missing.json.message, /call_id/);
-    const unknown = await api.get(`${WF}/call?call_id=${newId()}`);
-    assert.equal(unknown.status, 404);
-    assert.equal(unknown.json.message, 'Call is not found');
-    const theirs = await stranger.get(`${WF}/call?call_id=${secondTry.call_id}`);
-    assert.equal(theirs.status, 404);
-
-    const recordings = await api.get(`${WF}/recordings?workflow_id=${wf}&case_id=case-1`);
-    assert.equal(recordings.status, 200, recordings.text);
-    assert.equal(recordings.json.data.length, 1, 'only the recorded attempt');
-    assert.deepEqual(Object.keys(recordings.json.data[0]).sort(), [
-      'call_end_time',
-      'call_id',
-      'call_start_time',
-      'nodetask_id',
-      'nodetask_name',
-      'recording_url',
-      'task_id',
-    ]);
-    assert.equal(recordings.json.data[0].call_id, secondTry.call_id);
-    const none = await api.get(
-      `${WF}/recordings?workflow_id=${wf}&callee=${encodeURIComponent(NEVER)}`,
-    );
-    assert.deepEqual(none.json.data, []);
-    const strangers = await stranger.get(`${WF}/recordings?workflow_id=${wf}&case_id=case-1`);
-    assert.equal(strangers.status, 404);
-    assert.equal(strangers.json.message, 'Workflow not found');
-  });
-
-  it('§14d/§14e list WABA tasks and their messages with the records they went to', async () => {
-    const tasks = await api.get(`${WF}/wabatasks?workflow_id=${wf}`);
-    assert.equal(tasks.status, 200, tasks.text);
-    assert.deepEqual(tasks.json.data, {
-      total: 1,
-      list: [
-        {
-          waba_task_id: batchId,
-          nodetask_id: nodeTaskId(wf, 'waba1'),
-          nodetask_name: 'WABA1',
-          waba_template_id: tasks.json.data.list[0].waba_template_id,
-          waba_template_name: 'send_card_0331',
-          channel_id: 'wa-main',
-          status: 'Running',
-          create_time: '2026-01-10 10:00:00',
-          total_count: 2,
-        },
-      ],
-    });
-    const detail = await api.get(`${WF}/wabataskdetail?waba_task_id=${batchId}`);
-    assert.equal(detail.status, 200, detail.text);
-    assert.equal(detail.json.data.total, 2);
-    assert.deepEqual(detail.json.data.list[0], {
-      msg_id: m1,
-      callee: LATE,
-      case_id: 'case-1',
-      wfdetail_uuid: rec1,
-      status: 'read',
-      send_time: '2026-01-10 10:20:00',
-      waba_template_name: 'send_card_0331',
-      waba_template_id: tasks.json.data.list[0].waba_template_id,
-      channel_id: 'wa-main',
-      call_id: 'session-1',
-    });
-    assert.deepEqual(
-      { ...detail.json.data.list[1], waba_template_id: 0 },
-      {
-        ...detail.json.data.list[0],
-        msg_id: m2,
-        callee: NEVER,
-        case_id: 'case-2',
-        wfdetail_uuid: rec2,
-        status: '',
-        send_time: '',
-        call_id: '',
-        waba_template_id: 0,
-      },
-    );
-    const byCase = await api.get(`${WF}/wabataskdetail?waba_task_id=${batchId}&case_id=case-2`);
-    assert.deepEqual(
-      byCase.json.data.list.map((m: { msg_id: string }) => m.msg_id),
-      [m2],
-    );
-    const byCallee = await api.get(
-      `${WF}/wabataskdetail?waba_task_id=${batchId}&callee=${encodeURIComponent(LATE)}`,
-    );
-    assert.deepEqual(
-      byCallee.json.data.list.map((m: { msg_id: string }) => m.msg_id),
-      [m1],
-    );
-    const paged = await api.get(`${WF}/wabataskdetail?waba_task_id=${batchId}&page=2&page_size=1`);
-    assert.deepEqual(
-      paged.json.data.list.map((m: { msg_id: string }) => m.msg_id),
-      [m2],
-    );
-
-    const theirs = await stranger.get(`${WF}/wabataskdetail?waba_task_id=${batchId}`);
-    assert.equal(theirs.status, 404);
-    assert.equal(theirs.json.message, 'Task is not found');
-    const callTask = await api.get(`${WF}/wabataskdetail?waba_task_id=${taskId}`);
-    assert.equal(callTask.status, 404, 'a call task is not a WABA task');
   });
 
   it('§15 finds the workflows of a case or number in a creation window', async () => {

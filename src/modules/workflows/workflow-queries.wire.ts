@@ -7,8 +7,8 @@ import type {
   WorkflowListRow,
   InstanceOfRecordRow,
 } from './workflow-queries.repository.ts';
+import { batchStatus } from './workflow-queries.input.ts';
 import {
-  batchStatus,
   type NodeTaskView,
   type Paged,
   type RunCall,
