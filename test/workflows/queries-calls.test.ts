@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nodeTaskId } from '../../src/modules/workflows/graph.ts';
 import { newId } from '../../src/shared/ids.ts';
+import { seedCall, seedTask } from '../compliance/seed.ts';
 import { storeKind } from '../helpers/db.ts';
 import type { TestServer, client } from '../helpers/server.ts';
 import { LATE, NEVER, WF, workflowWorld } from './queries-world.ts';
@@ -13,6 +14,7 @@ describe(`workflow call and WABA queries (${storeKind})`, () => {
   let server: TestServer;
   let api: ReturnType<typeof client>;
   let stranger: ReturnType<typeof client>;
+  let appId: number;
   let wf: string;
   let taskId: string;
   let batchId: string;
@@ -22,7 +24,8 @@ describe(`workflow call and WABA queries (${storeKind})`, () => {
   let m2: string;
 
   before(async () => {
-    ({ server, api, stranger, wf, taskId, batchId, rec1, rec2, m1, m2 } = await workflowWorld());
+    ({ server, api, stranger, appId, wf, taskId, batchId, rec1, rec2, m1, m2 } =
+      await workflowWorld());
   });
   after(() => server.close());
 
@@ -67,6 +70,20 @@ describe(`workflow call and WABA queries (${storeKind})`, () => {
     assert.equal(unknown.json.message, 'Call is not found');
     const theirs = await stranger.get(`${WF}/call?call_id=${secondTry.call_id}`);
     assert.equal(theirs.status, 404);
+    // A call of an ordinary task (no workflow parent) is not a workflow's call.
+    const ordinary = await seedTask(server.store.db, appId);
+    const ordinaryCall = await seedCall(server.store.db, appId, ordinary, {
+      number: LATE,
+      caseId: 'case-1',
+      startedAt: '2026-01-10T02:00:00Z',
+    });
+    const notWorkflow = await api.get(`${WF}/call?call_id=${ordinaryCall}`);
+    assert.equal(notWorkflow.status, 404);
+    assert.equal(notWorkflow.json.message, 'Call is not found');
+    const stillTwo = await api.get(
+      `${WF}/case?workflow_id=${wf}&callee=${encodeURIComponent(LATE)}`,
+    );
+    assert.equal(stillTwo.json.data.length, 2, "the ordinary task's call is not the workflow's");
 
     const recordings = await api.get(`${WF}/recordings?workflow_id=${wf}&case_id=case-1`);
     assert.equal(recordings.status, 200, recordings.text);

@@ -245,6 +245,18 @@ describe(`workflow query endpoints (${storeKind})`, () => {
     assert.deepEqual(outside.json.data, []);
     const theirs = await stranger.post(`${WF}/detailinstances`, { callee: LATE, ...window });
     assert.deepEqual(theirs.json.data, []);
+    // As AIRudder clients send it too: form-encoded, keys in another case.
+    const form = await api.post(
+      `${WF}/detailinstances`,
+      new URLSearchParams({
+        Callee: LATE,
+        Start_Time: window.start_time,
+        END_TIME: window.end_time,
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    assert.equal(form.status, 200, form.text);
+    assert.deepEqual(form.json.data, r.json.data);
     const neither = await api.post(`${WF}/detailinstances`, window);
     assert.equal(neither.status, 400);
     assert.match(neither.json.message, /case_id or callee/);
