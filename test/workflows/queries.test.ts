@@ -75,6 +75,9 @@ describe(`workflow query endpoints (${storeKind})`, () => {
     const badTime = await api.get(`${WF}/instances?start_time=yesterday`);
     assert.equal(badTime.status, 400);
     assert.match(badTime.json.message, /start_time/);
+    const hugeTemplate = await api.get(`${WF}/instances?workflow_template_id=99999999999999999999`);
+    assert.equal(hugeTemplate.status, 400);
+    assert.match(hugeTemplate.json.message, /workflow_template_id/);
     const badStatus = await api.get(`${WF}/instances?status=Sleeping`);
     assert.equal(badStatus.status, 400);
     assert.match(badStatus.json.message, /status/);

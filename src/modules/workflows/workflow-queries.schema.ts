@@ -26,7 +26,9 @@ export const WorkflowStatus = Type.Union([
 ]);
 
 export const InstancesQuery = Type.Object({
-  workflow_template_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  workflow_template_id: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  ),
   status: Type.Optional(WorkflowStatus),
   start_time: Type.Optional(TimeText('Created at or after this time')),
   end_time: Type.Optional(TimeText('Created at or before this time')),
