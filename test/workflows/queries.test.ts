@@ -321,7 +321,7 @@ describe(`workflow query endpoints (${storeKind})`, () => {
   });
 
   it('answers the same queries under the LeadsGeneration prefix', async () => {
-    const r = await api.get(`${WF}/leads/nodetasks?workflow_id=${wf}`);
+    const r = await api.get(`/service/cloud/leadsgeneration/workflow/nodetasks?workflow_id=${wf}`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.data.length, 4);
   });

@@ -59,7 +59,10 @@ export class WorkflowCalls {
     this.#db = db;
   }
 
-  /** The app's workflow tasks among `taskIds` with their counts, by id. */
+  /**
+   * The app's tasks among `taskIds` with their counts, by id. Which tasks are a workflow's is
+   * the workflow module's record (its node runs), so no test of tasks.workflow_id here.
+   */
   async summaries(
     appId: number,
     taskIds: readonly string[],
@@ -76,7 +79,7 @@ export class WorkflowCalls {
       `SELECT t.id, t.task_name, t.status, t.created_at, t.total_count,
          (SELECT count(*) FROM callees c WHERE c.task_id = t.id AND c.attempts > 0) AS called_count
        FROM tasks t
-       WHERE t.id = ANY($1::text[]) AND t.app_id = $2 AND t.workflow_id IS NOT NULL`,
+       WHERE t.id = ANY($1::text[]) AND t.app_id = $2`,
       [[...new Set(taskIds)], appId],
     );
     return new Map(
@@ -163,12 +166,15 @@ export class WorkflowCalls {
     return withEarlier(rows);
   }
 
-  /** One ended attempt of the app's workflow tasks by its call id; undefined: none such. */
+  /**
+   * One ended attempt of the app by its call id; undefined: none such. The caller checks that
+   * its task is a workflow's (a node run).
+   */
   async callById(appId: number, callId: string): Promise<WorkflowCall | undefined> {
     const rows = await this.#db.query<NumberCallRow>(
       `WITH target AS (
-         SELECT k.callee_id, k.attempt FROM calls k JOIN tasks t ON t.id = k.task_id
-         WHERE k.id = $1 AND k.app_id = $2 AND k.state = 'final' AND t.workflow_id IS NOT NULL)
+         SELECT k.callee_id, k.attempt FROM calls k
+         WHERE k.id = $1 AND k.app_id = $2 AND k.state = 'final')
        SELECT c.case_id AS w_case_id, c.data AS w_data, c.status AS w_status,
          c.hold_reason AS w_hold, ${K_COLUMNS}
        FROM target x JOIN callees c ON c.id = x.callee_id
