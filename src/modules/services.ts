@@ -34,6 +34,7 @@ import { UploadService } from './uploads/uploads.service.ts';
 import { WorkflowEngine } from './workflows/engine.ts';
 import { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
 import { WorkflowService } from './workflows/workflows.service.ts';
+import { WorkflowQueryService } from './workflows/workflow-queries.service.ts';
 import { FileObjectStore } from '../shared/file-object-store.ts';
 
 /** Everything the API and the workers share, built once per process. */
@@ -78,6 +79,8 @@ export interface Services {
   workflowEngine: WorkflowEngine;
   /** Ends workflows at their end_time (the workflow.end job). */
   workflowLifecycle: WorkflowLifecycle;
+  /** The Workflow family's query endpoints (docs/workflow-api.md, "Query endpoints"). */
+  workflowQueries: WorkflowQueryService;
 }
 
 export function createServices(
@@ -105,6 +108,7 @@ export function createServices(
     | 'workflows'
     | 'workflowEngine'
     | 'workflowLifecycle'
+    | 'workflowQueries'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -179,5 +183,6 @@ export function createServices(
       callerNumber: (line) => tasks.callerNumber(line),
     }),
     workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
+    workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
   };
 }

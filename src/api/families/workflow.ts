@@ -1,3 +1,4 @@
+import { workflowQueryRoutes } from '../../modules/workflows/workflow-queries.routes.ts';
 import { workflowRoutes } from '../../modules/workflows/workflows.routes.ts';
 import type { ErrorKey, ErrorSpec } from '../../shared/errors.ts';
 import { tokenAuth } from '../auth/token.ts';
@@ -24,5 +25,8 @@ export const workflowFamily = defineFamily({
   authentication: (services) => tokenAuth(services.auth),
   wireHabits: true,
   encryption: (services) => services.encryption,
-  routes: (services) => [workflowRoutes(services.workflows)],
+  routes: (services) => [
+    workflowRoutes(services.workflows),
+    workflowQueryRoutes(services.workflowQueries),
+  ],
 });
