@@ -143,8 +143,16 @@ async function recordRate(store: Store) {
         [workflow_id],
       );
       const calls = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls`);
-      const jobs = await db.query<{ queue: string; n: number }>(`SELECT queue, count(*)::int AS n FROM jobs GROUP BY 1`);
-      console.error(((performance.now() - t0) / 1000).toFixed(1), JSON.stringify(rows.map((r) => `${r.node}/${r.state}:${r.n}`)), 'calls', calls[0]!.n, JSON.stringify(jobs));
+      const jobs = await db.query<{ queue: string; n: number }>(
+        `SELECT queue, count(*)::int AS n FROM jobs GROUP BY 1`,
+      );
+      console.error(
+        ((performance.now() - t0) / 1000).toFixed(1),
+        JSON.stringify(rows.map((r) => `${r.node}/${r.state}:${r.n}`)),
+        'calls',
+        calls[0]!.n,
+        JSON.stringify(jobs),
+      );
     }
     await new Promise((r) => setTimeout(r, process.env['BENCH_TRACE'] ? 1000 : 20));
   }

@@ -17,7 +17,11 @@ import {
   chatbotWakeJob,
 } from './chatbot/chatbot.jobs.ts';
 import type { ChatbotService } from './chatbot/chatbot.service.ts';
-import { CHAT_MESSAGE_ADDED, CHAT_SESSION_CHANGED } from './chatbot/chat-events.ts';
+import {
+  CHAT_MESSAGE_ADDED,
+  CHAT_SESSION_CHANGED,
+  CHAT_SESSION_REPORTED,
+} from './chatbot/chat-events.ts';
 import { messageReports, statusReports } from './chatbot/event-report.ts';
 import { inboxWebhooks } from './chatbot/inbox-events.ts';
 import { MESSAGE_RECEIVED, MESSAGE_STATUS_CHANGED } from './messaging/messaging-events.ts';
@@ -26,6 +30,7 @@ import type { WorkflowEngine } from './workflows/engine.ts';
 import type { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
 import {
   workflowCalls,
+  workflowChats,
   workflowTemplateReplies,
   workflowTemplateStatuses,
 } from './workflows/workflow-subscribers.ts';
@@ -61,6 +66,7 @@ export function subscribeModules(bus: EventBus, deps: { chatbot: ChatbotService 
   bus.inTransaction(CALL_FINAL, workflowCalls);
   bus.inTransaction(MESSAGE_STATUS_CHANGED, workflowTemplateStatuses);
   bus.inTransaction(MESSAGE_RECEIVED, workflowTemplateReplies);
+  bus.inTransaction(CHAT_SESSION_REPORTED, workflowChats);
 }
 
 /** Registers the handler of every job type with a worker's runner. */

@@ -42,6 +42,8 @@ export const EVENTS = {
   chatSessionChanged: 'chat.session_changed',
   /** A message was stored in a chatbot session's transcript (chatbot). */
   chatMessageAdded: 'chat.message_added',
+  /** A chatbot session ended and its §9.13 report was made (chatbot). */
+  chatSessionReported: 'chat.session_reported',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -41,7 +41,11 @@ describe(`workflow: call, wait an hour, call again, SMS, push, ${RECORDS} record
     });
     receiver = await startReceiver();
     const { auth, messaging } = server.runtime.services;
-    const app = await auth.createApp({ name: 'wf-1000', webhookUrl: receiver.url, timezone: 'UTC' });
+    const app = await auth.createApp({
+      name: 'wf-1000',
+      webhookUrl: receiver.url,
+      timezone: 'UTC',
+    });
     await messaging.createChannel(app.app.id, {
       channelId: 'TILLER',
       kind: 'sms',
@@ -55,7 +59,12 @@ describe(`workflow: call, wait an hour, call again, SMS, push, ${RECORDS} record
       nodes: [
         { id: 'start', type: 'start', next: 'call1' },
         { id: 'call1', type: 'call', name: 'Call1', robot_id: '4496', next: 'reached' },
-        { id: 'reached', type: 'branch', rules: [{ when: noConnect, next: 'wait1' }], default: 'api1' },
+        {
+          id: 'reached',
+          type: 'branch',
+          rules: [{ when: noConnect, next: 'wait1' }],
+          default: 'api1',
+        },
         { id: 'wait1', type: 'wait', minutes: 60, next: 'call2' },
         { id: 'call2', type: 'call', name: 'Call2', robot_id: '4496', next: 'reached_again' },
         {
@@ -139,7 +148,8 @@ describe(`workflow: call, wait an hour, call again, SMS, push, ${RECORDS} record
       [workflowId],
     );
     assert.ok(gaps.length > 0);
-    for (const { gap_s } of gaps) assert.ok(gap_s >= 3600, `second call ${gap_s} s after the wait began`);
+    for (const { gap_s } of gaps)
+      assert.ok(gap_s >= 3600, `second call ${gap_s} s after the wait began`);
   });
 
   it('sends the SMS once to each record never reached, with its fields filled', async () => {

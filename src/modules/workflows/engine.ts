@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
+import { newId } from '../../shared/ids.ts';
 import { resolveZone } from '../../shared/callee-zone.ts';
 import { localMoment, addDays, instantAtOrAfter } from '../../shared/zoned-time.ts';
 import { PermanentJobError } from '../../queue/job-types.ts';
@@ -78,18 +79,22 @@ export class WorkflowEngine {
       const graph = await repo.graphOfTemplate(tx, workflow.template_id);
       if (!graph) throw new PermanentJobError(`workflow ${workflowId} has no template graph`);
       const records = await repo.claimDueRecords(tx, workflowId, now, STEP_BATCH);
-      if (records.length === 0) return;
-      const ctx: ActionContext = {
-        tx,
-        workflow,
-        zone: await appZone(tx, workflow.app_id),
-        now,
-        callerNumber: this.#callerNumber,
-      };
-      await walkRecords(ctx, graph, records);
-      // What is left for later: the next job is due when the earliest open record is.
-      if (records.length === STEP_BATCH)
-        await scheduleStep(tx, workflowId, now, `more:${records.at(-1)!.id}`);
+      if (records.length > 0) {
+        const ctx: ActionContext = {
+          tx,
+          workflow,
+          zone: await appZone(tx, workflow.app_id),
+          now,
+          callerNumber: this.#callerNumber,
+        };
+        await walkRecords(ctx, graph, records);
+      }
+      // Due records this step did not take: more than a batch, or rows another transaction held
+      // (SKIP LOCKED passed them: a template status being applied to one). Nothing else would
+      // wake them, so the next step is due now.
+      const taken = records.map((r) => r.id);
+      if (records.length === STEP_BATCH || (await repo.hasDueBesides(tx, workflowId, now, taken)))
+        await scheduleStep(tx, workflowId, now, `again:${newId()}`, now);
     });
   }
 }

@@ -173,7 +173,8 @@ export async function sendTemplates(
             ...base,
             waba_task_id: sent.wabaTaskId,
             msg_id: sent.messages[i]!.templateMsgId,
-            waba_template_name: (sent as { templateName?: string }).templateName ?? '',
+            waba_template_name: sent.templateName,
+            channel_id: sent.channelId,
           },
         ]),
       );

@@ -24,8 +24,6 @@ declare module '../webhooks/outbox.ts' {
   }
 }
 
-const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
-
 interface RecordRef {
   id: string;
   case_id: string;
@@ -51,7 +49,7 @@ export async function apiPush(
     node: { node_id: wireNodeId(ctx.workflow.template_id, node.id), node_name: nodeName(node) },
     record,
     facts,
-    timestamp: seconds(ctx.now),
+    timestamp: ctx.now,
   });
   await recordEvents(ctx.tx, [
     {
@@ -87,7 +85,7 @@ export async function listCompleted(
       payload: notifications.listCompletionPayload({
         workflow: { id: ctx.workflow.id, name: ctx.workflow.name },
         record,
-        steps: (steps.get(record.id) ?? []).map((s) => ({
+        rows: (steps.get(record.id) ?? []).map((s) => ({
           nodetask_id: s.nodetask_id,
           nodetask_name: nodeName(
             graph.nodes.find((n) => n.id === s.node) ?? { id: s.node, type: 'end' },
@@ -189,9 +187,14 @@ export async function wabaStatusChanged(
           node: wabaNodeOf(workflow, graph, facts),
           record,
           facts,
-          timestamp: seconds(now),
+          timestamp: now,
         })
-      : notifications.wabaStatusPayload({ workflow: ref, record, waba: facts.waba! });
+      : notifications.wabaStatusPayload({
+          workflow: ref,
+          record,
+          waba: facts.waba!,
+          timestamp: now,
+        });
   await recordEvents(tx, [
     {
       appId: workflow.app_id,
@@ -221,13 +224,14 @@ export async function chatbotEnded(
           node: wabaNodeOf(workflow, graph, facts),
           record,
           facts,
-          timestamp: seconds(now),
+          timestamp: now,
         })
       : notifications.chatbotEndPayload({
           workflow: ref,
           record,
-          waba: facts.waba!,
-          report: facts.chatbot!,
+          waba: facts.waba,
+          chatbot: facts.chatbot!,
+          timestamp: now,
         });
   await recordEvents(tx, [
     {

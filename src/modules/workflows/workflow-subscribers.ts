@@ -1,5 +1,6 @@
 import type { TransactionSubscriber } from '../../queue/domain-events.ts';
 import type { Queryable } from '../../store/db.ts';
+import type { ChatSessionReported } from '../chatbot/chat-events.ts';
 import type { MessageReceived, MessageStatusChanged } from '../messaging/messaging-events.ts';
 import { callObject } from '../tasks/call-object.ts';
 import type { CallFinal } from '../tasks/task-events.ts';
@@ -14,16 +15,6 @@ import * as repo from './workflows.repository.ts';
 // true. A record waiting at a node gets its outcome as a fact and is made ready at the node's
 // next, and a `workflow.step` job walks it on; the workflow's notifications of the fact are
 // written to the outbox in the same transaction.
-
-/** Chatbot session reports, as the chatbot module publishes them (chat.session_reported). */
-export interface SessionReported {
-  appId: number;
-  sessionId: string;
-  wabaTaskId: string | null;
-  templateMsgId: string | null;
-  userId: string;
-  report: Record<string, unknown>;
-}
 
 interface Context {
   tx: Queryable;
@@ -177,7 +168,7 @@ export const workflowTemplateReplies: TransactionSubscriber<MessageReceived> = {
 };
 
 /** chat.session_reported: the chatbot session a workflow's template opened ended. */
-export const workflowChats: TransactionSubscriber<SessionReported> = {
+export const workflowChats: TransactionSubscriber<ChatSessionReported> = {
   name: 'workflows.chats',
   async handle(tx, events, at) {
     const byMsg = new Map(

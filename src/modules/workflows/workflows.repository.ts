@@ -155,6 +155,23 @@ export async function claimDueRecords(
   );
 }
 
+/** Whether a workflow has due records other than `taken` (held by another transaction, or beyond a batch). */
+export async function hasDueBesides(
+  q: Queryable,
+  workflowId: string,
+  now: Date,
+  taken: readonly string[],
+): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM workflow_records
+     WHERE workflow_id = $1 AND state IN ('ready', 'waiting') AND due_at <= $2
+       AND id <> ALL($3::text[])
+     LIMIT 1`,
+    [workflowId, now, taken],
+  );
+  return rows.length > 0;
+}
+
 /** The earliest due time of a workflow's open records after `after`, if any. */
 export async function nextDue(q: Queryable, workflowId: string): Promise<Date | undefined> {
   const [row] = await q.query<{ due: Date | null }>(
