@@ -184,7 +184,7 @@ describe(`workflow: call, wait an hour, call again, SMS, push, ${RECORDS} record
           .map((e) => [e.id, e.body]),
       );
       return events.size >= RECORDS ? [...events.values()] : undefined;
-    });
+    }, 180_000);
     assert.equal(pushes.length, RECORDS);
     assert.equal(new Set(pushes.map((p) => p.callee.case_id)).size, RECORDS, 'one push per record');
     const tasks = await server.store.db.query<{ node: string; task_id: string }>(

@@ -12,11 +12,11 @@ import { workflowFamily } from './workflow.ts';
 
 export const families: readonly Family[] = [
   cloudFamily,
-  workflowFamily,
   pdsFamily,
   chatbotFamily,
   v1Family,
   smsFamily,
+  workflowFamily,
 ];
 
 /** Answers what no family owns: unknown paths, URLs fastify cannot route. */
