@@ -61,6 +61,10 @@ async function recordRate(store: Store) {
     recordings: false,
     simulatedStart: started,
     timeScale: 600_000,
+    // As the dial-engine bench: no concurrency cap, so the figure is the engine's, not a cap's.
+    appConcurrency: 100_000,
+    taskConcurrency: 100_000,
+    pollIntervalMs: 50,
     defaultCallingWindows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
   });
   const runtime = await startTiller({

@@ -86,9 +86,11 @@ export async function insertJobs(
 }
 
 /**
- * Claims up to `limit` due jobs, the queues taken in the order given, in one statement. Each
- * queue is read with `queue = q.name` in a lateral subquery, so the ready index yields its rows
- * in run order and stops at the limit (`= ANY(...)` made PostgreSQL sort the whole backlog,
+ * Claims up to `limit` due jobs of the given queues in one statement, the queues in turn: the
+ * oldest due job of each queue (in the order given), then the second of each, and so on, so a
+ * queue with a backlog (a burst of provider statuses) never starves the others. Each queue is
+ * read with `queue = q.name` in a lateral subquery, so the ready index yields its rows in run
+ * order and stops at the limit (`= ANY(...)` made PostgreSQL sort the whole backlog,
  * docs/adr/0001-job-queue.md measured +40-70 %); one statement for all queues, where a claim
  * per queue cost a round trip each even when nothing was due.
  */
@@ -107,12 +109,15 @@ export async function claimJobs(
        SELECT due.id
        FROM unnest($2::text[]) WITH ORDINALITY AS q(name, n)
        CROSS JOIN LATERAL (
-         SELECT id FROM jobs
-         WHERE queue = q.name AND locked_by IS NULL AND failed_at IS NULL AND run_at <= $4
-           AND attempts < max_attempts
-         ORDER BY run_at, id
-         LIMIT $3
-         FOR UPDATE SKIP LOCKED) due
+         SELECT id, row_number() OVER (ORDER BY run_at, id) AS turn
+         FROM (
+           SELECT id, run_at FROM jobs
+           WHERE queue = q.name AND locked_by IS NULL AND failed_at IS NULL AND run_at <= $4
+             AND attempts < max_attempts
+           ORDER BY run_at, id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED) locked) due
+       ORDER BY due.turn, q.n
        LIMIT $3)
      RETURNING id, queue, payload, attempts, max_attempts, key`,
     [workerId, queues, limit, now],

@@ -183,9 +183,12 @@ describe(`domain events (${storeKind})`, () => {
     subscribeModules(bus, deps);
     subscribeModules(bus, deps); // a second runtime in the process replaces, never doubles
     assert.deepEqual(bus.subscribersOf(TASK_FINISHED), ['webhooks.task', 'plan.advance']);
-    assert.deepEqual(bus.subscribersOf(CALL_FINAL), ['webhooks.call']);
+    assert.deepEqual(bus.subscribersOf(CALL_FINAL), ['webhooks.call', 'workflows.calls']);
     assert.deepEqual(bus.subscribersOf(PLAN_FINISHED), ['webhooks.plan']);
-    assert.deepEqual(bus.subscribersOf(MESSAGE_RECEIVED), ['chatbot.turn']);
+    assert.deepEqual(bus.subscribersOf(MESSAGE_RECEIVED), [
+      'chatbot.turn',
+      'workflows.template_replies',
+    ]);
   });
 
   it('runs an eager job subscriber in the publisher’s transaction, with no job', async () => {

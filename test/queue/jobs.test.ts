@@ -187,7 +187,7 @@ describe(`generic job queue (${storeKind})`, () => {
     }
   });
 
-  it('claims across queues in one statement, in the queues’ order, up to the limit', async () => {
+  it('claims across queues in one statement, each queue in turn, up to the limit', async () => {
     await store.db.transaction(async (tx) => {
       for (const n of [1, 2, 3]) await enqueue(tx, 'later', { n });
       for (const n of [4, 5]) await enqueue(tx, 'first', { n });
@@ -200,6 +200,21 @@ describe(`generic job queue (${storeKind})`, () => {
       ['later', 1],
     ]);
     assert.equal(await count('locked_by IS NULL'), 3, 'the rest are left for the next claim');
+  });
+
+  it('gives every queue its turn when one has a backlog', async () => {
+    await store.db.transaction(async (tx) => {
+      for (let n = 0; n < 20; n += 1) await enqueue(tx, 'busy', { n });
+      await enqueue(tx, 'quiet', { n: 100 });
+    });
+    const claimed = await claimJobs(store.db, 'w', ['busy', 'quiet'], 4, new Date());
+    assert.equal(claimed.length, 4);
+    assert.deepEqual(
+      claimed.filter((j) => j.queue === 'quiet').map((j) => j.payload.n),
+      [100],
+      'the quiet queue is not starved by the busy one',
+    );
+    await store.db.query(`DELETE FROM jobs WHERE queue IN ('busy', 'quiet')`);
   });
 
   it('completes a job in its handler’s transaction, or not at all when that rolls back', async () => {

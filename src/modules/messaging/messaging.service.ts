@@ -92,9 +92,29 @@ export class MessagingService {
       this.#log.error({ err: error }, 'messaging channel error'),
     );
     // Push-style adapters' events take the webhook's path: stored as a job, applied there.
+    // Push-style adapters (SMPP, the simulator) hand events over one by one: statuses are
+    // applied at once, as a webhook's are; anything else becomes a messaging.inbound job.
     this.registry.setInboundSink((channel, events) =>
-      this.#db.transaction((tx) => enqueueInbound(tx, channel, { events }, this.#clock.now())),
+      this.#db.transaction((tx) => this.#intake(tx, channel, events, { events })),
     );
+  }
+
+  /**
+   * What the provider sent: statuses only are applied now (a few statements, as cheap as storing
+   * them for a job); anything else, or statuses that overtook their send's outcome (tried again
+   * once that is written), is stored for the messaging.inbound job.
+   */
+  async #intake(
+    tx: Queryable,
+    channel: ChannelRecord,
+    events: readonly InboundEvent[],
+    stored: Parameters<typeof enqueueInbound>[2],
+  ): Promise<void> {
+    const now = this.#clock.now();
+    const outcome = await applyStatusesNow(tx, channel, events, now);
+    if (outcome === 'applied') return;
+    const runAt = outcome === 'early' ? new Date(now.getTime() + EARLY_STATUS_WAIT_MS) : now;
+    await enqueueInbound(tx, channel, stored, now, runAt);
   }
 
   /** The sender loop of a worker (started and stopped by the runtime). */
@@ -340,14 +360,9 @@ export class MessagingService {
         const value = headers[name];
         if (typeof value === 'string') kept[name] = value;
       }
-      await this.#db.transaction(async (tx) => {
-        const now = this.#clock.now();
-        const outcome = await applyStatusesNow(tx, channel, events, now);
-        if (outcome === 'applied') return;
-        // Statuses that overtook their send's outcome: the job tries once that is written.
-        const runAt = outcome === 'early' ? new Date(now.getTime() + EARLY_STATUS_WAIT_MS) : now;
-        await enqueueInbound(tx, channel, { raw, headers: kept }, now, runAt);
-      });
+      await this.#db.transaction((tx) =>
+        this.#intake(tx, channel, events, { raw, headers: kept }),
+      );
       return 'ok';
     }
     return 'forbidden';

@@ -5,6 +5,7 @@ import { localMoment, addDays, instantAtOrAfter } from '../../shared/zoned-time.
 import { PermanentJobError } from '../../queue/job-types.ts';
 import type { Db } from '../../store/db.ts';
 import { appZone } from '../auth/app-directory.ts';
+import { recordEvents } from '../webhooks/outbox.ts';
 import { chooseBranch } from './conditions.ts';
 import type { RecordFacts } from './facts.ts';
 import {
@@ -82,6 +83,7 @@ export class WorkflowEngine {
       if (records.length > 0) {
         const ctx: ActionContext = {
           tx,
+          events: [],
           workflow,
           zone: await appZone(tx, workflow.app_id),
           now,
@@ -169,7 +171,7 @@ async function walkOne(
         continue;
       }
       case 'api': {
-        const payload = await apiPush(ctx, graph, node, walk.record, walk.facts);
+        const payload = apiPush(ctx, graph, node, walk.record, walk.facts);
         enter({ payload });
         walk.node = node.next;
         continue;
@@ -322,6 +324,7 @@ async function save(ctx: ActionContext, graph: WorkflowGraph, walks: Walk[]): Pr
     })),
     ctx.now,
   );
+  await recordEvents(ctx.tx, ctx.events);
   const done = walks.filter((w) => w.state === 'done');
   if (done.length > 0) {
     await listCompleted(

@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors.ts';
 import { withSavepoint, type Queryable } from '../../store/db.ts';
 import { sendSmsIn } from '../messaging/sms-sends.ts';
 import { sendTemplatesIn } from '../messaging/template-sends.ts';
+import type { NewEvent } from '../webhooks/outbox.ts';
 import { usableRobot } from '../robots/robots.service.ts';
 import { createTaskInTx } from '../tasks/tasks.service.ts';
 import type { CallFact, SmsFact, WabaFact } from './facts.ts';
@@ -17,6 +18,8 @@ import * as repo from './workflows.repository.ts';
 
 export interface ActionContext {
   tx: Queryable;
+  /** Notifications the step makes, written to the outbox in one statement when it saves. */
+  events: NewEvent[];
   workflow: WorkflowRow;
   zone: string;
   now: Date;

@@ -37,13 +37,13 @@ const notifyDelivery = (graph: WorkflowGraph) => ({
 });
 
 /** §17.2: an API node pushes the record's data; answers the payload (kept for §16). */
-export async function apiPush(
-  ctx: Pick<ActionContext, 'tx' | 'workflow' | 'now'>,
+export function apiPush(
+  ctx: Pick<ActionContext, 'events' | 'workflow' | 'now'>,
   _graph: WorkflowGraph,
   node: ApiNode,
   record: RecordRef,
   facts: RecordFacts,
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> {
   const payload = notifications.apiPushPayload({
     workflow: { id: ctx.workflow.id, name: ctx.workflow.name },
     node: { node_id: wireNodeId(ctx.workflow.template_id, node.id), node_name: nodeName(node) },
@@ -51,16 +51,14 @@ export async function apiPush(
     facts,
     timestamp: ctx.now,
   });
-  await recordEvents(ctx.tx, [
-    {
-      appId: ctx.workflow.app_id,
-      type: 'workflow.api_push',
-      subjectId: record.id,
-      group: record.id,
-      payload,
-      delivery: { url: node.url, style: 'airudder' },
-    },
-  ]);
+  ctx.events.push({
+    appId: ctx.workflow.app_id,
+    type: 'workflow.api_push',
+    subjectId: record.id,
+    group: record.id,
+    payload,
+    delivery: { url: node.url, style: 'airudder' },
+  });
   return payload;
 }
 
@@ -146,39 +144,37 @@ function wabaNodeOf(workflow: repo.WorkflowRow, graph: WorkflowGraph, facts: Rec
 }
 
 /** §17.1: a node task's call ended (standard format; the combined form pushes calls at API nodes). */
-export async function callCompleted(
-  tx: Queryable,
+export function callCompleted(
+  sink: NewEvent[],
   workflow: repo.WorkflowRow,
   graph: WorkflowGraph,
   record: RecordWithFacts,
   facts: RecordFacts,
-): Promise<void> {
+): void {
   if (graph.notify_format === 'combined' || !facts.call) return;
-  await recordEvents(tx, [
-    {
-      appId: workflow.app_id,
-      type: 'workflow.call',
-      subjectId: String(facts.call.call_id),
-      group: record.id,
-      payload: notifications.callCompletionPayload({
-        workflow: { id: workflow.id, name: workflow.name },
-        record,
-        call: facts.call,
-      }),
-      delivery: notifyDelivery(graph),
-    },
-  ]);
+  sink.push({
+    appId: workflow.app_id,
+    type: 'workflow.call',
+    subjectId: String(facts.call.call_id),
+    group: record.id,
+    payload: notifications.callCompletionPayload({
+      workflow: { id: workflow.id, name: workflow.name },
+      record,
+      call: facts.call,
+    }),
+    delivery: notifyDelivery(graph),
+  });
 }
 
 /** §17.5 (or the combined form's waba_template dimension): a template message's status changed. */
-export async function wabaStatusChanged(
-  tx: Queryable,
+export function wabaStatusChanged(
+  sink: NewEvent[],
   workflow: repo.WorkflowRow,
   graph: WorkflowGraph,
   record: RecordWithFacts,
   facts: RecordFacts,
   now: Date,
-): Promise<void> {
+): void {
   const ref = { id: workflow.id, name: workflow.name };
   const payload =
     graph.notify_format === 'combined'
@@ -195,27 +191,25 @@ export async function wabaStatusChanged(
           waba: facts.waba!,
           timestamp: now,
         });
-  await recordEvents(tx, [
-    {
-      appId: workflow.app_id,
-      type: 'workflow.waba_status',
-      subjectId: facts.waba!.msg_id,
-      group: record.id,
-      payload,
-      delivery: notifyDelivery(graph),
-    },
-  ]);
+  sink.push({
+    appId: workflow.app_id,
+    type: 'workflow.waba_status',
+    subjectId: facts.waba!.msg_id,
+    group: record.id,
+    payload,
+    delivery: notifyDelivery(graph),
+  });
 }
 
 /** §17.6 (or the combined form's chatbot dimension): the template's chatbot session ended. */
-export async function chatbotEnded(
-  tx: Queryable,
+export function chatbotEnded(
+  sink: NewEvent[],
   workflow: repo.WorkflowRow,
   graph: WorkflowGraph,
   record: RecordWithFacts,
   facts: RecordFacts,
   now: Date,
-): Promise<void> {
+): void {
   const ref = { id: workflow.id, name: workflow.name };
   const payload =
     graph.notify_format === 'combined'
@@ -233,14 +227,12 @@ export async function chatbotEnded(
           chatbot: facts.chatbot!,
           timestamp: now,
         });
-  await recordEvents(tx, [
-    {
-      appId: workflow.app_id,
-      type: 'workflow.chatbot_end',
-      subjectId: String(facts.chatbot!['call_id'] ?? record.id),
-      group: record.id,
-      payload,
-      delivery: notifyDelivery(graph),
-    },
-  ]);
+  sink.push({
+    appId: workflow.app_id,
+    type: 'workflow.chatbot_end',
+    subjectId: String(facts.chatbot!['call_id'] ?? record.id),
+    group: record.id,
+    payload,
+    delivery: notifyDelivery(graph),
+  });
 }

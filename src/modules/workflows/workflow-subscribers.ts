@@ -7,6 +7,7 @@ import type { CallFinal } from '../tasks/task-events.ts';
 import type { CallFact, RecordFacts, WabaFact } from './facts.ts';
 import { nodeName, nodeTaskId, type WorkflowGraph, type WorkflowNode } from './graph.ts';
 import { callCompleted, chatbotEnded, wabaStatusChanged } from './workflow-outbox.ts';
+import { recordEvents, type NewEvent } from '../webhooks/outbox.ts';
 import { scheduleStep } from './workflows.jobs.ts';
 import * as repo from './workflows.repository.ts';
 
@@ -35,37 +36,37 @@ async function contextOf(tx: Queryable, now: Date, records: readonly repo.Record
 const nodeIn = (graph: WorkflowGraph, id: string): WorkflowNode | undefined =>
   graph.nodes.find((n) => n.id === id);
 
-/** Writes records moved to their node's next (ready now) or kept with new facts; schedules steps. */
+/**
+ * Writes the records' new facts; those whose outcome ends their wait leave for their node's
+ * next, ready now, and a step job keyed by `cause` walks them on. (Walking them here, in the
+ * outcome's transaction, was measured slower: the dialer's and the statuses' transactions grew,
+ * and records came in batches too small to share a node task or a template send.)
+ */
 async function settle(
   ctx: Context,
   changes: ReadonlyArray<{ record: repo.RecordRow; facts: RecordFacts; moveOn: boolean }>,
   cause: string,
 ): Promise<void> {
-  const rows = changes.flatMap(({ record, facts, moveOn }) => {
+  const rows = [];
+  const moved = new Set<string>();
+  for (const { record, facts, moveOn } of changes) {
     const entry = ctx.workflows.get(record.workflow_id);
-    if (!entry || entry.workflow.status !== 'Running') return [];
+    if (!entry || entry.workflow.status !== 'Running') continue;
     const node = nodeIn(entry.graph, record.node);
-    const leaving = moveOn && record.state === 'waiting' && node && 'next' in node;
-    return [
-      {
-        id: record.id,
-        node: leaving ? node.next : record.node,
-        state: leaving ? ('ready' as const) : record.state,
-        due_at: leaving ? ctx.now : record.due_at,
-        step: record.step,
-        facts,
-        wait_ref: leaving ? null : record.wait_ref,
-        finished: false,
-      },
-    ];
-  });
-  await repo.saveRecords(ctx.tx, rows, ctx.now);
-  const moved = changes.filter(
-    (c, i) => rows[i] && rows[i].state === 'ready' && c.record.state === 'waiting',
-  );
-  for (const workflowId of new Set(moved.map((c) => c.record.workflow_id))) {
-    await scheduleStep(ctx.tx, workflowId, ctx.now, cause, ctx.now);
+    const leaving = moveOn && record.state === 'waiting' && node !== undefined && 'next' in node;
+    if (leaving) moved.add(record.workflow_id);
+    rows.push({
+      ...record,
+      node: leaving ? node.next : record.node,
+      state: leaving ? ('ready' as const) : record.state,
+      due_at: leaving ? ctx.now : record.due_at,
+      facts,
+      wait_ref: leaving ? null : record.wait_ref,
+      finished: false,
+    });
   }
+  await repo.saveRecords(ctx.tx, rows, ctx.now);
+  for (const workflowId of moved) await scheduleStep(ctx.tx, workflowId, ctx.now, cause, ctx.now);
 }
 
 /** call.final: a node task's number is final; its record takes the call and moves on. */
@@ -97,10 +98,12 @@ export const workflowCalls: TransactionSubscriber<CallFinal> = {
       };
       return { record, facts: { ...record.facts, call: fact }, moveOn: true };
     });
+    const notes: NewEvent[] = [];
     for (const change of changes) {
       const entry = ctx.workflows.get(change.record.workflow_id);
-      if (entry) await callCompleted(tx, entry.workflow, entry.graph, change.record, change.facts);
+      if (entry) callCompleted(notes, entry.workflow, entry.graph, change.record, change.facts);
     }
+    await recordEvents(tx, notes);
     await settle(ctx, changes, `call:${records[0]!.id}:${records[0]!.step}`);
   },
 };
@@ -119,6 +122,7 @@ export const workflowTemplateStatuses: TransactionSubscriber<MessageStatusChange
     if (records.length === 0) return;
     const ctx = await contextOf(tx, at, records);
     const changes = [];
+    const notes: NewEvent[] = [];
     for (const record of records) {
       const change = byMsg.get(record.facts.waba!.msg_id)!;
       const status = wireStatus(change.status);
@@ -134,9 +138,10 @@ export const workflowTemplateStatuses: TransactionSubscriber<MessageStatusChange
       const moveOn =
         atThisNode && (status === 'failed' || (!chatBound && FINAL_WITHOUT_CHAT.has(status)));
       const facts = { ...record.facts, waba };
-      if (entry) await wabaStatusChanged(tx, entry.workflow, entry.graph, record, facts, ctx.now);
+      if (entry) wabaStatusChanged(notes, entry.workflow, entry.graph, record, facts, ctx.now);
       changes.push({ record, facts, moveOn });
     }
+    await recordEvents(tx, notes);
     await settle(ctx, changes, `status:${templated[0]!.id}`);
   },
 };
@@ -181,17 +186,19 @@ export const workflowChats: TransactionSubscriber<ChatSessionReported> = {
     if (records.length === 0) return;
     const ctx = await contextOf(tx, at, records);
     const changes = [];
+    const notes: NewEvent[] = [];
     for (const record of records) {
       const reported = byMsg.get(record.facts.waba!.msg_id)!;
       const facts = { ...record.facts, chatbot: reported.report };
       const entry = ctx.workflows.get(record.workflow_id);
-      if (entry) await chatbotEnded(tx, entry.workflow, entry.graph, record, facts, ctx.now);
+      if (entry) chatbotEnded(notes, entry.workflow, entry.graph, record, facts, ctx.now);
       changes.push({
         record,
         facts,
         moveOn: record.state === 'waiting' && record.wait_ref === record.facts.waba!.msg_id,
       });
     }
+    await recordEvents(tx, notes);
     await settle(ctx, changes, `chat:${events[0]!.id}`);
   },
 };
