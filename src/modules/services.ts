@@ -31,6 +31,7 @@ import { WebhookService } from './webhooks/webhooks.service.ts';
 import type { ChannelFactory } from './messaging/channel-registry.ts';
 import { MessagingService } from './messaging/messaging.service.ts';
 import { UploadService } from './uploads/uploads.service.ts';
+import { WorkflowTemplateService } from './workflows/templates.service.ts';
 import { FileObjectStore } from '../shared/file-object-store.ts';
 
 /** Everything the API and the workers share, built once per process. */
@@ -69,6 +70,8 @@ export interface Services {
   jobs: JobAdmin;
   /** WABA accounts, SMS senders, templates, sends and inbound messages (docs/messaging.md). */
   messaging: MessagingService;
+  /** Workflow templates: versioned node graphs per app (docs/workflows.md). */
+  workflowTemplates: WorkflowTemplateService;
 }
 
 export function createServices(
@@ -93,6 +96,7 @@ export function createServices(
     | 'nlu'
     | 'jobs'
     | 'messaging'
+    | 'workflowTemplates'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -160,5 +164,6 @@ export function createServices(
     inbox: new InboxService(base.db, base.clock, chatbot),
     botChannels: new BotChannelService(base.db, base.clock, chatbot),
     company: new CompanyService(base.db, base.clock, messaging),
+    workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
   };
 }
