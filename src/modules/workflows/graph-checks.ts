@@ -21,7 +21,7 @@ export function graphProblems(nodes: EdgeNode[]): string[] {
   const starts = nodes.filter((n) => n.type === 'start');
   if (starts.length === 0) problems.push('the graph has no start node');
   if (starts.length > 1)
-    problems.push(`the graph has ${starts.length} start nodes (${ids(starts)}); it needs one`);
+    problems.push(`the graph has ${starts.length} start nodes (${ids(starts)}), it needs one`);
   if (!nodes.some((n) => n.type === 'end')) problems.push('the graph has no end node');
 
   for (const node of byId.values()) {
