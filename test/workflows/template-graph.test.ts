@@ -10,8 +10,11 @@ import { AppError } from '../../src/shared/errors.ts';
 // The rules of docs/workflows.md "Validation", one broken graph each: the import is refused with
 // workflow_template_invalid and a message that names the node at fault.
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests break graphs freely
+type Loose = Record<string, any>;
+
 /** call → branch (not connected: wait 60 → call again) → api → end. */
-function good(): Record<string, any> {
+function good(): Loose {
   return {
     name: 'retry_then_push',
     nodes: [
@@ -30,8 +33,7 @@ function good(): Record<string, any> {
   };
 }
 
-const node = (graph: Record<string, any>, id: string) =>
-  graph.nodes.find((n: { id: string }) => n.id === id);
+const node = (graph: Loose, id: string) => graph.nodes.find((n: { id: string }) => n.id === id);
 
 /** The problems of an invalid graph (fails if it is accepted). */
 function problems(graph: unknown): string[] {

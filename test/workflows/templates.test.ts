@@ -8,7 +8,7 @@ import {
   WorkflowTemplateService,
 } from '../../src/modules/workflows/templates.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { AppError } from '../../src/shared/errors.ts';
+import type { AppError } from '../../src/shared/errors.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
 
 // Templates in the store: versions per name, newest first, built-ins given once per app, one
