@@ -285,6 +285,15 @@ describe('workflow template validation', () => {
     validateGraph(good()); // the same loop through the wait is fine
   });
 
+  it('refuses strings the store cannot keep, wherever they are', () => {
+    const g = good();
+    node(g, 'reached').rules[0].when = [{ field: 'record.x', op: 'eq', value: 'a\u0000b' }];
+    refused(g, /^strings may not contain the NUL character or unpaired surrogates$/);
+    const h = good();
+    node(h, 'reached').rules[0].when = [{ field: 'record.x', op: 'in', value: ['\ud800'] }];
+    refused(h, /^strings may not contain the NUL character/);
+  });
+
   it('lists every problem at once', () => {
     const g = good();
     node(g, 'call').robot_id = 'x';

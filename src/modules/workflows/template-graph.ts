@@ -39,7 +39,7 @@ const NODE_KEYS: Record<NodeType, readonly string[]> = {
 /** A template's text, JSON or YAML (JSON is YAML too). Its shape is validateGraph's business. */
 export function parseTemplate(text: string): unknown {
   try {
-    return parseYaml(text, { maxAliasCount: 0, uniqueKeys: true });
+    return parseYaml(text, { uniqueKeys: true });
   } catch (error) {
     throw new AppError(
       'workflow_template_invalid',
@@ -58,6 +58,8 @@ export function validateGraph(input: unknown): WorkflowGraph {
     );
   }
   const graph = input as Record<string, unknown>;
+  const unstorable = unstorableText(graph);
+  if (unstorable) problems.push(unstorable);
   for (const key of Object.keys(graph)) {
     if (!TOP_KEYS.has(key)) problems.push(`unknown template field "${key}"`);
   }
@@ -246,6 +248,29 @@ function isText(v: unknown, empty = false): v is string {
     v.isWellFormed() &&
     v.length <= 4096
   );
+}
+
+/**
+ * Strings PostgreSQL cannot keep in jsonb (a NUL, an unpaired surrogate) anywhere in the graph,
+ * condition values included: refused here, not as a failed insert. Walked iteratively.
+ */
+function unstorableText(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  let seen = 0;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (++seen > 100_000) return 'the template is too large';
+    const texts = typeof value === 'string' ? [value] : [];
+    if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        texts.push(key);
+        stack.push(child);
+      }
+    }
+    if (texts.some((t) => t.includes('\u0000') || !t.isWellFormed()))
+      return 'strings may not contain the NUL character or unpaired surrogates';
+  }
+  return undefined;
 }
 
 const isInt = (v: unknown, min: number, max: number) =>
