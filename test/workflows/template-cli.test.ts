@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify as stringifyYaml } from 'yaml';
-import { cliHarness } from '../helpers/cli.ts';
+import { cliHarness, serveTiller } from '../helpers/cli.ts';
 import { storeKind } from '../helpers/db.ts';
+import { client, tokenFor } from '../helpers/server.ts';
 
 // `tiller workflow-template import` as an operator runs it: a real child process on a store of
 // its own, a YAML file, then a JSON one of the same name, then a broken one.
 
-const { dataDir, tiller, cleanup } = cliHarness('wf-template-cli');
+const { dataDir, env, tiller, cleanup } = cliHarness('wf-template-cli');
 
 const graph = {
   name: 'cli_reminders',
@@ -20,9 +21,9 @@ const graph = {
   ],
 };
 
-describe(`tiller workflow-template import (${storeKind})`, () => {
-  after(() => cleanup());
+after(() => cleanup());
 
+describe(`tiller workflow-template import (${storeKind})`, () => {
   it('imports a YAML file, then a new version from JSON, and names the file of a bad one', () => {
     const app = JSON.parse(tiller('app', 'create', '--name', 'wf-cli', '--json').stdout);
     const yamlFile = join(dataDir, 'reminders.yaml');
@@ -79,5 +80,27 @@ describe(`tiller workflow-template import (${storeKind})`, () => {
     const unknown = tiller('workflow-template', 'export');
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /unknown workflow-template command "export"/);
+  });
+});
+
+describe(`tiller workflow-template import while a server runs (${storeKind})`, () => {
+  it('imports through the running server, which serves the template at once', async () => {
+    const server = await serveTiller(env, { TILLER_DEMO: 'false' });
+    try {
+      const app = JSON.parse(tiller('app', 'create', '--name', 'wf-live', '--json').stdout);
+      const file = join(dataDir, 'live.json');
+      writeFileSync(file, JSON.stringify({ ...graph, name: 'live_import' }));
+      const out = tiller('workflow-template', 'import', file, '--app-key', app.app_key);
+      assert.equal(out.status, 0, out.stderr);
+      const id = Number(
+        /^added workflow template (\d+) "live_import" version 1$/m.exec(out.stdout)?.[1],
+      );
+      const api = client(server.url, await tokenFor(server.url, app.app_key, app.app_secret));
+      const shown = await api.get(`/v1/workflow-templates/${id}`);
+      assert.equal(shown.status, 200, shown.text);
+      assert.deepEqual(shown.json.data.graph, { ...graph, name: 'live_import' });
+    } finally {
+      await server.stop();
+    }
   });
 });
