@@ -218,6 +218,8 @@ async function startWorkers(
     plans: services.plans,
     chatbot: services.chatbot,
     messaging: services.messaging,
+    workflowEngine: services.workflowEngine,
+    workflowLifecycle: services.workflowLifecycle,
   });
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);

@@ -31,6 +31,10 @@ import { WebhookService } from './webhooks/webhooks.service.ts';
 import type { ChannelFactory } from './messaging/channel-registry.ts';
 import { MessagingService } from './messaging/messaging.service.ts';
 import { UploadService } from './uploads/uploads.service.ts';
+import { WorkflowEngine } from './workflows/engine.ts';
+import { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
+import { WorkflowService } from './workflows/workflows.service.ts';
+import { WorkflowQueryService } from './workflows/workflow-queries.service.ts';
 import { WorkflowTemplateService } from './workflows/templates.service.ts';
 import { FileObjectStore } from '../shared/file-object-store.ts';
 
@@ -70,6 +74,14 @@ export interface Services {
   jobs: JobAdmin;
   /** WABA accounts, SMS senders, templates, sends and inbound messages (docs/messaging.md). */
   messaging: MessagingService;
+  /** Workflow instances and their lists (docs/workflows.md). */
+  workflows: WorkflowService;
+  /** Walks workflow records through their graphs (the workflow.step job). */
+  workflowEngine: WorkflowEngine;
+  /** Ends workflows at their end_time (the workflow.end job). */
+  workflowLifecycle: WorkflowLifecycle;
+  /** The Workflow family's query endpoints (docs/workflow-api.md, "Query endpoints"). */
+  workflowQueries: WorkflowQueryService;
   /** Workflow templates: versioned node graphs per app (docs/workflows.md). */
   workflowTemplates: WorkflowTemplateService;
 }
@@ -96,6 +108,10 @@ export function createServices(
     | 'nlu'
     | 'jobs'
     | 'messaging'
+    | 'workflows'
+    | 'workflowEngine'
+    | 'workflowLifecycle'
+    | 'workflowQueries'
     | 'workflowTemplates'
   > & {
     nlu?: Nlu;
@@ -164,6 +180,14 @@ export function createServices(
     inbox: new InboxService(base.db, base.clock, chatbot),
     botChannels: new BotChannelService(base.db, base.clock, chatbot),
     company: new CompanyService(base.db, base.clock, messaging),
+    workflows: new WorkflowService(base.db, base.clock),
+    workflowEngine: new WorkflowEngine({
+      db: base.db,
+      clock: base.clock,
+      callerNumber: (line) => tasks.callerNumber(line),
+    }),
+    workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
+    workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
     workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
   };
 }

@@ -17,11 +17,24 @@ import {
   chatbotWakeJob,
 } from './chatbot/chatbot.jobs.ts';
 import type { ChatbotService } from './chatbot/chatbot.service.ts';
-import { CHAT_MESSAGE_ADDED, CHAT_SESSION_CHANGED } from './chatbot/chat-events.ts';
+import {
+  CHAT_MESSAGE_ADDED,
+  CHAT_SESSION_CHANGED,
+  CHAT_SESSION_REPORTED,
+} from './chatbot/chat-events.ts';
 import { messageReports, statusReports } from './chatbot/event-report.ts';
 import { inboxWebhooks } from './chatbot/inbox-events.ts';
 import { MESSAGE_RECEIVED, MESSAGE_STATUS_CHANGED } from './messaging/messaging-events.ts';
 import { CALL_FINAL, callWebhooks, TASK_FINISHED, taskWebhooks } from './tasks/task-events.ts';
+import type { WorkflowEngine } from './workflows/engine.ts';
+import type { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
+import {
+  workflowCalls,
+  workflowChats,
+  workflowTemplateReplies,
+  workflowTemplateStatuses,
+} from './workflows/workflow-subscribers.ts';
+import { workflowEndJob, workflowStepJob } from './workflows/workflows.jobs.ts';
 
 // Who reacts to what, in one place: the job handlers a worker runs, and the subscribers of each
 // domain event (docs/domain-events.md has the catalogue). Modules define their jobs and
@@ -48,6 +61,12 @@ export function subscribeModules(bus: EventBus, deps: { chatbot: ChatbotService 
   bus.inTransaction(CHAT_SESSION_CHANGED, inboxWebhooks);
   bus.inTransaction(CHAT_MESSAGE_ADDED, messageReports);
   bus.inTransaction(MESSAGE_STATUS_CHANGED, statusReports);
+  // Workflows: a node's outcome (a call's end, a template's status or answer, a chat's end)
+  // becomes the record's fact in the transaction that made it true; a step job walks it on.
+  bus.inTransaction(CALL_FINAL, workflowCalls);
+  bus.inTransaction(MESSAGE_STATUS_CHANGED, workflowTemplateStatuses);
+  bus.inTransaction(MESSAGE_RECEIVED, workflowTemplateReplies);
+  bus.inTransaction(CHAT_SESSION_REPORTED, workflowChats);
 }
 
 /** Registers the handler of every job type with a worker's runner. */
@@ -59,6 +78,8 @@ export function registerJobHandlers(
     plans: PlanService;
     chatbot: ChatbotService;
     messaging: MessagingService;
+    workflowEngine: WorkflowEngine;
+    workflowLifecycle: WorkflowLifecycle;
   },
 ): void {
   runner.add(taskEndJob(deps.db, deps.clock));
@@ -68,4 +89,6 @@ export function registerJobHandlers(
   runner.add(chatbotStatusJob(deps.chatbot));
   runner.add(chatbotIdleJob(deps.chatbot));
   runner.add(chatbotWakeJob(deps.chatbot));
+  runner.add(workflowStepJob(deps.workflowEngine));
+  runner.add(workflowEndJob(deps.workflowLifecycle));
 }

@@ -34,10 +34,13 @@ export interface DomainEvent<D> {
   data: D;
 }
 
-/** Writes its own rows in the publisher's transaction; gets every event of one publish at once. */
+/**
+ * Writes its own rows in the publisher's transaction; gets every event of one publish at once,
+ * and the business clock's now of the publish (`at`).
+ */
 export interface TransactionSubscriber<D> {
   name: string;
-  handle(tx: Queryable, events: ReadonlyArray<DomainEvent<D>>): Promise<void>;
+  handle(tx: Queryable, events: ReadonlyArray<DomainEvent<D>>, at: Date): Promise<void>;
 }
 
 /** Reacts later, in a job of its own: `select` gives the job's payload, or undefined to skip. */
@@ -102,7 +105,7 @@ export class EventBus {
     if (events.length === 0) return;
     for (const subscriber of this.#subscribers.get(type.name) ?? []) {
       if (subscriber.kind === 'tx') {
-        await (subscriber.sub as TransactionSubscriber<D>).handle(tx, events);
+        await (subscriber.sub as TransactionSubscriber<D>).handle(tx, events, at);
         continue;
       }
       const sub = subscriber.sub as unknown as JobSubscriber<D, Payload>;

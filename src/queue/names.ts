@@ -17,6 +17,10 @@ export const QUEUES = {
   chatbotIdle: 'chatbot.idle',
   /** A snoozed session's time came: back to its agent (chatbot). */
   chatbotWake: 'chatbot.wake',
+  /** A workflow's records whose time came: walk them through the graph (workflows module). */
+  workflowStep: 'workflow.step',
+  /** A workflow's end_time: stop what is still in the graph (workflows module). */
+  workflowEnd: 'workflow.end',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -38,6 +42,8 @@ export const EVENTS = {
   chatSessionChanged: 'chat.session_changed',
   /** A message was stored in a chatbot session's transcript (chatbot). */
   chatMessageAdded: 'chat.message_added',
+  /** A chatbot session ended and its §9.13 report was made (chatbot). */
+  chatSessionReported: 'chat.session_reported',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

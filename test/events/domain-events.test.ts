@@ -260,7 +260,12 @@ describe(`domain events (${storeKind})`, () => {
       bus.publish(
         tx,
         TASK_FINISHED,
-        [finished('t-alone', null), finished('t-round', { id: 'p-1', step: 2 })],
+        [
+          finished('t-alone', null),
+          finished('t-round', { kind: 'plan', id: 'p-1', step: 2 }),
+          // A workflow's node task is none of the plans' business.
+          finished('t-node', { kind: 'workflow', id: 'w-1', step: 0 }),
+        ],
         new Date(),
       ),
     );

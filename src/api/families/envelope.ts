@@ -65,6 +65,17 @@ export const statusEnvelope: EnvelopeShape = {
   }),
 };
 
+/**
+ * `{code:200, status:"OK", message:"Success", data}`: the Workflow family, whose clients read
+ * `message` (spec/workflow-api.md §1.3); errors as statusEnvelope's.
+ */
+export const statusMessageEnvelope: EnvelopeShape = {
+  ...statusEnvelope,
+  ok: (data) => ({ code: 200, status: 'OK', message: 'Success', data: data ?? {} }),
+  okSchema: (data) =>
+    Type.Object({ code: Type.Integer(), status: Type.String(), message: Type.String(), data }),
+};
+
 /** `{code:0, message:"successfully", body}`: AIRudder's PDS family. */
 export const bodyEnvelope: EnvelopeShape = {
   ok: (body) => ({ code: 0, message: 'successfully', body: body ?? {} }),

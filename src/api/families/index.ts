@@ -4,6 +4,7 @@ import type { Family } from './family-definition.ts';
 import { pdsFamily } from './pds.ts';
 import { smsFamily } from './sms.ts';
 import { v1Family } from './v1.ts';
+import { workflowFamily } from './workflow.ts';
 
 // The registry of API families. Adding one: its definition file beside these, and its line here
 // (docs/api-families.md). The server mounts them in this order; docs/errors.md has a code column
@@ -11,6 +12,7 @@ import { v1Family } from './v1.ts';
 
 export const families: readonly Family[] = [
   cloudFamily,
+  workflowFamily,
   pdsFamily,
   chatbotFamily,
   v1Family,
@@ -35,4 +37,4 @@ export function familyForUrl(url: string): Family {
   return found ?? fallbackFamily;
 }
 
-export { chatbotFamily, cloudFamily, pdsFamily, smsFamily, v1Family };
+export { chatbotFamily, cloudFamily, pdsFamily, smsFamily, v1Family, workflowFamily };

@@ -19,6 +19,7 @@ const PDS_CODES: Partial<Record<ErrorKey, number>> = {
   task_not_found: 10506,
   task_finished: 10513,
   callee_final: 10611,
+  workflow_task_locked: 10704,
   internal: 10201,
 };
 

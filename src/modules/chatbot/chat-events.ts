@@ -84,5 +84,23 @@ export interface ChatMessageAdded {
   at: string;
 }
 
+/**
+ * `chat.session_reported`: a session ended (after any agent part) and its §9.13 report was
+ * recorded; published once per session, in that transaction. A workflow's chatbot node reads the
+ * session's result from it (spec/workflow-api.md §17.6) without reading chat tables.
+ */
+export interface ChatSessionReported {
+  appId: number;
+  sessionId: string;
+  /** The WABA task whose template opened the session; null when none did. */
+  wabaTaskId: string | null;
+  /** The template message the user answered to open it; null when none. */
+  templateMsgId: string | null;
+  userId: string;
+  /** Exactly the §9.13 report body (sessionReportPayload), before any channel decoration. */
+  report: Record<string, unknown>;
+}
+
 export const CHAT_SESSION_CHANGED = defineEvent<ChatSessionChanged>(EVENTS.chatSessionChanged);
 export const CHAT_MESSAGE_ADDED = defineEvent<ChatMessageAdded>(EVENTS.chatMessageAdded);
+export const CHAT_SESSION_REPORTED = defineEvent<ChatSessionReported>(EVENTS.chatSessionReported);

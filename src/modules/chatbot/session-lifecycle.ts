@@ -1,4 +1,5 @@
 import { ConversationEndedError, type Action } from '../../dialogue/conversation.ts';
+import { publish } from '../../queue/domain-events.ts';
 import { enqueue } from '../../queue/job-types.ts';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -12,7 +13,7 @@ import {
   transferRequestPayload,
 } from './chat-callbacks.ts';
 import { textOf, type ChatContent } from './chat-content.ts';
-import type { EndReason } from './chat-events.ts';
+import { CHAT_SESSION_REPORTED, type EndReason } from './chat-events.ts';
 import type { ChatCallback, ChatTransport, TransferReason } from './chat-transport.ts';
 import { IDLE_TIMEOUT_MS } from './chat-types.ts';
 import type { SessionWrites } from './chat-writes.ts';
@@ -251,6 +252,25 @@ export class SessionLifecycle {
     );
     const transcript = await repo.transcript(w.tx, s.app_id, s.id);
     const report = sessionReportPayload(w.session, transcript, await appZone(w.tx, s.app_id));
+    const ended = w.session;
+    await publish(
+      w.tx,
+      CHAT_SESSION_REPORTED,
+      [
+        {
+          id: ended.id,
+          data: {
+            appId: ended.app_id,
+            sessionId: ended.id,
+            wabaTaskId: ended.waba_task_id,
+            templateMsgId: ended.template_msg_id,
+            userId: ended.user_id,
+            report,
+          },
+        },
+      ],
+      w.at,
+    );
     await w.callback(
       'chatbot.session_report',
       await this.#decorated(w, { kind: 'session_report', body: report }),

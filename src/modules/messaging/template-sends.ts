@@ -37,6 +37,10 @@ export interface TemplateSendRequest {
 export interface TemplateSendResult {
   wabaTaskId: string;
   messages: Array<{ userId: string; templateMsgId: string }>;
+  /** The template's name, and the channel's public id (the request's): what a workflow shows of
+   * the send (spec/workflow-api.md §17.5 waba_template_name, channel_id) without reading ours. */
+  templateName: string;
+  channelId: string;
 }
 
 /** The person's id as the spec has it (digits, no '+'), or a bad_request naming it. */
@@ -111,6 +115,8 @@ export async function sendTemplatesIn(
   return {
     wabaTaskId: batchId,
     messages: rows.map((r) => ({ userId: r.userId, templateMsgId: r.id })),
+    templateName: template.name,
+    channelId: channel.channelId,
   };
 }
 

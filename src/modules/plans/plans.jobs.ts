@@ -17,13 +17,13 @@ export const PLAN_ADVANCE = defineJob<PlanAdvance>(QUEUES.planAdvance, {
 /**
  * Plan rounds subscribe to `task.finished`: a task with a plan as its parent ended, so its plan
  * moves on, in a `plan.advance` job (one per task: the job key is the subscriber's and the
- * task's). The tasks module does not know it.
+ * task's). The tasks module does not know it. A workflow parent is the workflows module's.
  */
 export const planRounds: JobSubscriber<TaskFinished, PlanAdvance> = {
   name: QUEUES.planAdvance,
   job: PLAN_ADVANCE,
   select: ({ data }) =>
-    data.parent ? { plan_id: data.parent.id, round: data.parent.step } : undefined,
+    data.parent?.kind === 'plan' ? { plan_id: data.parent.id, round: data.parent.step } : undefined,
 };
 
 /**

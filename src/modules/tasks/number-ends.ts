@@ -42,7 +42,10 @@ function blockReasonOf(
  */
 export async function reportNumberEnds(
   tx: Queryable,
-  task: Pick<TaskRow, 'id' | 'plan_id' | 'app_id' | 'robot_id' | 'caller_number'>,
+  task: Pick<
+    TaskRow,
+    'id' | 'plan_id' | 'workflow_id' | 'round' | 'app_id' | 'robot_id' | 'caller_number'
+  >,
   callees: readonly CalleeRow[],
   now: Date,
   blocked?: ReadonlyMap<number, BlockReason>,

@@ -24,16 +24,30 @@ declare module '../webhooks/outbox.ts' {
 export { appZone } from '../auth/app-directory.ts';
 
 /**
- * Who started a task as one step of its own work (a plan, for its round tasks), as subscribers
- * see it: the tasks module stores it without knowing what it is.
+ * Who started a task as one step of its own work, as subscribers see it: a plan, for its round
+ * tasks (`step` = the round), or a workflow, for its call nodes' tasks (`step` = 0). The tasks
+ * module stores it without knowing more; each subscriber picks the kind it serves.
  */
 export interface TaskParent {
+  kind: 'plan' | 'workflow';
+  /** The plan id or the workflow id. */
   id: string;
   step: number;
 }
 
-const parentOf = (task: Pick<TaskRow, 'plan_id' | 'round'>): TaskParent | null =>
-  task.plan_id ? { id: task.plan_id, step: task.round } : null;
+export type ParentColumns = Pick<TaskRow, 'plan_id' | 'workflow_id' | 'round'>;
+
+export const parentOf = (task: ParentColumns): TaskParent | null => {
+  if (task.plan_id) return { kind: 'plan', id: task.plan_id, step: task.round };
+  if (task.workflow_id) return { kind: 'workflow', id: task.workflow_id, step: 0 };
+  return null;
+};
+
+/**
+ * A workflow sends its own notifications for its tasks (spec/workflow-api.md §17), so the
+ * ordinary customer webhooks of calls and tasks (calls-api §8) leave them out.
+ */
+const ofWorkflow = (parent: TaskParent | null): boolean => parent?.kind === 'workflow';
 
 /** `task.finished`: the task is Finished, or Stopped with no call left up; its counts are final. */
 export interface TaskFinished {
@@ -48,7 +62,9 @@ export interface TaskFinished {
 export interface CallFinal {
   appId: number;
   taskId: string;
-  /** The id of the task's parent (TaskParent), if it has one. */
+  /** The task's parent (a plan or a workflow), if it has one. */
+  parent: TaskParent | null;
+  /** parent?.id: the webhook ordering group of a plan's round tasks. */
   parentId: string | null;
   callee: CalleeRow;
   attempts: CallRow[];
@@ -65,7 +81,7 @@ export const CALL_FINAL = defineEvent<CallFinal>(EVENTS.callFinal);
  */
 export async function emitCallEvents(
   tx: Queryable,
-  task: Pick<TaskRow, 'id' | 'plan_id'>,
+  task: Pick<TaskRow, 'id'> & ParentColumns,
   callees: readonly CalleeRow[],
   zone: string,
   now: Date,
@@ -78,13 +94,15 @@ export async function emitCallEvents(
     ),
     (call) => Number(call.callee_id),
   );
-  const parentId = task.plan_id ?? null;
+  const parent = parentOf(task);
+  const parentId = parent?.id ?? null;
   const events = callees.flatMap((callee) => {
     const attempts = byCallee.get(Number(callee.id)) ?? [];
     if (attempts.length === 0) return [];
     const data: CallFinal = {
       appId: callee.app_id,
       taskId: task.id,
+      parent,
       parentId,
       callee,
       attempts,
@@ -123,17 +141,19 @@ export const callWebhooks: TransactionSubscriber<CallFinal> = {
     const now = unixSeconds();
     await recordEvents(
       tx,
-      events.map(({ data }) => ({
-        appId: data.appId,
-        type: 'call' as const,
-        subjectId: data.attempts.at(-1)!.id,
-        group: orderingGroup(data.taskId, data.parentId),
-        payload: {
-          timestamp: now,
-          callee: data.callee.data,
-          call: callObject(data.attempts, data.zone, data.callee),
-        },
-      })),
+      events
+        .filter(({ data }) => !ofWorkflow(data.parent))
+        .map(({ data }) => ({
+          appId: data.appId,
+          type: 'call' as const,
+          subjectId: data.attempts.at(-1)!.id,
+          group: orderingGroup(data.taskId, data.parentId),
+          payload: {
+            timestamp: now,
+            callee: data.callee.data,
+            call: callObject(data.attempts, data.zone, data.callee),
+          },
+        })),
     );
   },
 };
@@ -143,6 +163,7 @@ export const taskWebhooks: TransactionSubscriber<TaskFinished> = {
   name: 'webhooks.task',
   async handle(tx, events) {
     for (const { data } of events) {
+      if (ofWorkflow(data.parent)) continue;
       const { task, counts, zone } = data;
       await recordEvent(tx, {
         appId: task.app_id,

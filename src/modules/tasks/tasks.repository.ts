@@ -20,6 +20,8 @@ export interface TaskRow {
   started_at: Date | null;
   finished_at: Date | null;
   plan_id: string | null;
+  /** The workflow whose call node made this task (docs/workflows.md); null for ordinary tasks. */
+  workflow_id: string | null;
   round: number;
   /** Calling-window override of this task (docs/compliance.md); null: the app's or the country's. */
   calling_windows: unknown;
@@ -31,7 +33,7 @@ export interface TaskRow {
 
 const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
   redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at,
-  plan_id, round, calling_windows, attempts_per_day, reported_at`;
+  plan_id, workflow_id, round, calling_windows, attempts_per_day, reported_at`;
 
 export interface NewCallee {
   seq: number;
@@ -51,7 +53,9 @@ export async function insertTask(
     | 'calling_windows'
     | 'attempts_per_day'
     | 'reported_at'
+    | 'workflow_id'
   > & {
+    workflow_id?: string | null;
     idempotency_key?: string | null;
     calling_windows?: unknown;
     attempts_per_day?: number | null;
@@ -60,8 +64,8 @@ export async function insertTask(
   await q.query(
     `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
        caller_number, max_concurrency, total_count, plan_id, round, idempotency_key, calling_windows,
-       attempts_per_day)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+       attempts_per_day, workflow_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
     [
       t.id,
       t.app_id,
@@ -81,6 +85,7 @@ export async function insertTask(
         ? null
         : JSON.stringify(t.calling_windows),
       t.attempts_per_day ?? null,
+      t.workflow_id ?? null,
     ],
   );
 }
@@ -139,7 +144,7 @@ export async function taskByIdempotencyKey(
 
 export async function taskNameTaken(q: Queryable, appId: number, name: string): Promise<boolean> {
   const rows = await q.query(
-    'SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2 AND plan_id IS NULL',
+    'SELECT 1 FROM tasks WHERE app_id = $1 AND task_name = $2 AND plan_id IS NULL AND workflow_id IS NULL',
     [appId, name],
   );
   return rows.length > 0;

@@ -186,7 +186,7 @@ export class TaskService {
   async operate(caller: Caller, taskId: string, operation: string): Promise<void> {
     const op = taskOperation(operation);
     await this.#db.transaction(async (tx) => {
-      const task = await this.#lockOwn(tx, caller, taskId);
+      const task = await this.#lockOperable(tx, caller, taskId);
       if (op === 'pause') return pauseTask(tx, task, this.#clock.now());
       if (op === 'resume') return resumeTask(tx, task, this.#clock.now());
       if (task.status === 'Stopped' || task.status === 'Finished')
@@ -206,7 +206,7 @@ export class TaskService {
     if (body.callee_number !== undefined && !number)
       throw new AppError('invalid_phone', `"${body.callee_number}"`);
     return this.#db.transaction(async (tx) => {
-      const task = await this.#lockOwn(tx, caller, body.task_id);
+      const task = await this.#lockOperable(tx, caller, body.task_id);
       if (task.status === 'Stopped' || task.status === 'Finished')
         throw new AppError('task_finished');
       const { matched, cancelled, nowFinal } = await repo.cancelCallees(tx, task.id, {
@@ -273,9 +273,18 @@ export class TaskService {
     };
   }
 
-  async #lockOwn(tx: Parameters<typeof repo.lockTask>[0], caller: Caller, taskId: string) {
+  /**
+   * The caller's task, locked, for an operation that changes it. A workflow's node task is run
+   * by its workflow only (spec/workflow-api.md §1.4, 10704): stop or cancel through the workflow.
+   */
+  async #lockOperable(tx: Parameters<typeof repo.lockTask>[0], caller: Caller, taskId: string) {
     const task = isId(taskId) ? await repo.lockTask(tx, taskId) : undefined;
     if (!task || task.app_id !== caller.appId) throw new AppError('task_not_found');
+    if (task.workflow_id !== null)
+      throw new AppError(
+        'workflow_task_locked',
+        `task ${task.id} belongs to workflow ${task.workflow_id}`,
+      );
     return task;
   }
 }
@@ -292,6 +301,13 @@ export interface TaskSpec {
   callees: repo.NewCallee[];
   plan_id?: string;
   round?: number;
+  /**
+   * The workflow whose call node makes this task (docs/workflows.md). Its name need not be
+   * unique, and its numbers are queued even when another active task holds them: a record's
+   * number is called when its workflow says so (the contact ledger's caps still apply at dial
+   * time). The ordinary task operations refuse it (workflow_task_locked).
+   */
+  workflow_id?: string;
   idempotency_key?: string;
   calling_windows?: unknown;
   attempts_per_day?: number | null;
@@ -303,22 +319,25 @@ export async function createTaskInTx(
   caller: Caller,
   spec: TaskSpec,
 ): Promise<{ task_id: string; skipped_duplicates: number }> {
-  // Names are unique among the app's own tasks; round tasks are unique per (plan, round).
-  if (spec.plan_id === undefined && (await repo.taskNameTaken(tx, caller.appId, spec.task_name))) {
+  // Names are unique among the app's own tasks; round tasks are unique per (plan, round), and a
+  // workflow's node tasks are named after their node, however many the workflow makes.
+  const ownName = spec.plan_id === undefined && spec.workflow_id === undefined;
+  if (ownName && (await repo.taskNameTaken(tx, caller.appId, spec.task_name))) {
     throw new AppError('duplicate_task_name', spec.task_name);
   }
-  // A number already waiting or dialling in an active task of the app is not queued twice.
-  const open = await repo.openDuplicates(tx, caller.appId, spec.callees);
+  // A number already waiting or dialling in an active task of the app is not queued twice; a
+  // workflow queues every number it is given (its records are called by the workflow).
+  const open =
+    spec.workflow_id === undefined
+      ? await repo.openDuplicates(tx, caller.appId, spec.callees)
+      : new Set<string>();
   const callees = spec.callees
     .filter((c) => !open.has(`${c.case_id}\u0000${c.callee_number}`))
     .map((c, seq) => ({ ...c, seq }));
   if (callees.length === 0) {
     // A simultaneous create of the same name may have committed between the two reads above:
     // its numbers then look queued, but the name is the true conflict, so it is the one reported.
-    if (
-      spec.plan_id === undefined &&
-      (await repo.taskNameTaken(tx, caller.appId, spec.task_name))
-    ) {
+    if (ownName && (await repo.taskNameTaken(tx, caller.appId, spec.task_name))) {
       throw new AppError('duplicate_task_name', spec.task_name);
     }
     throw new AppError(
@@ -340,6 +359,7 @@ export async function createTaskInTx(
     max_concurrency: spec.max_concurrency,
     total_count: callees.length,
     plan_id: spec.plan_id ?? null,
+    workflow_id: spec.workflow_id ?? null,
     round: spec.round ?? 0,
     idempotency_key: spec.idempotency_key ?? null,
     calling_windows: spec.calling_windows ?? null,

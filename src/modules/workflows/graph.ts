@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 // and stored. Nodes name their successors by id; a branch node picks one by the record's facts.
 // template-graph.ts validates a graph; the engine (engine.ts) runs records through it.
 
-export type NodeType = 'start' | 'call' | 'pds' | 'waba' | 'sms' | 'api' | 'wait' | 'branch' | 'end';
+export type NodeType =
+  'start' | 'call' | 'pds' | 'waba' | 'sms' | 'api' | 'wait' | 'branch' | 'end';
 
 interface NodeBase {
   /** Unique in the graph; edges name it. Letters, digits, '_' and '-'. */
@@ -84,17 +85,7 @@ export interface WaitNode extends NodeBase {
 }
 
 export type Operator =
-  | 'eq'
-  | 'ne'
-  | 'in'
-  | 'not_in'
-  | 'exists'
-  | 'missing'
-  | 'gt'
-  | 'gte'
-  | 'lt'
-  | 'lte'
-  | 'contains';
+  'eq' | 'ne' | 'in' | 'not_in' | 'exists' | 'missing' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains';
 
 /**
  * One test on a fact of the record, by path: `call.connected`, `call.intention`,
@@ -129,15 +120,7 @@ export interface EndNode extends NodeBase {
 }
 
 export type WorkflowNode =
-  | StartNode
-  | CallNode
-  | PdsNode
-  | WabaNode
-  | SmsNode
-  | ApiNode
-  | WaitNode
-  | BranchNode
-  | EndNode;
+  StartNode | CallNode | PdsNode | WabaNode | SmsNode | ApiNode | WaitNode | BranchNode | EndNode;
 
 export interface WorkflowGraph {
   /** The template's name; importing it again adds a version. */

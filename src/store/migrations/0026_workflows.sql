@@ -57,8 +57,13 @@ CREATE TABLE workflow_records (
 );
 CREATE INDEX workflow_records_due ON workflow_records (workflow_id, due_at, seq) WHERE state = 'ready';
 CREATE INDEX workflow_records_wait ON workflow_records (wait_ref) WHERE state = 'waiting';
+-- A number and case once per workflow: a node task holds each (case_id, number) once.
+CREATE UNIQUE INDEX workflow_records_unique ON workflow_records (workflow_id, case_id, callee);
 CREATE INDEX workflow_records_case ON workflow_records (app_id, case_id);
 CREATE INDEX workflow_records_callee ON workflow_records (app_id, callee);
+-- A template message's statuses and the chat it opens find their record by its msg_id.
+CREATE INDEX workflow_records_waba_msg ON workflow_records ((facts -> 'waba' ->> 'msg_id'))
+  WHERE facts ? 'waba';
 CREATE INDEX workflow_records_open ON workflow_records (workflow_id) WHERE state IN ('ready', 'waiting');
 
 -- The step log: one row per node a record entered, in order. Its key makes entering a node
