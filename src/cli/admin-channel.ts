@@ -12,6 +12,7 @@ import { DncService } from '../modules/dnc/dnc.service.ts';
 import { seedBuiltinRobots } from '../modules/robots/builtin-robots.ts';
 import { RobotService } from '../modules/robots/robots.service.ts';
 import { WebhookService } from '../modules/webhooks/webhooks.service.ts';
+import { WorkflowTemplateService } from '../modules/workflows/templates.service.ts';
 import { JobAdmin } from '../queue/job-admin.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
@@ -70,6 +71,7 @@ async function direct<T>(config: Config, unlock: () => void, fn: (run: AdminRun)
         dnc: new DncService(db),
         webhooks: new WebhookService(db),
         jobs: new JobAdmin(db, systemClock),
+        workflowTemplates: new WorkflowTemplateService(db, systemClock),
       };
       return await fn(async (operation, input) => {
         try {

@@ -10,6 +10,7 @@ import { DNC_USAGE, dncCommand } from './dnc-command.ts';
 import { exitCodeOf, isUsageError, oneLine, UsageError } from './errors.ts';
 import { JOBS_USAGE, jobsCommand } from './jobs-command.ts';
 import { ROBOT_USAGE, robotCommand } from './robot-command.ts';
+import { WORKFLOW_TEMPLATE_USAGE, workflowTemplateCommand } from './workflow-template-command.ts';
 
 const USAGE = `Usage: tiller <command> [options]
 
@@ -20,10 +21,11 @@ Commands:
   migrate               apply pending database migrations and exit
 ${APP_USAGE}
 ${ROBOT_USAGE}
+${WORKFLOW_TEMPLATE_USAGE}
 ${DNC_USAGE}
 ${JOBS_USAGE}
 
-The admin commands (app, robot, dnc, jobs) work whether or not a server runs: while "tiller serve"
+The admin commands (app, robot, workflow-template, dnc, jobs) work whether or not a server runs: while "tiller serve"
 holds the embedded store, they go through its admin API. Errors print one line; the exit code
 is 2 for a wrong command line or input, 1 for anything else.
 Configuration comes from the environment: see docs/config.md.`;
@@ -60,6 +62,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'robot':
       await robotCommand(rest, (fn) => withAdmin(config, fn));
+      return 0;
+    case 'workflow-template':
+      await workflowTemplateCommand(rest, (fn) => withAdmin(config, fn));
       return 0;
     case 'dnc':
       return dncCommand(rest, { admin: (fn) => withAdmin(config, fn) });

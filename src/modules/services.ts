@@ -35,6 +35,7 @@ import { WorkflowEngine } from './workflows/engine.ts';
 import { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
 import { WorkflowService } from './workflows/workflows.service.ts';
 import { WorkflowQueryService } from './workflows/workflow-queries.service.ts';
+import { WorkflowTemplateService } from './workflows/templates.service.ts';
 import { FileObjectStore } from '../shared/file-object-store.ts';
 
 /** Everything the API and the workers share, built once per process. */
@@ -81,6 +82,8 @@ export interface Services {
   workflowLifecycle: WorkflowLifecycle;
   /** The Workflow family's query endpoints (docs/workflow-api.md, "Query endpoints"). */
   workflowQueries: WorkflowQueryService;
+  /** Workflow templates: versioned node graphs per app (docs/workflows.md). */
+  workflowTemplates: WorkflowTemplateService;
 }
 
 export function createServices(
@@ -109,6 +112,7 @@ export function createServices(
     | 'workflowEngine'
     | 'workflowLifecycle'
     | 'workflowQueries'
+    | 'workflowTemplates'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -184,5 +188,6 @@ export function createServices(
     }),
     workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
     workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
+    workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
   };
 }

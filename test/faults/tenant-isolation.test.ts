@@ -95,6 +95,8 @@ interface Fixture {
   bToken: string;
   aId: number;
   robotId: string;
+  /** A's own workflow template. */
+  workflowTemplateId: number;
   strategyId: string;
   bStrategyId: string;
   finishedTaskId: string;
@@ -183,6 +185,7 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       ),
       signing_keys: await q('SELECT * FROM signing_keys WHERE app_id = $1 ORDER BY key_id'),
       uploads: await q('SELECT * FROM uploads WHERE app_id = $1 ORDER BY id'),
+      workflow_templates: await q('SELECT * FROM workflow_templates WHERE app_id = $1 ORDER BY id'),
     };
     // Jobs carry no app id: keep those that name one of A's tasks, plans or sessions.
     const ids = [f.finishedTaskId, f.waitingTaskId, f.planId, f.sessionId];
@@ -217,6 +220,17 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
     const builtIn = ok(await a.get('/v1/robots/4496'), 'built-in robot');
     const robotDefinition = { ...builtIn.definition, name: 'A_private_robot' };
     const robotId = ok(await a.post('/v1/robots', robotDefinition), 'robot').robot_id;
+    const workflowTemplateId = ok(
+      await a.post('/v1/workflow-templates', {
+        name: 'a_private_template',
+        nodes: [
+          { id: 'start', type: 'start', next: 'call' },
+          { id: 'call', type: 'call', robot_id: robotId, next: 'done' },
+          { id: 'done', type: 'end' },
+        ],
+      }),
+      'workflow template',
+    ).workflow_template_id;
     const strategyId = ok(
       await a.post('/v1/strategies', { name: 'a_strategy', rounds: [{ robot_id: robotId }, {}] }),
       'strategy',
@@ -414,6 +428,7 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       bToken,
       aId: appA.app.id,
       robotId,
+      workflowTemplateId,
       strategyId,
       bStrategyId,
       finishedTaskId,
@@ -662,6 +677,14 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
 
   route('GET /v1/robots/{id}', ['path:id'], async () => {
     assertNotFound(await f.b.get(`/v1/robots/${f.robotId}`), 'robot_not_found', 'robot');
+  });
+
+  route('GET /v1/workflow-templates/{id}', ['path:id'], async () => {
+    assertNotFound(
+      await f.b.get(`/v1/workflow-templates/${f.workflowTemplateId}`),
+      'workflow_template_not_found',
+      'workflow template',
+    );
   });
 
   route('PUT /v1/robots/{id}', ['path:id'], async () => {

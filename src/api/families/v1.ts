@@ -10,6 +10,7 @@ import { messagingAdminRoutes } from '../../modules/messaging/messaging-admin.ro
 import { strategyAdminRoutes } from '../../modules/plans/plans.routes.ts';
 import { robotAdminRoutes } from '../../modules/robots/robots.routes.ts';
 import { webhookRoutes } from '../../modules/webhooks/webhooks.routes.ts';
+import { workflowTemplateV1Routes } from '../../modules/workflows/templates.routes.ts';
 import { tokenAuth } from '../auth/token.ts';
 import { statusEnvelope } from './envelope.ts';
 import { defineFamily, httpStatusCode } from './family-definition.ts';
@@ -41,6 +42,7 @@ export const v1Family = defineFamily({
     botChannelAdminRoutes(services.botChannels),
     eventReportRoutes(services.company),
     messagingAdminRoutes(services.messaging),
+    workflowTemplateV1Routes(services.workflowTemplates),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });

@@ -1,5 +1,6 @@
 import { workflowQueryRoutes } from '../../modules/workflows/workflow-queries.routes.ts';
 import { workflowRoutes } from '../../modules/workflows/workflows.routes.ts';
+import { workflowTemplateListRoute } from '../../modules/workflows/templates.routes.ts';
 import type { ErrorKey, ErrorSpec } from '../../shared/errors.ts';
 import { tokenAuth } from '../auth/token.ts';
 import { statusMessageEnvelope } from './envelope.ts';
@@ -28,5 +29,6 @@ export const workflowFamily = defineFamily({
   routes: (services) => [
     workflowRoutes(services.workflows),
     workflowQueryRoutes(services.workflowQueries),
+    workflowTemplateListRoute(services.workflowTemplates),
   ],
 });

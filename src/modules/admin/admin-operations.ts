@@ -6,8 +6,12 @@ import { newSigningKeyWire } from '../auth/signing-keys.wire.ts';
 import type { DncService } from '../dnc/dnc.service.ts';
 import type { RobotService } from '../robots/robots.service.ts';
 import type { WebhookService } from '../webhooks/webhooks.service.ts';
+import { toMermaid } from '../workflows/mermaid.ts';
+import { parseTemplate } from '../workflows/template-graph.ts';
+import type { WorkflowTemplateService } from '../workflows/templates.service.ts';
 
-// The operator's commands (`tiller app ...`, `tiller robot import`, `tiller dnc ...`) as named
+// The operator's commands (`tiller app ...`, `tiller robot import`, `tiller dnc ...`,
+// `tiller workflow-template import`) as named
 // operations on plain JSON: the CLI runs them on the store itself, or, while a server holds the
 // embedded store, sends them to that server's admin API (admin.routes.ts), which runs the same
 // table. One implementation, so both paths answer alike.
@@ -18,6 +22,7 @@ export interface AdminContext {
   dnc: DncService;
   webhooks: WebhookService;
   jobs: JobAdmin;
+  workflowTemplates: WorkflowTemplateService;
 }
 
 type Input = Record<string, unknown>;
@@ -68,6 +73,18 @@ export const adminOperations = {
     const app = await auth.appByKey(string(input, 'app_key'));
     const { robot, created } = await robots.save(app.id, input.definition);
     return { robot_id: robot.id, name: robot.name, version: robot.version, created };
+  },
+  'workflow_template.import': async ({ auth, workflowTemplates }, input) => {
+    const app = await auth.appByKey(string(input, 'app_key'));
+    // The file's text (JSON or YAML) is parsed here, so both CLI paths report its errors alike.
+    const template = typeof input.text === 'string' ? parseTemplate(input.text) : input.template;
+    const t = await workflowTemplates.importTemplate(app.id, template);
+    return {
+      workflow_template_id: t.id,
+      name: t.name,
+      version: t.version,
+      mermaid: toMermaid(t.graph),
+    };
   },
   'dnc.add': async ({ auth, dnc }, input) => {
     const app = await auth.appByKey(string(input, 'app_key'));
