@@ -51,10 +51,17 @@ export class WorkflowService {
     const records = newRecords(details, 0);
     const workflowId = newId();
     await this.#db.transaction(async (tx) => {
-      const template = await resolveTemplate(tx, caller.appId, {
-        ...(body.workflow_template_id !== undefined ? { id: body.workflow_template_id } : {}),
-        ...(body.workflow_template_name !== undefined ? { name: body.workflow_template_name } : {}),
-      });
+      const template = await resolveTemplate(
+        tx,
+        caller.appId,
+        {
+          ...(body.workflow_template_id !== undefined ? { id: body.workflow_template_id } : {}),
+          ...(body.workflow_template_name !== undefined
+            ? { name: body.workflow_template_name }
+            : {}),
+        },
+        now,
+      );
       if (await repo.workflowNameTaken(tx, caller.appId, name))
         throw new AppError('duplicate_name', `workflow "${name}"`);
       const start = template.graph.nodes.find((n) => n.type === 'start')!;
