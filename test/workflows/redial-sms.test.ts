@@ -176,15 +176,19 @@ describe(`workflow: call, wait an hour, call again, SMS, push, ${RECORDS} record
 
   it('pushes every record once to the API node, with the call that decided its path', async () => {
     // Deliveries are at least once (a slow answer is retried): one event per record, by its id.
-    const pushes = await waitFor('every push', () => {
-      const events = new Map(
-        receiver.requests
-          .map((r) => ({ id: String(r.headers['webhook-id']), body: JSON.parse(r.body) }))
-          .filter((e) => e.body.node_name === 'CRM')
-          .map((e) => [e.id, e.body]),
-      );
-      return events.size >= RECORDS ? [...events.values()] : undefined;
-    }, 180_000);
+    const pushes = await waitFor(
+      'every push',
+      () => {
+        const events = new Map(
+          receiver.requests
+            .map((r) => ({ id: String(r.headers['webhook-id']), body: JSON.parse(r.body) }))
+            .filter((e) => e.body.node_name === 'CRM')
+            .map((e) => [e.id, e.body]),
+        );
+        return events.size >= RECORDS ? [...events.values()] : undefined;
+      },
+      180_000,
+    );
     assert.equal(pushes.length, RECORDS);
     assert.equal(new Set(pushes.map((p) => p.callee.case_id)).size, RECORDS, 'one push per record');
     const tasks = await server.store.db.query<{ node: string; task_id: string }>(

@@ -20,10 +20,10 @@ import {
   type MessageRecord,
   type MessageStatus,
 } from './messages.repository.ts';
-import { channelLabel } from './message-wire.ts';
+import { channelLabel, renderedTemplate } from './message-wire.ts';
 import { statusesChanged } from './status-changes.ts';
 import { isStopKeyword } from './stop-keywords.ts';
-import { templatesByIds } from './templates.repository.ts';
+import { templatesByIds, type TemplateRecord } from './templates.repository.ts';
 import { recordTemplateReply } from './template-reply.ts';
 
 // What a provider told us, applied once however often it tells it (docs/messaging.md,
@@ -244,6 +244,14 @@ async function applyMessage(
   }
 }
 
+/** The template as the person saw it: its values and header media filled in. */
+function shownTemplate(template: TemplateRecord, message: MessageRecord) {
+  const headerMedia = (message.content.template as { headerMedia?: { url?: string } } | undefined)
+    ?.headerMedia?.url;
+  const shown = renderedTemplate(template, message.variables ?? {}, headerMedia);
+  return shown.content as NonNullable<TemplateOrigin['content']>;
+}
+
 async function originOf(tx: Queryable, message: MessageRecord) {
   if (message.batchId === null || message.templateId === null) return undefined;
   const batch = (await batchesByIds(tx, [message.batchId])).get(message.batchId);
@@ -257,6 +265,8 @@ async function originOf(tx: Queryable, message: MessageRecord) {
     robotId: batch.robotId,
     variables: message.variables ?? {},
     custom: message.custom,
+    language: template.language,
+    content: shownTemplate(template, message),
   };
   return { origin, template, batchKind: batch.kind };
 }

@@ -19,6 +19,14 @@ export interface TemplateOrigin {
   /** Values the send carried (`variables`, `custom`), for the chatbot's session. */
   variables: Record<string, string>;
   custom: Record<string, string> | null;
+  /** The template's language, and what it showed the person (its values filled), §5.13. */
+  language?: string;
+  content?: {
+    header?: { type: string; media?: { origin_url: string }; text?: string };
+    body: string;
+    footer?: string;
+    button?: Array<{ type: string; text: string }>;
+  };
 }
 
 /** `message.received`: a person wrote to one of the app's channels. Once per provider message. */

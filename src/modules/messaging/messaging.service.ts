@@ -360,9 +360,7 @@ export class MessagingService {
         const value = headers[name];
         if (typeof value === 'string') kept[name] = value;
       }
-      await this.#db.transaction((tx) =>
-        this.#intake(tx, channel, events, { raw, headers: kept }),
-      );
+      await this.#db.transaction((tx) => this.#intake(tx, channel, events, { raw, headers: kept }));
       return 'ok';
     }
     return 'forbidden';

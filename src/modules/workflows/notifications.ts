@@ -55,6 +55,7 @@ const NOT_ECHOED = new Set<string>([
   ...CALLEE_TEXT_AFTER,
   'callee',
   'extra',
+  'extend',
   'variables',
   'pds_variables',
   'custom_attribute',
@@ -70,7 +71,9 @@ const plainObject = (v: unknown): Record<string, unknown> =>
 /**
  * The record as the §23 `callee` object: every seed key, then any other attribute the list gave
  * (kept as given). `extend.detail_source` is 'api': Tiller's records come from the API (the
- * seed's 'web' marks records uploaded in AIRudder's console, which Tiller has not).
+ * seed's 'web' marks records uploaded in AIRudder's console, which Tiller has not). `extend` is
+ * always the seed's three keys: what a list sends in its own `extend` (the simulator's
+ * `simulation` persona) is for Tiller, not echoed.
  */
 export function recordCallee(record: NotifiedRecord): Record<string, unknown> {
   const a = record.attributes;
