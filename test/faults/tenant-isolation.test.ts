@@ -5,6 +5,12 @@ import { errorTable, type ErrorKey } from '../../src/shared/errors.ts';
 import { storeKind } from '../helpers/db.ts';
 import { waConfig } from '../messaging/harness.ts';
 import {
+  makeWorkflowFixture,
+  workflowCases,
+  workflowRowsOfA,
+  type WorkflowFixture,
+} from './tenant-isolation-workflows.ts';
+import {
   client,
   readResponse,
   startTestServer,
@@ -41,6 +47,8 @@ const BUSY = '+6281234567006';
 const WAITING_NUMBERS = ['+6281234567105', '+6281234567115'];
 const PLAN_NUMBERS = ['+6281234567205', '+6281234567215'];
 const DNC_NUMBER = '+6281234567999';
+// Answers (last digit 0), so A's workflow record has a call before its WhatsApp node.
+const WORKFLOW_NUMBER = '+6281234567500';
 
 /** The not-found answer of the cloud and /v1 families, with the error table's message. */
 function assertNotFound(r: Answer, key: ErrorKey, what: string) {
@@ -134,6 +142,8 @@ interface Fixture {
   uploadId: string;
   uploadName: string;
   bFileLink: string;
+  /** A's workflow, its record resting on a held WhatsApp node (tenant-isolation-workflows.ts). */
+  wf: WorkflowFixture;
 }
 
 describe(`tenant isolation on every route with an id (${storeKind})`, () => {
@@ -186,9 +196,18 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       signing_keys: await q('SELECT * FROM signing_keys WHERE app_id = $1 ORDER BY key_id'),
       uploads: await q('SELECT * FROM uploads WHERE app_id = $1 ORDER BY id'),
       workflow_templates: await q('SELECT * FROM workflow_templates WHERE app_id = $1 ORDER BY id'),
+      ...(await workflowRowsOfA(db, f.aId)),
     };
     // Jobs carry no app id: keep those that name one of A's tasks, plans or sessions.
-    const ids = [f.finishedTaskId, f.waitingTaskId, f.planId, f.sessionId];
+    const ids = [
+      f.finishedTaskId,
+      f.waitingTaskId,
+      f.planId,
+      f.sessionId,
+      f.wf.workflowId,
+      f.wf.callTaskId,
+      f.wf.wabaTaskId,
+    ];
     out.jobs = (await db.query<Record<string, unknown>>('SELECT * FROM jobs ORDER BY id')).filter(
       (job) => ids.some((id) => JSON.stringify(job.payload).includes(id)),
     );
@@ -403,8 +422,15 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
     );
     const aUpload = await uploads.upload(appA.app.id, { bytes: png, name: 'a-private.png' });
     const bUpload = await uploads.upload(appB.app.id, { bytes: png, name: 'b-own.png' });
+    const wf = await makeWorkflowFixture(a, {
+      robotId,
+      channelId: 'a-wa',
+      waTemplateId,
+      callee: WORKFLOW_NUMBER,
+    });
 
     f = {
+      wf,
       waChannel: 'a-wa',
       waTemplateId,
       wabaTaskId,
@@ -1218,6 +1244,10 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
     }
   });
 
+  // ---- The Workflow family (/service/cloud/workflow and its LeadsGeneration alias). ----
+
+  workflowCases(route, assertNotFound, () => ({ b: f.b, wf: f.wf }));
+
   /** B's request with a method the small client lacks. */
   async function asB(method: string, path: string): Promise<Answer> {
     const headers = { authorization: `Token ${f.bToken}` };
@@ -1241,7 +1271,7 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
 
   it("holds nothing of A's that a worker would pick up (so an unchanged row means B changed nothing)", async () => {
     const first = await rowsOfA();
-    assert.equal(first.tasks!.length, 3);
+    assert.equal(first.tasks!.length, 4, "A's three tasks and its workflow's call task");
     assert.equal((first.calls ?? []).length >= 2, true);
     // Not a pause and a second look: what the dialer, the deliverer and the job runner would
     // claim, checked directly.
