@@ -135,6 +135,22 @@ export async function insertRecords(
   ]);
 }
 
+/** Which of these (case_id, callee) pairs the workflow already holds, as "case\u0000callee". */
+export async function storedPairs(
+  q: Queryable,
+  workflowId: string,
+  records: ReadonlyArray<Pick<NewRecord, 'case_id' | 'callee'>>,
+): Promise<Set<string>> {
+  const rows = await q.query<{ case_id: string; callee: string }>(
+    `SELECT w.case_id, w.callee FROM workflow_records w
+     JOIN unnest($2::text[], $3::text[]) AS n(case_id, callee)
+       ON n.case_id = w.case_id AND n.callee = w.callee
+     WHERE w.workflow_id = $1`,
+    [workflowId, records.map((r) => r.case_id), records.map((r) => r.callee)],
+  );
+  return new Set(rows.map((r) => `${r.case_id}\u0000${r.callee}`));
+}
+
 /**
  * Claims up to `limit` records of a workflow whose time came: ready ones, and waiting ones whose
  * wait timed out. Locked until the caller's transaction ends; another step job skips them.

@@ -34,13 +34,15 @@ export const CreateInstance = Type.Object({
   end_time: Type.String({
     description: 'YYYY-MM-DD HH:MM:SS in the app zone, or with an offset (+08:00)',
   }),
-  details: Type.Optional(Type.Array(Detail, { maxItems: MAX_RECORDS_PER_WORKFLOW })),
+  // No maxItems: a list over the cap is refused as workflow_too_many_records (the code clients
+  // rotate to a new workflow on), by the service, with the body limit as the bound on size.
+  details: Type.Optional(Type.Array(Detail)),
 });
 export type CreateInstance = Static<typeof CreateInstance>;
 
 export const UploadDetails = Type.Object({
   workflow_id: Type.String({ minLength: 1 }),
-  details: Type.Array(Detail, { minItems: 1, maxItems: MAX_RECORDS_PER_WORKFLOW }),
+  details: Type.Array(Detail, { minItems: 1 }),
 });
 export type UploadDetails = Static<typeof UploadDetails>;
 

@@ -62,6 +62,15 @@ export class WorkflowService {
         },
         now,
       );
+      if (
+        body.workflow_template_id !== undefined &&
+        body.workflow_template_name !== undefined &&
+        body.workflow_template_name !== template.name
+      )
+        throw new AppError(
+          'bad_request',
+          `workflow_template_id ${body.workflow_template_id} is template "${template.name}", not "${body.workflow_template_name}"`,
+        );
       if (await repo.workflowNameTaken(tx, caller.appId, name))
         throw new AppError('duplicate_name', `workflow "${name}"`);
       const start = template.graph.nodes.find((n) => n.type === 'start')!;
@@ -90,6 +99,13 @@ export class WorkflowService {
         const workflow = await this.#running(tx, caller, body.workflow_id, now);
         checkCapacity(workflow.record_count, body.details.length);
         const records = newRecords(body.details, workflow.record_count);
+        const taken = await repo.storedPairs(tx, workflow.id, records);
+        const clash = records.findIndex((r) => taken.has(`${r.case_id}\u0000${r.callee}`));
+        if (clash >= 0)
+          throw new AppError(
+            'duplicate_callee',
+            `details[${clash}]: case_id "${records[clash]!.case_id}" and callee ${records[clash]!.callee} are already in this workflow`,
+          );
         const graph = await repo.graphOfTemplate(tx, workflow.template_id);
         const start = graph!.nodes.find((n) => n.type === 'start')!;
         await repo.insertRecords(tx, workflow, records, start.id, now);
