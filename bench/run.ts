@@ -1,4 +1,4 @@
-// `npm run bench`: the benchmarks of issues 5 and 11, one after the other, each on PGlite and on
+// `npm run bench`: the benchmarks of issues 5, 11 and 12, one after the other, each on PGlite and on
 // PostgreSQL, each printing its figures and its ratio to a baseline measured in the same run.
 // Extra arguments go to every benchmark (e.g. `npm run bench -- --store pglite`).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const BENCHMARKS: Array<[string, string[]]> = [
   ['5. webhooks', ['bench/webhook-throughput.ts']],
   ['7. template sends (WhatsApp Cloud API)', ['bench/messaging-sends.ts']],
   ['8. chatbot turns', ['bench/chatbot-turns.ts']],
+  ['9. workflow records', ['bench/workflow-records.ts']],
 ];
 
 let failed = 0;

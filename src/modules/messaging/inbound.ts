@@ -80,7 +80,7 @@ export async function applyInbound(
 ): Promise<InboundResult> {
   let unmatched = 0;
   const statuses = events.filter((e) => e.kind === 'status');
-  if (statuses.length > 0) unmatched += await applyStatuses(tx, channel, statuses);
+  if (statuses.length > 0) unmatched += await applyStatuses(tx, channel, statuses, now);
   for (const event of events) {
     if (event.kind === 'message')
       await applyMessage(tx, channel, event, now, options.quotesMayWait ?? false);
@@ -128,6 +128,7 @@ async function applyStatuses(
   tx: Queryable,
   channel: ChannelRecord,
   events: ReadonlyArray<Extract<InboundEvent, { kind: 'status' }>>,
+  now: Date,
 ): Promise<number> {
   const rows = await lockByProviderIds(
     tx,
@@ -166,7 +167,7 @@ async function applyStatuses(
       errorMessage: m.errorMessage,
     })),
   );
-  await statusesChanged(tx, list, channel);
+  await statusesChanged(tx, list, now, channel);
   return unmatched;
 }
 

@@ -86,7 +86,8 @@ export class OutcomeWriter {
     this.#flushing = this.#db
       .transaction(async (tx) => {
         const rows = await writeOutcomes(tx, batch);
-        await statusesChanged(tx, rows);
+        // The outcomes' times are the business clock's (the sender took them), the latest is now.
+        await statusesChanged(tx, rows, new Date(Math.max(...batch.map((o) => o.at.getTime()))));
         for (const o of batch) {
           if (!o.optedOut) continue;
           // WhatsApp 131050: the person stopped marketing messages; honoured on every channel.

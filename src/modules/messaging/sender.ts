@@ -239,7 +239,8 @@ export class MessageSender {
             attempted: false,
           });
       }
-      if (settled.length > 0) await statusesChanged(tx, await writeOutcomes(tx, settled), channel);
+      if (settled.length > 0)
+        await statusesChanged(tx, await writeOutcomes(tx, settled), this.#o.clock.now(), channel);
       if (send.length > 0) {
         await setNextSendAt(tx, channel.pk, new Date(slots.first.getTime() + send.length * gapMs));
       }

@@ -29,6 +29,11 @@ declare module '../webhooks/outbox.ts' {
 export async function statusesChanged(
   tx: Queryable,
   changed: readonly MessageRecord[],
+  /**
+   * The business clock's now: subscribers' jobs are due then. Not the statuses' own times, which
+   * are the provider's clock (a simulated provider's is the wall clock, ahead of a simulated one).
+   */
+  now: Date,
   /** The channel of every one of them, when the caller has it at hand (saves reading it again). */
   channel?: ChannelRecord,
 ): Promise<void> {
@@ -59,7 +64,7 @@ export async function statusesChanged(
         wabaTaskId: m.batchId,
       },
     })),
-    outbound[0]!.statusAt,
+    now,
   );
 
   const withBatch = outbound.filter((m) => m.batchId !== null);
