@@ -125,7 +125,7 @@ async function crashDuringWorkflow(t: TestContext) {
       Number(process.env['WORKFLOW_CRASH_WAIT_MS'] ?? 300_000),
     ).catch(async (error: unknown) => {
       await stop('SIGTERM');
-      await debugDump(server, workflowId, t);
+      await dumpOnTimeout(server, workflowId, t);
       throw error;
     });
     t.diagnostic(
@@ -234,7 +234,8 @@ function linesOf(file: string): number {
   }
 }
 
-async function debugDump(
+/** Where the workflow stands, for a run that timed out: records, node tasks, calls, jobs. */
+async function dumpOnTimeout(
   server: Awaited<ReturnType<typeof serverProcess>>,
   workflowId: string,
   t: TestContext,
@@ -242,17 +243,14 @@ async function debugDump(
   const store = await server.openStore();
   try {
     for (const sql of [
-      `SELECT state, node, count(*)::int AS n FROM workflow_records WHERE workflow_id = '${workflowId}' GROUP BY 1,2`,
-      `SELECT id, status FROM tasks WHERE workflow_id = '${workflowId}'`,
-      `SELECT c.state, c.outcome, count(*)::int FROM calls c JOIN tasks k ON k.id = c.task_id WHERE k.workflow_id = '${workflowId}' GROUP BY 1,2`,
-      `SELECT ce.status, count(*)::int FROM callees ce JOIN tasks k ON k.id = ce.task_id WHERE k.workflow_id = '${workflowId}' GROUP BY 1`,
-      `SELECT * FROM jobs LIMIT 10`,
+      `SELECT state, node, count(*)::int AS n FROM workflow_records WHERE workflow_id = $1
+       GROUP BY state, node`,
+      `SELECT id, status FROM tasks WHERE workflow_id = $1`,
+      `SELECT c.state, c.outcome, count(*)::int AS n FROM calls c
+       JOIN tasks k ON k.id = c.task_id WHERE k.workflow_id = $1 GROUP BY c.state, c.outcome`,
+      `SELECT queue, count(*)::int AS n, min(run_at) AS first FROM jobs GROUP BY queue`,
     ]) {
-      try {
-        t.diagnostic(JSON.stringify(await store.query(sql)));
-      } catch (e) {
-        t.diagnostic(String(e));
-      }
+      t.diagnostic(JSON.stringify(await store.query(sql, sql.includes('$1') ? [workflowId] : [])));
     }
   } finally {
     await store.close();
