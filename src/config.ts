@@ -47,6 +47,8 @@ export interface Config {
   demoWebhookUrl: string;
   /** The simulated carrier also writes every dial to this file (fault tests); empty: memory only. */
   simulatorLedger: string;
+  /** Simulated messaging channels also write every accepted send to this file; empty: memory only. */
+  messagingLedger: string;
   /** Make a WAV recording of every answered call (off makes bulk simulations cheaper). */
   recordings: boolean;
   /** OpenAI-compatible chat endpoint for intents and slots; unused while llmKey is empty. */
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     demoWebhookUrl: httpUrl(env, 'TILLER_DEMO_WEBHOOK_URL'),
     recordings: bool(env, 'TILLER_RECORDINGS', true),
     simulatorLedger: env.TILLER_SIMULATOR_LEDGER || '',
+    messagingLedger: env.TILLER_MESSAGING_LEDGER || '',
     llmUrl: (env.TILLER_LLM_URL || 'https://api.openai.com/v1').replace(/\/+$/, ''),
     llmKey: env.TILLER_LLM_KEY || '',
     llmModel: env.TILLER_LLM_MODEL || 'gpt-4o-mini',

@@ -183,6 +183,7 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
         timeScale: config.timeScale,
         logger: log,
         templateButtons: ({ name, language }) => services.messaging.templateButtons(name, language),
+        ...(config.messagingLedger ? { messagingLedger: config.messagingLedger } : {}),
       }),
     tts: options.tts ?? new EspeakTts(),
   });

@@ -3,6 +3,7 @@
 // is a file that outlives it. After the last stop the test reads the store directly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { readMessagingLedgerFile } from '../../src/channels/messaging/simulated/simulated-messaging-channel.ts';
 import { readLedgerFile } from '../../src/channels/telephony/simulated/simulated-call-control.ts';
 import type { Db } from '../../src/store/db.ts';
 import { openPglite } from '../../src/store/drivers/pglite.ts';
@@ -15,6 +16,7 @@ export async function serverProcess(name: string, settings: Record<string, strin
   const cli = cliHarness(name);
   const port = await freePort();
   const ledgerFile = join(cli.dataDir, 'carrier-ledger.jsonl');
+  const messagingLedgerFile = join(cli.dataDir, 'messaging-ledger.jsonl');
   Object.assign(cli.env, {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -22,6 +24,7 @@ export async function serverProcess(name: string, settings: Record<string, strin
     TILLER_DEMO: 'false',
     TILLER_RECORDINGS: 'false',
     TILLER_SIMULATOR_LEDGER: ledgerFile,
+    TILLER_MESSAGING_LEDGER: messagingLedgerFile,
     TILLER_DEFAULT_CALLING_WINDOWS: JSON.stringify(ALWAYS_OPEN),
     TILLER_POLL_INTERVAL_MS: '50',
     TILLER_WEBHOOK_RETRY_DELAY_MS: '100',
@@ -54,7 +57,9 @@ export async function serverProcess(name: string, settings: Record<string, strin
         connect: async () => client(url, await tokenFor(url, app.app_key, app.app_secret)),
       };
     },
-    async start(): Promise<void> {
+    /** `settings`: variables changed from this start on (a restart's simulated clock). */
+    async start(settings: Record<string, string> = {}): Promise<void> {
+      Object.assign(cli.env, settings);
       const proc = spawn(process.execPath, [BIN, 'serve'], {
         env: cli.env,
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -81,6 +86,9 @@ export async function serverProcess(name: string, settings: Record<string, strin
       return code;
     },
     ledger: () => readLedgerFile(ledgerFile),
+    /** The simulated messaging provider's accepted sends (TILLER_MESSAGING_LEDGER). */
+    messagingLedger: () => readMessagingLedgerFile(messagingLedgerFile),
+    ledgerFiles: { carrier: ledgerFile, messaging: messagingLedgerFile },
     /** The store, opened once the server has stopped (the embedded one allows one process). */
     async openStore(): Promise<Db> {
       return testDatabaseUrl

@@ -20,6 +20,8 @@ export interface AdapterOptions {
   /** The buttons of an approved template, so simulated people can tap them. */
   templateButtons?: TemplateButtonsLookup;
   logger?: Logger;
+  /** Simulated channels also append every accepted send to this file (TILLER_MESSAGING_LEDGER). */
+  messagingLedger?: string;
 }
 
 export function messagingAdapters(options: AdapterOptions = {}) {
@@ -37,6 +39,7 @@ export function messagingAdapters(options: AdapterOptions = {}) {
           ...logger,
           ...(options.timeScale === undefined ? {} : { defaultTimeScale: options.timeScale }),
           ...(options.templateButtons ? { templateButtons: options.templateButtons } : {}),
+          ...(options.messagingLedger ? { ledgerFile: options.messagingLedger } : {}),
         });
     }
   };

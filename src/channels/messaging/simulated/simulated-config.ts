@@ -12,6 +12,8 @@ export function simulatedChannelFromConfig(
     defaultTimeScale?: number;
     templateButtons?: TemplateButtonsLookup;
     logger?: Logger;
+    /** The process's TILLER_MESSAGING_LEDGER: every accepted send is also appended there. */
+    ledgerFile?: string;
   } = {},
 ): SimulatedChannel {
   const timeScale = config.timeScale ?? options.defaultTimeScale ?? 1;
@@ -23,5 +25,6 @@ export function simulatedChannelFromConfig(
     ...(options.sendsPerSecond === undefined ? {} : { sendsPerSecond: options.sendsPerSecond }),
     ...(options.templateButtons ? { templateButtons: options.templateButtons } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.ledgerFile ? { ledgerFile: options.ledgerFile } : {}),
   });
 }

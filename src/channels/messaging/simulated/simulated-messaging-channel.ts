@@ -16,6 +16,11 @@ import {
   type OutboundMessage,
   type SendReceipt,
 } from '../messaging-channel.ts';
+import {
+  appendMessagingLedger,
+  readMessagingLedgerFile,
+  type MessagingLedgerEntry,
+} from './messaging-ledger.ts';
 import { messagingPersonaOf } from './messaging-personas.ts';
 import {
   newPersonState,
@@ -37,7 +42,15 @@ export interface SimulatedChannelOptions {
   sendsPerSecond?: number;
   templateButtons?: TemplateButtonsLookup;
   logger?: Logger;
+  /**
+   * Also append every accepted send to this file (one JSON line, written before the send is
+   * answered), so the ledger outlives the process: the fault tests read it after `kill -9`. The
+   * file's earlier sends keep their idempotency keys: a restarted provider refuses them again.
+   */
+  ledgerFile?: string;
 }
+
+export { readMessagingLedgerFile, type MessagingLedgerEntry };
 
 /** What the simulated provider accepted. */
 export interface SimulatedSend {
@@ -75,6 +88,9 @@ export class SimulatedChannel implements MessagingChannel {
   readonly sent: SimulatedSend[] = [];
   /** The provider ids of people's messages we marked read, oldest first. */
   readonly readMarked: string[] = [];
+  /** Every send accepted, as the ledger file has it (the last RECORD_LIMIT in memory). */
+  readonly ledger: MessagingLedgerEntry[] = [];
+  readonly #ledgerFile: string | undefined;
   readonly #timeScale: number;
   readonly #sendsPerSecond: number;
   readonly #templateButtons: TemplateButtonsLookup | undefined;
@@ -100,6 +116,12 @@ export class SimulatedChannel implements MessagingChannel {
     this.#templateButtons = options.templateButtons;
     this.#logger = options.logger;
     this.capabilities = { ...CAPABILITIES, defaultSendsPerSecond: this.#sendsPerSecond };
+    this.#ledgerFile = options.ledgerFile;
+    if (this.#ledgerFile) {
+      for (const entry of readMessagingLedgerFile(this.#ledgerFile)) {
+        this.#keys.set(entry.messageId, true);
+      }
+    }
   }
 
   onInbound(listener: InboundListener): void {
@@ -140,6 +162,19 @@ export class SimulatedChannel implements MessagingChannel {
     this.#keys.set(message.idempotencyKey, true);
     const providerMessageId = `sim-${this.#prefix}-${++this.#serial}`;
     const { content } = message;
+    const entry: MessagingLedgerEntry = {
+      providerMessageId,
+      messageId: message.idempotencyKey,
+      from: message.from,
+      to: message.to,
+      type: content.type,
+      ...(content.type === 'template' ? { template: content.template.name } : {}),
+      at: new Date(),
+    };
+    // On disk before the answer: a crash after it cannot lose a send the provider took.
+    if (this.#ledgerFile) appendMessagingLedger(this.#ledgerFile, entry);
+    if (this.ledger.length >= RECORD_LIMIT) this.ledger.shift();
+    this.ledger.push(entry);
     if (this.sent.length >= RECORD_LIMIT) this.sent.shift();
     this.sent.push({
       providerMessageId,
