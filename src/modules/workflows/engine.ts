@@ -134,7 +134,9 @@ export async function walkRecords(
   for (const walk of walks) {
     await walkOne(ctx, graph, walk, nodeOf, (node, w) => {
       const batches = node.type === 'call' ? atCall : atWaba;
-      batches.set(node.id, [...(batches.get(node.id) ?? []), w]);
+      const batch = batches.get(node.id);
+      if (batch) batch.push(w);
+      else batches.set(node.id, [w]);
     });
   }
   for (const [id, batch] of atCall) await enterCalls(ctx, nodeOf(id) as CallNode, batch);
