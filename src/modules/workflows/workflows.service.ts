@@ -15,6 +15,7 @@ import {
 } from './workflow-records.ts';
 import { endWorkflow, finishIfComplete } from './workflow-lifecycle.ts';
 import { scheduleEnd, scheduleStep } from './workflows.jobs.ts';
+import { STEP_BATCH } from './engine.ts';
 import * as repo from './workflows.repository.ts';
 import type {
   CancelDetails,
@@ -85,7 +86,7 @@ export class WorkflowService {
       });
       const workflow = { id: workflowId, app_id: caller.appId };
       await repo.insertRecords(tx, workflow, records, start.id, now);
-      if (records.length > 0) await scheduleStep(tx, workflowId, now, 'create', now);
+      await scheduleSteps(tx, workflowId, records.length, 'create', now);
       await scheduleEnd(tx, workflowId, endTime);
     });
     return { workflow_id: workflowId };
@@ -109,7 +110,7 @@ export class WorkflowService {
         const graph = await repo.graphOfTemplate(tx, workflow.template_id);
         const start = graph!.nodes.find((n) => n.type === 'start')!;
         await repo.insertRecords(tx, workflow, records, start.id, now);
-        await scheduleStep(tx, workflow.id, now, `upload:${records[0]!.id}`, now);
+        await scheduleSteps(tx, workflow.id, records.length, `upload:${records[0]!.id}`, now);
         return { count: records.length };
       })
       .catch((error: unknown) => {
@@ -212,4 +213,19 @@ export class WorkflowService {
     if (records.length === 0) throw new AppError('workflow_record_not_found');
     return records;
   }
+}
+
+/**
+ * Step jobs for records just added: one per batch a step takes, so several workers (or one
+ * worker's concurrent jobs) start their node tasks at once; SKIP LOCKED gives each its own.
+ */
+async function scheduleSteps(
+  tx: Queryable,
+  workflowId: string,
+  records: number,
+  cause: string,
+  now: Date,
+): Promise<void> {
+  for (let k = 0; k * STEP_BATCH < records; k += 1)
+    await scheduleStep(tx, workflowId, now, `${cause}:${k}`, now);
 }
