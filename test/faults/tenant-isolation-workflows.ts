@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { wireNodeId } from '../../src/modules/workflows/graph.ts';
 import type { ErrorKey } from '../../src/shared/errors.ts';
-import type { client} from '../helpers/server.ts';
+import type { client } from '../helpers/server.ts';
 import { waitFor } from '../helpers/server.ts';
 
 // The Workflow family's cases of test/faults/tenant-isolation.test.ts (kept apart so that file
