@@ -188,28 +188,6 @@ export async function hasDueBesides(
   return rows.length > 0;
 }
 
-/** The earliest due time of a workflow's open records after `after`, if any. */
-export async function nextDue(q: Queryable, workflowId: string): Promise<Date | undefined> {
-  const [row] = await q.query<{ due: Date | null }>(
-    `SELECT min(due_at) AS due FROM workflow_records
-     WHERE workflow_id = $1 AND state IN ('ready', 'waiting')`,
-    [workflowId],
-  );
-  return row?.due ?? undefined;
-}
-
-/** Waiting records by what they wait for (a task, a template message), locked. */
-export async function lockWaiting(q: Queryable, refs: readonly string[]): Promise<RecordRow[]> {
-  if (refs.length === 0) return [];
-  return q.query<RecordRow>(
-    `SELECT ${RECORD_COLUMNS} FROM workflow_records
-     WHERE wait_ref = ANY($1::text[]) AND state = 'waiting'
-     ORDER BY id
-     FOR NO KEY UPDATE`,
-    [refs],
-  );
-}
-
 export async function lockRecordsById(q: Queryable, ids: readonly string[]): Promise<RecordRow[]> {
   if (ids.length === 0) return [];
   return q.query<RecordRow>(

@@ -56,7 +56,6 @@ CREATE TABLE workflow_records (
   finished_at timestamptz
 );
 CREATE INDEX workflow_records_due ON workflow_records (workflow_id, due_at, seq) WHERE state = 'ready';
-CREATE INDEX workflow_records_wait ON workflow_records (wait_ref) WHERE state = 'waiting';
 -- A number and case once per workflow: a node task holds each (case_id, number) once.
 CREATE UNIQUE INDEX workflow_records_unique ON workflow_records (workflow_id, case_id, callee);
 CREATE INDEX workflow_records_case ON workflow_records (app_id, case_id);
