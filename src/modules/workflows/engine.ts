@@ -27,6 +27,7 @@ import {
 import { apiPush, listCompleted } from './workflow-outbox.ts';
 import { finishIfComplete } from './workflow-lifecycle.ts';
 import { scheduleStep } from './workflows.jobs.ts';
+import * as stepLog from './workflow-steps.repository.ts';
 import * as repo from './workflows.repository.ts';
 
 // The workflow engine (docs/workflows.md, "Running a workflow"): a `workflow.step` job claims a
@@ -51,7 +52,7 @@ interface Walk {
   facts: RecordFacts;
   waitRef: string | null;
   waitsForCall: boolean;
-  steps: repo.NewStep[];
+  steps: stepLog.NewStep[];
 }
 
 export interface EngineOptions {
@@ -98,7 +99,7 @@ export class WorkflowEngine {
       // wake them, so the next step is due now.
       const taken = records.map((r) => r.id);
       if (records.length === STEP_BATCH || (await repo.hasDueBesides(tx, workflowId, now, taken)))
-        await scheduleStep(tx, workflowId, now, `again:${newId()}`, now);
+        await scheduleStep(tx, workflowId, now, `again:${newId()}`);
     });
   }
 }
@@ -236,7 +237,7 @@ function logStep(
 
 /** Records entering a call node: one node task for all of them; they wait for their call's end. */
 async function enterCalls(ctx: ActionContext, node: CallNode, batch: Walk[]): Promise<void> {
-  const runNumber = (await runsOfNode(ctx, node.id)) + 1;
+  const runNumber = (await stepLog.runCountOf(ctx.tx, nodeTaskId(ctx.workflow.id, node.id))) + 1;
   const made = await startCalls(
     ctx,
     node,
@@ -257,14 +258,6 @@ async function enterCalls(ctx: ActionContext, node: CallNode, batch: Walk[]): Pr
     // The call's end moves it on (workflow-subscribers.ts); the workflow's end stops it before this.
     walk.due = new Date(ctx.workflow.end_time.getTime() + 86_400_000);
   }
-}
-
-async function runsOfNode(ctx: ActionContext, node: string): Promise<number> {
-  const [row] = await ctx.tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM workflow_node_runs WHERE nodetask_id = $1`,
-    [nodeTaskId(ctx.workflow.id, node)],
-  );
-  return row?.n ?? 0;
 }
 
 /** Records entering a WABA node: one template send for all; they wait for its outcome. */
@@ -298,12 +291,12 @@ async function enterWaba(ctx: ActionContext, node: WabaNode, batch: Walk[]): Pro
 /** Writes the steps taken and where each record is now; schedules the steps due next. */
 async function save(ctx: ActionContext, graph: WorkflowGraph, walks: Walk[]): Promise<void> {
   const steps = walks.flatMap((w) => w.steps);
-  const logged = await repo.insertSteps(ctx.tx, steps, ctx.now);
+  const logged = await stepLog.insertSteps(ctx.tx, steps, ctx.now);
   if (logged.size !== steps.length) {
     // A step this walk took was already logged: another run did it; undo everything of this one.
     throw new Error('workflow step already taken by another run; retrying');
   }
-  await repo.ensureNodeTasks(
+  await stepLog.ensureNodeTasks(
     ctx.tx,
     [...new Map(steps.map((s) => [s.node, s])).values()].map((s) => ({
       id: s.nodetask_id,

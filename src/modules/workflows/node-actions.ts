@@ -8,7 +8,7 @@ import { createTaskInTx } from '../tasks/tasks.service.ts';
 import type { CallFact, SmsFact, WabaFact } from './facts.ts';
 import { nodeName, nodeTaskId, type CallNode, type SmsNode, type WabaNode } from './graph.ts';
 import type { RecordRow, WorkflowRow } from './workflows.repository.ts';
-import * as repo from './workflows.repository.ts';
+import * as steps from './workflow-steps.repository.ts';
 
 // What the nodes that reach outside do, for a batch of records at one node, in the step's
 // transaction: a call node makes one node task (an ordinary task with the workflow as parent)
@@ -32,7 +32,7 @@ async function nodeTaskOf(
   node: CallNode | WabaNode | SmsNode,
 ): Promise<string> {
   const id = nodeTaskId(ctx.workflow.id, node.id);
-  await repo.ensureNodeTasks(
+  await steps.ensureNodeTasks(
     ctx.tx,
     [
       {
@@ -100,7 +100,7 @@ export async function startCalls(
         })),
         workflow_id: workflow.id,
       } as Parameters<typeof createTaskInTx>[2]);
-      await repo.insertNodeRun(
+      await steps.insertNodeRun(
         tx,
         { id: task_id, nodetask_id: nodetask, workflow_id: workflow.id, kind: 'call' },
         now,
@@ -164,7 +164,7 @@ export async function sendTemplates(
         },
         now,
       );
-      await repo.insertNodeRun(
+      await steps.insertNodeRun(
         tx,
         { id: sent.wabaTaskId, nodetask_id: nodetask, workflow_id: workflow.id, kind: 'waba' },
         now,
@@ -216,7 +216,7 @@ export async function sendSms(
         { to: [record.callee], message: fillPlaceholders(node.message, record), from: node.from },
         now,
       );
-      await repo.insertNodeRun(
+      await steps.insertNodeRun(
         tx,
         { id: messageId, nodetask_id: nodetask, workflow_id: workflow.id, kind: 'sms' },
         now,

@@ -5,6 +5,7 @@ import type { RecordFacts } from './facts.ts';
 import { nodeName, nodeTaskId, wireNodeId, type ApiNode, type WorkflowGraph } from './graph.ts';
 import * as notifications from './notifications.ts';
 import type { ActionContext } from './node-actions.ts';
+import * as stepLog from './workflow-steps.repository.ts';
 import * as repo from './workflows.repository.ts';
 
 // The workflow's notifications (spec §17, §23) into the webhook outbox, in the transaction of
@@ -68,11 +69,8 @@ export async function listCompleted(
   graph: WorkflowGraph,
   recordIds: readonly string[],
 ): Promise<void> {
-  const steps = Map.groupBy(await repo.stepsOf(ctx.tx, recordIds), (s) => s.record_id);
-  const records = await ctx.tx.query<RecordRef>(
-    `SELECT id, case_id, callee, attributes FROM workflow_records WHERE id = ANY($1::text[])`,
-    [recordIds],
-  );
+  const steps = Map.groupBy(await stepLog.stepsOf(ctx.tx, recordIds), (s) => s.record_id);
+  const records = await repo.recordRefs(ctx.tx, recordIds);
   await recordEvents(
     ctx.tx,
     records.map((record): NewEvent => ({
@@ -104,7 +102,7 @@ export async function statusChanged(
   _now: Date,
 ): Promise<void> {
   const graph = await repo.graphOfTemplate(tx, workflow.template_id);
-  const nodeTasks = await repo.nodeTasksOf(tx, workflow.id);
+  const nodeTasks = await stepLog.nodeTasksOf(tx, workflow.id);
   const statuses = await taskStatuses(
     tx,
     nodeTasks.flatMap((t) => (t.run_id ? [t.run_id] : [])),
@@ -166,9 +164,13 @@ export function callCompleted(
   });
 }
 
-/** §17.5 (or the combined form's waba_template dimension): a template message's status changed. */
-export function wabaStatusChanged(
+/**
+ * A template message's outcome: its status changed (§17.5) or the chatbot session it opened
+ * ended (§17.6); in the combined form (§23) both are the §17.2 structure typed by dimension.
+ */
+export function templateOutcome(
   sink: NewEvent[],
+  dimension: 'waba_template' | 'chatbot',
   workflow: repo.WorkflowRow,
   graph: WorkflowGraph,
   record: RecordWithFacts,
@@ -176,48 +178,12 @@ export function wabaStatusChanged(
   now: Date,
 ): void {
   const ref = { id: workflow.id, name: workflow.name };
-  const payload =
-    graph.notify_format === 'combined'
-      ? notifications.combinedPayload('waba_template', {
-          workflow: ref,
-          node: wabaNodeOf(workflow, graph, facts),
-          record,
-          facts,
-          timestamp: now,
-        })
-      : notifications.wabaStatusPayload({
+  const standard = () =>
+    dimension === 'waba_template'
+      ? notifications.wabaStatusPayload({
           workflow: ref,
           record,
           waba: facts.waba!,
-          timestamp: now,
-        });
-  sink.push({
-    appId: workflow.app_id,
-    type: 'workflow.waba_status',
-    subjectId: facts.waba!.msg_id,
-    group: record.id,
-    payload,
-    delivery: notifyDelivery(graph),
-  });
-}
-
-/** §17.6 (or the combined form's chatbot dimension): the template's chatbot session ended. */
-export function chatbotEnded(
-  sink: NewEvent[],
-  workflow: repo.WorkflowRow,
-  graph: WorkflowGraph,
-  record: RecordWithFacts,
-  facts: RecordFacts,
-  now: Date,
-): void {
-  const ref = { id: workflow.id, name: workflow.name };
-  const payload =
-    graph.notify_format === 'combined'
-      ? notifications.combinedPayload('chatbot', {
-          workflow: ref,
-          node: wabaNodeOf(workflow, graph, facts),
-          record,
-          facts,
           timestamp: now,
         })
       : notifications.chatbotEndPayload({
@@ -229,10 +195,22 @@ export function chatbotEnded(
         });
   sink.push({
     appId: workflow.app_id,
-    type: 'workflow.chatbot_end',
-    subjectId: String(facts.chatbot!['call_id'] ?? record.id),
+    type: dimension === 'waba_template' ? 'workflow.waba_status' : 'workflow.chatbot_end',
+    subjectId:
+      dimension === 'waba_template'
+        ? facts.waba!.msg_id
+        : String(facts.chatbot!['call_id'] ?? record.id),
     group: record.id,
-    payload,
+    payload:
+      graph.notify_format === 'combined'
+        ? notifications.combinedPayload(dimension, {
+            workflow: ref,
+            node: wabaNodeOf(workflow, graph, facts),
+            record,
+            facts,
+            timestamp: now,
+          })
+        : standard(),
     delivery: notifyDelivery(graph),
   });
 }

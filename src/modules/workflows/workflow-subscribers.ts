@@ -6,7 +6,7 @@ import { callObject } from '../tasks/call-object.ts';
 import type { CallFinal } from '../tasks/task-events.ts';
 import type { CallFact, RecordFacts, WabaFact } from './facts.ts';
 import { nodeName, nodeTaskId, type WorkflowGraph, type WorkflowNode } from './graph.ts';
-import { callCompleted, chatbotEnded, wabaStatusChanged } from './workflow-outbox.ts';
+import { callCompleted, templateOutcome } from './workflow-outbox.ts';
 import { recordEvents, type NewEvent } from '../webhooks/outbox.ts';
 import { scheduleStep } from './workflows.jobs.ts';
 import * as repo from './workflows.repository.ts';
@@ -66,7 +66,7 @@ async function settle(
     });
   }
   await repo.saveRecords(ctx.tx, rows, ctx.now);
-  for (const workflowId of moved) await scheduleStep(ctx.tx, workflowId, ctx.now, cause, ctx.now);
+  for (const workflowId of moved) await scheduleStep(ctx.tx, workflowId, ctx.now, cause);
 }
 
 /** call.final: a node task's number is final; its record takes the call and moves on. */
@@ -138,7 +138,16 @@ export const workflowTemplateStatuses: TransactionSubscriber<MessageStatusChange
       const moveOn =
         atThisNode && (status === 'failed' || (!chatBound && FINAL_WITHOUT_CHAT.has(status)));
       const facts = { ...record.facts, waba };
-      if (entry) wabaStatusChanged(notes, entry.workflow, entry.graph, record, facts, ctx.now);
+      if (entry)
+        templateOutcome(
+          notes,
+          'waba_template',
+          entry.workflow,
+          entry.graph,
+          record,
+          facts,
+          ctx.now,
+        );
       changes.push({ record, facts, moveOn });
     }
     await recordEvents(tx, notes);
@@ -191,7 +200,8 @@ export const workflowChats: TransactionSubscriber<ChatSessionReported> = {
       const reported = byMsg.get(record.facts.waba!.msg_id)!;
       const facts = { ...record.facts, chatbot: reported.report };
       const entry = ctx.workflows.get(record.workflow_id);
-      if (entry) chatbotEnded(notes, entry.workflow, entry.graph, record, facts, ctx.now);
+      if (entry)
+        templateOutcome(notes, 'chatbot', entry.workflow, entry.graph, record, facts, ctx.now);
       changes.push({
         record,
         facts,

@@ -20,26 +20,18 @@ const decode = (stored: Record<string, unknown>): WorkflowJob => ({
 export const WORKFLOW_STEP = defineJob<WorkflowJob>(QUEUES.workflowStep, { decode });
 export const WORKFLOW_END = defineJob<WorkflowJob>(QUEUES.workflowEnd, { decode });
 
-/** A far timer does not wake the runners: their poll finds it when it is due. */
-const WAKE_WITHIN_MS = 60_000;
-
 /** A step of the workflow due at `at`; `cause` makes its key unique to what asked for it. */
 export async function scheduleStep(
   tx: Queryable,
   workflowId: string,
   at: Date,
   cause: string,
-  now: Date = at,
 ): Promise<void> {
   await enqueue(
     tx,
     WORKFLOW_STEP,
     { workflow_id: workflowId },
-    {
-      runAt: at,
-      key: `${QUEUES.workflowStep}:${workflowId}:${cause}`,
-      wake: at.getTime() - now.getTime() < WAKE_WITHIN_MS,
-    },
+    { runAt: at, key: `${QUEUES.workflowStep}:${workflowId}:${cause}` },
   );
 }
 

@@ -2,9 +2,9 @@ import type { Queryable } from '../../store/db.ts';
 import type { RecordAttributes, RecordFacts } from './facts.ts';
 import type { WorkflowGraph } from './graph.ts';
 
-// SQL of workflow instances, their records, steps and node tasks (the engine's side; the query
-// endpoints read through workflow-queries.repository.ts). Every function takes a Queryable so
-// callers compose them in one transaction.
+// SQL of workflow instances and their records (the engine's side; steps and node tasks are in
+// workflow-steps.repository.ts, the query endpoints' reads in workflow-queries.repository.ts).
+// Every function takes a Queryable so callers compose them in one transaction.
 
 export type WorkflowStatus = 'Running' | 'Finished' | 'Stopped';
 export type RecordState = 'ready' | 'waiting' | 'done' | 'cancelled' | 'stopped';
@@ -256,109 +256,6 @@ export async function updateAttributes(
   await q.query(`UPDATE workflow_records SET attributes = $2 WHERE id = $1`, [id, attributes]);
 }
 
-export interface NewStep {
-  record_id: string;
-  step: number;
-  workflow_id: string;
-  node: string;
-  node_type: string;
-  nodetask_id: string;
-  task_id: string | null;
-  output: unknown;
-}
-
-/**
- * Logs the nodes records entered. The key (record, step) refuses a second entry of the same step:
- * answers the steps that were new (a re-run finds none and does nothing twice).
- */
-export async function insertSteps(
-  q: Queryable,
-  steps: readonly NewStep[],
-  at: Date,
-): Promise<Set<string>> {
-  if (steps.length === 0) return new Set();
-  const rows = await q.query<{ record_id: string; step: number }>(
-    `INSERT INTO workflow_steps (record_id, step, workflow_id, node, node_type, nodetask_id,
-       task_id, output, entered_at)
-     SELECT r.record_id, r.step, r.workflow_id, r.node, r.node_type, r.nodetask_id, r.task_id,
-       r.output, $2
-     FROM jsonb_to_recordset($1::jsonb)
-       AS r(record_id text, step int, workflow_id text, node text, node_type text,
-            nodetask_id text, task_id text, output jsonb)
-     ON CONFLICT (record_id, step) DO NOTHING
-     RETURNING record_id, step`,
-    [JSON.stringify(steps), at],
-  );
-  return new Set(rows.map((r) => `${r.record_id}:${r.step}`));
-}
-
-/** The steps a record took, in order (the list-completion notification's rows). */
-export async function stepsOf(
-  q: Queryable,
-  recordIds: readonly string[],
-): Promise<Array<NewStep & { entered_at: Date }>> {
-  if (recordIds.length === 0) return [];
-  return q.query(
-    `SELECT record_id, step, workflow_id, node, node_type, nodetask_id, task_id, output, entered_at
-     FROM workflow_steps WHERE record_id = ANY($1::text[]) ORDER BY record_id, step`,
-    [recordIds],
-  );
-}
-
-/** Makes the node task of a node the first time a record enters it. */
-export async function ensureNodeTasks(
-  q: Queryable,
-  tasks: ReadonlyArray<{
-    id: string;
-    workflow_id: string;
-    node: string;
-    node_type: string;
-    name: string;
-  }>,
-  at: Date,
-): Promise<void> {
-  if (tasks.length === 0) return;
-  await q.query(
-    `INSERT INTO workflow_node_tasks (id, workflow_id, node, node_type, name, created_at)
-     SELECT r.id, r.workflow_id, r.node, r.node_type, r.name, $2
-     FROM jsonb_to_recordset($1::jsonb)
-       AS r(id text, workflow_id text, node text, node_type text, name text)
-     ON CONFLICT (workflow_id, node) DO NOTHING`,
-    [JSON.stringify(tasks), at],
-  );
-}
-
-export async function insertNodeRun(
-  q: Queryable,
-  run: { id: string; nodetask_id: string; workflow_id: string; kind: 'call' | 'waba' | 'sms' },
-  at: Date,
-): Promise<void> {
-  await q.query(
-    `INSERT INTO workflow_node_runs (id, nodetask_id, workflow_id, kind, created_at)
-     VALUES ($1, $2, $3, $4, $5)`,
-    [run.id, run.nodetask_id, run.workflow_id, run.kind, at],
-  );
-}
-
-export interface NodeTaskRow {
-  id: string;
-  node: string;
-  node_type: string;
-  name: string;
-  /** The latest underlying task or batch, if the node made any. */
-  run_id: string | null;
-}
-
-export async function nodeTasksOf(q: Queryable, workflowId: string): Promise<NodeTaskRow[]> {
-  return q.query<NodeTaskRow>(
-    `SELECT t.id, t.node, t.node_type, t.name,
-       (SELECT r.id FROM workflow_node_runs r WHERE r.nodetask_id = t.id
-        ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS run_id
-     FROM workflow_node_tasks t WHERE t.workflow_id = $1 ORDER BY t.created_at, t.id`,
-    [workflowId],
-  );
-}
-
 /** Counts records that left the graph; answers the workflow's counts after it. */
 export async function addDone(
   q: Queryable,
@@ -400,6 +297,17 @@ export async function stopOpenRecords(
     [workflowId, now],
   );
   return rows.length;
+}
+
+/** The key fields and attributes of records (what notifications name them by). */
+export async function recordRefs(
+  q: Queryable,
+  ids: readonly string[],
+): Promise<Array<Pick<RecordRow, 'id' | 'case_id' | 'callee' | 'attributes'>>> {
+  return q.query(
+    `SELECT id, case_id, callee, attributes FROM workflow_records WHERE id = ANY($1::text[])`,
+    [ids],
+  );
 }
 
 /** Records whose latest template message is one of these, locked. */

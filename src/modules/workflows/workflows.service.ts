@@ -227,5 +227,5 @@ async function scheduleSteps(
   now: Date,
 ): Promise<void> {
   for (let k = 0; k * STEP_BATCH < records; k += 1)
-    await scheduleStep(tx, workflowId, now, `${cause}:${k}`, now);
+    await scheduleStep(tx, workflowId, now, `${cause}:${k}`);
 }

@@ -2,7 +2,7 @@
 // database, as the simulated carrier keeps one per dial. With a file, each entry is appended as
 // one JSON line before the send is answered, so a `kill -9` cannot lose a send the provider
 // took: the fault tests read the file to prove that no message reached the provider twice.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendLedgerLine, readLedgerLines } from '../../../shared/ledger-file.ts';
 
 export interface MessagingLedgerEntry {
   /** The id the provider answered with (statuses refer to it). */
@@ -20,23 +20,10 @@ export interface MessagingLedgerEntry {
 
 /** Appends one entry to the file (synchronously: it is on disk before the send is answered). */
 export function appendMessagingLedger(file: string, entry: MessagingLedgerEntry): void {
-  appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  appendLedgerLine(file, entry);
 }
 
 /** The sends a ledger file holds, in order (an absent file holds none). */
 export function readMessagingLedgerFile(file: string): MessagingLedgerEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const raw = JSON.parse(line) as Omit<MessagingLedgerEntry, 'at'> & { at: string };
-      return { ...raw, at: new Date(raw.at) };
-    });
+  return readLedgerLines<MessagingLedgerEntry>(file);
 }

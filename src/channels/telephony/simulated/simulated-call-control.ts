@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
 import type {
   CallControl,
   CallControlCapabilities,
@@ -16,6 +15,7 @@ import {
   SimulatedCallee,
 } from './personas.ts';
 import { SimulatedLeg, type SimulatedTime } from './simulated-leg.ts';
+import { appendLedgerLine, readLedgerLines } from '../../../shared/ledger-file.ts';
 
 export interface LedgerEntry {
   callId: string;
@@ -70,7 +70,7 @@ export class SimulatedCallControl implements CallControl, DialForecaster {
     }
     this.#seen.add(callId);
     const entry = { callId, to: request.to, attempt: request.attempt, at: new Date() };
-    if (this.#ledgerFile) appendFileSync(this.#ledgerFile, `${JSON.stringify(entry)}\n`);
+    if (this.#ledgerFile) appendLedgerLine(this.#ledgerFile, entry);
     this.ledger.push(entry);
     const choice = personaFor(request.to, request.simulatedPersona);
     // A person answers "from the second call on" whatever task or round calls them: count this
@@ -127,18 +127,5 @@ function hash(text: string): number {
 
 /** The dials a ledger file holds, in order (an absent file holds none). */
 export function readLedgerFile(file: string): LedgerEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const raw = JSON.parse(line) as Omit<LedgerEntry, 'at'> & { at: string };
-      return { ...raw, at: new Date(raw.at) };
-    });
+  return readLedgerLines<LedgerEntry>(file);
 }
