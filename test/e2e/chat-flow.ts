@@ -222,7 +222,11 @@ export function chatFlow(world: ChatWorld) {
       assert.equal(transfer.channel_id, CHANNEL_ID);
       assert.equal(transfer.user.id, USER_ID);
       assert.equal(typeof transfer.timestamp, 'number');
-      assert.ok(botTexts().some((t) => /passing you to one of our agents/i.test(t)));
+      // The handoff line travels through the provider, the callback through the webhook queue:
+      // either may arrive first.
+      await waitFor('the handoff line', () =>
+        botTexts().find((t) => /passing you to one of our agents/i.test(t)),
+      );
 
       // 4. The integrator assigns a seat (§9.5): conversation.take_over; the bot goes quiet.
       const result = await api('/api/v1/session/transfer/result', {
