@@ -19,6 +19,7 @@ import {
   claimDueEvents,
   insertDelivery,
   markFailed,
+  markManyFailed,
   recordDelivered,
   reclaimEvents,
   releaseEvents,
@@ -105,7 +106,7 @@ export class WebhookDeliverer {
       capacity: this.#o.capacity ?? config.webhookConcurrency,
       pollMs: config.pollIntervalMs,
       coalesceMs: 5,
-      claim: (limit) => claimWithTargets(db, workerId, limit, leaseMs),
+      claim: (limit) => claimWithTargets(db, workerId, limit, leaseMs, this.#o.log),
       handle: (event) => this.#track(event),
       onError: (err, event) =>
         this.#o.log.error({ err, eventId: event?.id }, 'webhook delivery loop error'),
@@ -148,14 +149,8 @@ export class WebhookDeliverer {
     const { db, config, log, metrics, workerId } = this.#o;
     const ids = { eventId: event.id, appId: event.app_id, attempt: event.attempt };
     // An event with a target of its own (an AIRudder-style callback URL) goes there instead.
-    const url = event.target_url ?? event.webhook_url;
-    if (!url) {
-      // Nothing to try: park it; a resend after the URL is set delivers it.
-      await markFailed(db, event.id, workerId, NO_WEBHOOK_URL, false);
-      // An app without a URL is a valid setup (it polls the API): one line per event is not a warning.
-      log.debug(ids, 'webhook event not delivered: no webhook URL configured');
-      return;
-    }
+    // The claim parked the events with nowhere to go (claimWithTargets).
+    const url = (event.target_url ?? event.webhook_url)!;
     const policy = retryPolicy(event.delivery_style, config);
     const body = bodyOf(event);
     const attempt =
@@ -218,17 +213,40 @@ export class WebhookDeliverer {
  * every process (docs/webhooks.md, docs/encryption.md). Both in one transaction: a failed read
  * undoes the claim instead of leaving its events leased to nobody until the lease ends.
  */
-function claimWithTargets(
+async function claimWithTargets(
   db: Db,
   workerId: string,
   limit: number,
   leaseMs: number,
+  log: Logger,
 ): Promise<ClaimedEvent[]> {
-  return db.transaction(async (tx) => {
-    const rows = await claimDueEvents(tx, workerId, limit, leaseMs);
-    if (rows.length === 0) return [];
-    return withTargets(tx, rows);
-  });
+  const claimed: ClaimedEvent[] = [];
+  for (;;) {
+    const want = limit - claimed.length;
+    const round = await db.transaction(async (tx) => {
+      const rows = await claimDueEvents(tx, workerId, want, leaseMs);
+      const events = rows.length === 0 ? [] : await withTargets(tx, rows);
+      // Events of an app with no webhook URL have nothing to try: parked here, in one statement
+      // (one per event held a connection each and starved everyone else); a resend after the
+      // URL is set delivers them.
+      const nowhere = events.filter((e) => !(e.target_url ?? e.webhook_url)).map((e) => e.id);
+      await markManyFailed(tx, nowhere, workerId, NO_WEBHOOK_URL, false);
+      return {
+        events: events.filter((e) => e.target_url ?? e.webhook_url),
+        parked: nowhere.length,
+        full: rows.length === want,
+      };
+    });
+    claimed.push(...round.events);
+    // An app without a URL is a valid setup (it polls the API): not a warning.
+    if (round.parked > 0)
+      log.debug(
+        { parked: round.parked },
+        'webhook events not delivered: no webhook URL configured',
+      );
+    // A full claim of which some were parked leaves room: claim again for the rest.
+    if (!round.full || round.parked === 0) return claimed;
+  }
 }
 
 async function withTargets(q: Queryable, rows: ClaimedEventRow[]): Promise<ClaimedEvent[]> {

@@ -182,14 +182,26 @@ export async function markFailed(
   error: string,
   attempted: boolean,
 ): Promise<boolean> {
+  return (await markManyFailed(q, [id], workerId, error, attempted)) > 0;
+}
+
+/** markFailed for several events at once (events with nowhere to go, parked by their claim). */
+export async function markManyFailed(
+  q: Queryable,
+  ids: readonly string[],
+  workerId: string,
+  error: string,
+  attempted: boolean,
+): Promise<number> {
+  if (ids.length === 0) return 0;
   const rows = await q.query(
     `UPDATE webhook_events
      SET status = 'failed', last_error = $3, locked_by = NULL, locked_until = NULL,
        attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
-     WHERE id = $1 AND locked_by = $2 RETURNING id`,
-    [id, workerId, error, attempted],
+     WHERE id = ANY($1::text[]) AND locked_by = $2 RETURNING id`,
+    [ids, workerId, error, attempted],
   );
-  return rows.length > 0;
+  return rows.length;
 }
 
 /**
