@@ -80,7 +80,7 @@ export async function applyInbound(
 ): Promise<InboundResult> {
   let unmatched = 0;
   const statuses = events.filter((e) => e.kind === 'status');
-  if (statuses.length > 0) unmatched += await applyStatuses(tx, channel, statuses, now);
+  if (statuses.length > 0) unmatched += (await applyStatuses(tx, channel, statuses, now)).length;
   for (const event of events) {
     if (event.kind === 'message')
       await applyMessage(tx, channel, event, now, options.quotesMayWait ?? false);
@@ -124,12 +124,18 @@ export async function applyStatusesNow(
 
 class EarlyStatuses extends Error {}
 
-async function applyStatuses(
+export type StatusEvent = Extract<InboundEvent, { kind: 'status' }>;
+
+/**
+ * Moves our messages on by the provider's statuses (forward only) and publishes what changed.
+ * Answers the statuses of messages not known (yet: the send's outcome may not be written).
+ */
+export async function applyStatuses(
   tx: Queryable,
   channel: ChannelRecord,
-  events: ReadonlyArray<Extract<InboundEvent, { kind: 'status' }>>,
+  events: readonly StatusEvent[],
   now: Date,
-): Promise<number> {
+): Promise<StatusEvent[]> {
   const rows = await lockByProviderIds(
     tx,
     channel.pk,
@@ -137,11 +143,11 @@ async function applyStatuses(
   );
   const byProvider = new Map(rows.map((r) => [r.providerMessageId!, r]));
   const changed = new Map<string, MessageRecord>();
-  let unmatched = 0;
+  const unmatched: StatusEvent[] = [];
   for (const e of events) {
     const row = byProvider.get(e.providerMessageId);
     if (!row || row.direction !== 'out') {
-      unmatched += row ? 0 : 1;
+      if (!row) unmatched.push(e);
       continue;
     }
     const next = nextStatus(row.status, e.status);

@@ -17,6 +17,7 @@ import { sendSmsIn, type SmsSendRequest } from './sms-sends.ts';
 import { ChannelRegistry, noAdapters, type ChannelFactory } from './channel-registry.ts';
 import { listChannels, type ChannelPatch, type ChannelRecord } from './channels.repository.ts';
 import { enqueueInbound, SIGNATURE_HEADERS } from './messaging.jobs.ts';
+import { EARLY_STATUS_WAIT_MS, PushedIntake } from './pushed-intake.ts';
 import {
   lastInbound,
   messagesByIds,
@@ -74,15 +75,14 @@ function infoOf(c: ChannelRecord): ChannelInfo {
   };
 }
 
-/** How long statuses that arrived before their send's outcome was written wait to be applied. */
-const EARLY_STATUS_WAIT_MS = 500;
-
 export class MessagingService {
   readonly #channels = new ChannelCache();
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly registry: ChannelRegistry;
+  /** This process's senders: a pushed status may wait for the outcome one of them is writing. */
+  readonly #senders = new Set<MessageSender>();
 
   constructor(deps: { db: Db; clock: Clock; log: Logger; channels?: ChannelFactory }) {
     this.#db = deps.db;
@@ -91,12 +91,15 @@ export class MessagingService {
     this.registry = new ChannelRegistry(deps.channels ?? noAdapters, (error) =>
       this.#log.error({ err: error }, 'messaging channel error'),
     );
-    // Push-style adapters' events take the webhook's path: stored as a job, applied there.
-    // Push-style adapters (SMPP, the simulator) hand events over one by one: statuses are
-    // applied at once, as a webhook's are; anything else becomes a messaging.inbound job.
-    this.registry.setInboundSink((channel, events) =>
-      this.#db.transaction((tx) => this.#intake(tx, channel, events, { events })),
-    );
+    // Push-style adapters (SMPP, the simulator) hand events over one by one: pushed-intake.ts.
+    const intake = new PushedIntake({
+      db: this.#db,
+      clock: this.#clock,
+      outcomesWritten: async () => {
+        await Promise.all([...this.#senders].map((s) => s.outcomesWritten()));
+      },
+    });
+    this.registry.setInboundSink((channel, events) => intake.receive(channel, events));
   }
 
   /**
@@ -121,7 +124,7 @@ export class MessagingService {
   createSender(
     options: Omit<SenderOptions, 'db' | 'clock' | 'log' | 'registry' | 'channelOf'>,
   ): MessageSender {
-    return new MessageSender({
+    const sender = new MessageSender({
       ...options,
       db: this.#db,
       clock: this.#clock,
@@ -129,6 +132,8 @@ export class MessagingService {
       registry: this.registry,
       channelOf: (pk) => this.channelByPk(this.#db, pk),
     });
+    this.#senders.add(sender);
+    return sender;
   }
 
   close(): Promise<void> {

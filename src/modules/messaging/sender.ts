@@ -108,6 +108,11 @@ export class MessageSender {
     this.#wakeUp?.();
   }
 
+  /** Resolves once the outcomes of the sends that finished so far are written. */
+  outcomesWritten(): Promise<void> {
+    return this.#outcomes.flush();
+  }
+
   /** Stops claiming, lets sends in flight finish (up to graceMs), writes their outcomes. */
   async stop(graceMs: number): Promise<void> {
     if (!this.#running) return;
