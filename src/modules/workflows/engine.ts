@@ -76,12 +76,11 @@ export class WorkflowEngine {
   async step(workflowId: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const now = this.#clock.now();
-      const workflow = await repo.workflowById(tx, workflowId);
+      const found = await repo.workflowWithGraph(tx, workflowId);
       // At its end_time a workflow walks no one further: the workflow.end job stops what is left
       // (a node task that expired at the same instant must not send its records on).
-      if (!workflow || workflow.status !== 'Running' || workflow.end_time <= now) return;
-      const graph = await repo.graphOfTemplate(tx, workflow.template_id);
-      if (!graph) throw new PermanentJobError(`workflow ${workflowId} has no template graph`);
+      if (!found || found.workflow.status !== 'Running' || found.workflow.end_time <= now) return;
+      const { workflow, graph } = found;
       const records = await repo.claimDueRecords(tx, workflowId, now, STEP_BATCH);
       if (records.length > 0) {
         const ctx: ActionContext = {

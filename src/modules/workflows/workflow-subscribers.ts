@@ -26,9 +26,8 @@ interface Context {
 async function contextOf(tx: Queryable, now: Date, records: readonly repo.RecordRow[]) {
   const ctx: Context = { tx, now, workflows: new Map() };
   for (const id of new Set(records.map((r) => r.workflow_id))) {
-    const workflow = await repo.workflowById(tx, id);
-    const graph = workflow && (await repo.graphOfTemplate(tx, workflow.template_id));
-    if (workflow && graph) ctx.workflows.set(id, { workflow, graph });
+    const found = await repo.workflowWithGraph(tx, id);
+    if (found) ctx.workflows.set(id, found);
   }
   return ctx;
 }

@@ -92,6 +92,21 @@ export async function workflowNameTaken(q: Queryable, appId: number, name: strin
   return rows.length > 0;
 }
 
+/** A workflow with the graph it runs, in one round trip (a step and every outcome read both). */
+export async function workflowWithGraph(
+  q: Queryable,
+  id: string,
+): Promise<{ workflow: WorkflowRow; graph: WorkflowGraph } | undefined> {
+  const [row] = await q.query<WorkflowRow & { graph: WorkflowGraph }>(
+    `SELECT ${WORKFLOW_COLUMNS.replace(/\w+/g, 'w.$&')}, t.graph
+     FROM workflows w JOIN workflow_templates t ON t.id = w.template_id WHERE w.id = $1`,
+    [id],
+  );
+  if (!row) return undefined;
+  const { graph, ...workflow } = row;
+  return { workflow, graph };
+}
+
 /** The graph a workflow runs (its template version's). */
 export async function graphOfTemplate(
   q: Queryable,
