@@ -29,6 +29,8 @@ describe(`messaging inbound (${storeKind})`, () => {
   const fakes = fakeChannels();
   const received: MessageReceived[] = [];
   const statuses: MessageStatusChanged[] = [];
+  /** Per message id: whether a messaging.inbound job was in the transaction that applied a status. */
+  const appliedInJob = new Map<string, boolean>();
 
   before(async () => {
     domainEvents.inTransaction(MESSAGE_RECEIVED, {
@@ -37,7 +39,14 @@ describe(`messaging inbound (${storeKind})`, () => {
     });
     domainEvents.inTransaction(MESSAGE_STATUS_CHANGED, {
       name: 'test-inbound-statuses',
-      handle: async (_tx, events) => void statuses.push(...events.map((e) => e.data)),
+      handle: async (tx, events) => {
+        statuses.push(...events.map((e) => e.data));
+        // A job applying statuses is deleted in the commit that applies them: still visible here.
+        const [jobs] = await tx.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM jobs WHERE queue = 'messaging.inbound' AND locked_by IS NOT NULL",
+        );
+        for (const e of events) appliedInJob.set(e.data.messageId, jobs!.n > 0);
+      },
     });
     server = await startTestServer({ channels: fakes.factory });
     const { auth, messaging } = server.runtime.services;
@@ -374,6 +383,59 @@ describe(`messaging inbound (${storeKind})`, () => {
     const [first, next] = received.filter((r) => r.userId === user);
     assert.equal(first?.template?.templateMsgId, templateMsgId);
     assert.equal(next?.template, null);
+  });
+
+  it('applies a pushed status that overtook its send once the sender wrote the outcome, without a job', async () => {
+    const user = '6281230000011';
+    const sim = await waitFor('the simulated channel connected', () => {
+      try {
+        return fakes.get('simulated');
+      } catch {
+        return undefined;
+      }
+    });
+    // The person writes first: the window opens for a free-form answer.
+    await sim.push({
+      kind: 'message',
+      to: '+6580000002',
+      from: `+${user}`,
+      providerMessageId: 'sim.opener',
+      at: new Date(),
+      content: { type: 'text', text: 'hello?' },
+    });
+    await waitFor('window open', async () =>
+      (await server.runtime.services.messaging.windowOf(server.store.db, appId, 'sim', user)).open
+        ? true
+        : undefined,
+    );
+    // The provider reports delivery before it answers the send (an SMPP centre, the simulator).
+    fakes.answer('simulated', (m) => {
+      if (m.to !== `+${user}`) return { providerMessageId: `sim.${m.idempotencyKey}` };
+      void sim.push({
+        kind: 'status',
+        providerMessageId: 'sim.early',
+        recipient: m.to,
+        status: 'delivered',
+        at: new Date(),
+      });
+      return { providerMessageId: 'sim.early' };
+    });
+    await server.store.db.transaction((tx) =>
+      server.runtime.services.messaging.sendFreeForm(tx, appId, {
+        channelId: 'sim',
+        userId: user,
+        messageId: 'ff-early',
+        content: { type: 'text', text: 'we are here' },
+      }),
+    );
+    const row = await waitFor('delivered', async () => {
+      const [m] = await server.store.db.query<{ status: string }>(
+        "SELECT status FROM messages WHERE id = 'ff-early' AND status = 'delivered'",
+      );
+      return m;
+    });
+    assert.equal(row.status, 'delivered');
+    assert.equal(appliedInJob.get('ff-early'), false, 'applied by the intake, not by a job');
   });
 
   it("opts out on the template's OPT_OUT button and on a STOP keyword from a push channel", async () => {

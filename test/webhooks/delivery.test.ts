@@ -195,6 +195,27 @@ describe(`webhook delivery (${storeKind})`, () => {
     assert.deepEqual(await deliveryRows(store.db, id), []);
   });
 
+  it('parks a backlog of URL-less events in batches and delivers the events behind them', async () => {
+    const hook = await receiver();
+    const silent = await createApp(store.db, null);
+    const listening = await createApp(store.db, hook.url);
+    const parked = [];
+    for (let i = 0; i < 30; i++) parked.push(await addEvent(store.db, silent.id));
+    const delivered = await addEvent(store.db, listening.id);
+    // Five at a time: the claims that take only URL-less events must not stop the loop.
+    running = await startDeliverer(store.db, testConfig({ webhookConcurrency: 5 }));
+
+    await waitForStatus(store.db, delivered, 'delivered');
+    for (const id of parked) {
+      const row = await waitForStatus(store.db, id, 'failed');
+      assert.equal(row.last_error, 'no webhook URL configured');
+      assert.equal(row.attempts, 0);
+      assert.deepEqual(await deliveryRows(store.db, id), []);
+    }
+    assert.equal(hook.requests.length, 1);
+    assert.equal(hook.requests[0]!.headers['webhook-id'], delivered);
+  });
+
   it('keeps delivering other events when one fails', async () => {
     const bad = await receiver(() => ({ status: 500 }));
     const good = await receiver();
