@@ -1,9 +1,10 @@
 // Workflow records per second (issue 12): records through a five-node graph (call, branch, WABA
 // template, wait, API push) with zero talk and wait time, on one server with its workers. The
 // callees' numbers fail at once (invalid: no talk), the branch sends them to the template, the
-// simulated WhatsApp person is unreachable (the send fails at once: no status to wait for), the
-// wait is one minute on a business clock running 600,000 times faster, and the push goes to a
-// local receiver that answers 200 at once. The figure: records from createinstance to the
+// simulated WhatsApp person is unreachable (the provider takes the send and reports it failed at
+// once; the template node's 24 h timeout, 144 ms on this clock, may move a record first), the wait
+// is one minute on a business clock running 600,000 times faster, and the push goes to a local
+// receiver that answers 200 at once. The figure: records from createinstance to the
 // workflow's Finished (auto_finish 1), per second. Baseline of the same run: the raw job-claim
 // rate (no-op jobs through the queue the engine uses), printed with the ratio. Target: at least
 // 500 records/s on PostgreSQL. The pushes' delivery to the receiver (the webhook outbox's work,
@@ -125,7 +126,7 @@ async function recordRate(store: Store) {
     [appId, graph.name, graph, started],
   );
   // Invalid numbers (last digit 7): the call fails at once, and the same digit makes the
-  // simulated WhatsApp person unreachable, so the template fails at once too.
+  // simulated WhatsApp person unreachable, so the template is reported failed at once too.
   const details = Array.from({ length: records }, (_, i) => ({
     callee: `+62812${String(i).padStart(7, '0')}7`,
     case_id: `case-${i}`,
