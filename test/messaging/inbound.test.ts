@@ -111,6 +111,15 @@ describe(`messaging inbound (${storeKind})`, () => {
         [wamid],
       )
     )[0]!.n;
+  // The worker connects push-style channels (SMPP binds, the simulator) within seconds.
+  const simulatedChannel = () =>
+    waitFor('the simulated channel connected', () => {
+      try {
+        return fakes.get('simulated');
+      } catch {
+        return undefined;
+      }
+    });
   const jobCount = async () =>
     (
       await server.store.db.query<{ n: number }>(
@@ -387,13 +396,7 @@ describe(`messaging inbound (${storeKind})`, () => {
 
   it('applies a pushed status that overtook its send once the sender wrote the outcome, without a job', async () => {
     const user = '6281230000011';
-    const sim = await waitFor('the simulated channel connected', () => {
-      try {
-        return fakes.get('simulated');
-      } catch {
-        return undefined;
-      }
-    });
+    const sim = await simulatedChannel();
     // The person writes first: the window opens for a free-form answer.
     await sim.push({
       kind: 'message',
@@ -457,14 +460,7 @@ describe(`messaging inbound (${storeKind})`, () => {
     });
     assert.equal(listed.source, 'whatsapp_button');
 
-    // The worker connects push-style channels (SMPP binds, the simulator) within seconds.
-    const sim = await waitFor('the simulated channel connected', () => {
-      try {
-        return fakes.get('simulated');
-      } catch {
-        return undefined;
-      }
-    });
+    const sim = await simulatedChannel();
     await sim.push({
       kind: 'message',
       to: '+6580000002',
