@@ -8,7 +8,8 @@
 // rate and occupancy over time, first seed). Pure simulation: no database, no timers.
 //
 //   npm run bench:pds -- [--seeds 1,2,3,4,5] [--agents 20] [--contacts 5000] [--live 0.2]
-//                        [--machines 0] [--svg docs/pds-pacing.svg]
+//                        [--machines 0] [--screen 0] [--svg docs/pds-pacing.svg]
+// --screen S: the robot's first S seconds on each live answer before the agent (docs/pds.md).
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ const DEFAULTS = {
   contacts: String(DEFAULT_WORLD.contacts),
   live: String(DEFAULT_WORLD.liveAnswerRate),
   machines: String(DEFAULT_WORLD.machineRate),
+  screen: String(DEFAULT_WORLD.robotScreenMs / 1000),
   svg: 'docs/pds-pacing.svg',
 };
 // Not strict: `npm run bench` passes every benchmark the same arguments (e.g. --store).
@@ -70,6 +72,7 @@ function runSeed(seed: number): Comparison {
     contacts: Number(values.contacts),
     liveAnswerRate: Number(values.live),
     machineRate: Number(values.machines),
+    robotScreenMs: Number(values.screen) * 1000,
   };
   const contacts = drawContacts(world);
   const results: Record<string, SimulationResult> = {};
@@ -102,7 +105,7 @@ const first = comparisons[0]!;
 
 console.log(
   `World: ${values.agents} agents, ${values.contacts} contacts, live answers ${pct(Number(values.live), 0)}, ` +
-    `machines ${pct(Number(values.machines), 0)}, ring limit ${DEFAULT_WORLD.ringLimitMs / 1000} s, ` +
+    `machines ${pct(Number(values.machines), 0)}, robot screening ${values.screen} s, ring limit ${DEFAULT_WORLD.ringLimitMs / 1000} s, ` +
     `talk lognormal median ${DEFAULT_WORLD.talkMedianMs / 1000} s (sigma ${DEFAULT_WORLD.talkSigma}), ` +
     `acwTime ${DEFAULT_WORLD.acwTimeMs / 1000} s, connect limit ${DEFAULT_WORLD.connectLimitMs / 1000} s, ` +
     `maxLostRate ${pct(MAX_LOST_RATE, 0)}`,

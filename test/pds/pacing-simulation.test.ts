@@ -24,6 +24,17 @@ describe('the simulated world', () => {
     assert.ok(live > 0.17 && live < 0.23, `live share ${live}`);
   });
 
+  it("delays each live hand-over by the robot's screening, and nothing else", () => {
+    const screened = drawContacts({ ...world, robotScreenMs: 4_000 });
+    screened.forEach((contact, i) => {
+      const plain = contacts[i]!;
+      if (contact.kind === 'live' && plain.kind === 'live') {
+        assert.equal(contact.answerMs, plain.answerMs + 4_000);
+        assert.equal(contact.talkMs, plain.talkMs);
+      } else assert.deepEqual(contact, plain);
+    });
+  });
+
   it('runs a mode to the same result every time', () => {
     assert.deepEqual(run('predictive'), results.predictive);
   });

@@ -22,6 +22,12 @@ export interface WorldOptions {
   answerMedianMs: number;
   answerSigma: number;
   machineDetectMs: number;
+  /**
+   * The robot's first seconds on every live answer (right-party check) before it hands the
+   * person to an agent; the connect limit starts at the hand-over. The dialer reports the line
+   * as answered live only then, so the pacer's time to answer includes the robot's time.
+   */
+  robotScreenMs: number;
   talkMedianMs: number;
   talkSigma: number;
   /** After-call work; with jitter, agents finish up to `acwJitter` x acwTime early. */
@@ -42,6 +48,7 @@ export const DEFAULT_WORLD: WorldOptions = {
   answerMedianMs: 8_000,
   answerSigma: 0.5,
   machineDetectMs: 3_000,
+  robotScreenMs: 0,
   // Median 2.5 min, sigma 0.6: mean about 3 min, a long right tail.
   talkMedianMs: 150_000,
   talkSigma: 0.6,
@@ -71,8 +78,9 @@ export function drawContacts(world: WorldOptions): ContactFate[] {
     const talkMs = Math.max(10_000, random.lognormal(world.talkMedianMs, world.talkSigma));
     const wrapMs = world.acwTimeMs * (1 - world.acwJitter * random.next());
     const failMs = random.uniform(1_000, 6_000);
-    if (roll < world.liveAnswerRate) contacts.push({ kind: 'live', answerMs, talkMs, wrapMs });
-    else if (roll < world.liveAnswerRate + world.machineRate) {
+    if (roll < world.liveAnswerRate) {
+      contacts.push({ kind: 'live', answerMs: answerMs + world.robotScreenMs, talkMs, wrapMs });
+    } else if (roll < world.liveAnswerRate + world.machineRate) {
       contacts.push({ kind: 'machine', endMs: answerMs + world.machineDetectMs });
     } else if (roll < world.liveAnswerRate + world.machineRate + world.fastFailRate) {
       contacts.push({ kind: 'no-answer', endMs: failMs });
