@@ -1,5 +1,6 @@
-// `npm run bench`: the benchmarks of issues 5, 11 and 12, one after the other, each on PGlite and on
-// PostgreSQL, each printing its figures and its ratio to a baseline measured in the same run.
+// `npm run bench`: the benchmarks of issues 5, 11, 12 and 13, one after the other, each on PGlite
+// and on PostgreSQL (but the PDS pacing one, a pure simulation), each printing its figures and its
+// ratio to a baseline measured in the same run.
 // Extra arguments go to every benchmark (e.g. `npm run bench -- --store pglite`).
 import { spawnSync } from 'node:child_process';
 
@@ -13,6 +14,8 @@ const BENCHMARKS: Array<[string, string[]]> = [
   ['7. template sends (WhatsApp Cloud API)', ['bench/messaging-sends.ts']],
   ['8. chatbot turns', ['bench/chatbot-turns.ts']],
   ['9. workflow records', ['bench/workflow-records.ts']],
+  // A pure simulation: it takes no --store and ignores the other benchmarks' arguments.
+  ['10. PDS pacing (simulated)', ['bench/pds-pacing.ts']],
 ];
 
 let failed = 0;
