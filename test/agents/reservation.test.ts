@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { AppError } from '../../src/shared/errors.ts';
+import type { AppError } from '../../src/shared/errors.ts';
 import { storeKind } from '../helpers/db.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { agentWorld } from './harness.ts';
@@ -32,7 +32,10 @@ describe(`reserving agents for calls (${storeKind})`, () => {
     const group = await agents().createGroup(appId, { name });
     const ids: number[] = [];
     for (let i = 0; i < n; i++) {
-      const agent = await agents().createAgent(appId, { name: `${name}-${i}`, groupIds: [group.id] });
+      const agent = await agents().createAgent(appId, {
+        name: `${name}-${i}`,
+        groupIds: [group.id],
+      });
       await states().act(appId, agent.id, 'login');
       clock.advance(1_000);
       ids.push(agent.id);

@@ -264,7 +264,10 @@ describe(`agent state machine (${storeKind})`, () => {
     const offline = await agentIn('offline');
     const none = await api.post(`/v1/agents/${offline.id}/disposition`, { customizeResults: [] });
     assert.equal(none.status, 409);
-    assert.match(none.json.message, /is offline; disposition needs talking or acw \(allowed now: login\)$/);
+    assert.match(
+      none.json.message,
+      /is offline; disposition needs talking or acw \(allowed now: login\)$/,
+    );
     const bad = await api.post(`/v1/agents/${agent.id}/disposition`, {
       customizeResults: [{ title: 'x', value: 'y' }],
     });
