@@ -127,6 +127,24 @@ describe(`reserving agents for calls (${storeKind})`, () => {
     assert.equal(await reserveCount(ids[0]!), 0);
   });
 
+  it('deletes a group or adds an agent to it, never both, when both happen at once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const group = await agents().createGroup(appId, { name: `race-${round}` });
+      const [deleted, added] = await Promise.allSettled([
+        agents().deleteGroup(appId, group.id),
+        agents().createAgent(appId, { name: `race-${round}`, groupIds: [group.id] }),
+      ]);
+      const keys = [deleted, added].map((r) =>
+        r.status === 'fulfilled' ? 'ok' : (r.reason as AppError).key,
+      );
+      assert.ok(
+        (keys[0] === 'ok' && keys[1] === 'group_not_found') ||
+          (keys[0] === 'group_not_empty' && keys[1] === 'ok'),
+        `round ${round}: ${keys.join(', ')}`,
+      );
+    }
+  });
+
   it("refuses an unknown group and another app's group", async () => {
     const { groupId } = await readyGroup('mine', 1);
     for (const [app, group] of [

@@ -119,14 +119,18 @@ export async function deleteGroup(q: Queryable, appId: number, groupId: number):
   await q.query('DELETE FROM agent_groups WHERE app_id = $1 AND id = $2', [appId, groupId]);
 }
 
-/** Those of `groupIds` that are groups of the app. */
+/**
+ * Those of `groupIds` that are groups of the app, key-share locked: a delete of one of them waits
+ * until the caller's memberships are written (and then finds them), or, if it came first, the
+ * group is not found here (rather than failing the membership's foreign key).
+ */
 export async function existingGroupIds(
   q: Queryable,
   appId: number,
   groupIds: readonly number[],
 ): Promise<number[]> {
   const rows = await q.query<{ id: number }>(
-    'SELECT id FROM agent_groups WHERE app_id = $1 AND id = ANY($2::bigint[])',
+    'SELECT id FROM agent_groups WHERE app_id = $1 AND id = ANY($2::bigint[]) FOR KEY SHARE',
     [appId, groupIds],
   );
   return rows.map((r) => Number(r.id));
