@@ -49,7 +49,7 @@ export class AgentService {
     const group = await repo.insertGroup(
       this.#db,
       appId,
-      { name: checkName(input.name), acwSeconds: input.acwSeconds ?? DEFAULT_GROUP_ACW_SECONDS },
+      { name: checkName(input.name), acwSeconds: checkAcw(input.acwSeconds) },
       this.#clock.now(),
     );
     if (!group) throw duplicate('skill group', input.name);
@@ -80,7 +80,7 @@ export class AgentService {
         () =>
           repo.updateGroup(tx, appId, groupId, {
             ...(name !== undefined ? { name } : {}),
-            ...(patch.acwSeconds !== undefined ? { acwSeconds: patch.acwSeconds } : {}),
+            ...(patch.acwSeconds !== undefined ? { acwSeconds: checkAcw(patch.acwSeconds) } : {}),
           }),
         'skill group',
       );
@@ -182,7 +182,7 @@ export class AgentService {
       const group = await repo.insertGroup(
         tx,
         appId,
-        { name, acwSeconds: input.acwSeconds ?? DEFAULT_GROUP_ACW_SECONDS },
+        { name, acwSeconds: checkAcw(input.acwSeconds) },
         now,
       );
       if (!group) throw duplicate('skill group', name);
@@ -237,6 +237,15 @@ async function checkGroups(q: Queryable, appId: number, groupIds: readonly numbe
   const missing = unique.filter((id) => !known.has(id));
   if (missing.length > 0) throw groupNotFound(missing.join(', '));
   return unique;
+}
+
+/** A group's acw time: whole seconds from 0 to an hour (the routes' schema says so too). */
+function checkAcw(seconds: number | undefined): number {
+  if (seconds === undefined) return DEFAULT_GROUP_ACW_SECONDS;
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+    throw new AppError('bad_request', 'acw_seconds must be a whole number from 0 to 3600');
+  }
+  return seconds;
 }
 
 /** A name of 1 to 64 characters, without spaces around it. */
