@@ -221,6 +221,7 @@ async function startWorkers(
     messaging: services.messaging,
     workflowEngine: services.workflowEngine,
     workflowLifecycle: services.workflowLifecycle,
+    agentStates: services.agentStates,
   });
   registry.addReclaimer(reclaimJobs);
   registry.addReclaimer(dialer.reclaim);

@@ -7,6 +7,7 @@ import {
   type AdminContext,
   type AdminOperationName,
 } from '../modules/admin/admin-operations.ts';
+import { AgentService } from '../modules/agents/agents.service.ts';
 import { AuthService } from '../modules/auth/auth.service.ts';
 import { DncService } from '../modules/dnc/dnc.service.ts';
 import { seedBuiltinRobots } from '../modules/robots/builtin-robots.ts';
@@ -72,6 +73,7 @@ async function direct<T>(config: Config, unlock: () => void, fn: (run: AdminRun)
         webhooks: new WebhookService(db),
         jobs: new JobAdmin(db, systemClock),
         workflowTemplates: new WorkflowTemplateService(db, systemClock),
+        agents: new AgentService(db, systemClock),
       };
       return await fn(async (operation, input) => {
         try {

@@ -8,6 +8,7 @@ import { APP_USAGE, appCommand } from './app-command.ts';
 import { demoInstructions } from './demo.ts';
 import { DNC_USAGE, dncCommand } from './dnc-command.ts';
 import { exitCodeOf, isUsageError, oneLine, UsageError } from './errors.ts';
+import { GROUP_USAGE, groupCommand } from './group-command.ts';
 import { JOBS_USAGE, jobsCommand } from './jobs-command.ts';
 import { ROBOT_USAGE, robotCommand } from './robot-command.ts';
 import { WORKFLOW_TEMPLATE_USAGE, workflowTemplateCommand } from './workflow-template-command.ts';
@@ -23,9 +24,10 @@ ${APP_USAGE}
 ${ROBOT_USAGE}
 ${WORKFLOW_TEMPLATE_USAGE}
 ${DNC_USAGE}
+${GROUP_USAGE}
 ${JOBS_USAGE}
 
-The admin commands (app, robot, workflow-template, dnc, jobs) work whether or not a server runs: while "tiller serve"
+The admin commands (app, robot, workflow-template, dnc, group, jobs) work whether or not a server runs: while "tiller serve"
 holds the embedded store, they go through its admin API. Errors print one line; the exit code
 is 2 for a wrong command line or input, 1 for anything else.
 Configuration comes from the environment: see docs/config.md.`;
@@ -65,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'workflow-template':
       await workflowTemplateCommand(rest, (fn) => withAdmin(config, fn));
+      return 0;
+    case 'group':
+      await groupCommand(rest, (fn) => withAdmin(config, fn));
       return 0;
     case 'dnc':
       return dncCommand(rest, { admin: (fn) => withAdmin(config, fn) });

@@ -12,6 +12,8 @@ import type { Tts } from '../dialogue/tts/tts.ts';
 import { FileRecordingStore } from './recordings/recording-store.ts';
 import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
+import { AgentStateService } from './agents/agent-state.service.ts';
+import { AgentService } from './agents/agents.service.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { ConversationService } from './conversations/conversations.service.ts';
 import { ChatbotService } from './chatbot/chatbot.service.ts';
@@ -84,6 +86,10 @@ export interface Services {
   workflowQueries: WorkflowQueryService;
   /** Workflow templates: versioned node graphs per app (docs/workflows.md). */
   workflowTemplates: WorkflowTemplateService;
+  /** Skill groups and the predictive dialer's human agents (docs/agents.md). */
+  agents: AgentService;
+  /** The agents' state machine: desktop actions, reservations, the acw timer (docs/agents.md). */
+  agentStates: AgentStateService;
 }
 
 export function createServices(
@@ -113,6 +119,8 @@ export function createServices(
     | 'workflowLifecycle'
     | 'workflowQueries'
     | 'workflowTemplates'
+    | 'agents'
+    | 'agentStates'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -189,5 +197,7 @@ export function createServices(
     workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
     workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
     workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
+    agents: new AgentService(base.db, base.clock),
+    agentStates: new AgentStateService(base.db, base.clock),
   };
 }

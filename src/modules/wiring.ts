@@ -2,6 +2,8 @@ import type { EventBus } from '../queue/domain-events.ts';
 import type { JobRunner } from '../queue/job-runner.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Db } from '../store/db.ts';
+import type { AgentStateService } from './agents/agent-state.service.ts';
+import { agentAcwEndJob } from './agents/agents.jobs.ts';
 import { planRounds, planAdvanceJob } from './plans/plans.jobs.ts';
 import { PLAN_FINISHED, planWebhooks } from './plans/plan-events.ts';
 import type { PlanService } from './plans/plans.service.ts';
@@ -80,6 +82,7 @@ export function registerJobHandlers(
     messaging: MessagingService;
     workflowEngine: WorkflowEngine;
     workflowLifecycle: WorkflowLifecycle;
+    agentStates: AgentStateService;
   },
 ): void {
   runner.add(taskEndJob(deps.db, deps.clock));
@@ -91,4 +94,5 @@ export function registerJobHandlers(
   runner.add(chatbotWakeJob(deps.chatbot));
   runner.add(workflowStepJob(deps.workflowEngine));
   runner.add(workflowEndJob(deps.workflowLifecycle));
+  runner.add(agentAcwEndJob(deps.agentStates));
 }

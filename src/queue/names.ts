@@ -21,6 +21,8 @@ export const QUEUES = {
   workflowStep: 'workflow.step',
   /** A workflow's end_time: stop what is still in the graph (workflows module). */
   workflowEnd: 'workflow.end',
+  /** An agent's after-call work time is up: back to ready (agents module). */
+  agentAcwEnd: 'agent.acw_end',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -44,6 +46,8 @@ export const EVENTS = {
   chatMessageAdded: 'chat.message_added',
   /** A chatbot session ended and its §9.13 report was made (chatbot). */
   chatSessionReported: 'chat.session_reported',
+  /** A dialer agent changed state: logged in, reserved, talking, after-call work... (agents). */
+  agentStateChanged: 'agent.state_changed',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -109,7 +109,7 @@ export const errorTable = {
   duplicate_name: {
     http: 400,
     message: 'The name is already used',
-    when: 'another plan, strategy or robot of the same app has this name',
+    when: 'another plan, strategy, robot, skill group or dialer agent of the same app has this name',
   },
   plan_finished: {
     http: 409,
@@ -245,7 +245,22 @@ export const errorTable = {
   agent_not_found: {
     http: 404,
     message: 'Agent not found',
-    when: 'an agent inbox request names a seat_id the app has not created (docs/agent-inbox.md)',
+    when: 'an agent inbox request names a seat_id the app has not created (docs/agent-inbox.md), or a /v1/agents request an agent_id of no dialer agent of the app (docs/agents.md)',
+  },
+  group_not_found: {
+    http: 404,
+    message: 'Skill group not found',
+    when: 'no skill group of the app has that group_id (docs/agents.md)',
+  },
+  group_not_empty: {
+    http: 409,
+    message: 'The skill group still has agents',
+    when: 'deleting a skill group that agents belong to: move or delete them first',
+  },
+  agent_state_conflict: {
+    http: 409,
+    message: 'The agent cannot do that in its current state',
+    when: 'a dialer agent transition its state does not allow (docs/agents.md, "States"); the message names the current state and what it allows',
   },
   workflow_template_invalid: {
     http: 400,

@@ -53,6 +53,11 @@ const TABLES = [
   'dnc_numbers',
   'webhook_events',
   'jobs',
+  'agent_groups',
+  'agents',
+  'agent_group_members',
+  'agent_state_changes',
+  'agent_dispositions',
 ] as const;
 
 describe(`bad input, property-based, every cloud and /v1 route (${storeKind})`, () => {
@@ -138,7 +143,18 @@ describe(`bad input, property-based, every cloud and /v1 route (${storeKind})`, 
     );
     await ok(api.post('/v1/dnc', { numbers: ['+6281234567999'] }));
     const events = await ok(api.get('/v1/webhooks/events'));
+    // A skill group with one agent offline and one ready (the desktop routes' states).
+    const group = await ok(api.post('/v1/groups', { name: 'fuzz_group' }));
+    const agentIds: number[] = [];
+    for (const name of ['fuzz_offline', 'fuzz_ready']) {
+      agentIds.push(
+        (await ok(api.post('/v1/agents', { name, group_ids: [group.group_id] }))).agent_id,
+      );
+    }
+    await ok(api.post(`/v1/agents/${agentIds[1]}/login`));
     known = {
+      groupIds: [group.group_id],
+      agentIds,
       taskIds: [waiting.task_id, stopped.task_id],
       planIds: [plan.plan_id],
       strategyIds: [strategy.strategy_id],

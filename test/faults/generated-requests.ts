@@ -40,6 +40,9 @@ export interface Known {
   eventIds: string[];
   caseIds: string[];
   numbers: string[];
+  /** The dialer's skill groups and agents (docs/agents.md). */
+  groupIds: number[];
+  agentIds: number[];
 }
 
 export const HOUR = 3_600_000;
@@ -79,6 +82,10 @@ function hint(name: string, known: Known): fc.Arbitrary<unknown> | undefined {
       );
     case 'call_id':
       return hex32;
+    case 'group_id':
+      return fc.constantFrom(...known.groupIds, 0, 987_654);
+    case 'group_ids':
+      return fc.array(fc.constantFrom(...known.groupIds, 987_654), { maxLength: 3 });
     case 'case_id':
       return fc.constantFrom(...known.caseIds, '', 'no-such-case');
     case 'callee_number':
@@ -464,6 +471,7 @@ const pathValues = (name: string, known: Known) =>
       arbitrary: fc.constantFrom(
         ...known.robotIds,
         ...known.eventIds,
+        ...[...known.groupIds, ...known.agentIds].map(String),
         '0',
         '-1',
         '1.5',

@@ -5,6 +5,12 @@ import { errorTable, type ErrorKey } from '../../src/shared/errors.ts';
 import { storeKind } from '../helpers/db.ts';
 import { waConfig } from '../messaging/harness.ts';
 import {
+  agentCases,
+  agentRowsOfA,
+  makeAgentFixture,
+  type AgentFixture,
+} from './tenant-isolation-agents.ts';
+import {
   makeWorkflowFixture,
   workflowCases,
   workflowRowsOfA,
@@ -144,6 +150,8 @@ interface Fixture {
   bFileLink: string;
   /** A's workflow, its record resting on a held WhatsApp node (tenant-isolation-workflows.ts). */
   wf: WorkflowFixture;
+  /** A's skill group and dialer agents (tenant-isolation-agents.ts). */
+  agents: AgentFixture;
 }
 
 describe(`tenant isolation on every route with an id (${storeKind})`, () => {
@@ -197,6 +205,7 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       uploads: await q('SELECT * FROM uploads WHERE app_id = $1 ORDER BY id'),
       workflow_templates: await q('SELECT * FROM workflow_templates WHERE app_id = $1 ORDER BY id'),
       ...(await workflowRowsOfA(db, f.aId)),
+      ...(await agentRowsOfA(db, f.aId)),
     };
     // Jobs carry no app id: keep those that name one of A's tasks, plans or sessions.
     const ids = [
@@ -429,8 +438,11 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
       callee: WORKFLOW_NUMBER,
     });
 
+    const agents = await makeAgentFixture(server.runtime.services, appA.app.id);
+
     f = {
       wf,
+      agents,
       waChannel: 'a-wa',
       waTemplateId,
       wabaTaskId,
@@ -1247,6 +1259,14 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
   // ---- The Workflow family (/service/cloud/workflow and its LeadsGeneration alias). ----
 
   workflowCases(route, assertNotFound, () => ({ b: f.b, wf: f.wf }));
+
+  // ---- The dialer's skill groups and agents (/v1/groups, /v1/agents). ----
+
+  agentCases(route, assertNotFound, () => ({
+    url: server.url,
+    bToken: f.bToken,
+    agents: f.agents,
+  }));
 
   /** B's request with a method the small client lacks. */
   async function asB(method: string, path: string): Promise<Answer> {

@@ -1,4 +1,5 @@
 import { adminRoutes } from '../../modules/admin/admin.routes.ts';
+import { agentRoutes } from '../../modules/agents/agents.routes.ts';
 import { botChannelAdminRoutes } from '../../modules/chatbot/bot-channel.routes.ts';
 import { eventReportRoutes } from '../../modules/chatbot/event-report.routes.ts';
 import { inboxRoutes } from '../../modules/chatbot/inbox.routes.ts';
@@ -17,7 +18,7 @@ import { defineFamily, httpStatusCode } from './family-definition.ts';
 
 /**
  * Tiller's own API: what AIRudder has no endpoint for (webhook events, robots, strategies, DNC,
- * encryption and compliance settings) and, on the server that holds the embedded store, the
+ * encryption and compliance settings, the dialer's skill groups and agents) and, on the server that holds the embedded store, the
  * CLI's admin API. Takes its documented shapes only (no wire habits).
  */
 export const v1Family = defineFamily({
@@ -43,6 +44,7 @@ export const v1Family = defineFamily({
     eventReportRoutes(services.company),
     messagingAdminRoutes(services.messaging),
     workflowTemplateV1Routes(services.workflowTemplates),
+    agentRoutes(services.agents, services.agentStates),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });

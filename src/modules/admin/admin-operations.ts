@@ -1,6 +1,7 @@
 import type { JobAdmin } from '../../queue/job-admin.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isTimeZone } from '../../shared/time.ts';
+import type { AgentService } from '../agents/agents.service.ts';
 import type { App, AuthService } from '../auth/auth.service.ts';
 import { newSigningKeyWire } from '../auth/signing-keys.wire.ts';
 import type { DncService } from '../dnc/dnc.service.ts';
@@ -11,7 +12,7 @@ import { parseTemplate } from '../workflows/template-graph.ts';
 import type { WorkflowTemplateService } from '../workflows/templates.service.ts';
 
 // The operator's commands (`tiller app ...`, `tiller robot import`, `tiller dnc ...`,
-// `tiller workflow-template import`) as named
+// `tiller workflow-template import`, `tiller group create`) as named
 // operations on plain JSON: the CLI runs them on the store itself, or, while a server holds the
 // embedded store, sends them to that server's admin API (admin.routes.ts), which runs the same
 // table. One implementation, so both paths answer alike.
@@ -23,6 +24,7 @@ export interface AdminContext {
   webhooks: WebhookService;
   jobs: JobAdmin;
   workflowTemplates: WorkflowTemplateService;
+  agents: AgentService;
 }
 
 type Input = Record<string, unknown>;
@@ -86,6 +88,23 @@ export const adminOperations = {
       mermaid: toMermaid(t.graph),
     };
   },
+  'group.create': async ({ auth, agents }, input) => {
+    const app = await appOrOnlyApp(auth, optionalString(input, 'app_key'));
+    const count = input.agents ?? 0;
+    if (!Number.isInteger(count))
+      throw new AppError('bad_request', 'agents must be a whole number');
+    const created = await agents.createSimulatedGroup(app.id, {
+      name: string(input, 'name'),
+      agents: count as number,
+    });
+    return {
+      app_key: app.appKey,
+      group_id: created.group.id,
+      name: created.group.name,
+      acw_seconds: created.group.acw_seconds,
+      agents: created.agents.map((a) => ({ agent_id: a.id, name: a.name, state: a.state })),
+    };
+  },
   'dnc.add': async ({ auth, dnc }, input) => {
     const app = await auth.appByKey(string(input, 'app_key'));
     const numbers = input.numbers;
@@ -145,6 +164,19 @@ export function runAdminOperation(context: AdminContext, name: string, input: un
   }
   const operation: Operation = adminOperations[name];
   return operation(context, input as Input);
+}
+
+/** The app of `appKey`; without one, the store's only app (bad_request when there are several). */
+async function appOrOnlyApp(auth: AuthService, appKey: string | undefined): Promise<App> {
+  if (appKey !== undefined) return auth.appByKey(appKey);
+  const apps = await auth.listApps();
+  if (apps.length === 1) return apps[0]!;
+  throw new AppError(
+    'bad_request',
+    apps.length === 0
+      ? 'there is no app yet: create one with "tiller app create"'
+      : `there are ${apps.length} apps: name one with --app-key`,
+  );
 }
 
 /** What an operator sees of an app: never the APPSecret, which only its hash remembers. */
