@@ -14,7 +14,7 @@ export function tasksWithRoom(q: Queryable, config: Config, now: Date) {
   // fetching it first would cost a round trip per claim on the dial path (docs/modules.md).
   return q.query<{ id: string; app_id: number }>(
     `SELECT t.id, t.app_id FROM tasks t JOIN apps a ON a.id = t.app_id
-     WHERE t.status IN ('Waiting', 'Running') AND t.start_time <= $3 AND t.end_time > $3
+     WHERE t.kind = 'robot' AND t.status IN ('Waiting', 'Running') AND t.start_time <= $3 AND t.end_time > $3
        AND EXISTS (SELECT 1 FROM callees c WHERE c.task_id = t.id AND c.status = 'pending' AND c.next_attempt_at <= $3)
        AND (SELECT count(*) FROM calls k WHERE k.task_id = t.id AND k.state = 'dialing') < coalesce(t.max_concurrency, $1)
        AND (SELECT count(*) FROM calls k WHERE k.app_id = t.app_id AND k.state = 'dialing') < coalesce(a.max_concurrency, $2)
