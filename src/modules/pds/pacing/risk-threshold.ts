@@ -8,7 +8,7 @@
 //   - the aim is the goal (a share of maxLostRate) plus the run's unspent drop budget spread over
 //     the next `catchUpAnswers` answers, never above maxLostRate. Without it the threshold only
 //     follows the recent rate, and the drops it went without while it climbed from its cautious
-//     start, or during a lucky stretch, are never spent: runs ended 0.2 to 0.7 points under the
+//     start, or during a lucky stretch, are never spent: runs ended up to 0.4 points under the
 //     goal. With it, a run that overspent aims lower until it has paid the drops back;
 //   - on top of that, when fewer than `marginDrops` drops are left to spare before the run's
 //     measured rate reaches maxLostRate, the threshold shrinks with what is left (to nothing at
