@@ -5,6 +5,7 @@ import { PacingEstimator } from '../../src/modules/pds/pacing/pacing-estimator.t
 import { PredictivePacer } from '../../src/modules/pds/pacing/predictive.ts';
 import { ProgressivePacer } from '../../src/modules/pds/pacing/progressive.ts';
 import { RiskThreshold } from '../../src/modules/pds/pacing/risk-threshold.ts';
+import { pacingOptions } from '../../src/modules/pds/pacing/options.ts';
 import { agents, clockAt, learnt, options, state, T0 } from './pacing-fixtures.ts';
 
 // The pacers' decisions in constructed situations (docs/pds.md).
@@ -153,8 +154,38 @@ describe('the risk threshold', () => {
     estimator.observe({ kind: 'dropped', at: T0 });
     const fallen = threshold.current(estimator.estimates());
     assert.ok(fallen < risen);
-    for (let i = 0; i < 5; i += 1) estimator.observe({ kind: 'dropped', at: T0 });
-    // 6 drops in 206 answers: 2.9 %, less than one drop to spare before 3 %.
-    assert.ok(threshold.current(estimator.estimates()) < fallen * 0.5);
+    for (let i = 0; i < 4; i += 1) estimator.observe({ kind: 'dropped', at: T0 });
+    // 5 drops in 205 answers: 2.4 %, 1.15 drops to spare before 3 %, under the 2-drop margin.
+    assert.ok(threshold.current(estimator.estimates()) < fallen * 0.6);
+    estimator.observe({ kind: 'dropped', at: T0 });
+    // 6 in 206: 0.18 drop to spare.
+    assert.ok(threshold.current(estimator.estimates()) < fallen * 0.1);
+  });
+
+  it('aims at the goal, higher while the run has drops to spare, lower once it took too many', () => {
+    // Goal 2.7 % (90 % of 3 %): 27 drops in 1,000 answers is exactly on it.
+    const threshold = new RiskThreshold(pacingOptions({ targetShareOfLimit: 0.9 }), {
+      catchUpAnswers: 200,
+    });
+    const aim = (drops: number) => threshold.aim({ connected: 1_000 - drops, drops });
+    assert.ok(Math.abs(aim(27) - 0.027) < 1e-12, `on the goal: ${aim(27)}`);
+    // Half a drop unspent, spread over 200 answers: +0.25 points.
+    assert.ok(Math.abs(aim(26.5) - 0.0295) < 1e-12, `${aim(26.5)}`);
+    assert.equal(aim(10), 0.03, 'never above maxLostRate, however much is unspent');
+    assert.ok(Math.abs(aim(28) - 0.022) < 1e-12, `one drop over: ${aim(28)}`);
+    assert.ok(Math.abs(aim(60) - 0.0135) < 1e-12, `never under half the goal: ${aim(60)}`);
+  });
+
+  it('spends an unspent budget and pays an overspent one back', () => {
+    // The same outcomes, learnt with the catch-up and without it (aim fixed at the goal).
+    const learn = (connected: number, drops: number, catchUpAnswers: number) =>
+      new RiskThreshold(options, { catchUpAnswers }).current(
+        learnt({ answerRate: 0.2, connected, drops }),
+      );
+    // 3 drops in 203 answers: under the 2.85 % goal, so it aims higher and ends higher.
+    assert.ok(learn(200, 3, 200) > learn(200, 3, Infinity));
+    // 58 in 2,000: one over the goal, still 2 to spare before 3 % (the margin does not act),
+    // so it aims lower and ends lower.
+    assert.ok(learn(1_942, 58, 200) < learn(1_942, 58, Infinity));
   });
 });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  maxTrailingAbandonRate,
+  trailingAbandonRates,
+} from '../../src/modules/pds/pacing/sim/abandon-window.ts';
 import { simulate, type SimulationResult } from '../../src/modules/pds/pacing/sim/simulation.ts';
 import { DEFAULT_WORLD, drawContacts } from '../../src/modules/pds/pacing/sim/world.ts';
 import type { PacingMode } from '../../src/modules/pds/pacing/types.ts';
@@ -50,6 +54,34 @@ describe('the simulated world', () => {
   });
 });
 
+describe('the abandon rate over a trailing window', () => {
+  const minute = 60_000;
+  // 100 answers with no drop in the first hour, then 97 and 3 drops in the second.
+  const timeline = [0, 30, 60, 90, 120].map((m) => ({
+    atMs: m * minute,
+    abandonRate: 0,
+    connected: m <= 60 ? (m / 60) * 100 : 100 + ((m - 60) / 60) * 97,
+    drops: m === 120 ? 3 : 0,
+  }));
+
+  it('counts only the answers of the window, from the first point with a whole window behind it', () => {
+    const rates = trailingAbandonRates(timeline, 60 * minute);
+    assert.deepEqual(
+      rates.map((p) => p.atMs / minute),
+      [60, 90, 120],
+    );
+    assert.equal(rates[0]!.abandonRate, 0);
+    assert.equal(rates[2]!.abandonRate, 3 / 100);
+    assert.equal(maxTrailingAbandonRate(timeline, 60 * minute), 0.03);
+    assert.equal(maxTrailingAbandonRate(timeline, 180 * minute), 0, 'no whole window');
+  });
+
+  it("shows the predictive pacer's worst hour near its run's rate, not in a burst", () => {
+    const worst = maxTrailingAbandonRate(results.predictive.timeline, 60 * minute);
+    assert.ok(worst >= results.predictive.abandonRate && worst < 0.06, `worst hour ${worst}`);
+  });
+});
+
 describe('the three modes on one world', () => {
   it('progressive never drops a call', () => {
     assert.equal(results.progressive.drops, 0);
@@ -61,9 +93,12 @@ describe('the three modes on one world', () => {
     assert.ok(ratio >= 1.25, `ratio ${ratio.toFixed(2)}`);
   });
 
-  it('predictive keeps its abandon rate under maxLostRate + 0.5 pp', () => {
+  it('predictive keeps its abandon rate under maxLostRate + 0.5 pp and spends most of it', () => {
     assert.ok(results.predictive.abandonRate <= 0.035, `${results.predictive.abandonRate}`);
-    assert.ok(results.predictive.drops > 0, 'it did dial ahead');
+    // About 400 live answers here, so one drop is 0.25 points: the bench checks the 2.5 % floor
+    // on 1,000 answers a seed; this only catches a pacer that went back to leaving its drop
+    // budget unspent.
+    assert.ok(results.predictive.abandonRate >= 0.02, `${results.predictive.abandonRate}`);
   });
 
   it('predictive beats the VICIdial baseline at an equal or lower abandon rate', () => {

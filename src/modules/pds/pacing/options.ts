@@ -22,7 +22,7 @@ export interface PacingOptions {
 
 export const DEFAULT_PACING_OPTIONS: PacingOptions = {
   maxLostRate: 0.03,
-  targetShareOfLimit: 0.9,
+  targetShareOfLimit: 0.95,
   connectLimitMs: 2_000,
   smallPoolThreshold: 4,
   maxLinesPerAgent: 5,

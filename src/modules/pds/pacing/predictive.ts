@@ -21,7 +21,7 @@ export class PredictivePacer implements Pacer {
   /** Why the last decision paced progressively, if it did (for tests and the console). */
   lastFallback: PredictiveFallback = null;
 
-  constructor(clock: Clock, options: PacingOptions, threshold?: RiskThresholdOptions) {
+  constructor(clock: Clock, options: PacingOptions, threshold?: Partial<RiskThresholdOptions>) {
     this.#clock = clock;
     this.#options = options;
     this.#threshold = new RiskThreshold(options, threshold);

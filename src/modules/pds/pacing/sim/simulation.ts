@@ -20,6 +20,9 @@ export interface TimelinePoint {
   atMs: number;
   /** drops / (drops + connected) since the start. */
   abandonRate: number;
+  /** Live answers that reached an agent, and drops, since the start (for windowed rates). */
+  connected: number;
+  drops: number;
   /** Agent time on calls (talk + wrap-up) over the trailing window. */
   occupancy: number;
 }
@@ -236,10 +239,12 @@ export function simulate(input: SimulationInput): SimulationResult {
       busyAt.push(busy);
       const back = Math.min(busyAt.length - 1, OCCUPANCY_WINDOW_MS / SAMPLE_MS);
       const span = back * SAMPLE_MS;
-      const { abandonRate } = estimator.estimates();
+      const { abandonRate, connected, drops } = estimator.estimates();
       timeline.push({
         atMs: now,
         abandonRate,
+        connected,
+        drops,
         occupancy:
           span > 0 ? (busy - busyAt[busyAt.length - 1 - back]!) / (world.agents * span) : 0,
       });
