@@ -53,13 +53,21 @@ export async function pdsGroup(server: TestServer, app: PdsApp, name: string, ag
   return server.runtime.services.agents.createSimulatedGroup(app.appId, { name, agents });
 }
 
-/** A createtask body that works, with `overrides` on top. */
+let made = 0;
+
+/** A mobile number no other call of this process has used (+62 812 9xxx xxxx). */
+export function freshNumber(): string {
+  made += 1;
+  return `+628129${String(made).padStart(7, '0')}`;
+}
+
+/** A createtask body that works (group Group_A, one fresh number), with `overrides` on top. */
 export function taskBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     taskName: `T_${Math.random().toString(36).slice(2, 10)}`,
     groupName: 'Group_A',
     startTime: '',
-    contactList: ['+6281234567890'],
+    contactList: [freshNumber()],
     ...overrides,
   };
 }
