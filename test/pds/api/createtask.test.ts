@@ -28,10 +28,13 @@ describe(`PDS createtask (${storeKind})`, () => {
   const db = () => server.store.db;
   const taskRow = async (id: string) =>
     (
-      await db().query<{ kind: string; pds: any; robot_id: number; start_time: Date; end_time: Date }>( // eslint-disable-line @typescript-eslint/no-explicit-any
-        'SELECT kind, pds, robot_id, start_time, end_time FROM tasks WHERE id = $1',
-        [id],
-      )
+      await db().query<{
+        kind: string;
+        pds: any;
+        robot_id: number;
+        start_time: Date;
+        end_time: Date;
+      }>('SELECT kind, pds, robot_id, start_time, end_time FROM tasks WHERE id = $1', [id]) // eslint-disable-line @typescript-eslint/no-explicit-any
     )[0]!;
   const calleesOf = (id: string) =>
     db().query<{ callee_number: string; case_id: string; data: any }>( // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,7 +42,13 @@ describe(`PDS createtask (${storeKind})`, () => {
       [id],
     );
   const taskCount = async (appId: number) =>
-    Number((await db().query<{ n: number }>('SELECT count(*) AS n FROM tasks WHERE app_id = $1', [appId]))[0]!.n);
+    Number(
+      (
+        await db().query<{ n: number }>('SELECT count(*) AS n FROM tasks WHERE app_id = $1', [
+          appId,
+        ])
+      )[0]!.n,
+    );
 
   before(async () => {
     server = await startTestServer({ clock: new ManualClock(NOW), worker: false });
@@ -159,15 +168,24 @@ describe(`PDS createtask (${storeKind})`, () => {
       templateName: null,
       copiedFrom: null,
     });
-    const [task] = await db().query<{ task_name: string; redial_times: number; redial_interval_s: number }>(
-      'SELECT task_name, redial_times, redial_interval_s FROM tasks WHERE id = $1',
-      [taskId],
-    );
-    assert.deepEqual(task, { task_name: 'Full_Settings_1', redial_times: 2, redial_interval_s: 120 });
+    const [task] = await db().query<{
+      task_name: string;
+      redial_times: number;
+      redial_interval_s: number;
+    }>('SELECT task_name, redial_times, redial_interval_s FROM tasks WHERE id = $1', [taskId]);
+    assert.deepEqual(task, {
+      task_name: 'Full_Settings_1',
+      redial_times: 2,
+      redial_interval_s: 120,
+    });
   });
 
   it('runs without webhooks when callback does not decode to an http(s) URL', async () => {
-    for (const callback of ['not base64!', Buffer.from('ftp://x.example').toString('base64'), 'aGVsbG8=']) {
+    for (const callback of [
+      'not base64!',
+      Buffer.from('ftp://x.example').toString('base64'),
+      'aGVsbG8=',
+    ]) {
       const { taskId } = await createPdsTask(app, { callback });
       assert.equal((await taskRow(taskId)).pds.callbackUrl, null, callback);
     }
@@ -233,7 +251,11 @@ describe(`PDS createtask (${storeKind})`, () => {
         [10501, 'acwTime negative', { acwTime: -1 }],
         [10501, 'contactList not a list', { contactList: { a: 1 } }],
         [10505, 'no contact', { contactList: [] }],
-        [10505, 'no valid contact', { contactList: ['abc', '12'], customizeContacts: [{ name: 'x' }] }],
+        [
+          10505,
+          'no valid contact',
+          { contactList: ['abc', '12'], customizeContacts: [{ name: 'x' }] },
+        ],
         [10508, 'duplicate taskName', { taskName: existing }],
         [10509, 'startTime in the past', { startTime: '2030-03-04 08:00:00' }],
         [10511, 'unknown group', { groupName: 'Nope' }],
@@ -242,8 +264,21 @@ describe(`PDS createtask (${storeKind})`, () => {
         [10518, 'taskName with a space', { taskName: 'bad name' }],
         [10518, 'taskName empty', { taskName: '' }],
         [10518, 'taskName too long', { taskName: 'x'.repeat(101) }],
-        [10520, 'rest time ends before it starts', { restTimes: [{ start: '12:00:00', end: '11:00:00' }] }],
-        [10520, 'rest times overlap', { restTimes: [{ start: '12:00', end: '13:00' }, { start: '12:30', end: '14:00' }] }],
+        [
+          10520,
+          'rest time ends before it starts',
+          { restTimes: [{ start: '12:00:00', end: '11:00:00' }] },
+        ],
+        [
+          10520,
+          'rest times overlap',
+          {
+            restTimes: [
+              { start: '12:00', end: '13:00' },
+              { start: '12:30', end: '14:00' },
+            ],
+          },
+        ],
         [10520, 'rest time not HH:MM:SS', { restTimes: [{ start: 'noon', end: '13:00' }] }],
         [10521, 'repeatTimes 11', { repeatTimes: 11 }],
         [10521, 'repeatTimes not a number', { repeatTimes: 'two' }],
@@ -259,9 +294,21 @@ describe(`PDS createtask (${storeKind})`, () => {
         [10550, 'unknown agent', { agentName: ['nobody'] }],
         [10550, 'agentName not names', { agentName: [1, 2] }],
         [10551, 'agent of another group', { agentName: ['Group_B-sim-001'] }],
-        [10620, 'autoEndTime 2 minutes after start', { startTime: '2030-03-04 10:00:00', autoEndTime: '2030-03-04 10:02:00' }],
-        [10620, 'autoEndTime before start', { startTime: '2030-03-04 10:00:00', autoEndTime: '2030-03-04 09:30:00' }],
-        [10621, 'autoEndTime the next day', { startTime: '2030-03-04 10:00:00', autoEndTime: '2030-03-05 10:00:00' }],
+        [
+          10620,
+          'autoEndTime 2 minutes after start',
+          { startTime: '2030-03-04 10:00:00', autoEndTime: '2030-03-04 10:02:00' },
+        ],
+        [
+          10620,
+          'autoEndTime before start',
+          { startTime: '2030-03-04 10:00:00', autoEndTime: '2030-03-04 09:30:00' },
+        ],
+        [
+          10621,
+          'autoEndTime the next day',
+          { startTime: '2030-03-04 10:00:00', autoEndTime: '2030-03-05 10:00:00' },
+        ],
         [10901, 'voicemailRedial without voicemailCheck', { voicemailRedial: 'Y' }],
         [10901, 'voicemailHandle without voicemailCheck', { voicemailHandle: 'message' }],
       ];
