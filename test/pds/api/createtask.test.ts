@@ -34,8 +34,9 @@ describe(`PDS createtask (${storeKind})`, () => {
         robot_id: number;
         start_time: Date;
         end_time: Date;
-      }>('SELECT kind, pds, robot_id, start_time, end_time FROM tasks WHERE id = $1', [id]) // eslint-disable-line @typescript-eslint/no-explicit-any
-    )[0]!;
+      }>('SELECT kind, pds, robot_id, start_time, end_time FROM tasks WHERE id = $1', [id])
+    ) // eslint-disable-line @typescript-eslint/no-explicit-any
+    [0]!;
   const calleesOf = (id: string) =>
     db().query<{ callee_number: string; case_id: string; data: any }>( // eslint-disable-line @typescript-eslint/no-explicit-any
       'SELECT callee_number, case_id, data FROM callees WHERE task_id = $1 ORDER BY seq',
