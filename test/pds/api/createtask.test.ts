@@ -26,19 +26,20 @@ describe(`PDS createtask (${storeKind})`, () => {
   let other: PdsApp;
 
   const db = () => server.store.db;
-  const taskRow = async (id: string) =>
-    (
-      await db().query<{
-        kind: string;
-        pds: any;
-        robot_id: number;
-        start_time: Date;
-        end_time: Date;
-      }>('SELECT kind, pds, robot_id, start_time, end_time FROM tasks WHERE id = $1', [id])
-    ) // eslint-disable-line @typescript-eslint/no-explicit-any
-    [0]!;
+  // Rows as stored; `pds` and `data` are jsonb the assertions read freely.
+  type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const taskRow = async (id: string) => {
+    const [row] = await db().query<{
+      kind: string;
+      pds: Json;
+      robot_id: number;
+      start_time: Date;
+      end_time: Date;
+    }>('SELECT kind, pds, robot_id, start_time, end_time FROM tasks WHERE id = $1', [id]);
+    return row!;
+  };
   const calleesOf = (id: string) =>
-    db().query<{ callee_number: string; case_id: string; data: any }>( // eslint-disable-line @typescript-eslint/no-explicit-any
+    db().query<{ callee_number: string; case_id: string; data: Json }>(
       'SELECT callee_number, case_id, data FROM callees WHERE task_id = $1 ORDER BY seq',
       [id],
     );

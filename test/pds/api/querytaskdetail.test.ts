@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { newId } from '../../../src/shared/ids.ts';
 import { storeKind } from '../../helpers/db.ts';
-import { client, readResponse, startTestServer, type TestServer } from '../../helpers/server.ts';
+import {
+  client,
+  startTestServer,
+  type readResponse,
+  type TestServer,
+} from '../../helpers/server.ts';
 import { insertPdsCall, recordPdsCall } from './pds-calls.ts';
 import {
   assertPdsCode,
