@@ -233,6 +233,11 @@ describe(`PDS querytaskdetail (${storeKind})`, () => {
         ids: [calls.busy],
       },
     );
+    // A trailing backslash is a character, not an escape the store chokes on.
+    assert.deepEqual(await ids({ like: [{ field: 'callid', pattern: 'ab\\' }] }), {
+      total: 0,
+      ids: [],
+    });
     assert.deepEqual(
       await ids({ like: [{ field: 'phoneNumber', pattern: `%${n[1]!.slice(-6)}` }] }),
       {
@@ -265,6 +270,7 @@ describe(`PDS querytaskdetail (${storeKind})`, () => {
       [10607, 'limit 0', { limit: 0 }],
       [10607, 'negative offset', { offset: -1 }],
       [10607, 'minstarttime', { minstarttime: 'yesterday' }],
+      [10607, 'minstarttime in year 0', { minstarttime: '0000-01-01T00:00:00Z' }],
       [10607, 'needCustomerInfo', { needCustomerInfo: 'maybe' }],
       [10705, 'limit over 50,000', { limit: 50_001 }],
     ];

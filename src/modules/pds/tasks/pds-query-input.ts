@@ -23,7 +23,9 @@ function readTime(key: ErrorKey, field: string, value: unknown, zone: string): D
   if (absent(value)) return undefined;
   const text = typeof value === 'string' ? value.trim() : '';
   const date = ISO.test(text) ? new Date(text) : parseDateTime(text, zone);
-  if (!date || Number.isNaN(date.getTime()))
+  // The years parseDateTime allows: outside them the store refuses the bound (a 500, not a 10607).
+  const year = date?.getUTCFullYear() ?? NaN;
+  if (!date || Number.isNaN(date.getTime()) || year < 1970 || year > 9998)
     throw refuse(key, field, value, dateTimeProblem(text) ?? 'not a date and time');
   return date;
 }

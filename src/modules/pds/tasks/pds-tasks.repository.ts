@@ -138,7 +138,7 @@ export async function listPdsTasks(
 export interface DetailFilter {
   from?: Date;
   to?: Date;
-  /** SQL LIKE patterns on the call id and the dialled number. */
+  /** SQL LIKE patterns (`%`, `_`, no escape character) on the call id and the dialled number. */
   callIdLike: string[];
   numberLike: string[];
   offset: number;
@@ -167,9 +167,11 @@ export async function detailCalls(
   f: DetailFilter,
 ): Promise<{ total: number; rows: DetailCallRow[] }> {
   const params: unknown[] = [taskId, appId, f.from ?? null, f.to ?? null];
+  // No escape character: a pattern is `%` and `_` and literal text, and a trailing backslash is
+  // a backslash, not an error of the statement.
   const likes = [
-    ...f.callIdLike.map((p) => `k.id LIKE $${params.push(p)}`),
-    ...f.numberLike.map((p) => `k.callee_number LIKE $${params.push(p)}`),
+    ...f.callIdLike.map((p) => `k.id LIKE $${params.push(p)} ESCAPE ''`),
+    ...f.numberLike.map((p) => `k.callee_number LIKE $${params.push(p)} ESCAPE ''`),
   ];
   const where = `k.task_id = $1 AND k.app_id = $2 AND k.outcome IS DISTINCT FROM 'not_dialled'
     AND ($3::timestamptz IS NULL OR k.started_at >= $3)
