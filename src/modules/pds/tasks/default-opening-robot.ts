@@ -103,5 +103,5 @@ export function defaultOpeningRobot(company: string): RobotDefinition {
         labels: { Opt_Out: 'opt_out' },
       },
     },
-  } as RobotDefinition;
+  };
 }
