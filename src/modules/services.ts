@@ -39,6 +39,7 @@ import { WorkflowService } from './workflows/workflows.service.ts';
 import { WorkflowQueryService } from './workflows/workflow-queries.service.ts';
 import { WorkflowTemplateService } from './workflows/templates.service.ts';
 import { FileObjectStore } from '../shared/file-object-store.ts';
+import { PdsTaskService } from './pds/tasks/pds-task.service.ts';
 
 /** Everything the API and the workers share, built once per process. */
 export interface Services {
@@ -90,6 +91,8 @@ export interface Services {
   agents: AgentService;
   /** The agents' state machine: desktop actions, reservations, the acw timer (docs/agents.md). */
   agentStates: AgentStateService;
+  /** The PDS API's tasks: createtask, copytask, the queries, cancel, recordings (docs/pds-api.md). */
+  pdsTasks: PdsTaskService;
 }
 
 export function createServices(
@@ -121,6 +124,7 @@ export function createServices(
     | 'workflowTemplates'
     | 'agents'
     | 'agentStates'
+    | 'pdsTasks'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -158,11 +162,13 @@ export function createServices(
   });
   chatbot.addTransport('HuaWei', botChannelTransport('huawei', base.clock));
   chatbot.addTransport('bot', botChannelTransport('bot', base.clock));
+  const robots = new RobotService(base.db);
+  const agents = new AgentService(base.db, base.clock);
   return {
     ...base,
     nlu,
     auth: new AuthService(base.db, base.config, base.clock),
-    robots: new RobotService(base.db),
+    robots,
     recordings,
     uploads: new UploadService({
       db: base.db,
@@ -197,7 +203,16 @@ export function createServices(
     workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
     workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
     workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
-    agents: new AgentService(base.db, base.clock),
+    agents,
     agentStates: new AgentStateService(base.db, base.clock),
+    pdsTasks: new PdsTaskService({
+      db: base.db,
+      clock: base.clock,
+      tasks,
+      agents,
+      robots,
+      recordings,
+      callerNumber: config.defaultCallerNumber,
+    }),
   };
 }

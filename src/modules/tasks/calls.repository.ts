@@ -162,7 +162,9 @@ export async function dialingCallsOfWorker(q: Queryable, workerId: string): Prom
  */
 export async function callWithEarlierAttempts(q: Queryable, appId: number, callId: string) {
   const [call] = await q.query<CallRow & { compliance: object | null; case_id: string }>(
-    `SELECT ${CALL_COLUMNS}, compliance, case_id FROM calls WHERE id = $1 AND app_id = $2`,
+    // A PDS task's call is the PDS family's (case/recording), not the cloud call info's.
+    `SELECT ${CALL_COLUMNS}, compliance, case_id FROM calls WHERE id = $1 AND app_id = $2
+       AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = calls.task_id AND t.kind = 'robot')`,
     [callId, appId],
   );
   if (!call) return undefined;

@@ -26,9 +26,9 @@ export interface DetailPage {
 // and whether the attempt has a recording. One round trip matters most on the embedded store,
 // where every statement waits for the single connection. Which attempts are shown is the calls
 // table's business ("final"), not this query's: a terminal row of a number never dialled is an
-// attempt like any other here.
+// attempt like any other here. A PDS task is not the cloud family's: it is not found here.
 const DETAIL_PAGE_SQL = `
-WITH task AS (SELECT id, status FROM tasks WHERE id = $1 AND app_id = $2),
+WITH task AS (SELECT id, status FROM tasks WHERE id = $1 AND app_id = $2 AND kind = 'robot'),
 dialled AS (
   SELECT c.id, c.seq FROM callees c JOIN task t ON c.task_id = t.id
   WHERE EXISTS (SELECT 1 FROM calls x WHERE x.callee_id = c.id AND x.state = 'final')

@@ -29,11 +29,15 @@ export interface TaskRow {
   attempts_per_day: number | null;
   /** When the task webhook was written (once, after the task's last call ended); null before. */
   reported_at: Date | null;
+  /** `robot` (the cloud API's tasks) or `pds` (the predictive dialer's, docs/pds-api.md). */
+  kind: TaskKind;
 }
+
+export type TaskKind = 'robot' | 'pds';
 
 const TASK_COLUMNS = `id, app_id, task_name, robot_id, status, start_time, end_time, redial_times,
   redial_interval_s, caller_number, max_concurrency, total_count, created_at, started_at, finished_at,
-  plan_id, workflow_id, round, calling_windows, attempts_per_day, reported_at`;
+  plan_id, workflow_id, round, calling_windows, attempts_per_day, reported_at, kind`;
 
 export interface NewCallee {
   seq: number;
@@ -54,8 +58,12 @@ export async function insertTask(
     | 'attempts_per_day'
     | 'reported_at'
     | 'workflow_id'
+    | 'kind'
   > & {
     workflow_id?: string | null;
+    /** Default `robot`; a `pds` task carries its settings in `pds` (migration 0029). */
+    kind?: TaskKind;
+    pds?: object | null;
     idempotency_key?: string | null;
     calling_windows?: unknown;
     attempts_per_day?: number | null;
@@ -64,8 +72,8 @@ export async function insertTask(
   await q.query(
     `INSERT INTO tasks (id, app_id, task_name, robot_id, start_time, end_time, redial_times, redial_interval_s,
        caller_number, max_concurrency, total_count, plan_id, round, idempotency_key, calling_windows,
-       attempts_per_day, workflow_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+       attempts_per_day, workflow_id, kind, pds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
     [
       t.id,
       t.app_id,
@@ -86,6 +94,8 @@ export async function insertTask(
         : JSON.stringify(t.calling_windows),
       t.attempts_per_day ?? null,
       t.workflow_id ?? null,
+      t.kind ?? 'robot',
+      t.pds === undefined || t.pds === null ? null : JSON.stringify(t.pds),
     ],
   );
 }
@@ -230,7 +240,8 @@ export async function listTasks(
   appId: number,
   f: TaskFilter,
 ): Promise<{ total: number; rows: Array<TaskRow & TaskCounts> }> {
-  const where = `t.app_id = $1 AND ($2::timestamptz IS NULL OR t.created_at >= $2)
+  // The cloud list shows robot tasks only: PDS tasks are the PDS family's (docs/pds-api.md).
+  const where = `t.app_id = $1 AND t.kind = 'robot' AND ($2::timestamptz IS NULL OR t.created_at >= $2)
     AND ($3::timestamptz IS NULL OR t.created_at <= $3) AND ($4::text IS NULL OR t.status = $4)
     AND ($5::text IS NULL OR t.plan_id = $5)`;
   const params = [
@@ -341,6 +352,30 @@ export async function cancelCallees(
     cancelled: cancelled.length,
     nowFinal: cancelled.filter((c) => c.was === 'pending'),
   };
+}
+
+/**
+ * Cancels the task's numbers among `numbers` (E.164) still waiting or dialling, every case of
+ * each. Returns the cancelled numbers, and those of them that were waiting (final now); one being
+ * dialled becomes final when its call ends.
+ */
+export async function cancelCalleesByNumbers(
+  q: Queryable,
+  taskId: string,
+  numbers: readonly string[],
+): Promise<{ cancelled: CalleeRow[]; nowFinal: CalleeRow[] }> {
+  if (numbers.length === 0) return { cancelled: [], nowFinal: [] };
+  const cancelled = await q.query<CalleeRow & { was: string }>(
+    `UPDATE callees c SET status = 'cancelled', updated_at = now()
+     FROM (SELECT id, status AS was FROM callees
+           WHERE task_id = $1 AND callee_number = ANY($2::text[]) AND status IN ('pending', 'dialing')
+           ORDER BY id FOR UPDATE) old
+     WHERE c.id = old.id
+     RETURNING ${CALLEE_COLUMNS.replace(/(\w+)/g, 'c.$1')}, old.was`,
+    [taskId, numbers],
+  );
+  const rows = cancelled.map(({ was: _was, ...callee }) => callee);
+  return { cancelled: rows, nowFinal: rows.filter((_c, i) => cancelled[i]!.was === 'pending') };
 }
 
 /**

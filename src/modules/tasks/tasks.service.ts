@@ -123,7 +123,8 @@ export class TaskService {
         throw error;
       });
     // A replay (the key's first task) carries its own empty list; a new task gets this one.
-    return 'warnings' in created ? created : { ...created, warnings };
+    if ('warnings' in created) return created;
+    return { task_id: created.task_id, skipped_duplicates: created.skipped_duplicates, warnings };
   }
 
   /** A task's caller number: the given line in E.164, or the configured default. */
@@ -221,6 +222,27 @@ export class TaskService {
     });
   }
 
+  /**
+   * Cancels the given numbers (E.164) of a task of that kind still waiting or dialling, in one
+   * transaction; answers the numbers cancelled (the PDS family's canceltaskcontacts).
+   */
+  async cancelNumbers(
+    caller: Caller,
+    taskId: string,
+    numbers: readonly string[],
+    kind: repo.TaskKind,
+  ): Promise<string[]> {
+    return this.#db.transaction(async (tx) => {
+      const task = await this.#lockOperable(tx, caller, taskId, kind);
+      if (task.status === 'Stopped' || task.status === 'Finished')
+        throw new AppError('task_finished');
+      const { cancelled, nowFinal } = await repo.cancelCalleesByNumbers(tx, task.id, numbers);
+      await reportNumberEnds(tx, task, nowFinal, this.#clock.now());
+      await finishIfDone(tx, task, this.#clock.now());
+      return [...new Set(cancelled.map((c) => c.callee_number))];
+    });
+  }
+
   async detail(
     caller: Caller,
     query: { task_id: string; page?: number; page_size?: number },
@@ -277,9 +299,16 @@ export class TaskService {
    * The caller's task, locked, for an operation that changes it. A workflow's node task is run
    * by its workflow only (spec/workflow-api.md §1.4, 10704): stop or cancel through the workflow.
    */
-  async #lockOperable(tx: Parameters<typeof repo.lockTask>[0], caller: Caller, taskId: string) {
+  async #lockOperable(
+    tx: Parameters<typeof repo.lockTask>[0],
+    caller: Caller,
+    taskId: string,
+    kind: repo.TaskKind = 'robot',
+  ) {
     const task = isId(taskId) ? await repo.lockTask(tx, taskId) : undefined;
-    if (!task || task.app_id !== caller.appId) throw new AppError('task_not_found');
+    // Each family operates its own kind of task: a PDS task is not found by the cloud API.
+    if (!task || task.app_id !== caller.appId || task.kind !== kind)
+      throw new AppError('task_not_found');
     if (task.workflow_id !== null)
       throw new AppError(
         'workflow_task_locked',
@@ -311,6 +340,9 @@ export interface TaskSpec {
   idempotency_key?: string;
   calling_windows?: unknown;
   attempts_per_day?: number | null;
+  /** `pds`: a predictive-dialer task, its settings in `pds` (docs/pds-api.md); default `robot`. */
+  kind?: repo.TaskKind;
+  pds?: object;
 }
 
 /** Writes a validated task, its numbers and its end timer, and wakes the dialer, in the caller's transaction. */
@@ -318,7 +350,7 @@ export async function createTaskInTx(
   tx: Queryable,
   caller: Caller,
   spec: TaskSpec,
-): Promise<{ task_id: string; skipped_duplicates: number }> {
+): Promise<{ task_id: string; skipped_duplicates: number; skipped: repo.NewCallee[] }> {
   // Names are unique among the app's own tasks; round tasks are unique per (plan, round), and a
   // workflow's node tasks are named after their node, however many the workflow makes.
   const ownName = spec.plan_id === undefined && spec.workflow_id === undefined;
@@ -331,9 +363,8 @@ export async function createTaskInTx(
     spec.workflow_id === undefined
       ? await repo.openDuplicates(tx, caller.appId, spec.callees)
       : new Set<string>();
-  const callees = spec.callees
-    .filter((c) => !open.has(`${c.case_id}\u0000${c.callee_number}`))
-    .map((c, seq) => ({ ...c, seq }));
+  const isOpen = (c: repo.NewCallee) => open.has(`${c.case_id}\u0000${c.callee_number}`);
+  const callees = spec.callees.filter((c) => !isOpen(c)).map((c, seq) => ({ ...c, seq }));
   if (callees.length === 0) {
     // A simultaneous create of the same name may have committed between the two reads above:
     // its numbers then look queued, but the name is the true conflict, so it is the one reported.
@@ -364,9 +395,15 @@ export async function createTaskInTx(
     idempotency_key: spec.idempotency_key ?? null,
     calling_windows: spec.calling_windows ?? null,
     attempts_per_day: spec.attempts_per_day ?? null,
+    kind: spec.kind ?? 'robot',
+    pds: spec.pds ?? null,
   });
   await repo.insertCallees(tx, taskId, caller.appId, callees, spec.start);
   await enqueue(tx, TASK_END, { task_id: taskId }, { runAt: spec.end, key: taskEndKey(taskId) });
   await notify(tx, DIAL_CHANNEL);
-  return { task_id: taskId, skipped_duplicates: spec.callees.length - callees.length };
+  return {
+    task_id: taskId,
+    skipped_duplicates: spec.callees.length - callees.length,
+    skipped: spec.callees.filter(isOpen),
+  };
 }
