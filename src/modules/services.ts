@@ -34,6 +34,7 @@ import type { ChannelFactory } from './messaging/channel-registry.ts';
 import { MessagingService } from './messaging/messaging.service.ts';
 import { UploadService } from './uploads/uploads.service.ts';
 import { WorkflowEngine } from './workflows/engine.ts';
+import { PdsNodeTaskMaker } from './pds/tasks/pds-node-tasks.ts';
 import { WorkflowLifecycle } from './workflows/workflow-lifecycle.ts';
 import { WorkflowService } from './workflows/workflows.service.ts';
 import { WorkflowQueryService } from './workflows/workflow-queries.service.ts';
@@ -199,6 +200,7 @@ export function createServices(
       db: base.db,
       clock: base.clock,
       callerNumber: (line) => tasks.callerNumber(line),
+      pdsNodes: new PdsNodeTaskMaker(agents),
     }),
     workflowLifecycle: new WorkflowLifecycle(base.db, base.clock),
     workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),

@@ -212,13 +212,27 @@ describe('workflow template validation', () => {
     refused(i, /^node reached: rule 1: when must be a non-empty list/);
   });
 
-  it('refuses the pds node until the predictive dialer arrives', () => {
+  it('checks the pds node: a group is required, its settings have their ranges', () => {
     const g = good();
     node(g, 'call').type = 'pds';
     for (const key of ['robot_id', 'redial_times']) delete node(g, 'call')[key];
     assert.deepEqual(problems(g), [
-      'node call: the predictive-dialer (pds) node is not available yet (it arrives with the predictive dialer)',
+      'node call: group_name is required (the name of a skill group of the app)',
     ]);
+    Object.assign(node(g, 'call'), {
+      group_name: 'Collections',
+      dialing_mode: 'robotic',
+      max_lost_rate: 0,
+      acw_time: 4000,
+    });
+    assert.deepEqual(problems(g), [
+      'node call: dialing_mode must be one of preview, progressive, predictive',
+      'node call: max_lost_rate must be a percentage above 0, at most 100',
+      'node call: acw_time must be whole seconds from 0 to 3600',
+    ]);
+    Object.assign(node(g, 'call'), { dialing_mode: 'predictive', max_lost_rate: 3, acw_time: 20 });
+    const accepted = validateGraph(g).nodes.find((n) => n.id === 'call');
+    assert.deepEqual(accepted, { ...node(g, 'call') });
   });
 
   it('refuses duplicate ids, no start or two, no end', () => {

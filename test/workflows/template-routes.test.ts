@@ -102,7 +102,7 @@ describe(`/v1 workflow templates (${storeKind})`, () => {
     assert.match(message, /^Invalid workflow template: /);
     assert.match(message, /node call: robot_id must be a numeric string/);
     assert.match(message, /node push: next "nowhere" is not a node of the graph/);
-    assert.match(message, /node dial: the predictive-dialer \(pds\) node is not available yet/);
+    assert.match(message, /node dial: group_name is required/);
     assert.equal(await rows(), before);
   });
 

@@ -55,6 +55,37 @@ export async function usableRobot(
   return row && { id: row.id, version: row.version, definition: row.definition };
 }
 
+/** The app's own robot of that name (not a built-in one), or undefined. */
+export async function ownRobotByName(
+  q: Queryable,
+  appId: number,
+  name: string,
+): Promise<UsableRobot | undefined> {
+  const row = await repo.findOwnRobotByName(q, appId, name);
+  return row && { id: row.id, version: row.version, definition: row.definition };
+}
+
+/** save() in the caller's transaction: a module that makes a robot as part of its own write. */
+export async function saveRobotInTx(
+  tx: Queryable,
+  appId: number,
+  input: unknown,
+): Promise<{ robot: Robot; created: boolean }> {
+  const definition = valid(input);
+  // Two imports of one name at once: the second waits and adds a version, instead of failing on
+  // the unique name.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+    `tiller:robot-name:${appId}:${definition.name}`,
+  ]);
+  const existing = await repo.findOwnRobotByName(tx, appId, definition.name);
+  if (existing)
+    return {
+      robot: toRobot(await repo.addRobotVersion(tx, existing.id, definition)),
+      created: false,
+    };
+  return { robot: toRobot(await repo.insertRobot(tx, appId, definition)), created: true };
+}
+
 /** The robot's current script and version, by id (the dialer: the task's owner check is done). */
 export async function currentScript(
   q: Queryable,
@@ -87,18 +118,7 @@ export class RobotService {
   /** Adds a robot, or a new version of the app's robot of the same name (what `import` means). */
   async save(appId: number, input: unknown): Promise<{ robot: Robot; created: boolean }> {
     const definition = valid(input);
-    const saved = await this.#db.transaction(async (tx) => {
-      // Two imports of one name at once: the second waits and adds a version, instead of
-      // failing on the unique name.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `tiller:robot-name:${appId}:${definition.name}`,
-      ]);
-      const existing = await repo.findOwnRobotByName(tx, appId, definition.name);
-      if (existing)
-        return { robot: await repo.addRobotVersion(tx, existing.id, definition), created: false };
-      return { robot: await repo.insertRobot(tx, appId, definition), created: true };
-    });
-    return { robot: toRobot(saved.robot), created: saved.created };
+    return this.#db.transaction((tx) => saveRobotInTx(tx, appId, definition));
   }
 
   async update(appId: number, robotId: number, input: unknown): Promise<Robot> {

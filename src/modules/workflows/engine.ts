@@ -3,6 +3,7 @@ import { newId } from '../../shared/ids.ts';
 import { resolveZone } from '../../shared/callee-zone.ts';
 import { localMoment, addDays, instantAtOrAfter } from '../../shared/zoned-time.ts';
 import { PermanentJobError } from '../../queue/job-types.ts';
+import type { PdsNodeTasks } from '../pds/tasks/pds-node-tasks.ts';
 import type { Db } from '../../store/db.ts';
 import { appZone } from '../auth/app-directory.ts';
 import { recordEvents } from '../webhooks/outbox.ts';
@@ -12,6 +13,7 @@ import {
   nodeTaskId,
   nodeName,
   type CallNode,
+  type PdsNode,
   type WabaNode,
   type WaitNode,
   type WorkflowGraph,
@@ -21,6 +23,7 @@ import {
   sendSms,
   sendTemplates,
   startCalls,
+  startPdsCalls,
   undialledCall,
   type ActionContext,
 } from './node-actions.ts';
@@ -59,17 +62,21 @@ export interface EngineOptions {
   db: Db;
   clock: Clock;
   callerNumber: (line: string | undefined) => string;
+  /** Makes a pds node's PDS task (the pds module); without it a pds node dials no one. */
+  pdsNodes?: PdsNodeTasks;
 }
 
 export class WorkflowEngine {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #callerNumber: (line: string | undefined) => string;
+  readonly #pdsNodes: PdsNodeTasks | undefined;
 
   constructor(options: EngineOptions) {
     this.#db = options.db;
     this.#clock = options.clock;
     this.#callerNumber = options.callerNumber;
+    this.#pdsNodes = options.pdsNodes;
   }
 
   /** Runs one step of a workflow: its due records, up to STEP_BATCH. Safe to run again. */
@@ -90,6 +97,7 @@ export class WorkflowEngine {
           zone: await appZone(tx, workflow.app_id),
           now,
           callerNumber: this.#callerNumber,
+          ...(this.#pdsNodes ? { pdsNodes: this.#pdsNodes } : {}),
         };
         await walkRecords(ctx, graph, records);
       }
@@ -128,20 +136,21 @@ export async function walkRecords(
       steps: [],
     };
     // A wait that timed out (a template with no outcome in time): on with what is known.
-    if (record.state === 'waiting') walk.node = (nodeOf(record.node) as CallNode | WabaNode).next;
+    if (record.state === 'waiting')
+      walk.node = (nodeOf(record.node) as CallNode | PdsNode | WabaNode).next;
     return walk;
   });
   const atCall = new Map<string, Walk[]>();
   const atWaba = new Map<string, Walk[]>();
   for (const walk of walks) {
     await walkOne(ctx, graph, walk, nodeOf, (node, w) => {
-      const batches = node.type === 'call' ? atCall : atWaba;
+      const batches = node.type === 'waba' ? atWaba : atCall;
       const batch = batches.get(node.id);
       if (batch) batch.push(w);
       else batches.set(node.id, [w]);
     });
   }
-  for (const [id, batch] of atCall) await enterCalls(ctx, nodeOf(id) as CallNode, batch);
+  for (const [id, batch] of atCall) await enterCalls(ctx, nodeOf(id) as CallNode | PdsNode, batch);
   for (const [id, batch] of atWaba) await enterWaba(ctx, nodeOf(id) as WabaNode, batch);
   await save(ctx, graph, walks);
 }
@@ -152,7 +161,7 @@ async function walkOne(
   graph: WorkflowGraph,
   walk: Walk,
   nodeOf: (id: string) => WorkflowNode,
-  batch: (node: CallNode | WabaNode, walk: Walk) => void,
+  batch: (node: CallNode | PdsNode | WabaNode, walk: Walk) => void,
 ): Promise<void> {
   for (let n = 0; n < MAX_STEPS_PER_WALK; n++) {
     const node = nodeOf(walk.node);
@@ -200,13 +209,10 @@ async function walkOne(
         walk.state = 'done';
         return;
       case 'call':
+      case 'pds':
       case 'waba':
         batch(node, walk);
         return;
-      case 'pds':
-        throw new PermanentJobError(
-          `node ${node.id}: the predictive-dialer node is not available yet`,
-        );
     }
   }
   throw new PermanentJobError(
@@ -234,15 +240,21 @@ function logStep(
   });
 }
 
-/** Records entering a call node: one node task for all of them; they wait for their call's end. */
-async function enterCalls(ctx: ActionContext, node: CallNode, batch: Walk[]): Promise<void> {
+/**
+ * Records entering a call or pds node: one node task for all of them (a robot task, or a PDS
+ * task whose answered calls go to agents); they wait for their call's end.
+ */
+async function enterCalls(
+  ctx: ActionContext,
+  node: CallNode | PdsNode,
+  batch: Walk[],
+): Promise<void> {
   const runNumber = (await stepLog.runCountOf(ctx.tx, nodeTaskId(ctx.workflow.id, node.id))) + 1;
-  const made = await startCalls(
-    ctx,
-    node,
-    batch.map((w) => w.record),
-    runNumber,
-  );
+  const records = batch.map((w) => w.record);
+  const made =
+    node.type === 'call'
+      ? await startCalls(ctx, node, records, runNumber)
+      : await startPdsCalls(ctx, node, records, runNumber);
   for (const walk of batch) {
     if ('error' in made) {
       logStep(ctx, walk, node, { error: made.error }, null);

@@ -32,9 +32,27 @@ export interface CallNode extends NodeBase {
   next: string;
 }
 
-/** The predictive dialer's node: the type exists, and is refused until the PDS issue lands. */
+/**
+ * Calls the record through the predictive dialer (docs/pds.md): a PDS node task whose answered
+ * calls the robot opens and a ready agent of `group_name` takes.
+ */
 export interface PdsNode extends NodeBase {
   type: 'pds';
+  /** The skill group whose agents take the calls. */
+  group_name: string;
+  /** The robot that opens each answered call; default: the app's PDS opening robot. */
+  robot_id?: string;
+  dialing_mode?: 'preview' | 'progressive' | 'predictive';
+  /** Percent of live answers that may be abandoned (default 3). */
+  max_lost_rate?: number;
+  /** After-call work in seconds; default: the group's. */
+  acw_time?: number;
+  /** Redials of a number not reached. */
+  redial_times?: number;
+  /** Minutes between redials. */
+  redial_interval?: number;
+  /** Caller id in E.164; default: the server's default caller number. */
+  caller_number?: string;
   next: string;
 }
 

@@ -40,6 +40,8 @@ function detailOf(node: WorkflowNode): string {
   switch (node.type) {
     case 'call':
       return `robot ${node.robot_id}`;
+    case 'pds':
+      return `agents of ${node.group_name}`;
     case 'waba':
       return `template ${node.template_id}${node.robot_id ? `, chatbot ${node.robot_id}` : ''}`;
     case 'sms':

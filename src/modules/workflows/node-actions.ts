@@ -2,17 +2,25 @@ import { AppError } from '../../shared/errors.ts';
 import { withSavepoint, type Queryable } from '../../store/db.ts';
 import { sendSmsIn } from '../messaging/sms-sends.ts';
 import { sendTemplatesIn } from '../messaging/template-sends.ts';
+import type { PdsNodeTasks } from '../pds/tasks/pds-node-tasks.ts';
 import type { NewEvent } from '../webhooks/outbox.ts';
 import { usableRobot } from '../robots/robots.service.ts';
 import { createTaskInTx } from '../tasks/tasks.service.ts';
 import type { CallFact, SmsFact, WabaFact } from './facts.ts';
-import { nodeName, nodeTaskId, type CallNode, type SmsNode, type WabaNode } from './graph.ts';
+import {
+  nodeName,
+  nodeTaskId,
+  type CallNode,
+  type PdsNode,
+  type SmsNode,
+  type WabaNode,
+} from './graph.ts';
 import type { RecordRow, WorkflowRow } from './workflows.repository.ts';
 import * as steps from './workflow-steps.repository.ts';
 
 // What the nodes that reach outside do, for a batch of records at one node, in the step's
 // transaction: a call node makes one node task (an ordinary task with the workflow as parent)
-// for the batch; a WABA node sends the template to the batch as one WABA task; an SMS node sends
+// for the batch, a pds node one PDS task; a WABA node sends the template to the batch as one WABA task; an SMS node sends
 // each record its text. Channels check compliance (windows, caps, DNC, opt-out) when they dial
 // or send, through the contact ledger, so a record that opted out on WhatsApp is not called next.
 
@@ -24,12 +32,14 @@ export interface ActionContext {
   zone: string;
   now: Date;
   callerNumber: (line: string | undefined) => string;
+  /** Makes a pds node's PDS task; absent where the PDS module is not wired (then not dialled). */
+  pdsNodes?: PdsNodeTasks;
 }
 
 /** The node's node task (a subtask of the instance), made the first time a record enters it. */
 async function nodeTaskOf(
   ctx: ActionContext,
-  node: CallNode | WabaNode | SmsNode,
+  node: CallNode | PdsNode | WabaNode | SmsNode,
 ): Promise<string> {
   const id = nodeTaskId(ctx.workflow.id, node.id);
   await steps.ensureNodeTasks(
@@ -72,41 +82,100 @@ export async function startCalls(
   runNumber: number,
 ): Promise<{ taskId: string } | { error: string }> {
   const { tx, workflow, now } = ctx;
-  try {
-    return await withSavepoint(tx, async () => {
-      const robotId = Number(node.robot_id);
-      if (!(await usableRobot(tx, workflow.app_id, robotId)))
-        throw new AppError('robot_not_found', `robot_id ${node.robot_id} of node ${node.id}`);
-      const nodetask = await nodeTaskOf(ctx, node);
-      const { task_id } = await createTaskInTx(tx, { appId: workflow.app_id, timezone: ctx.zone }, {
-        task_name: `${workflow.name}_${nodeName(node)}${runNumber > 1 ? `_${runNumber}` : ''}`,
-        robot_id: robotId,
-        start: now,
-        end: workflow.end_time,
-        redial_times: node.redial_times ?? 0,
-        redial_interval_s: (node.redial_interval ?? 0) * 60,
-        caller_number: ctx.callerNumber(node.caller_number),
-        max_concurrency: null,
-        callees: records.map((r, seq) => ({
-          seq,
-          case_id: r.case_id,
-          callee_number: r.callee,
-          data: {
-            ...r.attributes,
-            case_id: r.case_id,
-            callee_number: r.callee,
-            wfdetail_uuid: r.id,
-          },
-        })),
-        workflow_id: workflow.id,
-      } as Parameters<typeof createTaskInTx>[2]);
-      await steps.insertNodeRun(
-        tx,
-        { id: task_id, nodetask_id: nodetask, workflow_id: workflow.id, kind: 'call' },
-        now,
-      );
-      return { taskId: task_id };
+  return madeOrRefused(async () => {
+    const robotId = Number(node.robot_id);
+    if (!(await usableRobot(tx, workflow.app_id, robotId)))
+      throw new AppError('robot_not_found', `robot_id ${node.robot_id} of node ${node.id}`);
+    const nodetask = await nodeTaskOf(ctx, node);
+    const { task_id } = await createTaskInTx(tx, { appId: workflow.app_id, timezone: ctx.zone }, {
+      task_name: nodeTaskName(ctx, node, runNumber),
+      robot_id: robotId,
+      start: now,
+      end: workflow.end_time,
+      redial_times: node.redial_times ?? 0,
+      redial_interval_s: (node.redial_interval ?? 0) * 60,
+      caller_number: ctx.callerNumber(node.caller_number),
+      max_concurrency: null,
+      callees: nodeCallees(records),
+      workflow_id: workflow.id,
+    } as Parameters<typeof createTaskInTx>[2]);
+    await steps.insertNodeRun(
+      tx,
+      { id: task_id, nodetask_id: nodetask, workflow_id: workflow.id, kind: 'call' },
+      now,
+    );
+    return { taskId: task_id };
+  }, tx);
+}
+
+/**
+ * A pds node: one PDS task for the batch (docs/pds.md), whose answered calls the robot opens and
+ * an agent of the node's group takes. Its calls end as a call node's do, so the records wait the
+ * same way. Answers the task id, or the reason none was made.
+ */
+export async function startPdsCalls(
+  ctx: ActionContext,
+  node: PdsNode,
+  records: readonly RecordRow[],
+  runNumber: number,
+): Promise<{ taskId: string } | { error: string }> {
+  const { tx, workflow, now, pdsNodes } = ctx;
+  if (!pdsNodes) return { error: 'the predictive dialer is not available on this server' };
+  return madeOrRefused(async () => {
+    const nodetask = await nodeTaskOf(ctx, node);
+    const { taskId } = await pdsNodes.createInTx(tx, {
+      appId: workflow.app_id,
+      timezone: ctx.zone,
+      workflowId: workflow.id,
+      taskName: nodeTaskName(ctx, node, runNumber),
+      groupName: node.group_name,
+      ...(node.robot_id !== undefined ? { robotId: Number(node.robot_id) } : {}),
+      ...(node.dialing_mode !== undefined ? { dialingMode: node.dialing_mode } : {}),
+      ...(node.max_lost_rate !== undefined ? { maxLostRatePercent: node.max_lost_rate } : {}),
+      ...(node.acw_time !== undefined ? { acwSeconds: node.acw_time } : {}),
+      repeatTimes: node.redial_times ?? 0,
+      callIntervalSeconds: (node.redial_interval ?? 0) * 60,
+      callerNumber: ctx.callerNumber(node.caller_number),
+      start: now,
+      end: workflow.end_time,
+      callees: nodeCallees(records),
     });
+    await steps.insertNodeRun(
+      tx,
+      { id: taskId, nodetask_id: nodetask, workflow_id: workflow.id, kind: 'call' },
+      now,
+    );
+    return { taskId };
+  }, tx);
+}
+
+/** A node task's name: the workflow's and the node's, numbered from the node's second run. */
+function nodeTaskName(ctx: ActionContext, node: CallNode | PdsNode, runNumber: number): string {
+  return `${ctx.workflow.name}_${nodeName(node)}${runNumber > 1 ? `_${runNumber}` : ''}`;
+}
+
+/** The records as a node task's numbers; `wfdetail_uuid` leads each call's end back to its record. */
+function nodeCallees(records: readonly RecordRow[]) {
+  return records.map((r, seq) => ({
+    seq,
+    case_id: r.case_id,
+    callee_number: r.callee,
+    data: {
+      ...r.attributes,
+      case_id: r.case_id,
+      callee_number: r.callee,
+      wfdetail_uuid: r.id,
+    },
+  }));
+}
+
+/** Runs a node task's creation in a savepoint: a refusal (AppError) undoes it and is answered. */
+async function madeOrRefused(
+  make: () => Promise<{ taskId: string }>,
+  tx: Queryable,
+): Promise<{ taskId: string } | { error: string }> {
+  try {
+    return await withSavepoint(tx, make);
   } catch (error) {
     if (error instanceof AppError) return { error: error.message };
     throw error;
@@ -114,7 +183,11 @@ export async function startCalls(
 }
 
 /** The call fact of a record whose node task could not be made: not dialled, with the reason. */
-export function undialledCall(node: CallNode, workflowId: string, reason: string): CallFact {
+export function undialledCall(
+  node: CallNode | PdsNode,
+  workflowId: string,
+  reason: string,
+): CallFact {
   return {
     task_id: '',
     call_id: '',

@@ -27,7 +27,17 @@ const TOP_KEYS = new Set([
 const NODE_KEYS: Record<NodeType, readonly string[]> = {
   start: ['next'],
   call: ['robot_id', 'redial_times', 'redial_interval', 'caller_number', 'next'],
-  pds: ['next'],
+  pds: [
+    'group_name',
+    'robot_id',
+    'dialing_mode',
+    'max_lost_rate',
+    'acw_time',
+    'redial_times',
+    'redial_interval',
+    'caller_number',
+    'next',
+  ],
   waba: ['channel_id', 'template_id', 'robot_id', 'variables', 'timeout_minutes', 'next'],
   sms: ['from', 'message', 'next'],
   api: ['url', 'next'],
@@ -118,11 +128,7 @@ function nodeProblems(input: unknown, index: number, problems: string[]): EdgeNo
   for (const key of Object.keys(node)) {
     if (!allowed.has(key)) add(`unknown field "${key}" for a ${nodeType} node`);
   }
-  if (nodeType === 'pds')
-    add(
-      'the predictive-dialer (pds) node is not available yet (it arrives with the predictive dialer)',
-    );
-  else fieldProblems(nodeType, node, add);
+  fieldProblems(nodeType, node, add);
 
   const edges: Array<[string, string]> = [];
   let followable = idOk;
@@ -164,6 +170,28 @@ function fieldProblems(type: NodeType, n: Record<string, unknown>, add: (p: stri
   switch (type) {
     case 'call':
       need('robot_id', numericId, robot);
+      may('redial_times', (v) => isInt(v, 0, 10), 'an integer from 0 to 10');
+      may('redial_interval', (v) => isInt(v, 0, 10_080), 'whole minutes from 0 to 10080');
+      may(
+        'caller_number',
+        (v) => typeof v === 'string' && E164.test(v),
+        'E.164, e.g. +6281234567890',
+      );
+      break;
+    case 'pds':
+      need('group_name', isText, 'the name of a skill group of the app');
+      may('robot_id', numericId, robot);
+      may(
+        'dialing_mode',
+        (v) => v === 'preview' || v === 'progressive' || v === 'predictive',
+        'one of preview, progressive, predictive',
+      );
+      may(
+        'max_lost_rate',
+        (v) => typeof v === 'number' && v > 0 && v <= 100,
+        'a percentage above 0, at most 100',
+      );
+      may('acw_time', (v) => isInt(v, 0, 3600), 'whole seconds from 0 to 3600');
       may('redial_times', (v) => isInt(v, 0, 10), 'an integer from 0 to 10');
       may('redial_interval', (v) => isInt(v, 0, 10_080), 'whole minutes from 0 to 10080');
       may(
