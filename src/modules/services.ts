@@ -14,6 +14,7 @@ import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AgentStateService } from './agents/agent-state.service.ts';
 import { AgentService } from './agents/agents.service.ts';
+import { PdsCallService } from './pds/dialer/pds-calls.service.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { ConversationService } from './conversations/conversations.service.ts';
 import { ChatbotService } from './chatbot/chatbot.service.ts';
@@ -90,6 +91,8 @@ export interface Services {
   agents: AgentService;
   /** The agents' state machine: desktop actions, reservations, the acw timer (docs/agents.md). */
   agentStates: AgentStateService;
+  /** What the agent desktop asks of a PDS call: hang up (docs/pds-dialer.md). */
+  pdsCalls: PdsCallService;
 }
 
 export function createServices(
@@ -121,6 +124,7 @@ export function createServices(
     | 'workflowTemplates'
     | 'agents'
     | 'agentStates'
+    | 'pdsCalls'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -158,6 +162,7 @@ export function createServices(
   });
   chatbot.addTransport('HuaWei', botChannelTransport('huawei', base.clock));
   chatbot.addTransport('bot', botChannelTransport('bot', base.clock));
+  const agentStates = new AgentStateService(base.db, base.clock);
   return {
     ...base,
     nlu,
@@ -198,6 +203,7 @@ export function createServices(
     workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
     workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
     agents: new AgentService(base.db, base.clock),
-    agentStates: new AgentStateService(base.db, base.clock),
+    agentStates,
+    pdsCalls: new PdsCallService(base.db, agentStates),
   };
 }
