@@ -48,8 +48,7 @@ describe(`PDS dialer: abandoned calls (${storeKind})`, () => {
     for (const call of bridged) assert.equal(call.pds?.hangupReason, 12);
     await waitFor('the HANGUP of every abandoned call', () => {
       const hangups = received(world).filter(
-        (e) =>
-          e.type === 'ContactStatus' && e.body.state === 'HANGUP' && e.body.hangupReason === 1,
+        (e) => e.type === 'ContactStatus' && e.body.state === 'HANGUP' && e.body.hangupReason === 1,
       );
       return hangups.length === abandoned.length ? true : undefined;
     });

@@ -22,7 +22,10 @@ export const START = new Date('2026-12-07T09:00:00Z');
 /** The PDS opening: who is it, then to an agent; "all busy" when the robot must finish alone. */
 export function openingRobot(): RobotDefinition {
   const base = robotById(4496);
-  const identity = base.nodes.identity as Extract<RobotDefinition['nodes'][string], { type: 'ask' }>;
+  const identity = base.nodes.identity as Extract<
+    RobotDefinition['nodes'][string],
+    { type: 'ask' }
+  >;
   return {
     ...base,
     name: 'PDS_Opening_EN',
@@ -61,11 +64,18 @@ export interface PdsWorld {
 
 /** The server, a receiver, an app, its opening robot and a group of `agents` simulated agents. */
 export async function pdsWorld(
-  options: { agents?: number; talkMedianSeconds?: number; config?: Partial<Config> } = {},
+  options: {
+    agents?: number;
+    talkMedianSeconds?: number;
+    config?: Partial<Config>;
+    /** false: no dialer, deliverer or job runner (a test that claims by hand). */
+    worker?: boolean;
+  } = {},
 ): Promise<PdsWorld> {
   const clock = new ScaledClock(START, SCALE);
   const server = await startTestServer({
     clock,
+    worker: options.worker ?? true,
     config: { timeScale: SCALE, pollIntervalMs: 20, ...options.config },
   });
   const receiver = await startReceiver();

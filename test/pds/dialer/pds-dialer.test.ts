@@ -90,7 +90,9 @@ describe(`PDS dialer: a task runs to its end (${storeKind})`, () => {
     await waitFor('every call HANGUP and the task Finished to arrive', () => {
       const got = received(world);
       const hangups = got.filter((e) => e.type === 'ContactStatus' && e.body.state === 'HANGUP');
-      const talkResults = got.filter((e) => e.type === 'AgentStatus' && e.body.State === 'TALKRESULT');
+      const talkResults = got.filter(
+        (e) => e.type === 'AgentStatus' && e.body.State === 'TALKRESULT',
+      );
       const finished = got.some((e) => e.type === 'TaskStatus' && e.body.state === 'Finished');
       const bridged = calls.filter((c) => c.pds?.bridgedAt).length;
       return hangups.length === calls.length && talkResults.length === bridged && finished
@@ -104,7 +106,10 @@ describe(`PDS dialer: a task runs to its end (${storeKind})`, () => {
       assert.equal(event.body.taskId, taskId);
       assert.equal(event.body.groupName, 'Group_A');
       assert.equal(typeof event.body.timestamp, 'number');
-      assert.ok(event.body.timestamp >= Date.parse('2026-12-07T00:00:00Z'), 'ms on the business clock');
+      assert.ok(
+        event.body.timestamp >= Date.parse('2026-12-07T00:00:00Z'),
+        'ms on the business clock',
+      );
     }
     const task = events.filter((e) => e.type === 'TaskStatus').map((e) => e.body.state);
     assert.deepEqual(task, ['Running', 'Finished']);
