@@ -24,8 +24,6 @@ import { agentViews, TaskPacing } from './task-pacing.ts';
 // calls in flight, asks the task's pacer how many lines to open and claims them
 // (docs/pds-dialer.md, "Each tick").
 
-/** The shortest real time between two ticks, whatever the time scale. */
-const MIN_TICK_MS = 10;
 /** Real agents' hangups arrive by NOTIFY; every this many ticks they are also checked. */
 const AGENT_CHECK_EVERY = 5;
 /** A task's pacer is forgotten after this many ticks without it (its estimates replay later). */
@@ -81,7 +79,9 @@ export class PacingTicker {
 
   async #run(): Promise<void> {
     const { config, log } = this.#d;
-    const tickMs = Math.max(1000, MIN_TICK_MS * config.timeScale);
+    // A second of business time, but never more often than the poll interval in real time: a
+    // sped-up simulation must not turn the tick into a busy loop on the store.
+    const tickMs = Math.max(1000, config.pollIntervalMs * config.timeScale);
     while (this.#running) {
       this.#wake = new AbortController();
       try {
