@@ -6,6 +6,7 @@ import { ownerIsGone, type Reclaimer } from '../../../queue/workers.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { KeyedBatcher } from '../../../shared/keyed-batcher.ts';
 import type { Logger } from '../../../shared/logger.ts';
+import type { Metrics } from '../../../shared/metrics.ts';
 import type { Db } from '../../../store/db.ts';
 import { isTransient, withRetry } from '../../../store/retry.ts';
 import type { AgentStateService } from '../../agents/agent-state.service.ts';
@@ -39,6 +40,7 @@ export interface PdsDialerDeps {
   config: Config;
   clock: Clock;
   log: Logger;
+  metrics: Metrics;
   nlu: Nlu;
   workerId: string;
   agents: AgentService;
@@ -161,9 +163,10 @@ export class PdsDialer {
   }
 
   async #run(run: PdsCallRun): Promise<void> {
-    const { clock, log } = this.#d;
+    const { clock, log, metrics } = this.#d;
     const { call } = run;
     let outcome: PdsCallEnd;
+    metrics.callsInFlight.inc();
     try {
       outcome = await runPdsCall(this.#driver, run);
     } catch (error) {
@@ -173,7 +176,10 @@ export class PdsDialer {
         end: interruptedEnd(call.startedAt, clock.now()),
         pds: { hangupReason: 0, abandoned: run.abandoned, agentName: null, agentId: null },
       };
+    } finally {
+      metrics.callsInFlight.dec();
     }
+    metrics.callsTotal.inc({ outcome: outcome.end.outcome });
     this.#learn(run, outcome);
     const talked = run.agent?.phase === 'talking';
     await this.#endings.add(call.taskId, {
