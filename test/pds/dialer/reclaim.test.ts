@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Dialer } from '../../../src/modules/dialer/dialer.ts';
 import { PdsDialer } from '../../../src/modules/pds/dialer/pds-dialer.ts';
 import { claimPdsLines } from '../../../src/modules/pds/dialer/pds-claim.ts';
 import {
@@ -130,5 +131,21 @@ describe(`PDS dialer: reclaim and sweep (${storeKind})`, () => {
     const call = await callRow(lost.callId);
     assert.equal(call.state, 'final');
     assert.equal(call.outcome, 'interrupted');
+  });
+
+  it("the robot dialer's sweep leaves the calls the PDS dialer holds alone", async () => {
+    const { services } = world.server.runtime;
+    const held = await claimOne('shared-worker');
+    const robotDialer = (ownedElsewhere?: (id: string) => boolean) =>
+      new Dialer({
+        ...services,
+        workerId: 'shared-worker',
+        ...(ownedElsewhere ? { ownedElsewhere } : {}),
+      });
+    await robotDialer((id) => id === held.callId).sweep();
+    assert.equal((await callRow(held.callId)).state, 'dialing', 'left to the PDS dialer');
+    // Without the PDS dialer's word, the same sweep takes it for a stray.
+    await robotDialer().sweep();
+    assert.equal((await callRow(held.callId)).state, 'final');
   });
 });
