@@ -14,6 +14,8 @@ import { createServices, type Services } from './modules/services.ts';
 import { seedBuiltinRobots } from './modules/robots/builtin-robots.ts';
 import { seedBuiltinStrategies } from './modules/plans/builtin-strategies.ts';
 import { Dialer } from './modules/dialer/dialer.ts';
+import { PdsDialer } from './modules/pds/dialer/pds-dialer.ts';
+import { RecLinks } from './modules/pds/webhooks/rec-links.ts';
 import { WebhookDeliverer } from './modules/webhooks/deliverer.ts';
 import { registerJobHandlers, subscribeModules } from './modules/wiring.ts';
 import { domainEvents } from './queue/domain-events.ts';
@@ -113,7 +115,10 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     await seedBuiltinStrategies(db);
     services = createTillerServices(options, db, log);
     // Before anything can publish: the API and the workers both change state that has subscribers.
-    subscribeModules(domainEvents, { chatbot: services.chatbot });
+    // The recording links of PDS TALKRESULT webhooks, signed inside transactions: the key loads now.
+    const recLinks = new RecLinks(config.recordings ? services.recordings : undefined);
+    await recLinks.warm().catch((error: unknown) => log.warn({ err: error }, 'no recording links'));
+    subscribeModules(domainEvents, { chatbot: services.chatbot, recLinks });
     const registry = new WorkerRegistry(
       db,
       options.heartbeatMs ? { beatMs: options.heartbeatMs } : {},
@@ -200,12 +205,16 @@ async function startWorkers(
 ) {
   const { config } = options;
   const { log } = services;
+  const recorder = config.recordings
+    ? { recorder: new TtsCallRecorder(services.recordings, services.tts) }
+    : {};
+  // The predictive dialer (PDS) beside the robot dialer; each leaves the other's calls alone.
+  const pdsDialer = new PdsDialer({ ...services, workerId: registry.id, ...recorder });
   const dialer = new Dialer({
     ...services,
     workerId: registry.id,
-    ...(config.recordings
-      ? { recorder: new TtsCallRecorder(services.recordings, services.tts) }
-      : {}),
+    ...recorder,
+    ownedElsewhere: (callId) => pdsDialer.owns(callId),
   });
   const deliverer = new WebhookDeliverer({ ...services, workerId: registry.id });
   const jobs = new JobRunner(db, registry.id, log, services.clock);
@@ -224,10 +233,13 @@ async function startWorkers(
     agentStates: services.agentStates,
   });
   registry.addReclaimer(reclaimJobs);
+  // Before the robot dialer's, which would end PDS calls without freeing their agents.
+  registry.addReclaimer(pdsDialer.reclaim);
   registry.addReclaimer(dialer.reclaim);
   registry.addReclaimer(deliverer.reclaim);
   registry.addReclaimer(sender.reclaim);
   registry.onBeat(() => dialer.sweep());
+  registry.onBeat(() => pdsDialer.sweep());
   registry.onBeat(() => jobs.sweep());
   await registry.start({
     aloneOnStore: db.kind === 'pglite',
@@ -235,6 +247,7 @@ async function startWorkers(
   });
   stoppers.push(() => registry.stop());
   await dialer.start();
+  await pdsDialer.start();
   await deliverer.start();
   await sender.start();
   await jobs.start({ capacity: 40, pollMs: config.pollIntervalMs });
@@ -243,6 +256,7 @@ async function startWorkers(
   stoppers.unshift(async () => {
     await Promise.all([
       dialer.stop(config.shutdownGraceMs),
+      pdsDialer.stop(config.shutdownGraceMs),
       jobs.stop(config.shutdownGraceMs),
       deliverer.stop(config.shutdownGraceMs),
       sender.stop(config.shutdownGraceMs),

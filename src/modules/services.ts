@@ -14,6 +14,7 @@ import { RecordingService } from './recordings/recordings.service.ts';
 import { createNlu } from '../dialogue/nlu/llm-nlu.ts';
 import { AgentStateService } from './agents/agent-state.service.ts';
 import { AgentService } from './agents/agents.service.ts';
+import { PdsCallService } from './pds/dialer/pds-calls.service.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { ConversationService } from './conversations/conversations.service.ts';
 import { ChatbotService } from './chatbot/chatbot.service.ts';
@@ -94,6 +95,8 @@ export interface Services {
   agentStates: AgentStateService;
   /** The PDS API's tasks: createtask, copytask, the queries, cancel, recordings (docs/pds-api.md). */
   pdsTasks: PdsTaskService;
+  /** What the agent desktop asks of a PDS call: hang up (docs/pds-dialer.md). */
+  pdsCalls: PdsCallService;
 }
 
 export function createServices(
@@ -126,6 +129,7 @@ export function createServices(
     | 'agents'
     | 'agentStates'
     | 'pdsTasks'
+    | 'pdsCalls'
   > & {
     nlu?: Nlu;
     /** Builds each messaging channel's adapter (the runtime wires the real ones). */
@@ -165,6 +169,7 @@ export function createServices(
   chatbot.addTransport('bot', botChannelTransport('bot', base.clock));
   const robots = new RobotService(base.db);
   const agents = new AgentService(base.db, base.clock);
+  const agentStates = new AgentStateService(base.db, base.clock);
   return {
     ...base,
     nlu,
@@ -206,7 +211,7 @@ export function createServices(
     workflowQueries: new WorkflowQueryService({ db: base.db, recordings }),
     workflowTemplates: new WorkflowTemplateService(base.db, base.clock),
     agents,
-    agentStates: new AgentStateService(base.db, base.clock),
+    agentStates,
     pdsTasks: new PdsTaskService({
       db: base.db,
       clock: base.clock,
@@ -216,5 +221,6 @@ export function createServices(
       recordings,
       callerNumber: config.defaultCallerNumber,
     }),
+    pdsCalls: new PdsCallService(base.db, agentStates),
   };
 }

@@ -4,6 +4,13 @@ import type { Clock } from '../shared/clock.ts';
 import type { Db } from '../store/db.ts';
 import type { AgentStateService } from './agents/agent-state.service.ts';
 import { agentAcwEndJob } from './agents/agents.jobs.ts';
+import { AGENT_DISPOSITION_FILED, AGENT_STATE_CHANGED } from './agents/agent-events.ts';
+import {
+  pdsAgentWebhooks,
+  pdsTalkResults,
+  pdsTaskWebhooks,
+} from './pds/webhooks/pds-webhook-subscribers.ts';
+import { RecLinks } from './pds/webhooks/rec-links.ts';
 import { planRounds, planAdvanceJob } from './plans/plans.jobs.ts';
 import { PLAN_FINISHED, planWebhooks } from './plans/plan-events.ts';
 import type { PlanService } from './plans/plans.service.ts';
@@ -47,7 +54,10 @@ import { workflowEndJob, workflowStepJob } from './workflows/workflows.jobs.ts';
  * stops tasks, which publishes task.finished); doing it again replaces them by name, so the
  * chatbot that answers eagerly is that of the runtime started last (one per process).
  */
-export function subscribeModules(bus: EventBus, deps: { chatbot: ChatbotService }): void {
+export function subscribeModules(
+  bus: EventBus,
+  deps: { chatbot: ChatbotService; recLinks?: RecLinks },
+): void {
   // Customer webhooks: in the publisher's transaction, so the outbox row commits with the change.
   bus.inTransaction(CALL_FINAL, callWebhooks);
   bus.inTransaction(TASK_FINISHED, taskWebhooks);
@@ -69,6 +79,13 @@ export function subscribeModules(bus: EventBus, deps: { chatbot: ChatbotService 
   bus.inTransaction(MESSAGE_STATUS_CHANGED, workflowTemplateStatuses);
   bus.inTransaction(MESSAGE_RECEIVED, workflowTemplateReplies);
   bus.inTransaction(CHAT_SESSION_REPORTED, workflowChats);
+  // PDS webhooks (TaskStatus, AgentStatus) of the changes other modules make: in their transaction.
+  bus.inTransaction(AGENT_STATE_CHANGED, pdsAgentWebhooks);
+  bus.inTransaction(
+    AGENT_DISPOSITION_FILED,
+    pdsTalkResults(deps.recLinks ?? new RecLinks(undefined)),
+  );
+  bus.inTransaction(TASK_FINISHED, pdsTaskWebhooks);
 }
 
 /** Registers the handler of every job type with a worker's runner. */

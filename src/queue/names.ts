@@ -48,6 +48,8 @@ export const EVENTS = {
   chatSessionReported: 'chat.session_reported',
   /** A dialer agent changed state: logged in, reserved, talking, after-call work... (agents). */
   agentStateChanged: 'agent.state_changed',
+  /** A dialer agent filed the result form of a call (agents). */
+  agentDispositionFiled: 'agent.disposition_filed',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

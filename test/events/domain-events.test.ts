@@ -182,7 +182,11 @@ describe(`domain events (${storeKind})`, () => {
     const deps = { chatbot: {} as ChatbotService };
     subscribeModules(bus, deps);
     subscribeModules(bus, deps); // a second runtime in the process replaces, never doubles
-    assert.deepEqual(bus.subscribersOf(TASK_FINISHED), ['webhooks.task', 'plan.advance']);
+    assert.deepEqual(bus.subscribersOf(TASK_FINISHED), [
+      'webhooks.task',
+      'plan.advance',
+      'webhooks.pds_task',
+    ]);
     assert.deepEqual(bus.subscribersOf(CALL_FINAL), ['webhooks.call', 'workflows.calls']);
     assert.deepEqual(bus.subscribersOf(PLAN_FINISHED), ['webhooks.plan']);
     assert.deepEqual(bus.subscribersOf(MESSAGE_RECEIVED), [

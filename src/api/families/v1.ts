@@ -44,7 +44,7 @@ export const v1Family = defineFamily({
     eventReportRoutes(services.company),
     messagingAdminRoutes(services.messaging),
     workflowTemplateV1Routes(services.workflowTemplates),
-    agentRoutes(services.agents, services.agentStates),
+    agentRoutes(services.agents, services.agentStates, services.pdsCalls),
     ...(options.adminToken ? [adminRoutes(services, options.adminToken)] : []),
   ],
 });

@@ -1,6 +1,7 @@
 import { defineEvent, publish } from '../../queue/domain-events.ts';
 import { EVENTS } from '../../queue/names.ts';
 import type { Queryable } from '../../store/db.ts';
+import type { CustomizeResult } from './agent-state.repository.ts';
 import type { AgentState } from './agent-states.ts';
 
 // The agents module's domain event (docs/domain-events.md): every state change of a dialer
@@ -29,4 +30,27 @@ export const AGENT_STATE_CHANGED = defineEvent<AgentStateChanged>(EVENTS.agentSt
 
 export async function emitStateChanged(tx: Queryable, data: AgentStateChanged): Promise<void> {
   await publish(tx, AGENT_STATE_CHANGED, [{ id: `${data.agentId}:${data.seq}`, data }], data.at);
+}
+
+/** `agent.disposition_filed`: the agent filed the result form of a call (the PDS TALKRESULT). */
+export interface AgentDispositionFiled {
+  appId: number;
+  agentId: number;
+  agentName: string;
+  callRef: string;
+  dispositionId: number;
+  customizeResults: CustomizeResult[];
+  remarks: string;
+  at: Date;
+}
+
+export const AGENT_DISPOSITION_FILED = defineEvent<AgentDispositionFiled>(
+  EVENTS.agentDispositionFiled,
+);
+
+export async function emitDispositionFiled(
+  tx: Queryable,
+  data: AgentDispositionFiled,
+): Promise<void> {
+  await publish(tx, AGENT_DISPOSITION_FILED, [{ id: String(data.dispositionId), data }], data.at);
 }

@@ -7,6 +7,7 @@ import {
   type CustomizeResult,
   type StateChangeRow,
 } from './agent-state.repository.ts';
+import { emitDispositionFiled } from './agent-events.ts';
 import { nextState, stateConflict, type AgentAction } from './agent-states.ts';
 import { move } from './agent-transitions.ts';
 import { scheduleAcwEnd } from './agents.jobs.ts';
@@ -28,6 +29,8 @@ export interface CallToConnect {
   callRef: string;
   /** The contact's data for the agent's screen (customizeContacts, the robot's findings). */
   contact?: Record<string, unknown>;
+  /** When not empty, only agents of these names may take it (a PDS task's agentName list). */
+  onlyAgents?: readonly string[];
 }
 
 export interface Disposition {
@@ -64,14 +67,17 @@ export class AgentStateService {
 
   /**
    * Files the agent's form for the call it is on or wrapping up (talking or acw); with `ready`,
-   * in acw, after-call work ends now instead of at its timer.
+   * in acw, after-call work ends now instead of at its timer. Publishes agent.disposition_filed
+   * in the same transaction (the PDS TALKRESULT webhook). In the caller's transaction when `tx`
+   * is given (the PDS dialer files a simulated agent's form with the call's end).
    */
   async dispose(
     appId: number,
     agentId: number,
     disposition: Disposition,
+    tx?: Queryable,
   ): Promise<{ dispositionId: number; agent: AgentRow }> {
-    return this.#db.transaction(async (tx) => {
+    return this.#within(tx, async (tx) => {
       const agent = await this.#lock(tx, appId, agentId);
       const now = this.#clock.now();
       if ((agent.state !== 'talking' && agent.state !== 'acw') || !agent.call_ref) {
@@ -82,6 +88,16 @@ export class AgentStateService {
         agentId,
         callRef: agent.call_ref,
         results: disposition.customizeResults,
+        remarks: disposition.remarks ?? '',
+        at: now,
+      });
+      await emitDispositionFiled(tx, {
+        appId,
+        agentId,
+        agentName: agent.name,
+        callRef: agent.call_ref,
+        dispositionId,
+        customizeResults: disposition.customizeResults,
         remarks: disposition.remarks ?? '',
         at: now,
       });
@@ -109,7 +125,7 @@ export class AgentStateService {
   ): Promise<AgentRow | undefined> {
     return this.#within(tx, async (q) => {
       if (!(await repo.findGroup(q, appId, groupId))) throw groupNotFound(groupId);
-      const agent = await repo.lockLongestIdle(q, appId, groupId);
+      const agent = await repo.lockLongestIdle(q, appId, groupId, call.onlyAgents);
       if (!agent) return undefined;
       await move(q, agent, 'reserve', this.#clock.now(), {
         call: { ref: call.callRef, groupId, data: call.contact ?? null },

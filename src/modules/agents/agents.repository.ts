@@ -238,15 +238,17 @@ export async function lockLongestIdle(
   q: Queryable,
   appId: number,
   groupId: number,
+  onlyNames: readonly string[] = [],
 ): Promise<AgentRow | undefined> {
   const [row] = await q.query<AgentRow>(
     `SELECT ${AGENT_COLUMNS} FROM agents a
       WHERE a.app_id = $1 AND a.state = 'ready'
         AND EXISTS (SELECT 1 FROM agent_group_members m WHERE m.agent_id = a.id AND m.group_id = $2)
+        AND (cardinality($3::text[]) = 0 OR a.name = ANY($3::text[]))
       ORDER BY a.state_since, a.id
       LIMIT 1
       FOR UPDATE OF a SKIP LOCKED`,
-    [appId, groupId],
+    [appId, groupId, onlyNames],
   );
   return row && agentOf(row);
 }

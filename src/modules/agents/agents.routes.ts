@@ -17,15 +17,25 @@ import {
   HistoryQuery,
   IdParams,
 } from './agents.schema.ts';
+import type { AgentRow } from './agents.repository.ts';
 import type { AgentService } from './agents.service.ts';
 import { agentWire, currentCallWire, groupWire, stateChangeWire } from './agents.wire.ts';
 
 const tags = ['agents'];
 
+/**
+ * Ends the call an agent is talking on, from the desktop. The PDS dialer's service does it for
+ * PDS calls (the task's acwTime, and the line hung up in whichever process holds it).
+ */
+export interface AgentCallEnder {
+  hangupByAgent(appId: number, agentId: number): Promise<AgentRow>;
+}
+
 /** `/v1/groups` and `/v1/agents`: skill groups, dialer agents and their states (docs/agents.md). */
 export function agentRoutes(
   agents: AgentService,
   states: AgentStateService,
+  calls?: AgentCallEnder,
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
@@ -221,7 +231,7 @@ export function agentRoutes(
       },
     );
 
-    agentStateRoutes(app, states);
+    agentStateRoutes(app, states, calls);
   };
 }
 
@@ -235,7 +245,7 @@ const DESKTOP_ACTIONS: Record<DesktopAction, string> = {
 };
 
 /** What the agent desktop uses: its actions, its current call, its disposition, its history. */
-function agentStateRoutes(app: Plugin, states: AgentStateService) {
+function agentStateRoutes(app: Plugin, states: AgentStateService, calls?: AgentCallEnder) {
   for (const [action, summary] of Object.entries(DESKTOP_ACTIONS)) {
     app.post(
       `/agents/:id/${action}`,
@@ -275,6 +285,32 @@ function agentStateRoutes(app: Plugin, states: AgentStateService) {
         await states.currentCall(request.caller.appId, Number(request.params.id)),
         request.caller.timezone,
       ),
+  );
+
+  app.post(
+    '/agents/:id/hangup',
+    {
+      schema: {
+        summary: 'Hang up the call the agent is talking on: talking → acw',
+        description:
+          "After-call work lasts the task's acwTime (the group's acw_seconds without one); the dialer ends the line. Not talking answers 409 agent_state_conflict.",
+        tags,
+        params: IdParams,
+        response: { 200: Agent },
+      },
+    },
+    async (request) => {
+      const { appId } = request.caller;
+      const agentId = Number(request.params.id);
+      const agent = calls
+        ? await calls.hangupByAgent(appId, agentId)
+        : await states.hangup(
+            appId,
+            agentId,
+            (await states.currentCall(appId, agentId)).call_ref ?? '',
+          );
+      return agentWire(agent, request.caller.timezone);
+    },
   );
 
   app.post(

@@ -46,9 +46,11 @@ export async function claimDueCalls(
  * One task's claim: pick due numbers up to the room left, ask the compliance check about them
  * all at once, settle the ones it stops (held: back to wait; blocked: ended), write the allowed
  * attempts, and hand them to the dialer. A pick whose numbers turn out listed on the DNC list is
- * topped up with more due numbers, so listed numbers do not eat the room of a claim.
+ * topped up with more due numbers, so listed numbers do not eat the room of a claim. Exported for
+ * the PDS dialer (modules/pds/dialer), which claims for one task at a time, `want` at most, in
+ * its own transaction.
  */
-async function claimForTask(
+export async function claimForTask(
   tx: Queryable,
   config: Config,
   workerId: string,

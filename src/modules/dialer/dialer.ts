@@ -54,6 +54,11 @@ export interface DialerDeps {
   recorder?: CallRecorder;
   /** Speaks the robot's lines for an adapter that plays audio only. */
   tts?: Tts;
+  /**
+   * Calls dialling under this worker's id that another dialer of this process owns (the PDS
+   * dialer's): the stray sweep leaves them to it.
+   */
+  ownedElsewhere?: (callId: string) => boolean;
 }
 
 /**
@@ -189,7 +194,7 @@ export class Dialer {
     const { db, clock, log, workerId } = this.#d;
     await this.#claiming.run(async () => {
       const strays = (await dialingCallsOfWorker(db, workerId)).filter(
-        (call) => !this.#owned.has(call.id),
+        (call) => !this.#owned.has(call.id) && !this.#d.ownedElsewhere?.(call.id),
       );
       if (strays.length === 0) return;
       log.warn(

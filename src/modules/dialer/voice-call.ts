@@ -1,7 +1,8 @@
 import type {
   CallControl,
   CallLeg,
-  HeardInput,
+  LegRecording,
+  OriginateRequest,
   Utterance,
 } from '../../channels/telephony/call-control.ts';
 import type { Nlu } from '../../dialogue/nlu/nlu.ts';
@@ -42,15 +43,7 @@ export interface VoiceDeps {
 /** Places one attempt and talks it through; throws when our side failed (the dialer then interrupts). */
 export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<CallEnd> {
   const { callControl } = deps;
-  const persona = (call.callee.extend as { simulation?: { persona?: unknown } } | undefined)
-    ?.simulation?.persona;
-  const connect = await callControl.originate({
-    callId: call.callId,
-    from: call.from,
-    to: call.to,
-    attempt: call.attempt,
-    ...(typeof persona === 'string' ? { simulatedPersona: persona } : {}),
-  });
+  const connect = await callControl.originate(originateRequest(call));
   if (connect.outcome !== 'answered') {
     // A trunk failure is our side's: the attempt is interrupted and dialled again.
     if (connect.outcome === 'failed') throw new Error(`the call ${call.callId} failed to connect`);
@@ -71,26 +64,62 @@ export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<Cal
   }
   // Normally down already (the robot's hangup action, or the callee); a no-op then.
   await leg.hangup('robot');
+  return endOfTalk(call, result, ringSeconds, await timingOf(deps, call, result, recording));
+}
+
+/** What call control is asked to place for a claimed attempt. */
+export function originateRequest(call: ClaimedCall): OriginateRequest {
+  const persona = (call.callee.extend as { simulation?: { persona?: unknown } } | undefined)
+    ?.simulation?.persona;
+  return {
+    callId: call.callId,
+    from: call.from,
+    to: call.to,
+    attempt: call.attempt,
+    ...(typeof persona === 'string' ? { simulatedPersona: persona } : {}),
+  };
+}
+
+/**
+ * The recording of an answered call and the timing its transcript follows: the adapter's audio
+ * when it recorded some, else the recorder's rendering of the segments, else the estimate.
+ */
+export async function timingOf(
+  deps: VoiceDeps,
+  call: ClaimedCall,
+  result: ConversationResult,
+  recording: LegRecording | undefined,
+): Promise<Timing> {
+  const { recorder } = deps;
   const audio = recording ? (await recording.stop()).audio : undefined;
-  const timing =
-    audio && recorder?.keep
-      ? await recorder.keep(call, audio.wav, audio.timing)
-      : recorder
-        ? await recorder.record(call, result.segments, call.robot.language)
-        : estimateTimeline(result.segments);
-  return endOfTalk(call, result, ringSeconds, timing);
+  return audio && recorder?.keep
+    ? await recorder.keep(call, audio.wav, audio.timing)
+    : recorder
+      ? await recorder.record(call, result.segments, call.robot.language)
+      : estimateTimeline(result.segments);
 }
 
 function at(call: ClaimedCall, seconds: number): number {
   return call.startedAt.getTime() + seconds * 1000;
 }
 
+/**
+ * What a driver may take over from the loop. `transfer`: a handoff node's transfer; without it the
+ * leg is transferred to the node's queue (robot calls). With it the driver handles the transfer
+ * itself (the PDS dialer reserves and bridges an agent) and answers the engine's next input (an
+ * agent's release, a hang-up), which stands for the listen that follows the transfer.
+ */
+export interface ConversationHooks {
+  transfer?(target: string, machine: ConversationMachine): Promise<TurnInput>;
+}
+
 /** The engine's loop on an answered leg; gives the conversation's result. */
-async function converseOnLeg(
+export async function converseOnLeg(
   deps: VoiceDeps,
   call: ClaimedCall,
   leg: CallLeg,
   answeredAt: Date,
+  hooks: ConversationHooks = {},
 ): Promise<ConversationResult> {
   const { callControl, nlu } = deps;
   if (!callControl.capabilities.recognisesSpeech) {
@@ -111,7 +140,7 @@ async function converseOnLeg(
   });
   let actions: Action[] = machine.start();
   for (;;) {
-    let heard: HeardInput | undefined;
+    let heard: TurnInput | undefined;
     for (const action of actions) {
       switch (action.type) {
         case 'say':
@@ -120,6 +149,8 @@ async function converseOnLeg(
           );
           break;
         case 'listen':
+          // The transfer hook already gave what comes next.
+          if (heard) break;
           heard = await leg.listen({
             language: action.language,
             ...(action.businessLine !== undefined ? { businessLine: action.businessLine } : {}),
@@ -128,7 +159,8 @@ async function converseOnLeg(
           });
           break;
         case 'transfer':
-          await leg.transfer(action.target);
+          if (hooks.transfer) heard = await hooks.transfer(action.target, machine);
+          else await leg.transfer(action.target);
           break;
         case 'hangup':
           await leg.hangup('robot');
@@ -138,8 +170,7 @@ async function converseOnLeg(
       }
     }
     if (!heard) throw new Error(`robot "${robot.name}" neither listened nor ended`);
-    const input: TurnInput = heard;
-    actions = await machine.handle(input, nlu);
+    actions = await machine.handle(heard, nlu);
   }
 }
 
