@@ -44,7 +44,7 @@ export async function reportNumberEnds(
   tx: Queryable,
   task: Pick<
     TaskRow,
-    'id' | 'plan_id' | 'workflow_id' | 'round' | 'app_id' | 'robot_id' | 'caller_number'
+    'id' | 'kind' | 'plan_id' | 'workflow_id' | 'round' | 'app_id' | 'robot_id' | 'caller_number'
   >,
   callees: readonly CalleeRow[],
   now: Date,

@@ -44,10 +44,12 @@ export const parentOf = (task: ParentColumns): TaskParent | null => {
 };
 
 /**
- * A workflow sends its own notifications for its tasks (spec/workflow-api.md §17), so the
- * ordinary customer webhooks of calls and tasks (calls-api §8) leave them out.
+ * A workflow sends its own notifications for its tasks (spec/workflow-api.md §17), and a PDS
+ * task its PDS webhooks to its callback (§18, docs/pds-dialer.md), so the ordinary customer
+ * webhooks of calls and tasks (calls-api §8) leave both out.
  */
-const ofWorkflow = (parent: TaskParent | null): boolean => parent?.kind === 'workflow';
+const reportedElsewhere = (parent: TaskParent | null, kind: TaskRow['kind']): boolean =>
+  parent?.kind === 'workflow' || kind === 'pds';
 
 /** `task.finished`: the task is Finished, or Stopped with no call left up; its counts are final. */
 export interface TaskFinished {
@@ -62,6 +64,8 @@ export interface TaskFinished {
 export interface CallFinal {
   appId: number;
   taskId: string;
+  /** A robot task's, or a PDS task's (the predictive dialer's). */
+  taskKind: TaskRow['kind'];
   /** The task's parent (a plan or a workflow), if it has one. */
   parent: TaskParent | null;
   /** parent?.id: the webhook ordering group of a plan's round tasks. */
@@ -81,7 +85,7 @@ export const CALL_FINAL = defineEvent<CallFinal>(EVENTS.callFinal);
  */
 export async function emitCallEvents(
   tx: Queryable,
-  task: Pick<TaskRow, 'id'> & ParentColumns,
+  task: Pick<TaskRow, 'id' | 'kind'> & ParentColumns,
   callees: readonly CalleeRow[],
   zone: string,
   now: Date,
@@ -102,6 +106,7 @@ export async function emitCallEvents(
     const data: CallFinal = {
       appId: callee.app_id,
       taskId: task.id,
+      taskKind: task.kind,
       parent,
       parentId,
       callee,
@@ -142,7 +147,7 @@ export const callWebhooks: TransactionSubscriber<CallFinal> = {
     await recordEvents(
       tx,
       events
-        .filter(({ data }) => !ofWorkflow(data.parent))
+        .filter(({ data }) => !reportedElsewhere(data.parent, data.taskKind))
         .map(({ data }) => ({
           appId: data.appId,
           type: 'call' as const,
@@ -163,7 +168,7 @@ export const taskWebhooks: TransactionSubscriber<TaskFinished> = {
   name: 'webhooks.task',
   async handle(tx, events) {
     for (const { data } of events) {
-      if (ofWorkflow(data.parent)) continue;
+      if (reportedElsewhere(data.parent, data.task.kind)) continue;
       const { task, counts, zone } = data;
       await recordEvent(tx, {
         appId: task.app_id,

@@ -1,8 +1,8 @@
+import assert from 'node:assert/strict';
 import type { Config } from '../../../src/config.ts';
 import type { RobotDefinition } from '../../../src/dialogue/script/robot-script.ts';
 import type { PdsSettings } from '../../../src/modules/pds/pds-settings.ts';
 import { ScaledClock } from '../../../src/shared/clock.ts';
-import { formatDateTime } from '../../../src/shared/time.ts';
 import { startReceiver, type Receiver } from '../../helpers/receiver.ts';
 import { startTestServer, tokenFor, waitFor, type TestServer } from '../../helpers/server.ts';
 import { v1Client, type V1 } from '../../agents/harness.ts';
@@ -11,8 +11,7 @@ import { robotById } from '../../conversations/scripts.ts';
 // What the PDS dialer tests share (docs/pds-dialer.md): the real server on a business clock
 // sped up as the simulated carrier is, a webhook receiver on loopback, an app with a robot whose
 // opening is a greeting, a right-party check and a handoff, a group of agents, and PDS tasks.
-// The PDS API (createtask) is another helper's: a task is made through the tasks service as a
-// robot task and turned into a PDS task by its `kind` and `pds` columns, as createtask will.
+// Tasks are made through the PDS API's service, as createtask makes them.
 
 /** Business seconds per real second: a 20 s talk takes 0.2 s. */
 export const SCALE = 100;
@@ -80,7 +79,13 @@ export async function pdsWorld(
   });
   const receiver = await startReceiver();
   const { services } = server.runtime;
-  const created = await services.auth.createApp({ name: 'pds-dialer', timezone: 'UTC' });
+  // The app's own webhook URL (calls-api §8) is the receiver's /cloud: a PDS task must send
+  // nothing there, its reports go to its callback (§18).
+  const created = await services.auth.createApp({
+    name: 'pds-dialer',
+    timezone: 'UTC',
+    webhookUrl: `${receiver.url}/cloud`,
+  });
   const appId = created.app.id;
   const api = v1Client(server.url, await tokenFor(server.url, created.appKey, created.appSecret));
   const { robot } = await services.robots.save(appId, openingRobot());
@@ -152,8 +157,9 @@ export function numbers(lastDigits: readonly number[]): string[] {
 }
 
 /**
- * A PDS task of `world` dialling `phones` from now. Made as a robot task that starts tomorrow (the
- * robot dialer must not take it), then turned into a PDS task starting now.
+ * A PDS task of `world` dialling `phones` from now, made by the PDS API's service (createtask's
+ * path), then given the test's whole settings (`overrides` may set what createtask has no field
+ * for, such as the abandon action).
  */
 export async function createPdsTask(
   world: PdsWorld,
@@ -162,33 +168,28 @@ export async function createPdsTask(
   name = `pds_${issued}`,
 ): Promise<string> {
   const { services } = world.server.runtime;
-  const db = world.server.store.db;
-  const now = world.clock.now();
-  const tomorrow = new Date(now.getTime() + 86_400_000);
-  const created = await services.tasks.create({ appId: world.appId, timezone: 'UTC' }, {
-    task_name: name,
-    robot_id: String(world.robotId),
-    start_time: formatDateTime(tomorrow, 'UTC'),
-    end_time: formatDateTime(new Date(now.getTime() + 3 * 86_400_000), 'UTC'),
-    callees: phones.map((phone, i) => ({
-      case_id: `case-${i}`,
-      callee_number: phone,
-      callee_name: `Customer ${i}`,
-      customerInfo: { loanId: `L-${i}`, amount: '500000' },
-      phoneTag: 'mobile',
-      mainNumber: phone,
-      contactName: `Customer ${i}`,
-    })),
-  } as Parameters<typeof services.tasks.create>[1]);
-  const taskId = created.task_id;
-  const start = world.clock.now();
-  await db.query(`UPDATE tasks SET kind = 'pds', pds = $2, start_time = $3 WHERE id = $1`, [
-    taskId,
+  const created = await services.pdsTasks.create(
+    { appId: world.appId, timezone: 'UTC' },
+    {
+      taskName: name,
+      groupName: 'Group_A',
+      templateName: 'PDS_Opening_EN',
+      callback: Buffer.from(world.receiver.url).toString('base64'),
+      customizeContacts: phones.map((phone, i) => ({
+        mobile: phone,
+        caseId: `case-${i}`,
+        contactName: `Customer ${i}`,
+        loanId: `L-${i}`,
+        amount: '500000',
+      })),
+    },
+  );
+  assert.deepEqual(created.errorContactList, [], 'every contact taken');
+  await world.server.store.db.query(`UPDATE tasks SET pds = $2 WHERE id = $1`, [
+    created.taskId,
     JSON.stringify(pdsSettings(world, overrides)),
-    start,
   ]);
-  await db.query('UPDATE callees SET next_attempt_at = $2 WHERE task_id = $1', [taskId, start]);
-  return taskId;
+  return created.taskId;
 }
 
 export async function taskStatusOf(world: PdsWorld, taskId: string): Promise<string> {

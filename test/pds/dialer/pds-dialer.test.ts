@@ -72,6 +72,14 @@ describe(`PDS dialer: a task runs to its end (${storeKind})`, () => {
     assert.equal(noAnswer.outcome, 'no_answer');
   });
 
+  it("sends none of the cloud family's call or task webhooks (§8) for a PDS task", async () => {
+    const cloud = await world.server.store.db.query<{ type: string }>(
+      `SELECT type FROM webhook_events WHERE app_id = $1 AND type IN ('call', 'task')`,
+      [world.appId],
+    );
+    assert.deepEqual(cloud, []);
+  });
+
   it('leaves every agent ready once after-call work is over', async () => {
     await waitFor('the agents to be ready again', async () => {
       const { list } = (await world.api.get(`/v1/agents?group_id=${world.groupId}`)).json.data;

@@ -47,7 +47,9 @@ describe(`PDS dialer: a real agent (${storeKind})`, () => {
     const contact = current.call.contact;
     assert.equal(contact.phoneNumber, phone);
     assert.equal(contact.callee_name, 'Customer 0');
-    assert.deepEqual(contact.customerInfo, { loanId: 'L-0', amount: '500000' });
+    assert.equal(contact.customerInfo.loanId, 'L-0');
+    assert.equal(contact.customerInfo.amount, '500000');
+    assert.equal(contact.phoneTag, 'mobile');
     assert.equal(contact.robotFindings.labels.Correct_Person, 'identity_correct_person');
     assert.match(contact.robotFindings.transcript[0].robot, /Am I speaking with Customer 0\?/);
     assert.ok(contact.robotFindings.transcript[0].heard.length > 0, 'what the person answered');

@@ -128,6 +128,7 @@ function contactCard(run: PdsCallRun, machine: ConversationMachine): Record<stri
     phoneNumber: run.call.to,
     mainNumber: run.facts.mainNumber,
     phoneTag: run.facts.phoneTag,
+    customerInfo: run.facts.customerInfo,
     taskName: run.task.task_name,
     robotFindings: {
       labels: result.labels,

@@ -46,8 +46,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * A call's facts from its callee's data: `mainNumber` and `phoneTag` as the PDS API stored them
- * (default: the dialled number and ""), `customerInfo` the contact's map (default {}).
+ * A call's facts from its callee's data as the PDS API stores it (docs/pds-api.md, "Contacts"):
+ * `phone_tag` (the key the number was read from), `customer_info` (the contact's map as sent,
+ * whose contactName, address, info1-3, remark and privateData the bodies also carry), and the
+ * contact's number as `mainNumber` (a contact has one number).
  */
 export function callFacts(
   row: Pick<
@@ -57,9 +59,10 @@ export function callFacts(
 ): PdsCallFacts {
   const data = row.data ?? {};
   const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  const info = isRecord(data.customer_info) ? data.customer_info : {};
   const attributes: Record<string, string> = {};
   for (const key of ATTRIBUTES) {
-    const value = text(key);
+    const value = typeof info[key] === 'string' ? (info[key] as string) : text(key);
     if (value !== undefined) attributes[key] = value;
   }
   return {
@@ -70,9 +73,9 @@ export function callFacts(
     callbackUrl: row.pds.callbackUrl,
     callId: row.call_id,
     phoneNumber: row.callee_number,
-    mainNumber: text('mainNumber') ?? row.callee_number,
-    phoneTag: text('phoneTag') ?? '',
-    customerInfo: isRecord(data.customerInfo) ? data.customerInfo : {},
+    mainNumber: text('callee_number') ?? row.callee_number,
+    phoneTag: text('phone_tag') ?? '',
+    customerInfo: info,
     attributes,
     nthCall: Number(row.attempt),
   };
