@@ -4,13 +4,8 @@ import { readWav } from '../../src/dialogue/wav.ts';
 import { ScaledClock } from '../../src/shared/clock.ts';
 import { storeKind } from '../helpers/db.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
-import {
-  client,
-  readResponse,
-  startTestServer,
-  waitFor,
-  type TestServer,
-} from '../helpers/server.ts';
+import type { readResponse } from '../helpers/server.ts';
+import { client, startTestServer, waitFor, type TestServer } from '../helpers/server.ts';
 import { PDS, pdsToken } from '../pds/api/pds-client.ts';
 
 // Issue 13: a PDS integrator's whole session, replayed over HTTP as a client such as JULO's

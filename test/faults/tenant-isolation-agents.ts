@@ -116,6 +116,10 @@ export function agentCases(
     ),
   );
   route('GET /v1/agents/{id}/call', ['path:id'], () => eachAgent((p) => asB('GET', `${p}/call`)));
+  // A's talking agent would end its call: B's hangup finds no such agent.
+  route('POST /v1/agents/{id}/hangup', ['path:id'], () =>
+    eachAgent((p) => asB('POST', `${p}/hangup`)),
+  );
   route('GET /v1/agents/{id}/states', ['path:id'], () =>
     eachAgent((p) => asB('GET', `${p}/states`)),
   );

@@ -10,6 +10,7 @@ import {
   makeAgentFixture,
   type AgentFixture,
 } from './tenant-isolation-agents.ts';
+import { makePdsFixture, pdsCases, type PdsFixture } from './tenant-isolation-pds.ts';
 import {
   makeWorkflowFixture,
   workflowCases,
@@ -41,6 +42,8 @@ interface Answer {
 
 /** Fields that name a resource: ids, phone numbers that select a record, idempotency keys. */
 const ID_FIELD = /(^|_)id$|^(number|numbers|callee_number|file)$|^idempotency-key$/i;
+/** The PDS family's references at the top of a body: camelCase ids and names of A's things. */
+const PDS_REF = /^(taskid|callid|fromtask|groupname|agentname)$/i;
 
 const HOUR = 3_600_000;
 /** `YYYY-MM-DD HH:MM:SS` in UTC (the apps' zone). */
@@ -89,7 +92,7 @@ function idFields(doc: Json, operation: Json): string[] {
     if (!schema || depth > 8) return;
     for (const [name, child] of Object.entries<Json>(schema.properties ?? {})) {
       const at = path ? `${path}.${name}` : name;
-      if (ID_FIELD.test(name)) found.add(`body:${at}`);
+      if (ID_FIELD.test(name) || (path === '' && PDS_REF.test(name))) found.add(`body:${at}`);
       walk(child, at, depth + 1);
     }
     if (schema.items) walk(schema.items, `${path}[]`, depth + 1);
@@ -152,6 +155,8 @@ interface Fixture {
   wf: WorkflowFixture;
   /** A's skill group and dialer agents (tenant-isolation-agents.ts). */
   agents: AgentFixture;
+  /** A's PDS task (tenant-isolation-pds.ts). */
+  pds: PdsFixture;
 }
 
 describe(`tenant isolation on every route with an id (${storeKind})`, () => {
@@ -439,10 +444,16 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
     });
 
     const agents = await makeAgentFixture(server.runtime.services, appA.app.id);
+    const pds = await makePdsFixture(
+      server.runtime.services,
+      { a: appA.app.id, b: appB.app.id },
+      { name: 'a_group', agentNames: ['a_ready'] },
+    );
 
     f = {
       wf,
       agents,
+      pds,
       waChannel: 'a-wa',
       waTemplateId,
       wabaTaskId,
@@ -1268,6 +1279,8 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
     agents: f.agents,
   }));
 
+  pdsCases(route, () => ({ url: server.url, bToken: f.bToken, pds: f.pds, callId: f.callId }));
+
   /** B's request with a method the small client lacks. */
   async function asB(method: string, path: string): Promise<Answer> {
     const headers = { authorization: `Token ${f.bToken}` };
@@ -1291,7 +1304,11 @@ describe(`tenant isolation on every route with an id (${storeKind})`, () => {
 
   it("holds nothing of A's that a worker would pick up (so an unchanged row means B changed nothing)", async () => {
     const first = await rowsOfA();
-    assert.equal(first.tasks!.length, 4, "A's three tasks and its workflow's call task");
+    assert.equal(
+      first.tasks!.length,
+      5,
+      "A's three tasks, its workflow's call task and its PDS task (starting tomorrow)",
+    );
     assert.equal((first.calls ?? []).length >= 2, true);
     // Not a pause and a second look: what the dialer, the deliverer and the job runner would
     // claim, checked directly.

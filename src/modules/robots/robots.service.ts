@@ -51,8 +51,7 @@ export async function usableRobot(
   appId: number,
   robotId: number,
 ): Promise<UsableRobot | undefined> {
-  const row = await repo.findRobot(q, appId, robotId);
-  return row && { id: row.id, version: row.version, definition: row.definition };
+  return usable(await repo.findRobot(q, appId, robotId));
 }
 
 /** The app's own robot of that name (not a built-in one), or undefined. */
@@ -61,9 +60,11 @@ export async function ownRobotByName(
   appId: number,
   name: string,
 ): Promise<UsableRobot | undefined> {
-  const row = await repo.findOwnRobotByName(q, appId, name);
-  return row && { id: row.id, version: row.version, definition: row.definition };
+  return usable(await repo.findOwnRobotByName(q, appId, name));
 }
+
+const usable = (row: repo.RobotRow | undefined): UsableRobot | undefined =>
+  row && { id: row.id, version: row.version, definition: row.definition };
 
 /** save() in the caller's transaction: a module that makes a robot as part of its own write. */
 export async function saveRobotInTx(

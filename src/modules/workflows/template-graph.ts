@@ -167,16 +167,20 @@ function fieldProblems(type: NodeType, n: Record<string, unknown>, add: (p: stri
   };
   const numericId = (v: unknown) => typeof v === 'string' && NUMERIC_ID.test(v);
   const robot = 'a numeric string such as "4496" (quoted in YAML)';
+  /** What a call node and a pds node both take: redials and the caller id. */
+  const dialFields = () => {
+    may('redial_times', (v) => isInt(v, 0, 10), 'an integer from 0 to 10');
+    may('redial_interval', (v) => isInt(v, 0, 10_080), 'whole minutes from 0 to 10080');
+    may(
+      'caller_number',
+      (v) => typeof v === 'string' && E164.test(v),
+      'E.164, e.g. +6281234567890',
+    );
+  };
   switch (type) {
     case 'call':
       need('robot_id', numericId, robot);
-      may('redial_times', (v) => isInt(v, 0, 10), 'an integer from 0 to 10');
-      may('redial_interval', (v) => isInt(v, 0, 10_080), 'whole minutes from 0 to 10080');
-      may(
-        'caller_number',
-        (v) => typeof v === 'string' && E164.test(v),
-        'E.164, e.g. +6281234567890',
-      );
+      dialFields();
       break;
     case 'pds':
       need('group_name', isText, 'the name of a skill group of the app');
@@ -192,13 +196,7 @@ function fieldProblems(type: NodeType, n: Record<string, unknown>, add: (p: stri
         'a percentage above 0, at most 100',
       );
       may('acw_time', (v) => isInt(v, 0, 3600), 'whole seconds from 0 to 3600');
-      may('redial_times', (v) => isInt(v, 0, 10), 'an integer from 0 to 10');
-      may('redial_interval', (v) => isInt(v, 0, 10_080), 'whole minutes from 0 to 10080');
-      may(
-        'caller_number',
-        (v) => typeof v === 'string' && E164.test(v),
-        'E.164, e.g. +6281234567890',
-      );
+      dialFields();
       break;
     case 'waba':
       need('channel_id', isText, 'the WABA channel_id, a non-empty string');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Config } from '../../../src/config.ts';
 import type { RobotDefinition } from '../../../src/dialogue/script/robot-script.ts';
 import type { PdsSettings } from '../../../src/modules/pds/pds-settings.ts';
+import { DEFAULT_SETTINGS } from '../../../src/modules/pds/tasks/pds-settings-input.ts';
 import { ScaledClock } from '../../../src/shared/clock.ts';
 import { startReceiver, type Receiver } from '../../helpers/receiver.ts';
 import { startTestServer, tokenFor, waitFor, type TestServer } from '../../helpers/server.ts';
@@ -119,29 +120,16 @@ export async function pdsWorld(
 /** A whole PdsSettings, as the PDS API stores it after createtask. */
 export function pdsSettings(world: PdsWorld, overrides: Partial<PdsSettings> = {}): PdsSettings {
   return {
+    ...DEFAULT_SETTINGS,
     groupId: world.groupId,
     groupName: 'Group_A',
     agentNames: [],
-    remark: '',
-    restTimes: [],
     callbackUrl: world.receiver.url,
     dialingMode: 'progressive',
-    maxLostRatePercent: 3,
-    acwSeconds: null,
-    ringLimitSeconds: 25,
-    connectLimitSeconds: 2,
-    abandonAction: 'message',
-    repeatTimes: 0,
     callIntervalSeconds: 60,
-    contactNumberIntervalSeconds: 0,
-    bulkCallIntervalSeconds: 60,
-    dialingOrder: 'default',
-    slotFactor: null,
     autoSlotFactor: true,
-    voicemail: { check: true, checkDurationSeconds: 5, handle: 'hangup', redial: false },
-    qa: { auto: false, configId: null, limitLength: null, limitRate: null },
-    resultStrategies: null,
-    templateName: null,
+    voicemail: { ...DEFAULT_SETTINGS.voicemail, check: true },
+    templateName: 'PDS_Opening_EN',
     copiedFrom: null,
     ...overrides,
   };
