@@ -146,8 +146,10 @@ export function numbers(lastDigits: readonly number[]): string[] {
 
 /**
  * A PDS task of `world` dialling `phones` from now, made by the PDS API's service (createtask's
- * path), then given the test's whole settings (`overrides` may set what createtask has no field
- * for, such as the abandon action).
+ * path) to start tomorrow, so that no dialer takes it yet; then, in one transaction, given the
+ * test's whole settings (`overrides` may set what createtask has no field for, such as the
+ * abandon action) and moved to start now. A task made to start now would be dialled before
+ * its settings are in place.
  */
 export async function createPdsTask(
   world: PdsWorld,
@@ -156,10 +158,12 @@ export async function createPdsTask(
   name = `pds_${issued}`,
 ): Promise<string> {
   const { services } = world.server.runtime;
+  const tomorrow = new Date(world.clock.now().getTime() + 86_400_000);
   const created = await services.pdsTasks.create(
     { appId: world.appId, timezone: 'UTC' },
     {
       taskName: name,
+      startTime: `${tomorrow.toISOString().slice(0, 10)} 09:00:00`,
       groupName: 'Group_A',
       templateName: 'PDS_Opening_EN',
       callback: Buffer.from(world.receiver.url).toString('base64'),
@@ -173,10 +177,19 @@ export async function createPdsTask(
     },
   );
   assert.deepEqual(created.errorContactList, [], 'every contact taken');
-  await world.server.store.db.query(`UPDATE tasks SET pds = $2 WHERE id = $1`, [
-    created.taskId,
-    JSON.stringify(pdsSettings(world, overrides)),
-  ]);
+  const now = world.clock.now();
+  await world.server.store.db.transaction(async (tx) => {
+    await tx.query(`UPDATE tasks SET pds = $2, start_time = $3, end_time = $4 WHERE id = $1`, [
+      created.taskId,
+      JSON.stringify(pdsSettings(world, overrides)),
+      now,
+      new Date(now.getTime() + 3 * 86_400_000),
+    ]);
+    await tx.query('UPDATE callees SET next_attempt_at = $2 WHERE task_id = $1', [
+      created.taskId,
+      now,
+    ]);
+  });
   return created.taskId;
 }
 
