@@ -5,6 +5,7 @@ import { inRestTime } from '../../../src/modules/pds/dialer/rest-times.ts';
 import { agentViews, TaskPacing } from '../../../src/modules/pds/dialer/task-pacing.ts';
 import type { Agent } from '../../../src/modules/agents/agents.service.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
+import { simulatedAcwSeconds } from '../../../src/modules/pds/dialer/simulated-agent.ts';
 import { lognormalSeconds } from '../../../src/modules/pds/dialer/talk-time.ts';
 import { pdsSettings, type PdsWorld } from './fixtures.ts';
 
@@ -136,5 +137,20 @@ describe('pacing a task', () => {
     );
     const median = draws[1000]!;
     assert.ok(median > 18 && median < 22, `median ${median}`);
+  });
+
+  it("wraps a simulated agent up around its own median, never past the task's acw time", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const agent = { simulated: true, acwMedianSeconds: 10, talkSigma: 0.5 };
+    const draws = Array.from({ length: 2001 }, () => simulatedAcwSeconds(30, agent, random)).sort(
+      (a, b) => a - b,
+    );
+    assert.ok(draws[1000]! >= 9 && draws[1000]! <= 11, `median ${draws[1000]}`);
+    assert.equal(draws.at(-1), 30, 'the long draws stop at the acw time');
+    assert.ok(new Set(draws).size > 10, 'drawn, not fixed');
+    // Without a median, and for a person, the whole acw time.
+    assert.equal(simulatedAcwSeconds(30, { ...agent, acwMedianSeconds: null }, random), 30);
+    assert.equal(simulatedAcwSeconds(30, { ...agent, simulated: false }, random), 30);
   });
 });

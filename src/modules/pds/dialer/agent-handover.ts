@@ -102,6 +102,7 @@ async function waitForAgent(
         simulated: reserved.simulated,
         talkMedianSeconds: reserved.talk_median_seconds,
         talkSigma: reserved.talk_sigma,
+        acwMedianSeconds: reserved.acw_median_seconds,
         phase: 'reserved',
       };
       return run.agent;

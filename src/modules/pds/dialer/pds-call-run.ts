@@ -31,6 +31,8 @@ export interface HeldAgent {
   simulated: boolean;
   talkMedianSeconds: number;
   talkSigma: number;
+  /** A simulated agent's median wrap-up; null: it wraps up for the whole acw time. */
+  acwMedianSeconds: number | null;
   phase: 'reserved' | 'talking';
 }
 

@@ -26,7 +26,7 @@ import {
 import { PDS_HANGUP_CHANNEL } from './pds-channel.ts';
 import { finalizePdsCalls, type PdsEnding } from './pds-finalize.ts';
 import { PacingTicker } from './pacing-ticker.ts';
-import { simulatedDisposition } from './simulated-agent.ts';
+import { simulatedAcwSeconds, simulatedDisposition } from './simulated-agent.ts';
 
 // The PDS dialer (docs/pds-dialer.md): a second claim loop beside the robot dialer. Its ticker
 // (pacing-ticker.ts) asks each running PDS task's pacer how many lines to open and claims them;
@@ -193,7 +193,9 @@ export class PdsDialer {
       end: outcome.end,
       facts: run.facts,
       pds: outcome.pds,
-      ...(run.agent ? { agentId: run.agent.id, acwSeconds: run.acwSeconds } : {}),
+      ...(run.agent
+        ? { agentId: run.agent.id, acwSeconds: simulatedAcwSeconds(run.acwSeconds, run.agent) }
+        : {}),
       ...(talked && run.agent!.simulated
         ? { disposition: simulatedDisposition(run, clock.now()) }
         : {}),
