@@ -223,6 +223,7 @@ describe(`a PDS client's session, replayed (${storeKind})`, () => {
       assert.equal(hangup.body.hangupReason, call.hangupReason);
       assert.equal(hangup.body.phoneNumber, call.phoneNumber);
       assert.equal(hangup.body.taskName, taskName);
+      assert.match(hangup.body.contactName, /^Customer \d$/, 'the name sent as "name"');
     }
     // Nothing for the cancelled numbers.
     for (const phone of TO_CANCEL)

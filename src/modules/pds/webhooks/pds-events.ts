@@ -65,6 +65,9 @@ export function callFacts(
     const value = typeof info[key] === 'string' ? (info[key] as string) : text(key);
     if (value !== undefined) attributes[key] = value;
   }
+  // A contact named under another key (name, customerName...): createtask kept it as callee_name.
+  const name = text('callee_name');
+  if (attributes.contactName === undefined && name !== undefined) attributes.contactName = name;
   return {
     appId: Number(row.app_id),
     taskId: row.task_id,
