@@ -283,7 +283,7 @@ export interface CalleeRow {
   hold_reason?: HoldReason | null;
 }
 
-const CALLEE_COLUMNS =
+export const CALLEE_COLUMNS =
   'id, task_id, app_id, seq, case_id, callee_number, data, status, attempts, hold_reason';
 
 export async function findCallee(q: Queryable, calleeId: number): Promise<CalleeRow | undefined> {
@@ -322,60 +322,6 @@ export async function setCalleeStatuses(
       ),
     ],
   );
-}
-
-/**
- * Cancels the matching numbers still waiting or dialling. Returns how many matched at all, and the
- * cancelled numbers that were waiting (dialled before or not): their dialling is final now. One
- * being dialled becomes final when its call ends.
- */
-export async function cancelCallees(
-  q: Queryable,
-  taskId: string,
-  match: { callee_number?: string; case_id?: string },
-): Promise<{ matched: number; cancelled: number; nowFinal: CalleeRow[] }> {
-  const where = `task_id = $1 AND ($2::text IS NULL OR callee_number = $2) AND ($3::text IS NULL OR case_id = $3)`;
-  const params = [taskId, match.callee_number ?? null, match.case_id ?? null];
-  const [count] = await q.query<{ n: number }>(
-    `SELECT count(*) AS n FROM callees WHERE ${where}`,
-    params,
-  );
-  const cancelled = await q.query<CalleeRow & { was: string }>(
-    `UPDATE callees c SET status = 'cancelled', updated_at = now()
-     FROM (SELECT id, status AS was FROM callees WHERE ${where} AND status IN ('pending', 'dialing') FOR UPDATE) old
-     WHERE c.id = old.id
-     RETURNING ${CALLEE_COLUMNS.replace(/(\w+)/g, 'c.$1')}, old.was`,
-    params,
-  );
-  return {
-    matched: count!.n,
-    cancelled: cancelled.length,
-    nowFinal: cancelled.filter((c) => c.was === 'pending'),
-  };
-}
-
-/**
- * Cancels the task's numbers among `numbers` (E.164) still waiting or dialling, every case of
- * each. Returns the cancelled numbers, and those of them that were waiting (final now); one being
- * dialled becomes final when its call ends.
- */
-export async function cancelCalleesByNumbers(
-  q: Queryable,
-  taskId: string,
-  numbers: readonly string[],
-): Promise<{ cancelled: CalleeRow[]; nowFinal: CalleeRow[] }> {
-  if (numbers.length === 0) return { cancelled: [], nowFinal: [] };
-  const cancelled = await q.query<CalleeRow & { was: string }>(
-    `UPDATE callees c SET status = 'cancelled', updated_at = now()
-     FROM (SELECT id, status AS was FROM callees
-           WHERE task_id = $1 AND callee_number = ANY($2::text[]) AND status IN ('pending', 'dialing')
-           ORDER BY id FOR UPDATE) old
-     WHERE c.id = old.id
-     RETURNING ${CALLEE_COLUMNS.replace(/(\w+)/g, 'c.$1')}, old.was`,
-    [taskId, numbers],
-  );
-  const rows = cancelled.map(({ was: _was, ...callee }) => callee);
-  return { cancelled: rows, nowFinal: rows.filter((_c, i) => cancelled[i]!.was === 'pending') };
 }
 
 /**

@@ -19,6 +19,7 @@ import { reportNumberEnds } from './number-ends.ts';
 import { finishIfDone, stopTask } from './task-lifecycle.ts';
 import { pauseTask, resumeTask, taskOperation } from './task-pause.ts';
 import { TASK_END, taskEndKey } from './tasks.jobs.ts';
+import { cancelCallees, cancelCalleesByNumbers } from './callee-cancels.repository.ts';
 import * as repo from './tasks.repository.ts';
 import type { CreateTask } from './tasks.schema.ts';
 import type { CallInfo, DetailPage, Page, TaskSummary } from './task-views.ts';
@@ -210,7 +211,7 @@ export class TaskService {
       const task = await this.#lockOperable(tx, caller, body.task_id);
       if (task.status === 'Stopped' || task.status === 'Finished')
         throw new AppError('task_finished');
-      const { matched, cancelled, nowFinal } = await repo.cancelCallees(tx, task.id, {
+      const { matched, cancelled, nowFinal } = await cancelCallees(tx, task.id, {
         ...(number ? { callee_number: number } : {}),
         ...(body.case_id !== undefined ? { case_id: body.case_id } : {}),
       });
@@ -236,7 +237,7 @@ export class TaskService {
       const task = await this.#lockOperable(tx, caller, taskId, kind);
       if (task.status === 'Stopped' || task.status === 'Finished')
         throw new AppError('task_finished');
-      const { cancelled, nowFinal } = await repo.cancelCalleesByNumbers(tx, task.id, numbers);
+      const { cancelled, nowFinal } = await cancelCalleesByNumbers(tx, task.id, numbers);
       await reportNumberEnds(tx, task, nowFinal, this.#clock.now());
       await finishIfDone(tx, task, this.#clock.now());
       return [...new Set(cancelled.map((c) => c.callee_number))];

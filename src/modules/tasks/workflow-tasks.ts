@@ -1,6 +1,7 @@
 import type { Queryable } from '../../store/db.ts';
 import { reportNumberEnds } from './number-ends.ts';
 import { finishIfDone, isActive, stopTask } from './task-lifecycle.ts';
+import { cancelCallees } from './callee-cancels.repository.ts';
 import * as repo from './tasks.repository.ts';
 
 // What the workflows module asks of the node tasks it made (tasks with a workflow parent), in
@@ -44,7 +45,7 @@ export async function cancelWorkflowCallee(
   );
   const callee = rows[0];
   if (!callee) return false;
-  const { nowFinal } = await repo.cancelCallees(tx, taskId, callee);
+  const { nowFinal } = await cancelCallees(tx, taskId, callee);
   await reportNumberEnds(tx, task, nowFinal, now);
   await finishIfDone(tx, task, now);
   return nowFinal.length > 0;
