@@ -117,6 +117,11 @@ export class ConversationMachine {
       this.#end({ outcome: 'hung_up' }, robot.outcomes.hung_up);
       return undefined;
     }
+    if (input.kind === 'machine') {
+      // The detector heard a machine before any answer said so: the call ends as voicemail.
+      this.#end({ outcome: 'voicemail' }, robot.outcomes.voicemail);
+      return undefined;
+    }
     if (input.kind === 'agent') {
       this.#agent(input);
       return undefined;

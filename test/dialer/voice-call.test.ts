@@ -170,18 +170,23 @@ describe('the voice driver', () => {
     assert.deepEqual([...times], [formatOffset(42)], "the transcript's times are the recording's");
   });
 
-  it('fails the attempt (the dialer interrupts it) when the call fails to connect', async () => {
+  it('ends a call the network failed to connect as failed, with the carrier cause in its record', async () => {
     const failing: CallControl = {
       capabilities: new SimulatedCallControl({ timeScale: 1 }).capabilities,
       originate: async (request, listener) => {
-        listener?.({ type: 'hangup', callId: request.callId, cause: 'failed' });
-        return { outcome: 'failed', ringSeconds: 0 };
+        const carrierCause = { protocol: 'sip' as const, code: 503, reason: 'Service Unavailable' };
+        listener?.({ type: 'hangup', callId: request.callId, cause: 'failed', carrierCause });
+        return { outcome: 'failed', ringSeconds: 0, carrierCause };
       },
     };
-    await assert.rejects(
-      voiceCall({ callControl: failing, nlu }, claimed(0, NUMBERS.cooperative!)),
-      /failed to connect/,
-    );
+    const end = await voiceCall({ callControl: failing, nlu }, claimed(0, NUMBERS.cooperative!));
+    assert.equal(end.outcome, 'failed');
+    assert.equal(end.hangupType, 'BySystem');
+    assert.equal(end.result.ring_type, 'network_error');
+    assert.equal(end.result.intention_description, 'Network error (SIP 503 Service Unavailable)');
+    assert.deepEqual(end.telephony, {
+      carrierCause: { protocol: 'sip', code: 503, reason: 'Service Unavailable' },
+    });
   });
 });
 

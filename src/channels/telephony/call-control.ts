@@ -32,24 +32,31 @@ export type NotConnectedCause = Extract<HangupCause, 'busy' | 'no_answer' | 'inv
 
 export type AmdVerdict = 'human' | 'machine' | 'unknown';
 
+/** The carrier's own words for how a call ended (a SIP status), kept in the call's record. */
+export interface CarrierCause {
+  protocol: 'sip';
+  code: number;
+  reason: string;
+}
+
 export type LegEvent =
   | { type: 'ringing'; callId: string }
   | { type: 'answered'; callId: string; ringSeconds: number }
   /** The answering-machine detector's verdict, once, soon after the answer (if it runs). */
-  | { type: 'amd'; callId: string; verdict: AmdVerdict }
+  | { type: 'amd'; callId: string; verdict: AmdVerdict; confidence?: number; atSeconds?: number }
   | { type: 'dtmf'; callId: string; digits: string }
   /** Speech the adapter recognised itself (the simulator); a SIP leg gives frames instead. */
   | { type: 'speech'; callId: string; text: string }
   | { type: 'transferred'; callId: string; target: string; agentLeg: string }
   | { type: 'bridged'; callId: string; with: string }
   /** Exactly once per leg, answered or not: the last event of a leg. */
-  | { type: 'hangup'; callId: string; cause: HangupCause };
+  | { type: 'hangup'; callId: string; cause: HangupCause; carrierCause?: CarrierCause };
 
 export type LegListener = (event: LegEvent) => void;
 
 export type Connect =
   | { outcome: 'answered'; ringSeconds: number; leg: CallLeg }
-  | { outcome: NotConnectedCause; ringSeconds: number };
+  | { outcome: NotConnectedCause; ringSeconds: number; carrierCause?: CarrierCause };
 
 /** A robot line to play: its text, and its audio when the adapter needs audio (a SIP trunk). */
 export interface Utterance {
@@ -80,6 +87,8 @@ export type HeardInput =
   | { kind: 'speech'; text: string }
   | { kind: 'dtmf'; digits: string }
   | { kind: 'silence'; seconds: number }
+  /** The answering-machine detector's verdict came first: a machine, not a person, answered. */
+  | { kind: 'machine' }
   | { kind: 'hangup' };
 
 export interface AudioFrame {

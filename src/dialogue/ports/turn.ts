@@ -24,6 +24,8 @@ export type TurnInput =
   | { kind: 'timeout' }
   /** The callee or chat user left. */
   | { kind: 'hangup' }
+  /** A voice call's answering-machine detector heard a machine, not a person. */
+  | { kind: 'machine' }
   /** A human agent takes over, writes, or hands back to the robot. */
   | { kind: 'agent'; event: 'takeover' | 'message' | 'release'; agent?: string; text?: string };
 

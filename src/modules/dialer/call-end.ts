@@ -1,4 +1,4 @@
-import type { NotConnectedCause } from '../../channels/telephony/call-control.ts';
+import type { CarrierCause, NotConnectedCause } from '../../channels/telephony/call-control.ts';
 import type { ConversationResult } from '../../dialogue/result.ts';
 import type { Timing } from '../../dialogue/timeline.ts';
 import { toAirudderResult } from '../tasks/airudder-result.ts';
@@ -18,23 +18,30 @@ function endedAt(call: ClaimedCall, seconds: number): Date {
   return new Date(call.startedAt.getTime() + seconds * 1000);
 }
 
-/** A call that never connected: the robot's label for that outcome, no talk. */
+/**
+ * A call that never connected: the robot's label for that outcome, no talk. A network failure
+ * (`failed`) has no label of its own in a robot: it takes the no-answer letter, and its
+ * description and ring type say what the line said.
+ */
 export function endWithoutTalk(
   call: ClaimedCall,
-  outcome: Exclude<NotConnectedCause, 'failed'>,
+  outcome: NotConnectedCause,
   ringSeconds: number,
+  carrierCause?: CarrierCause,
 ): CallEnd {
-  const label = call.robot.outcomes[outcome];
+  const label = call.robot.outcomes[outcome === 'failed' ? 'no_answer' : outcome];
+  const cause = carrierCause ? ` (SIP ${carrierCause.code} ${carrierCause.reason})` : '';
   return {
     outcome,
     endedAt: endedAt(call, ringSeconds),
     ringTime: ringSeconds,
     hangupType: outcome === 'busy' ? 'ByCallee' : 'BySystem',
     result: resultWithoutTalk(
-      outcome === 'no_answer' ? 'normal' : outcome,
+      outcome === 'no_answer' ? 'normal' : outcome === 'failed' ? 'network_error' : outcome,
       label.intention,
-      label.description,
+      outcome === 'failed' ? `Network error${cause}` : label.description,
     ),
+    ...(carrierCause ? { telephony: { carrierCause } } : {}),
   };
 }
 

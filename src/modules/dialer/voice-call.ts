@@ -15,6 +15,7 @@ import type { Tts } from '../../dialogue/tts/tts.ts';
 import type { CallEnd } from '../tasks/call-access.ts';
 import type { ClaimedCall } from './dial-claims.ts';
 import { endOfTalk, endWithoutTalk } from './call-end.ts';
+import { LineNotes } from './line-notes.ts';
 
 // The voice driver: one claimed attempt from dial to CallEnd. It places the call through call
 // control and, once answered, runs the conversation engine step by step: each `say` is played,
@@ -43,11 +44,11 @@ export interface VoiceDeps {
 /** Places one attempt and talks it through; throws when our side failed (the dialer then interrupts). */
 export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<CallEnd> {
   const { callControl } = deps;
-  const connect = await callControl.originate(originateRequest(call));
+  const line = new LineNotes();
+  const connect = await callControl.originate(originateRequest(call), line.listener);
   if (connect.outcome !== 'answered') {
-    // A trunk failure is our side's: the attempt is interrupted and dialled again.
-    if (connect.outcome === 'failed') throw new Error(`the call ${call.callId} failed to connect`);
-    return endWithoutTalk(call, connect.outcome, connect.ringSeconds);
+    // A network failure is a counted attempt with its cause, redialled by the task's rules.
+    return endWithoutTalk(call, connect.outcome, connect.ringSeconds, connect.carrierCause);
   }
   const { leg, ringSeconds } = connect;
   const { recorder } = deps;
@@ -64,7 +65,9 @@ export async function voiceCall(deps: VoiceDeps, call: ClaimedCall): Promise<Cal
   }
   // Normally down already (the robot's hangup action, or the callee); a no-op then.
   await leg.hangup('robot');
-  return endOfTalk(call, result, ringSeconds, await timingOf(deps, call, result, recording));
+  return line.onto(
+    endOfTalk(call, result, ringSeconds, await timingOf(deps, call, result, recording)),
+  );
 }
 
 /** What call control is asked to place for a claimed attempt. */

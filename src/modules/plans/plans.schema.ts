@@ -11,6 +11,7 @@ const Outcome = Type.Union([
   Type.Literal('voicemail'),
   Type.Literal('answered'),
   Type.Literal('not_reached'),
+  Type.Literal('failed'),
 ]);
 
 export const Round = Type.Object(
@@ -27,7 +28,7 @@ export const Round = Type.Object(
         {
           outcomes: Type.Optional(
             Type.Array(Outcome, {
-              maxItems: 7,
+              maxItems: 8,
               description: 'Final outcomes of the previous round to call again',
             }),
           ),

@@ -5,7 +5,7 @@ interface RedialRule {
 
 /** Without a `redial` rule, a round calls again the numbers that did not connect. */
 export const DEFAULT_REDIAL: RedialRule = {
-  outcomes: ['no_answer', 'busy', 'not_reached'],
+  outcomes: ['no_answer', 'busy', 'not_reached', 'failed'],
 };
 
 /**

@@ -5,7 +5,13 @@ import * as calls from './calls.repository.ts';
 // calls.repository.ts (the lint rule in eslint.config.js refuses it); these functions are the
 // seam, as task-access.ts is for tasks.
 
-export type { CallEnd, CallOutcome, CallResult, CallRow } from './calls.repository.ts';
+export type {
+  CallEnd,
+  CallOutcome,
+  CallResult,
+  CallRow,
+  CallTelephony,
+} from './calls.repository.ts';
 export { resultWithoutTalk } from './calls.repository.ts';
 
 /** Attempts still dialling under workers whose row is gone (a crashed process). */

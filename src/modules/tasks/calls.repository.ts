@@ -10,6 +10,8 @@ export type CallOutcome =
   | 'hangup'
   | 'voicemail'
   | 'interrupted'
+  /** The network failed to connect it (a trunk's 5xx, an INVITE nobody answered). */
+  | 'failed'
   /** A number's terminal record without a carrier attempt (tasks/number-ends.ts). */
   | 'not_dialled';
 
@@ -76,6 +78,14 @@ export interface CallEnd {
   ringTime: number;
   hangupType: string;
   result: CallResult;
+  /** What the line said (a real trunk): kept in calls.telephony. */
+  telephony?: CallTelephony;
+}
+
+/** The line's own account of a call (docs/sip.md): absent on the simulator. */
+export interface CallTelephony {
+  carrierCause?: { protocol: 'sip'; code: number; reason: string };
+  amd?: { verdict: 'human' | 'machine' | 'unknown'; confidence: number; atSeconds: number };
 }
 
 /**
@@ -91,9 +101,10 @@ export async function endCalls(
   return q.query<CallRow>(
     `WITH ended AS (
        UPDATE calls SET state = 'final', outcome = r.outcome, ended_at = r.ended_at,
-         ring_time = r.ring_time, hangup_type = r.hangup_type, result = r.result
+         ring_time = r.ring_time, hangup_type = r.hangup_type, result = r.result,
+         telephony = r.telephony
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, outcome text, ended_at timestamptz,
-         ring_time int, hangup_type text, result jsonb)
+         ring_time int, hangup_type text, result jsonb, telephony jsonb)
        WHERE calls.id = r.id AND calls.state = 'dialing'
        RETURNING ${CALL_COLUMNS.replace(/(\w+)/g, 'calls.$1')}),
      voided AS (${voidInterruptedCalls('ended')})
@@ -107,6 +118,7 @@ export async function endCalls(
           ring_time: end.ringTime,
           hangup_type: end.hangupType,
           result: end.result,
+          telephony: end.telephony ?? null,
         })),
       ),
     ],

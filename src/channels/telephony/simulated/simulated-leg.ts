@@ -212,6 +212,7 @@ function lengthOf(heard: HeardInput): number {
       // A key press takes about a quarter of a second.
       return Math.max(0.6, heard.digits.length * 0.25);
     case 'hangup':
+    case 'machine':
       return 0;
   }
 }

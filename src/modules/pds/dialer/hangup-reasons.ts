@@ -49,6 +49,8 @@ export function hangupReasonOf(facts: CallFacts): HangupReason {
       return HANGUP_REASON.normal;
     case 'interrupted':
     case 'not_dialled':
+    // A network failure: the list (spec/workflow-api.md) has no reason for it.
+    case 'failed':
       return HANGUP_REASON.unknown;
     default:
   }

@@ -47,9 +47,10 @@ export async function runPdsCall(deps: PdsDriverDeps, run: PdsCallRun): Promise<
   try {
     const connect = await originateWithin(deps, run, listener);
     if (connect.outcome !== 'answered') {
-      if (connect.outcome === 'failed')
-        throw new Error(`the call ${call.callId} failed to connect`);
-      return ended(run, endWithoutTalk(call, connect.outcome, connect.ringSeconds));
+      return ended(
+        run,
+        endWithoutTalk(call, connect.outcome, connect.ringSeconds, connect.carrierCause),
+      );
     }
     const { leg, ringSeconds } = connect;
     run.leg = leg;
