@@ -58,11 +58,25 @@ async function cases(): Promise<Case[]> {
   for (const [i, text] of MACHINES.entries()) {
     const greeting = await say(text, RATE);
     const plain = concat(lead(i), greeting, silence(RATE, 3_000));
-    const beep = concat(lead(i), greeting, silence(RATE, 400), tone(RATE, 1_000, 500), silence(RATE, 3_000));
+    const beep = concat(
+      lead(i),
+      greeting,
+      silence(RATE, 400),
+      tone(RATE, 1_000, 500),
+      silence(RATE, 3_000),
+    );
     out.push({ name: `${text.slice(0, 30)}...`, truth: 'machine', audio: mix(plain, line(i)) });
-    out.push({ name: `${text.slice(0, 30)}... + beep`, truth: 'machine', audio: mix(beep, line(i)) });
+    out.push({
+      name: `${text.slice(0, 30)}... + beep`,
+      truth: 'machine',
+      audio: mix(beep, line(i)),
+    });
   }
-  out.push({ name: 'nobody says anything', truth: 'silence', audio: mix(silence(RATE, 6_000), line(0)) });
+  out.push({
+    name: 'nobody says anything',
+    truth: 'silence',
+    audio: mix(silence(RATE, 6_000), line(0)),
+  });
   return out;
 }
 

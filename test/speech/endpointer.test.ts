@@ -19,7 +19,10 @@ for (const rate of [8_000, 16_000]) {
   describe(`Endpointer at ${rate} Hz`, () => {
     it('gives one utterance per answer, with its timings and pre-roll', async () => {
       const speech = await say('Yes, that is me.', rate);
-      const audio = mix(concat(silence(rate, 1_000), speech, silence(rate, 1_500)), hiss(rate, 500, -60));
+      const audio = mix(
+        concat(silence(rate, 1_000), speech, silence(rate, 1_500)),
+        hiss(rate, 500, -60),
+      );
       const events = run(audio);
       assert.deepEqual(
         events.map((e) => e.type),

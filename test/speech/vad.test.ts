@@ -38,8 +38,7 @@ for (const rate of [8_000, 16_000]) {
       const vad = new EnergyVad();
       for (const f of framesOf(hiss(rate, 3_000, -40, 5))) vad.decide(f);
       const loud = vad.noiseFloorDbfs;
-      for (const f of framesOf(concat(silence(rate, 500), hiss(rate, 500, -70, 9))))
-        vad.decide(f);
+      for (const f of framesOf(concat(silence(rate, 500), hiss(rate, 500, -70, 9)))) vad.decide(f);
       assert.ok(loud > -45, `floor ${loud} after a -40 dBFS hiss`);
       assert.ok(vad.noiseFloorDbfs < -60, `floor ${vad.noiseFloorDbfs} after quiet`);
     });

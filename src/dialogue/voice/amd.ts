@@ -21,12 +21,7 @@ export interface AmdResult {
   decidedAtMs: number;
   /** The cue that decided: for the call record and for tuning. */
   reason:
-    | 'beep'
-    | 'long_greeting'
-    | 'short_greeting'
-    | 'medium_greeting'
-    | 'silence'
-    | 'window_closed';
+    'beep' | 'long_greeting' | 'short_greeting' | 'medium_greeting' | 'silence' | 'window_closed';
 }
 
 export interface AmdOptions {
@@ -96,7 +91,10 @@ export class AnsweringMachineDetector {
       const talked = end - this.#greetingFrom;
       if (talked >= this.#o.machineSpeechMs) {
         // Longer than needed, surer: 0.7 at the threshold, 0.9 at one and a half times it.
-        const extra = Math.min(1, (talked - this.#o.machineSpeechMs) / (this.#o.machineSpeechMs / 2));
+        const extra = Math.min(
+          1,
+          (talked - this.#o.machineSpeechMs) / (this.#o.machineSpeechMs / 2),
+        );
         return this.#decide('machine', 0.7 + 0.2 * extra, end, 'long_greeting');
       }
     } else if (this.#greetingFrom !== undefined) {
