@@ -12,9 +12,18 @@ export interface Transcript {
   confidence: number;
 }
 
+export interface SttOptions {
+  language: string;
+  /**
+   * The phrases the robot expects (intents' phrases, '<digits>' for a string of digits): a
+   * recogniser that takes a grammar limits itself to them; others may ignore it.
+   */
+  grammar?: string[];
+}
+
 export interface Stt {
   /** Transcribes one utterance (mono 16-bit PCM at any rate) in the given language. */
-  transcribe(audio: Pcm, options: { language: string }): Promise<Transcript>;
+  transcribe(audio: Pcm, options: SttOptions): Promise<Transcript>;
 }
 
 /** Transcribes a mono 16-bit WAV file (a recording leg, a test fixture). */
