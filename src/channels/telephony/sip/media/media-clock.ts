@@ -19,6 +19,11 @@ export class MediaClock {
   #timer: NodeJS.Timeout | undefined;
   /** Ticks that ran later than one frame after they were due (the loop was held up). */
   lateTicks = 0;
+  /**
+   * How late the ticks ran, in whole frames: lateness[n] counts the ticks that ran n frames
+   * (n x 20 ms) after they were due; the last slot holds that many or more. For measurements.
+   */
+  readonly lateness: number[] = new Array<number>(11).fill(0);
 
   subscribe(listener: TickListener): () => void {
     this.#listeners.add(listener);
@@ -53,6 +58,7 @@ export class MediaClock {
     if (behind > 1) this.lateTicks += behind - 1;
     for (let i = 0; i < behind; i++) {
       this.#tick += 1;
+      this.lateness[Math.min(behind - 1 - i, this.lateness.length - 1)]! += 1;
       for (const listener of this.#listeners) listener();
     }
     if (this.#listeners.size > 0 && !this.#timer) this.#schedule();
