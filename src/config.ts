@@ -59,10 +59,24 @@ export interface Config {
   linkSecret: string;
   /** Calling-window override given to every new app (docs/compliance.md); null: the country packs. */
   defaultCallingWindows: WindowOverride | null;
+  /** Who places calls: the simulated carrier (default) or a SIP trunk (docs/sip.md). */
+  carrier: 'simulated' | 'sip';
+  /** The trunk's settings when carrier is sip. */
+  sip: SipTrunkConfig | null;
+  /** Speech to text on real calls: an OpenAI-compatible server, or Debian's pocketsphinx. */
+  stt: { kind: 'openai'; url: string; key: string; model: string } | { kind: 'pocketsphinx' };
+  /** The robot's voice: eSpeak NG in-process (default) or an OpenAI-compatible server. */
+  tts:
+    { kind: 'espeak' } | { kind: 'openai'; url: string; key: string; model: string; voice: string };
 }
 
 import { parseOverride, type WindowOverride } from './shared/window-override.ts';
 import { toE164 } from './shared/phone.ts';
+import {
+  readSipTrunkConfig,
+  SipConfigError,
+  type SipTrunkConfig,
+} from './channels/telephony/sip/trunk-config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -194,9 +208,61 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     llmModel: env.TILLER_LLM_MODEL || 'gpt-4o-mini',
     linkSecret: env.TILLER_LINK_SECRET || '',
     defaultCallingWindows: windows,
+    ...carrierSettings(env),
     ...overrides,
   };
   return Object.freeze(config);
+}
+
+/** The carrier, and the speech a real line needs (docs/sip.md). */
+function carrierSettings(env: Env): Pick<Config, 'carrier' | 'sip' | 'stt' | 'tts'> {
+  const carrier = env.TILLER_CARRIER || 'simulated';
+  if (carrier !== 'simulated' && carrier !== 'sip')
+    throw new ConfigError(`TILLER_CARRIER must be simulated or sip, got "${carrier}"`);
+  let sip: SipTrunkConfig | null = null;
+  if (carrier === 'sip') {
+    try {
+      sip = readSipTrunkConfig(env);
+    } catch (error) {
+      if (error instanceof SipConfigError) throw new ConfigError(error.message);
+      throw error;
+    }
+  }
+  const sttUrl = httpUrl(env, 'TILLER_STT_URL').replace(/\/+$/, '');
+  const sttKind = env.TILLER_STT || (sttUrl ? 'openai' : 'pocketsphinx');
+  if (sttKind !== 'openai' && sttKind !== 'pocketsphinx')
+    throw new ConfigError(`TILLER_STT must be openai or pocketsphinx, got "${sttKind}"`);
+  if (sttKind === 'openai' && !sttUrl)
+    throw new ConfigError('TILLER_STT=openai needs TILLER_STT_URL (up to /v1)');
+  const ttsUrl = httpUrl(env, 'TILLER_TTS_URL').replace(/\/+$/, '');
+  const ttsKind = env.TILLER_TTS || (ttsUrl ? 'openai' : 'espeak');
+  if (ttsKind !== 'openai' && ttsKind !== 'espeak')
+    throw new ConfigError(`TILLER_TTS must be espeak or openai, got "${ttsKind}"`);
+  if (ttsKind === 'openai' && !ttsUrl)
+    throw new ConfigError('TILLER_TTS=openai needs TILLER_TTS_URL (up to /v1)');
+  return {
+    carrier,
+    sip,
+    stt:
+      sttKind === 'openai'
+        ? {
+            kind: 'openai',
+            url: sttUrl,
+            key: env.TILLER_STT_KEY || '',
+            model: env.TILLER_STT_MODEL || 'whisper-1',
+          }
+        : { kind: 'pocketsphinx' },
+    tts:
+      ttsKind === 'openai'
+        ? {
+            kind: 'openai',
+            url: ttsUrl,
+            key: env.TILLER_TTS_KEY || '',
+            model: env.TILLER_TTS_MODEL || 'tts-1',
+            voice: env.TILLER_TTS_VOICE || 'alloy',
+          }
+        : { kind: 'espeak' },
+  };
 }
 
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string {

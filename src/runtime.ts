@@ -5,9 +5,10 @@ import type { CallControl } from './channels/telephony/call-control.ts';
 import type { ChannelFactory } from './modules/messaging/channel-registry.ts';
 import { messagingAdapters } from './channels/messaging/channel-factory.ts';
 import { SimulatedCallControl } from './channels/telephony/simulated/simulated-call-control.ts';
+import { startSipCarrier } from './channels/telephony/sip/sip-carrier.ts';
+import { sttOf, ttsOf } from './speech-providers.ts';
 import type { Config } from './config.ts';
 import type { Nlu } from './dialogue/nlu/nlu.ts';
-import { EspeakTts } from './dialogue/tts/espeak-tts.ts';
 import type { Tts } from './dialogue/tts/tts.ts';
 import { TtsCallRecorder } from './modules/recordings/call-recorder.ts';
 import { createServices, type Services } from './modules/services.ts';
@@ -113,7 +114,13 @@ export async function startTiller(options: StartOptions): Promise<Runtime> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     await seedBuiltinRobots(db);
     await seedBuiltinStrategies(db);
-    services = createTillerServices(options, db, log);
+    // A real trunk: registered before anything can dial; stopped after the dialers hand back.
+    const sip =
+      !options.callControl && config.carrier === 'sip' && config.sip
+        ? await startSipCarrier(config.sip, sttOf(config), log)
+        : undefined;
+    if (sip) stoppers.push(() => sip.stop());
+    services = createTillerServices(options, db, log, sip?.callControl);
     // Before anything can publish: the API and the workers both change state that has subscribers.
     // The recording links of PDS TALKRESULT webhooks, signed inside transactions: the key loads now.
     const recLinks = new RecLinks(config.recordings ? services.recordings : undefined);
@@ -160,7 +167,12 @@ function assertPortFree(port: number, host: string): Promise<void> {
   });
 }
 
-function createTillerServices(options: StartOptions, db: Db, log: Logger): Services {
+function createTillerServices(
+  options: StartOptions,
+  db: Db,
+  log: Logger,
+  sipCallControl: CallControl | undefined,
+): Services {
   const { config } = options;
   // The channel factory reads `services` lazily, at a channel's first use, after this returns.
   const services: Services = createServices({
@@ -175,6 +187,7 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
     metrics: createMetrics(),
     callControl:
       options.callControl ??
+      sipCallControl ??
       new SimulatedCallControl({
         timeScale: config.timeScale,
         ...(config.simulatorLedger ? { ledgerFile: config.simulatorLedger } : {}),
@@ -190,7 +203,7 @@ function createTillerServices(options: StartOptions, db: Db, log: Logger): Servi
         templateButtons: ({ name, language }) => services.messaging.templateButtons(name, language),
         ...(config.messagingLedger ? { messagingLedger: config.messagingLedger } : {}),
       }),
-    tts: options.tts ?? new EspeakTts(),
+    tts: options.tts ?? ttsOf(config),
   });
   return services;
 }
