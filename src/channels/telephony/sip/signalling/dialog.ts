@@ -96,7 +96,12 @@ export class Dialog {
     const request = this.#request('INVITE', sdp);
     const seq = this.#state.localSeq;
     return new Promise((resolve) => {
+      // Per re-INVITE: a 2xx retransmitted after this one settled is only ACKed again, even
+      // when a newer re-INVITE is under way by then.
+      let settled = false;
       const settle = (result: { status: number; sdp?: string }) => {
+        if (settled) return;
+        settled = true;
         this.#reinviting = false;
         resolve(result);
       };
@@ -109,7 +114,7 @@ export class Dialog {
             return;
           }
           this.#sendAck(seq);
-          if (!this.#reinviting) return; // a retransmitted 2xx: ACKed again above
+          if (settled) return;
           this.localSdp = sdp;
           if (response.body) this.remoteSdp = response.body;
           settle(

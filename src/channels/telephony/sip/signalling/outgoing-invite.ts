@@ -47,6 +47,7 @@ export class OutgoingInvite {
   #settled = false;
   #provisionalListeners: ((r: Provisional) => void)[] = [];
   #heardProvisional = false;
+  #lastProvisional = '';
   #cancelled = false;
   #cancelSent = false;
   #challenged = false;
@@ -110,6 +111,11 @@ export class OutgoingInvite {
       this.#heardProvisional = true;
       if (this.#cancelled) this.#sendCancel();
       if (response.status === 100 || this.#settled) return;
+      // A retransmitted INVITE makes the far side repeat its last provisional answer (and some
+      // repeat 180 on their own): the listeners hear each distinct one once.
+      const fingerprint = `${response.status}|${getHeader(response, 'To')}|${response.body}`;
+      if (fingerprint === this.#lastProvisional) return;
+      this.#lastProvisional = fingerprint;
       const provisional: Provisional = { status: response.status, reason: response.reason };
       if (response.body) provisional.sdp = response.body;
       for (const listener of this.#provisionalListeners) listener(provisional);
