@@ -76,7 +76,7 @@ import {
   readSipTrunkConfig,
   SipConfigError,
   type SipTrunkConfig,
-} from './channels/telephony/sip/trunk-config.ts';
+} from './shared/sip-trunk-config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

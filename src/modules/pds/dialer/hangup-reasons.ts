@@ -47,9 +47,9 @@ export function hangupReasonOf(facts: CallFacts): HangupReason {
     case 'no_answer':
       // Rang out to the ring limit: a normal clearing; the detail's callResultType says no answer.
       return HANGUP_REASON.normal;
+    // A network failure (failed): the list (spec/workflow-api.md) has no reason for it either.
     case 'interrupted':
     case 'not_dialled':
-    // A network failure: the list (spec/workflow-api.md) has no reason for it.
     case 'failed':
       return HANGUP_REASON.unknown;
     default:

@@ -249,17 +249,24 @@ export class RtpSession {
     this.#socket.send(serializeRtp(packet), this.#remote.port, this.#remote.host);
   }
 
-  /** Plays out this tick's frame of the far end's audio; undefined before the first packet. */
+  /**
+   * Plays out this tick's frame of the far end's audio, silence until its first packet: frames
+   * run from the moment the far end is known (the answer), so a listener's timeouts pass on a
+   * line that sends nothing (a silent phone, silence suppression) and its media time is the call's.
+   */
   #hearTick(): Int16Array | undefined {
     const r = this.#receiving;
-    if (!r || !this.#heardFirst) return undefined;
-    const frame = r.playout.next();
-    if (!this.#framesStarted && frame.idle) return undefined;
-    this.#framesStarted = true;
-    const item = { samples: frame.samples, sampleRate: r.codec.sampleRate, at: this.#heardMs };
+    if (!r) return undefined;
+    const frame = this.#heardFirst ? r.playout.next() : undefined;
+    const samples =
+      frame && (this.#framesStarted || !frame.idle)
+        ? frame.samples
+        : new Int16Array((r.codec.sampleRate * FRAME_MS) / 1000);
+    if (frame && !frame.idle) this.#framesStarted = true;
+    const item = { samples, sampleRate: r.codec.sampleRate, at: this.#heardMs };
     this.#heardMs += FRAME_MS;
     for (const stream of this.#streams) stream.push(item);
-    return frame.samples;
+    return samples;
   }
 
   #receive(datagram: Buffer, from: RemoteInfo): void {

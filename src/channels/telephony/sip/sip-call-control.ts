@@ -1,0 +1,158 @@
+import type { Stt } from '../../../dialogue/ports/stt.ts';
+import type {
+  CallControl,
+  CallControlCapabilities,
+  Connect,
+  LegListener,
+  OriginateRequest,
+} from '../call-control.ts';
+import { RtpSession } from './media/rtp-session.ts';
+import { causeOfStatus } from './signalling/causes.ts';
+import { answerMedia, offerSdp } from './sip-sdp.ts';
+import type { SipUserAgent } from './signalling/user-agent.ts';
+import { SipLeg } from './sip-leg.ts';
+import type { SipTrunkConfig } from '../../../shared/sip-trunk-config.ts';
+
+// Call control over a SIP trunk (docs/sip.md): originate is an INVITE through the trunk's proxy
+// with an SDP offer for an RTP session of the call's own; the answer's codec sets the media; the
+// leg plays the robot's audio and hears the callee through a speech listener (VAD, endpointing,
+// the STT). A call that never connects ends with the cause its SIP status maps to, and the status
+// itself goes with it (`carrierCause`) into the call's record.
+
+const CAPABILITIES: CallControlCapabilities = {
+  playsText: false,
+  recognisesSpeech: true,
+  audioFrames: true,
+  recording: 'audio',
+  bridging: true,
+};
+
+export interface SipCallControlOptions {
+  ua: SipUserAgent;
+  trunk: SipTrunkConfig;
+  stt: Stt;
+  /** Where our RTP sockets bind (the SIP bind host unless set). */
+  rtpHost?: string;
+  /** Answering-machine detection on each answered call (default on). */
+  amd?: boolean;
+}
+
+export class SipCallControl implements CallControl {
+  readonly capabilities = CAPABILITIES;
+  readonly #options: SipCallControlOptions;
+  readonly #seen = new Set<string>();
+  readonly #legs = new Set<SipLeg>();
+
+  constructor(options: SipCallControlOptions) {
+    this.#options = options;
+  }
+
+  /** The legs up now (a shutdown hangs them up). */
+  get legs(): ReadonlySet<SipLeg> {
+    return this.#legs;
+  }
+
+  async originate(request: OriginateRequest, events?: LegListener): Promise<Connect> {
+    const { callId } = request;
+    if (this.#seen.has(callId)) throw new Error(`call ${callId} was already dialled`);
+    this.#seen.add(callId);
+    return this.#dial(callId, this.#uriOf(request.to), request.from, events);
+  }
+
+  /**
+   * A leg to an agent (`sip:` URI of a phone, or a number through the trunk), for a transfer; it
+   * plays nothing of its own and hears nothing: the bridge carries its audio.
+   */
+  async dialAgent(callId: string, target: string, from: string, events?: LegListener) {
+    // `sip:` a phone's own URI; `agent:<name>` the agent's extension behind the trunk; else a number.
+    const uri = target.startsWith('sip:')
+      ? target
+      : target.startsWith('agent:')
+        ? `sip:${target.slice('agent:'.length)}@${this.#options.trunk.domain}`
+        : this.#uriOf(target);
+    return this.#dial(callId, uri, from, events, { amd: false });
+  }
+
+  async #dial(
+    callId: string,
+    uri: string,
+    from: string,
+    events: LegListener | undefined,
+    options: { amd?: boolean } = {},
+  ): Promise<Connect> {
+    const { ua, trunk } = this.#options;
+    const rtp = await RtpSession.open({
+      host: this.#options.rtpHost ?? trunk.bind.host,
+      portRange: trunk.rtpPortRange,
+    });
+    const mediaHost = trunk.publicHost ?? ua.address.host;
+    const invite = ua.invite({
+      target: uri,
+      from: `sip:${this.#userOf(from)}@${trunk.domain}`,
+      assertedIdentity: `<sip:${this.#userOf(from)}@${trunk.domain}>`,
+      sdp: offerSdp(mediaHost, rtp.localPort),
+      proxy: trunk.proxy,
+    });
+    const began = performance.now();
+    let ringingAt: number | undefined;
+    let heardFromTrunk = false;
+    invite.onProvisional((r) => {
+      heardFromTrunk = true;
+      if ((r.status === 180 || r.status === 183) && ringingAt === undefined) {
+        ringingAt = performance.now();
+        events?.({ type: 'ringing', callId });
+      }
+      // Early media (183 with SDP): the carrier's tones and announcements reach our socket.
+      const early = r.sdp ? answerMedia(r.sdp) : undefined;
+      if (early) rtp.setRemote(early.remote.host, early.remote.port, early.choice);
+    });
+    let cancelled = false;
+    const ringLimit = setTimeout(() => {
+      cancelled = true;
+      invite.cancel();
+    }, trunk.ringTimeoutSeconds * 1000);
+    ringLimit.unref();
+    const result = await invite.result.finally(() => clearTimeout(ringLimit));
+    const ringSeconds = Math.round((performance.now() - (ringingAt ?? began)) / 1000);
+    const answered = result.status >= 200 && result.status < 300 && result.dialog;
+    const media = answered && result.sdp ? answerMedia(result.sdp) : undefined;
+    if (!answered || !media) {
+      await rtp.close();
+      if (answered) await result.dialog!.bye().catch(() => undefined);
+      const carrierCause = { protocol: 'sip' as const, code: result.status, reason: result.reason };
+      // Our CANCEL after the ring limit is a no answer; a trunk that never answered at all (our
+      // INVITE timed out) is a network failure, not a callee who did not pick up.
+      const outcome = answered
+        ? 'failed'
+        : cancelled
+          ? 'no_answer'
+          : !heardFromTrunk && result.status === 408
+            ? 'failed'
+            : causeOfStatus(result.status);
+      events?.({ type: 'hangup', callId, cause: outcome, carrierCause });
+      return { outcome, ringSeconds, carrierCause };
+    }
+    rtp.setRemote(media.remote.host, media.remote.port, media.choice);
+    const leg = new SipLeg({
+      callId,
+      dialog: result.dialog!,
+      rtp,
+      stt: this.#options.stt,
+      amd: options.amd ?? this.#options.amd ?? true,
+      ...(events ? { events } : {}),
+      dialAgent: (agentCallId, target) => this.dialAgent(agentCallId, target, from, events),
+      onEnd: () => this.#legs.delete(leg),
+    });
+    this.#legs.add(leg);
+    events?.({ type: 'answered', callId, ringSeconds });
+    return { outcome: 'answered', ringSeconds, leg };
+  }
+
+  #uriOf(number: string): string {
+    return `sip:${this.#userOf(number)}@${this.#options.trunk.domain}`;
+  }
+
+  #userOf(number: string): string {
+    return this.#options.trunk.numberFormat === 'digits' ? number.replace(/^\+/, '') : number;
+  }
+}
