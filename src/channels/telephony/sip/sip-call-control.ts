@@ -119,7 +119,12 @@ export class SipCallControl implements CallControl {
     if (!answered || !media) {
       await rtp.close();
       if (answered) await result.dialog!.bye().catch(() => undefined);
-      const carrierCause = { protocol: 'sip' as const, code: result.status, reason: result.reason };
+      const carrierCause = {
+        protocol: 'sip' as const,
+        code: result.status,
+        // Answered, but with no SDP we can speak: our side hung up at once.
+        reason: answered ? 'answered without a codec in common' : result.reason,
+      };
       // Our CANCEL after the ring limit is a no answer; a trunk that never answered at all (our
       // INVITE timed out) is a network failure, not a callee who did not pick up.
       const outcome = answered
