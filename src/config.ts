@@ -228,41 +228,55 @@ function carrierSettings(env: Env): Pick<Config, 'carrier' | 'sip' | 'stt' | 'tt
       throw error;
     }
   }
-  const sttUrl = httpUrl(env, 'TILLER_STT_URL').replace(/\/+$/, '');
-  const sttKind = env.TILLER_STT || (sttUrl ? 'openai' : 'pocketsphinx');
-  if (sttKind !== 'openai' && sttKind !== 'pocketsphinx')
-    throw new ConfigError(`TILLER_STT must be openai or pocketsphinx, got "${sttKind}"`);
-  if (sttKind === 'openai' && !sttUrl)
-    throw new ConfigError('TILLER_STT=openai needs TILLER_STT_URL (up to /v1)');
-  const ttsUrl = httpUrl(env, 'TILLER_TTS_URL').replace(/\/+$/, '');
-  const ttsKind = env.TILLER_TTS || (ttsUrl ? 'openai' : 'espeak');
-  if (ttsKind !== 'openai' && ttsKind !== 'espeak')
-    throw new ConfigError(`TILLER_TTS must be espeak or openai, got "${ttsKind}"`);
-  if (ttsKind === 'openai' && !ttsUrl)
-    throw new ConfigError('TILLER_TTS=openai needs TILLER_TTS_URL (up to /v1)');
+  const stt = speechServer(
+    'TILLER_STT',
+    env.TILLER_STT,
+    httpUrl(env, 'TILLER_STT_URL'),
+    'pocketsphinx',
+  );
+  const tts = speechServer('TILLER_TTS', env.TILLER_TTS, httpUrl(env, 'TILLER_TTS_URL'), 'espeak');
   return {
     carrier,
     sip,
     stt:
-      sttKind === 'openai'
+      stt.kind === 'openai'
         ? {
             kind: 'openai',
-            url: sttUrl,
+            url: stt.url,
             key: env.TILLER_STT_KEY || '',
             model: env.TILLER_STT_MODEL || 'whisper-1',
           }
         : { kind: 'pocketsphinx' },
     tts:
-      ttsKind === 'openai'
+      tts.kind === 'openai'
         ? {
             kind: 'openai',
-            url: ttsUrl,
+            url: tts.url,
             key: env.TILLER_TTS_KEY || '',
             model: env.TILLER_TTS_MODEL || 'tts-1',
             voice: env.TILLER_TTS_VOICE || 'alloy',
           }
         : { kind: 'espeak' },
   };
+}
+
+/**
+ * A speech provider's `kind` (e.g. TILLER_STT) and URL (TILLER_STT_URL): an OpenAI-compatible
+ * server when named, or when only its URL is set; else the local engine.
+ */
+function speechServer(
+  variable: string,
+  named: string | undefined,
+  rawUrl: string,
+  local: string,
+): { kind: string; url: string } {
+  const url = rawUrl.replace(/\/+$/, '');
+  const kind = named || (url ? 'openai' : local);
+  if (kind !== 'openai' && kind !== local)
+    throw new ConfigError(`${variable} must be openai or ${local}, got "${kind}"`);
+  if (kind === 'openai' && !url)
+    throw new ConfigError(`${variable}=openai needs ${variable}_URL (up to /v1)`);
+  return { kind, url };
 }
 
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string {

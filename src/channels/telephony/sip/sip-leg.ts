@@ -21,8 +21,8 @@ import type { Dialog } from './signalling/dialog.ts';
 
 // One answered SIP call: its dialog (BYE, re-INVITE) and its RTP session. Every frame the callee
 // sends goes, in one loop, to the answering-machine detector (first seconds only), to the speech
-// listener (VAD, endpointing, STT: what `listen` answers), to `frames()` readers and, when
-// bridged, to the other leg. Speech that starts while the robot talks stops the robot (barge-in).
+// listener (VAD, endpointing, STT: what `listen` answers) and, when bridged, to the other leg;
+// `frames()` readers read the session themselves. Speech that starts while the robot talks stops the robot (barge-in).
 
 const HANGUP: HeardInput = { kind: 'hangup' };
 const MACHINE: HeardInput = { kind: 'machine' };
@@ -45,7 +45,6 @@ export class SipLeg implements CallLeg {
   readonly #o: SipLegOptions;
   readonly #listener: SpeechListener;
   readonly #amd: AnsweringMachineDetector | undefined;
-  readonly #readers = new Set<(frame: AudioFrame | undefined) => void>();
   #up = true;
   #playing = 0;
   /** Settles when the detector hears a machine: it cuts the listen in progress. */
@@ -116,24 +115,10 @@ export class SipLeg implements CallLeg {
   }
 
   async *frames(): AsyncIterable<AudioFrame> {
-    const queue: Array<AudioFrame | undefined> = [];
-    let wake: (() => void) | undefined;
-    const reader = (frame: AudioFrame | undefined) => {
-      queue.push(frame);
-      wake?.();
-    };
     if (!this.#up) return;
-    this.#readers.add(reader);
-    try {
-      for (;;) {
-        while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-        const frame = queue.shift();
-        if (!frame) return;
-        yield frame;
-      }
-    } finally {
-      this.#readers.delete(reader);
-    }
+    // The session gives each reader a queue of its own; the leg only says whose audio it is.
+    for await (const frame of this.#o.rtp.frames())
+      yield { sampleRate: frame.sampleRate, samples: frame.samples, from: 'callee' };
   }
 
   record(): LegRecording {
@@ -205,15 +190,9 @@ export class SipLeg implements CallLeg {
     const { rtp } = this.#o;
     for await (const frame of rtp.frames()) {
       if (!this.#up) break;
-      const heard: AudioFrame = {
-        sampleRate: frame.sampleRate,
-        samples: frame.samples,
-        from: 'callee',
-      };
       this.#listener.push(frame);
       const verdict = this.#amd?.push(frame);
       if (verdict) this.#decided(verdict);
-      for (const reader of this.#readers) reader(heard);
       // A bridge: the far party hears this side as it comes (the other leg's own pacing).
       if (this.#bridged?.up)
         this.#bridged.#o.rtp.play({ sampleRate: frame.sampleRate, samples: frame.samples });
@@ -245,7 +224,6 @@ export class SipLeg implements CallLeg {
     if (!this.#up) return;
     this.#up = false;
     this.#listener.end();
-    for (const reader of this.#readers) reader(undefined);
     this.#o.events?.({ type: 'hangup', callId: this.callId, cause });
     void this.#o.rtp.close();
     this.#o.onEnd();
