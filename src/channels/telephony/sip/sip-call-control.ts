@@ -89,7 +89,7 @@ export class SipCallControl implements CallControl {
     const invite = ua.invite({
       target: uri,
       from: `sip:${this.#userOf(from)}@${trunk.domain}`,
-      assertedIdentity: `<sip:${this.#userOf(from)}@${trunk.domain}>`,
+      assertedIdentity: `sip:${this.#userOf(from)}@${trunk.domain}`,
       sdp: offerSdp(mediaHost, rtp.localPort),
       proxy: trunk.proxy,
     });
