@@ -232,3 +232,19 @@ describe('what personas say fits the call', () => {
     }
   });
 });
+
+describe('a persona asked to verify a value the task does not hold', () => {
+  it('says it does not know, not a sentence with a hole', () => {
+    const callee = new SimulatedCallee(personaFor(NUMBER.cooperative!));
+    const prompt = {
+      text: 'Please tell me the last four digits of your ID number.',
+      expects: { kind: 'verify' as const, slotType: 'digits', expected: '' },
+    };
+    assert.deepEqual(callee.answer({ ...prompt, language: 'en' }), {
+      text: 'Sorry, I do not know that.',
+    });
+    assert.deepEqual(callee.answer({ ...prompt, language: 'id' }), {
+      text: 'Maaf, saya tidak tahu.',
+    });
+  });
+});

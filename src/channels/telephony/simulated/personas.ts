@@ -137,7 +137,9 @@ export class SimulatedCallee implements Respondent {
         break;
     }
     const expects = prompt.expects;
-    if (expects.kind === 'verify') return { text: words.myAnswerIs(expects.expected) };
+    // A value the task does not hold (no callee field for it) leaves the person nothing to say.
+    if (expects.kind === 'verify')
+      return { text: expects.expected ? words.myAnswerIs(expects.expected) : words.dontKnow };
     const offered = expects.intents;
     if (persona === 'opts_out') return { text: words.intent('dnc') };
     const topic = prompt.businessLine;

@@ -7,6 +7,8 @@ export interface Phrasebook {
   intent(name: string, businessLine?: string): string;
   slotValue(slotType: string, nextFriday: boolean, businessLine?: string): string;
   myAnswerIs(expected: string): string;
+  /** Asked for something the task gave the simulation no value of. */
+  dontKnow: string;
   voicemail: string;
   unclear: string;
 }
@@ -44,6 +46,7 @@ const en: Phrasebook = {
       free_text: 'That is all, thank you.',
     })[slotType] ?? 'Okay.',
   myAnswerIs: (expected) => `It is ${expected}.`,
+  dontKnow: 'Sorry, I do not know that.',
   voicemail: 'The person you are calling is not available. Please leave a message after the tone.',
   unclear: 'Sorry, what? The line is very bad.',
 };
@@ -81,6 +84,7 @@ const id: Phrasebook = {
       free_text: 'Itu saja, terima kasih.',
     })[slotType] ?? 'Oke.',
   myAnswerIs: (expected) => `Jawabannya ${expected}.`,
+  dontKnow: 'Maaf, saya tidak tahu.',
   voicemail:
     'Nomor yang Anda tuju tidak dapat menerima panggilan. Silakan tinggalkan pesan setelah nada berikut.',
   unclear: 'Maaf, apa? Suaranya putus-putus.',
