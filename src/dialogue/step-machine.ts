@@ -1,9 +1,10 @@
-import type { Channel, ConversationSetup, ConversationState } from './conversation.ts';
-import type { Nlu, NluContext, SlotType } from './nlu/nlu.ts';
+import type { ConversationSetup, ConversationState } from './conversation.ts';
+import type { Nlu, NluContext } from './nlu/nlu.ts';
 import type { Action, Expectation, TurnInput } from './ports/turn.ts';
 import { emptyResult, type ConversationResult } from './result.ts';
 import type { OutcomeName, RobotDefinition, RobotLabel, RobotNode } from './script/robot-script.ts';
-import { chosenIntent, offeredChoices, type Choice } from './script/choices.ts';
+import { chosenIntent } from './script/choices.ts';
+import { listenFor, listenForAnswer, type Question } from './listen-action.ts';
 import { variableTypes } from './script/variables.ts';
 import { fillTemplate, type Speech } from './template.ts';
 import { verifyAnswer } from './verify.ts';
@@ -16,11 +17,7 @@ import { isVoicemail } from './voicemail.ts';
 
 const DEFAULT_MAX_ROUNDS = 12;
 
-/** How long a driver waits for an answer before it reports silence (voice) or a timeout (chat). */
-export const LISTEN_TIMEOUT_SECONDS: Readonly<Record<Channel, number>> = {
-  voice: 8,
-  chat: 24 * 60 * 60,
-};
+export { LISTEN_TIMEOUT_SECONDS } from './listen-action.ts';
 
 /** Asked of an input when the conversation is already over. */
 export class ConversationEndedError extends Error {
@@ -30,7 +27,6 @@ export class ConversationEndedError extends Error {
   }
 }
 
-type Question = Exclude<RobotNode, { type: 'say' | 'end' | 'handoff' }>;
 type AskNode = Extract<RobotNode, { type: 'ask' }>;
 
 /**
@@ -242,7 +238,7 @@ export class ConversationMachine {
         continue;
       }
       s.turn = turn;
-      this.#listen(this.#expects(node), this.#choices(node));
+      this.#actions.push(listenForAnswer(robot, node, s.channel, s.vars));
       return;
     }
   }
@@ -350,40 +346,9 @@ export class ConversationMachine {
     this.#advance(node?.type === 'handoff' ? node.next : s.node);
   }
 
-  #expects(node: Question): Expectation {
-    switch (node.type) {
-      case 'ask':
-        return { kind: 'intent', intents: Object.keys(node.intents) };
-      case 'collect':
-        return {
-          kind: 'slot',
-          slotType: node.slot_type as SlotType,
-          intents: Object.keys(node.intents ?? {}),
-        };
-      case 'verify':
-        return {
-          kind: 'verify',
-          slotType: node.slot_type,
-          expected: fillTemplate(node.expect, this.state.vars),
-        };
-    }
-  }
-
-  #listen(expects: Expectation, choices?: Choice[]): void {
-    const { language, business_line: businessLine } = this.#robot;
-    this.#actions.push({
-      type: 'listen',
-      expects,
-      timeoutSeconds: LISTEN_TIMEOUT_SECONDS[this.state.channel],
-      language,
-      businessLine,
-      ...(choices ? { choices } : {}),
-    });
-  }
-
-  /** The buttons offered with an ask node's question, in chat. */
-  #choices(node: Question): Choice[] | undefined {
-    return this.state.channel === 'chat' && node.type === 'ask' ? offeredChoices(node) : undefined;
+  /** A listen for whatever comes: no question is waiting for its answer. */
+  #listen(expects: Expectation): void {
+    this.#actions.push(listenFor(this.#robot, expects, this.state.channel));
   }
 
   /** The node's line; an opt-out closing line must not promise what the app will not do. */

@@ -60,6 +60,11 @@ describe('step engine', () => {
       timeoutSeconds: 8,
       language: 'en',
       businessLine: 'collection',
+      // A recogniser's grammar: asking for a person, then the node's intents' phrases.
+      phrases: [
+        ...(collection.handoff?.phrases ?? []),
+        ...Object.values((collection.nodes.identity as { intents: object }).intents).flat(),
+      ],
     });
     assert.equal(state.node, 'identity');
     assert.equal(state.status, 'active');

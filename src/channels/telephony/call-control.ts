@@ -80,6 +80,8 @@ export interface ListenHints {
   expects: Expectation;
   /** After this long without speech or keys, the listen gives silence. */
   timeoutSeconds: number;
+  /** The expected answers' example phrases (a recogniser's grammar). */
+  phrases?: string[];
 }
 
 /** The next thing heard on a leg: the inputs the conversation engine takes from a voice call. */

@@ -45,6 +45,8 @@ export type Action =
        * fit WhatsApp reply buttons; more go in a list.
        */
       choices?: Array<{ id: string; title: string }>;
+      /** Voice only: the expected answers' example phrases, a recogniser's grammar. */
+      phrases?: string[];
     }
   /**
    * Connect the callee to someone else: a handoff node's queue (chat: ask the agents' side for

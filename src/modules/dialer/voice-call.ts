@@ -159,6 +159,7 @@ export async function converseOnLeg(
             ...(action.businessLine !== undefined ? { businessLine: action.businessLine } : {}),
             expects: action.expects,
             timeoutSeconds: action.timeoutSeconds,
+            ...(action.phrases ? { phrases: action.phrases } : {}),
           });
           break;
         case 'transfer':

@@ -2,6 +2,7 @@ import type { Stt } from '../../../dialogue/ports/stt.ts';
 import type { Segment } from '../../../dialogue/timeline.ts';
 import { AnsweringMachineDetector, type AmdResult } from '../../../dialogue/voice/amd.ts';
 import { SpeechListener } from '../../../dialogue/voice/speech-listener.ts';
+import { turnGrammar } from '../../../dialogue/voice/turn-grammar.ts';
 import { writeWav } from '../../../dialogue/wav.ts';
 import type {
   AudioFrame,
@@ -95,7 +96,11 @@ export class SipLeg implements CallLeg {
   async listen(hints: ListenHints): Promise<HeardInput> {
     if (!this.#up) return HANGUP;
     if (this.#isMachine) return MACHINE;
-    const heard = await Promise.race([this.#listener.listen(hints), this.#machine]);
+    const grammar = turnGrammar(hints);
+    const heard = await Promise.race([
+      this.#listener.listen({ ...hints, ...(grammar ? { grammar } : {}) }),
+      this.#machine,
+    ]);
     switch (heard.kind) {
       case 'speech': {
         const at = 'timings' in heard ? heard.timings?.speechStartMs : undefined;
