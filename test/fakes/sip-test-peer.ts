@@ -1,4 +1,4 @@
-import { RtpSession } from '../../src/channels/telephony/sip/media/rtp-session.ts';
+import { RtpSession, type RtpStats } from '../../src/channels/telephony/sip/media/rtp-session.ts';
 import { answerSdp } from '../../src/channels/telephony/sip/sip-sdp.ts';
 import type { Dialog } from '../../src/channels/telephony/sip/signalling/dialog.ts';
 import type { IncomingInvite } from '../../src/channels/telephony/sip/signalling/incoming-invite.ts';
@@ -38,6 +38,28 @@ export interface PeerCall {
   heard: Int16Array[];
   /** How the call ended for the peer. */
   ended?: 'local' | 'remote' | 'cancelled' | 'rejected';
+  /** The peer's RTP receive statistics, taken when the call ended. */
+  rtpStats?: RtpStats;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/**
+ * Puts something between the peer's RTP and the caller's (an impairing relay): given both ends,
+ * it says which address the peer's SDP answer names (`advertise`, where the caller sends) and
+ * where the peer sends (`sendTo`).
+ */
+export type MediaRoute = (ends: {
+  peer: Endpoint;
+  caller: Endpoint;
+}) => Promise<{ advertise: Endpoint; sendTo: Endpoint }>;
+
+export interface PeerOptions {
+  credentials?: { username: string; password: string };
+  mediaRoute?: MediaRoute;
 }
 
 /** Quieter than this (mean absolute sample) is silence; the robot's speech is far louder. */
@@ -50,16 +72,18 @@ export class SipTestPeer {
   readonly #ua: SipUserAgent;
   readonly #act: (to: string) => PeerAct;
   readonly #open = new Set<{ close(): Promise<void> }>();
+  readonly #mediaRoute: MediaRoute | undefined;
 
-  private constructor(ua: SipUserAgent, act: (to: string) => PeerAct) {
+  private constructor(ua: SipUserAgent, act: (to: string) => PeerAct, mediaRoute?: MediaRoute) {
     this.#ua = ua;
     this.#act = act;
+    this.#mediaRoute = mediaRoute;
     ua.onInvite((invite) => void this.#take(invite));
   }
 
   static async start(
     act: (to: string) => PeerAct,
-    options: { credentials?: { username: string; password: string } } = {},
+    options: PeerOptions = {},
   ): Promise<SipTestPeer> {
     const ua = await SipUserAgent.start({
       host: '127.0.0.1',
@@ -67,7 +91,7 @@ export class SipTestPeer {
       t1Ms: 100,
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
-    return new SipTestPeer(ua, act);
+    return new SipTestPeer(ua, act, options.mediaRoute);
   }
 
   get address(): { host: string; port: number } {
@@ -105,18 +129,29 @@ export class SipTestPeer {
     }
     const rtp = await RtpSession.open({ host: '127.0.0.1', port: 0 });
     this.#open.add(rtp);
-    const media = answerSdp(invite.sdp ?? '', '127.0.0.1', rtp.localPort, act.codecs);
+    let media = answerSdp(invite.sdp ?? '', '127.0.0.1', rtp.localPort, act.codecs);
     if (!media) {
       call.ended = 'rejected';
       invite.reject(488, 'Not Acceptable Here');
       await rtp.close();
       return;
     }
+    let sendTo: Endpoint = media.remote;
+    if (this.#mediaRoute) {
+      // The answer names the route's address, and the peer sends through it too.
+      const route = await this.#mediaRoute({
+        peer: { host: '127.0.0.1', port: rtp.localPort },
+        caller: media.remote,
+      });
+      media = answerSdp(invite.sdp ?? '', route.advertise.host, route.advertise.port, act.codecs)!;
+      sendTo = route.sendTo;
+    }
     call.codec = media.choice.name;
-    rtp.setRemote(media.remote.host, media.remote.port, media.choice);
+    rtp.setRemote(sendTo.host, sendTo.port, media.choice);
     const dialog = await invite.answer(media.sdp);
     void dialog.ended.then(({ by }) => {
       call.ended ??= by === 'local' ? 'local' : 'remote';
+      call.rtpStats = rtp.stats();
       void rtp.close();
     });
     await this.#converse(act, call, rtp, dialog);

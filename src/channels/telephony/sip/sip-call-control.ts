@@ -93,7 +93,6 @@ export class SipCallControl implements CallControl {
       sdp: offerSdp(mediaHost, rtp.localPort),
       proxy: trunk.proxy,
     });
-    const began = performance.now();
     let ringingAt: number | undefined;
     let heardFromTrunk = false;
     invite.onProvisional((r) => {
@@ -113,7 +112,10 @@ export class SipCallControl implements CallControl {
     }, trunk.ringTimeoutSeconds * 1000);
     ringLimit.unref();
     const result = await invite.result.finally(() => clearTimeout(ringLimit));
-    const ringSeconds = Math.round((performance.now() - (ringingAt ?? began)) / 1000);
+    // Ring time is the callee's phone ringing (from 180/183): a trunk that never said so (timer B
+    // after 32 s of silence, an instant 503) rang nothing.
+    const ringSeconds =
+      ringingAt === undefined ? 0 : Math.round((performance.now() - ringingAt) / 1000);
     const answered = result.status >= 200 && result.status < 300 && result.dialog;
     const media = answered && result.sdp ? answerMedia(result.sdp) : undefined;
     if (!answered || !media) {

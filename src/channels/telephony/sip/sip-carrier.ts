@@ -19,10 +19,13 @@ export async function startSipCarrier(
   trunk: SipTrunkConfig,
   stt: Stt,
   log: Logger,
+  /** `t1Ms`: the SIP timer T1 (500 ms); tests shorten it so a silent trunk times out soon. */
+  options: { t1Ms?: number } = {},
 ): Promise<SipCarrier> {
   const ua = await SipUserAgent.start({
     host: trunk.bind.host,
     port: trunk.bind.port,
+    ...(options.t1Ms ? { t1Ms: options.t1Ms } : {}),
     ...(trunk.publicHost ? { publicHost: trunk.publicHost } : {}),
     ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
   });
@@ -46,6 +49,9 @@ export async function startSipCarrier(
     return registration;
   };
   let registration = await register();
+  // One REGISTER at a time: probes overlap when the trunk is slow, and two would each start a
+  // registration that refreshes for ever.
+  let registering = false;
   let alive = true;
   const keepAlive =
     trunk.keepAliveSeconds > 0
@@ -57,8 +63,10 @@ export async function startSipCarrier(
               if (up) log.info({ registrar }, 'the SIP trunk answers again');
               else log.error({ registrar, status }, 'the SIP trunk does not answer OPTIONS');
             }
-            if (up && registration && registration.state !== 'registered')
-              registration = await register();
+            if (up && registration && registration.state !== 'registered' && !registering) {
+              registering = true;
+              registration = await register().finally(() => (registering = false));
+            }
           });
         }, trunk.keepAliveSeconds * 1000)
       : undefined;

@@ -17,7 +17,7 @@ import type {
   RecordedAudio,
   Utterance,
 } from '../call-control.ts';
-import type { RtpSession } from './media/rtp-session.ts';
+import type { RtpSession, RtpStats } from './media/rtp-session.ts';
 import type { Dialog } from './signalling/dialog.ts';
 
 // One answered SIP call: its dialog (BYE, re-INVITE) and its RTP session. Every frame the callee
@@ -79,6 +79,11 @@ export class SipLeg implements CallLeg {
 
   get up(): boolean {
     return this.#up;
+  }
+
+  /** What the line did to the callee's audio (loss, lateness, jitter); kept after the call ends. */
+  rtpStats(): RtpStats {
+    return this.#o.rtp.stats();
   }
 
   async play(utterance: Utterance): Promise<Played> {
