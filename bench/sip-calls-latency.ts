@@ -124,7 +124,7 @@ function pair(replies: ReplyTimes[], stt: TimedStt, out: LatencyRun): void {
       out.skipped += 1;
       continue;
     }
-    out.turns.push({
+    const turn: TurnLatency = {
       endpointing: t.sttStartAt - r.speechEndAt,
       stt: t.sttEndAt - t.sttStartAt,
       engine: t.ttsStartAt - t.sttEndAt,
@@ -132,7 +132,11 @@ function pair(replies: ReplyTimes[], stt: TimedStt, out: LatencyRun): void {
       wire: r.firstPacketAt - t.ttsEndAt,
       lead: r.firstLoudAt - r.firstPacketAt,
       total: r.firstLoudAt - r.speechEndAt,
-    });
+    };
+    // A stage out of order means the pairing slipped (the robot spoke on a timeout, not in
+    // answer to this reply): the turn is not one we can split.
+    if (STAGES.some((s) => turn[s] < -1)) out.skipped += 1;
+    else out.turns.push(turn);
   }
 }
 
