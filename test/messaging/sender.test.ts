@@ -204,9 +204,10 @@ describe(`messaging sender (${storeKind})`, () => {
       const times = [...mine(), ...theirs()].sort((a, b) => a - b);
       assert.equal(times.length, 20, 'each message sent once');
       // Sharing the pace, 20 sends at 5/s take 19 slots of 200 ms (two senders each at its own
-      // pace would take half that). Each send goes at its slot or a timer's lateness after it,
-      // so across processes a second may see one send more than the pace at worst, never two.
-      assert.ok(times.at(-1)! - times[0]! >= 19 * 200 - 100, `${times.at(-1)! - times[0]!} ms`);
+      // pace would take half that, 1,800 ms). Each send goes at its slot or a timer's lateness
+      // after it: the first one late by up to 400 ms on a loaded machine (CI saw 3,506 ms), so
+      // across processes a second may see one send more than the pace at worst, never two.
+      assert.ok(times.at(-1)! - times[0]! >= 19 * 200 - 400, `${times.at(-1)! - times[0]!} ms`);
       for (let i = 0; i + 6 < times.length; i += 1) {
         assert.ok(times[i + 6]! - times[i]! >= 1000, `sends ${i}..${i + 6} within a second`);
       }

@@ -182,6 +182,9 @@ export class PdsDialer {
     metrics.callsTotal.inc({ outcome: outcome.end.outcome });
     this.#learn(run, outcome);
     const talked = run.agent?.phase === 'talking';
+    // The call's RINGING and ANSWERED go into the outbox before its HANGUP: a short call can end
+    // while its progress batch is still being written (seen under load as HANGUP before ANSWERED).
+    await run.written;
     await this.#endings.add(call.taskId, {
       call: {
         id: call.callId,
