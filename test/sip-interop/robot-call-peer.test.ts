@@ -17,13 +17,13 @@ import {
   tomorrowIn,
 } from './robot-call.ts';
 
-// What the callee says. pocketsphinx has no grammar for these turns yet (the listen does not
-// carry the robot's phrases), so the words and voice are ones its open vocabulary gets right:
-// measured on this voice, "yes, I will pay tomorrow" came out as "yes right on" / "we'll fight
-// on" (no date); "tomorrow I will pay" in en-us+f3 comes out as "tomorrow i will carry".
-const IDENTITY_REPLY = 'yes';
-const PTP_REPLY = 'tomorrow I will pay';
-const VOICE = { voice: 'en-us+f3', rate: 140 };
+// What the callee says: the issue's own words, in espeak-ng's default voice. The listen gives
+// pocketsphinx the turn's grammar (the robot's expected phrases and the date words,
+// src/dialogue/voice/turn-grammar.ts); without one it heard "yes, I will pay tomorrow" as "yes
+// right on" or "we'll fight on" (no date).
+const IDENTITY_REPLY = 'yes, speaking';
+const PTP_REPLY = 'yes, I will pay tomorrow';
+const VOICE = {};
 
 test(
   'a robot call over L16 to the in-repo peer ends as a promise to pay for tomorrow, heard by pocketsphinx',
