@@ -19,6 +19,7 @@ import type {
 } from '../call-control.ts';
 import type { RtpSession, RtpStats } from './media/rtp-session.ts';
 import type { Dialog } from './signalling/dialog.ts';
+import { withoutLeadingSilence } from './leading-silence.ts';
 
 // One answered SIP call: its dialog (BYE, re-INVITE) and its RTP session. Every frame the callee
 // sends goes, in one loop, to the answering-machine detector (first seconds only), to the speech
@@ -92,7 +93,7 @@ export class SipLeg implements CallLeg {
     this.#mark({ speaker: 'robot', text: utterance.text });
     this.#playing += 1;
     try {
-      return await this.#o.rtp.play(utterance.audio).done;
+      return await this.#o.rtp.play(withoutLeadingSilence(utterance.audio)).done;
     } finally {
       this.#playing -= 1;
     }
