@@ -17,7 +17,26 @@ const HEADER_BYTES = 44;
 
 /** A mono 16-bit PCM WAV file of the samples. */
 export function writeWav(pcm: Pcm): Buffer {
-  const dataBytes = pcm.samples.length * 2;
+  return wavOf(pcm.sampleRate, 1, pcm.samples);
+}
+
+/**
+ * A two-channel WAV of two sides of one timeline at one rate (a call's legs: the callee left,
+ * the robot right); the shorter side is padded with silence.
+ */
+export function writeStereoWav(left: Pcm, right: Pcm): Buffer {
+  if (left.sampleRate !== right.sampleRate) throw new Error('both channels need one sample rate');
+  const frames = Math.max(left.samples.length, right.samples.length);
+  const interleaved = new Int16Array(frames * 2);
+  for (let i = 0; i < frames; i++) {
+    interleaved[2 * i] = left.samples[i] ?? 0;
+    interleaved[2 * i + 1] = right.samples[i] ?? 0;
+  }
+  return wavOf(left.sampleRate, 2, interleaved);
+}
+
+function wavOf(sampleRate: number, channels: 1 | 2, samples: Int16Array): Buffer {
+  const dataBytes = samples.length * 2;
   const out = Buffer.alloc(HEADER_BYTES + dataBytes);
   out.write('RIFF', 0, 'ascii');
   out.writeUInt32LE(36 + dataBytes, 4);
@@ -25,17 +44,16 @@ export function writeWav(pcm: Pcm): Buffer {
   out.write('fmt ', 12, 'ascii');
   out.writeUInt32LE(16, 16);
   out.writeUInt16LE(1, 20); // PCM
-  out.writeUInt16LE(1, 22); // mono
-  out.writeUInt32LE(pcm.sampleRate, 24);
-  out.writeUInt32LE(pcm.sampleRate * 2, 28); // byte rate
-  out.writeUInt16LE(2, 32); // block align
+  out.writeUInt16LE(channels, 22);
+  out.writeUInt32LE(sampleRate, 24);
+  out.writeUInt32LE(sampleRate * 2 * channels, 28); // byte rate
+  out.writeUInt16LE(2 * channels, 32); // block align
   out.writeUInt16LE(16, 34);
   out.write('data', 36, 'ascii');
   out.writeUInt32LE(dataBytes, 40);
   // Little-endian hosts (every platform Node supports today) could copy the buffer as is; this
   // stays correct everywhere.
-  for (let i = 0; i < pcm.samples.length; i++)
-    out.writeInt16LE(pcm.samples[i]!, HEADER_BYTES + i * 2);
+  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, HEADER_BYTES + i * 2);
   return out;
 }
 

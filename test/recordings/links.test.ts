@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 import { renderRecording } from '../../src/dialogue/recording.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
+import { readWav, writeStereoWav, writeWav } from '../../src/dialogue/wav.ts';
 import { TtsCallRecorder } from '../../src/modules/recordings/call-recorder.ts';
 import { RecordingService } from '../../src/modules/recordings/recordings.service.ts';
 import { openTestStore, storeKind, type TestStore } from '../helpers/db.ts';
@@ -165,6 +166,37 @@ describe(`recording links (${storeKind})`, () => {
     assert.equal(Number(response.headers.get('content-length')), wavs.get(secondCall)!.length);
     assert.deepEqual(Buffer.from(await response.arrayBuffer()), wavs.get(secondCall));
     assert.equal(await h.recordings.linkFor(stranger.id, secondCall), undefined);
+  });
+
+  it("the same link opens a real line's two sides apart with legs=1; others have none", async () => {
+    // A task of its own: the other tests count the recordings of theirs.
+    const { task_id: sides } = await h.tasks.create(
+      { appId: app.id, timezone: 'Asia/Jakarta' },
+      { task_name: 'sides', robot_id: '4496', callees: [{ callee_number: NUMBER, case_id: 'c' }] },
+    );
+    const [callee] = await store.db.query<{ id: number }>(
+      'SELECT id FROM callees WHERE task_id = $1',
+      [sides],
+    );
+    const startedAt = new Date(Date.UTC(2024, 2, 12, 9, 0, 0));
+    const callId = await addCall(store.db, callee!.id, 1, startedAt);
+    const robot = { sampleRate: 16_000, samples: new Int16Array(1600).fill(3000) };
+    const heard = { sampleRate: 16_000, samples: new Int16Array(800).fill(-2000) };
+    const legs = writeStereoWav(heard, robot);
+    const wav = writeWav(robot);
+    await h.recordings.save({ callId, appId: app.id, taskId: sides, wav, legs, startedAt });
+    const dir = join(h.dataDir, 'recordings', String(app.id), '2024-03-12');
+    assert.deepEqual(await readFile(join(dir, `${callId}.legs.wav`)), legs);
+    const link = (await h.recordings.linkFor(app.id, callId))!;
+    assert.deepEqual(Buffer.from(await (await h.open(link)).arrayBuffer()), wav);
+    const apart = await h.open(`${link}&legs=1`);
+    assert.equal(apart.status, 200);
+    const both = readWav(new Uint8Array(await apart.arrayBuffer()));
+    assert.equal(both.channels, 2);
+    assert.deepEqual([both.samples[0], both.samples[1], both.samples[2 * 1000]], [-2000, 3000, 0]);
+    // A call the simulator recorded has only the mix.
+    const simulated = (await h.recordings.linkFor(app.id, firstCall))!;
+    assert.equal((await h.open(`${simulated}&legs=1`)).status, 404);
   });
 
   it('a tampered, cross-used, incomplete or expired link gets 403', async () => {

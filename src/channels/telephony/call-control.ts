@@ -113,7 +113,12 @@ export interface RecordedAudio {
    * The audio of both sides, when the adapter records audio (capabilities.recording 'audio'),
    * with where each segment starts in it: the transcript's times then follow what was heard.
    */
-  audio?: { wav: Buffer; timing: Timing };
+  audio?: {
+    wav: Buffer;
+    timing: Timing;
+    /** Each side on its own channel, when the adapter records them apart: callee left, robot right. */
+    legs?: Buffer;
+  };
 }
 
 export interface CallControlCapabilities {

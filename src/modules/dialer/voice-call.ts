@@ -29,7 +29,7 @@ export interface CallRecorder {
   /** Synthesises the conversation's audio (adapters that record no audio: the simulator). */
   record(call: ClaimedCall, segments: Segment[], language: string): Promise<Timing>;
   /** Keeps the audio the call really had, recorded by the adapter. */
-  keep?(call: ClaimedCall, wav: Buffer, timing: Timing): Promise<Timing>;
+  keep?(call: ClaimedCall, wav: Buffer, timing: Timing, legs?: Buffer): Promise<Timing>;
 }
 
 export interface VoiceDeps {
@@ -96,7 +96,7 @@ export async function timingOf(
   const { recorder } = deps;
   const audio = recording ? (await recording.stop()).audio : undefined;
   return audio && recorder?.keep
-    ? await recorder.keep(call, audio.wav, audio.timing)
+    ? await recorder.keep(call, audio.wav, audio.timing, audio.legs)
     : recorder
       ? await recorder.record(call, result.segments, call.robot.language)
       : estimateTimeline(result.segments);

@@ -30,12 +30,13 @@ export class TtsCallRecorder {
   }
 
   /** Stores audio the call control recorded itself (a real line): its timing is the call's. */
-  async keep(call: RecordedCall, wav: Buffer, timing: Timing): Promise<Timing> {
+  async keep(call: RecordedCall, wav: Buffer, timing: Timing, legs?: Buffer): Promise<Timing> {
     await this.#recordings.save({
       callId: call.callId,
       appId: call.appId,
       taskId: call.taskId,
       wav,
+      ...(legs ? { legs } : {}),
       startedAt: call.startedAt,
     });
     return timing;

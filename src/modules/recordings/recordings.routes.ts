@@ -58,6 +58,12 @@ const LinkQuery = Type.Object({
   expires: Type.Optional(Type.String({ description: 'Unix seconds after which the link fails' })),
   sig: Type.Optional(Type.String({ description: 'HMAC-SHA256 (hex) of the link' })),
   part: Type.Optional(Type.String({ description: 'Archive part (task links only)' })),
+  legs: Type.Optional(
+    Type.String({
+      description:
+        "1: the call's sides apart, a two-channel WAV (callee left, robot right); calls on a real line only (call links only)",
+    }),
+  ),
 });
 const FileParams = Type.Object({ file: Type.String() });
 
@@ -82,7 +88,8 @@ export function recordingFileRoutes(recordings: RecordingService): FastifyPlugin
         const callId = CALL_FILE.exec(request.params.file)?.[1];
         if (!callId) return deny(request, reply, 404, 'Not found');
         const { expires = '', sig = '' } = request.query;
-        const audio = await recordings.openCallLink(callId, expires, sig);
+        const { legs } = request.query;
+        const audio = await recordings.openCallLink(callId, expires, sig, legs === '1');
         if (audio === 'forbidden') return deny(request, reply, 403, 'Invalid or expired link');
         if (!audio) return deny(request, reply, 404, 'Recording not found');
         reply.header('accept-ranges', 'bytes');

@@ -8,7 +8,12 @@ import type { Db, Queryable } from '../../store/db.ts';
 import type { Caller } from '../auth/caller.ts';
 import { endReasonOf, type EndReason } from '../tasks/end-reason.ts';
 import { taskOfApp } from '../tasks/task-access.ts';
-import { recordingKey, type RecordingStore, type StoredObject } from './recording-store.ts';
+import {
+  legsKey,
+  recordingKey,
+  type RecordingStore,
+  type StoredObject,
+} from './recording-store.ts';
 import * as repo from './recordings.repository.ts';
 import { LinkSigner, type LinkSubject } from './signed-links.ts';
 import { archiveParts, zipStream } from './task-archive.ts';
@@ -19,6 +24,8 @@ export interface NewRecording {
   taskId: string;
   /** A 16-bit PCM WAV (dialogue/recording.ts renders one). */
   wav: Uint8Array;
+  /** The call's sides apart, a two-channel WAV (a real line records them): beside the mix. */
+  legs?: Uint8Array;
   /** When the call started: dates the storage folder (default now). */
   startedAt?: Date;
 }
@@ -38,6 +45,7 @@ export async function storeRecording(
   const frames = wav.samples.length / wav.channels;
   const key = recordingKey(input.appId, input.callId, input.startedAt ?? new Date());
   await store.put(key, input.wav);
+  if (input.legs) await store.put(legsKey(key), input.legs);
   const { row } = await repo.insertRecording(db, {
     call_id: input.callId,
     app_id: input.appId,
@@ -47,7 +55,10 @@ export async function storeRecording(
     bytes: input.wav.byteLength,
   });
   // Another process stored the same call meanwhile under another day's folder: drop our copy.
-  if (row.storage_key !== key) await store.delete(key);
+  if (row.storage_key !== key) {
+    await store.delete(key);
+    if (input.legs) await store.delete(legsKey(key));
+  }
   return row;
 }
 
@@ -171,10 +182,13 @@ export class RecordingService {
     callId: string,
     expires: string,
     sig: string,
+    legs = false,
   ): Promise<StoredObject | 'forbidden' | undefined> {
     if (!(await this.#verify({ kind: 'call', id: callId }, expires, sig))) return 'forbidden';
     const row = await repo.findRecording(this.#db, callId);
-    return row ? this.#store.get(row.storage_key) : undefined;
+    if (!row) return undefined;
+    // The same link opens the sides apart: the same call's audio, in another form.
+    return this.#store.get(legs ? legsKey(row.storage_key) : row.storage_key);
   }
 
   /** The zip behind a signed task link, streamed. */

@@ -3,7 +3,7 @@ import type { Segment } from '../../../dialogue/timeline.ts';
 import { AnsweringMachineDetector, type AmdResult } from '../../../dialogue/voice/amd.ts';
 import { SpeechListener } from '../../../dialogue/voice/speech-listener.ts';
 import { turnGrammar } from '../../../dialogue/voice/turn-grammar.ts';
-import { writeWav } from '../../../dialogue/wav.ts';
+import { writeStereoWav, writeWav } from '../../../dialogue/wav.ts';
 import type {
   AudioFrame,
   CallLeg,
@@ -141,7 +141,7 @@ export class SipLeg implements CallLeg {
     return {
       stop: () =>
         (stopped ??= Promise.resolve().then(() => {
-          const { mixed } = recording.stop();
+          const { mixed, callee, robot } = recording.stop();
           if (this.#segments === segments) this.#segments = undefined;
           return {
             segments: segments.map((s) => s.segment),
@@ -151,6 +151,7 @@ export class SipLeg implements CallLeg {
                 offsets: segments.map((s) => Math.max(0, s.at - startedAt)),
                 totalSeconds: mixed.samples.length / mixed.sampleRate,
               },
+              legs: writeStereoWav(callee, robot),
             },
           };
         })),
