@@ -22,6 +22,8 @@ export interface SipTrunkConfig {
   ringTimeoutSeconds: number;
   /** OPTIONS to the proxy this often, to notice a dead trunk (0: never). */
   keepAliveSeconds: number;
+  /** The password agents' phones register with (digest, user = agent name); absent: none may. */
+  agentPassword?: string;
 }
 
 export class SipConfigError extends Error {}
@@ -46,6 +48,7 @@ export function readSipTrunkConfig(env: Env): SipTrunkConfig {
       `TILLER_SIP_NUMBER_FORMAT must be e164 or digits, got "${numberFormat}"`,
     );
   const publicHost = env['TILLER_SIP_PUBLIC_HOST'];
+  const agentPassword = env['TILLER_SIP_AGENT_PASSWORD'];
   return {
     proxy,
     domain: env['TILLER_SIP_DOMAIN'] || proxy.host,
@@ -57,6 +60,7 @@ export function readSipTrunkConfig(env: Env): SipTrunkConfig {
     numberFormat,
     ringTimeoutSeconds: whole(env, 'TILLER_SIP_RING_TIMEOUT_SECONDS', 40, 5, 300),
     keepAliveSeconds: whole(env, 'TILLER_SIP_KEEPALIVE_SECONDS', 30, 0, 3600),
+    ...(agentPassword ? { agentPassword } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type {
 import { RtpSession } from './media/rtp-session.ts';
 import { causeOfStatus } from './signalling/causes.ts';
 import { answerMedia, offerSdp } from './sip-sdp.ts';
+import { agentNameOf, type AgentRegistrar } from './agent-registrar.ts';
 import type { SipUserAgent } from './signalling/user-agent.ts';
 import { SipLeg } from './sip-leg.ts';
 import type { SipTrunkConfig } from '../../../shared/sip-trunk-config.ts';
@@ -35,6 +36,8 @@ export interface SipCallControlOptions {
   rtpHost?: string;
   /** Answering-machine detection on each answered call (default on). */
   amd?: boolean;
+  /** Agents' phones registered with Tiller: a transfer to `agent:<name>` rings them directly. */
+  agents?: AgentRegistrar;
 }
 
 export class SipCallControl implements CallControl {
@@ -60,15 +63,20 @@ export class SipCallControl implements CallControl {
   }
 
   /**
-   * A leg to an agent (`sip:` URI of a phone, or a number through the trunk), for a transfer; it
-   * plays nothing of its own and hears nothing: the bridge carries its audio.
+   * A leg to an agent, for a transfer: `agent:<name>` rings the agent's phone registered with
+   * Tiller, or the agent's extension behind the trunk; a `sip:` URI that phone; anything else is
+   * a number through the trunk. The leg plays nothing of its own: the bridge carries its audio.
    */
   async dialAgent(callId: string, target: string, from: string, events?: LegListener) {
-    // `sip:` a phone's own URI; `agent:<name>` the agent's extension behind the trunk; else a number.
+    const { trunk, agents } = this.#options;
+    const name = agentNameOf(target);
+    const phone = name !== undefined ? agents?.bindingOf(name) : undefined;
+    if (phone)
+      return this.#dial(callId, phone.uri, from, events, { amd: false, via: phone.address });
     const uri = target.startsWith('sip:')
       ? target
-      : target.startsWith('agent:')
-        ? `sip:${target.slice('agent:'.length)}@${this.#options.trunk.domain}`
+      : name !== undefined
+        ? `sip:${name}@${trunk.domain}`
         : this.#uriOf(target);
     return this.#dial(callId, uri, from, events, { amd: false });
   }
@@ -78,7 +86,7 @@ export class SipCallControl implements CallControl {
     uri: string,
     from: string,
     events: LegListener | undefined,
-    options: { amd?: boolean } = {},
+    options: { amd?: boolean; via?: { host: string; port: number } } = {},
   ): Promise<Connect> {
     const { ua, trunk } = this.#options;
     const rtp = await RtpSession.open({
@@ -91,7 +99,7 @@ export class SipCallControl implements CallControl {
       from: `sip:${this.#userOf(from)}@${trunk.domain}`,
       assertedIdentity: `sip:${this.#userOf(from)}@${trunk.domain}`,
       sdp: offerSdp(mediaHost, rtp.localPort),
-      proxy: trunk.proxy,
+      proxy: options.via ?? trunk.proxy,
     });
     let ringingAt: number | undefined;
     let heardFromTrunk = false;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Stt } from '../../../dialogue/ports/stt.ts';
 import { SipUserAgent } from './signalling/user-agent.ts';
+import { AgentRegistrar } from './agent-registrar.ts';
 import { SipCallControl } from './sip-call-control.ts';
 import type { SipTrunkConfig } from '../../../shared/sip-trunk-config.ts';
 
@@ -71,7 +72,11 @@ export async function startSipCarrier(
         }, trunk.keepAliveSeconds * 1000)
       : undefined;
   keepAlive?.unref();
-  const callControl = new SipCallControl({ ua, trunk, stt });
+  const agents = trunk.agentPassword
+    ? new AgentRegistrar({ realm: 'tiller', password: trunk.agentPassword })
+    : undefined;
+  if (agents) ua.onRegister((request, source) => agents.register(request, source));
+  const callControl = new SipCallControl({ ua, trunk, stt, ...(agents ? { agents } : {}) });
   return {
     callControl,
     async stop() {

@@ -3,7 +3,7 @@
 // dispatches what arrives: new INVITEs to onInvite, CANCELs to the INVITE they cancel, requests
 // inside a dialog to that dialog, OPTIONS answered 200, the rest refused.
 import { getHeader, isRequest } from './message.ts';
-import type { SipResponse } from './message.ts';
+import type { SipRequest, SipResponse } from './message.ts';
 import { tagOf } from './address.ts';
 import { DigestClient } from './digest.ts';
 import type { Dialog } from './dialog.ts';
@@ -18,6 +18,12 @@ import type { IncomingRequest } from './transactions.ts';
 import { UdpTransport } from './transport-udp.ts';
 import type { Address } from './transport-udp.ts';
 import { destinationOf, newCallId, newTag, UaContext } from './ua-context.ts';
+
+/** A registrar's answer to a REGISTER (its status, reason and extra headers). */
+export type RegisterHandler = (
+  request: SipRequest,
+  source: Address,
+) => { status: number; reason: string; headers: Array<{ name: string; value: string }> };
 
 export interface UserAgentOptions {
   /** Where to bind; port 0 lets the system choose. */
@@ -42,6 +48,7 @@ export class SipUserAgent {
   #invites = new Map<string, IncomingInvite>();
   #registrations = new Set<Registration>();
   #onInvite: (invite: IncomingInvite) => void = (invite) => invite.reject(480, 'Unavailable');
+  #onRegister: RegisterHandler | undefined;
 
   private constructor(transport: UdpTransport, options: UserAgentOptions) {
     this.transport = transport;
@@ -107,6 +114,11 @@ export class SipUserAgent {
     this.#onInvite = listener;
   }
 
+  /** Makes this UA a registrar (agents' phones): the handler answers each REGISTER. */
+  onRegister(handler: RegisterHandler): void {
+    this.#onRegister = handler;
+  }
+
   /** Stops everything at once: no BYE or un-REGISTER is sent (do those first if wanted). */
   async close(): Promise<void> {
     for (const registration of this.#registrations) registration.stop();
@@ -155,14 +167,21 @@ export class SipUserAgent {
       case 'OPTIONS':
         transaction?.respond(this.#response(incoming, 200, 'OK'));
         return;
+      case 'REGISTER': {
+        if (!this.#onRegister) break;
+        const answer = this.#onRegister(request, incoming.source);
+        const response = this.#response(incoming, answer.status, answer.reason);
+        response.headers.push(...answer.headers);
+        transaction?.respond(response);
+        return;
+      }
       case 'ACK':
         return; // an ACK outside any dialog: nothing to acknowledge
       case 'BYE':
         transaction?.respond(this.#response(incoming, 481, 'Call/Transaction Does Not Exist'));
         return;
-      default:
-        transaction?.respond(this.#response(incoming, 405, 'Method Not Allowed'));
     }
+    transaction?.respond(this.#response(incoming, 405, 'Method Not Allowed'));
   }
 
   /** A 2xx after its INVITE transaction ended: the ACK was lost, so ACK it again. */
