@@ -4,12 +4,12 @@
 import { after, before } from 'node:test';
 import { SipCallControl } from '../../src/channels/telephony/sip/sip-call-control.ts';
 import { SipUserAgent } from '../../src/channels/telephony/sip/signalling/user-agent.ts';
-import type { SipTrunkConfig } from '../../src/shared/sip-trunk-config.ts';
 import { FakeStt } from '../../src/dialogue/stt/fake-stt.ts';
 import { EspeakTts } from '../../src/dialogue/tts/espeak-tts.ts';
 import type { Pcm } from '../../src/dialogue/tts/tts.ts';
 import { SipTestPeer, type PeerAct } from '../fakes/sip-test-peer.ts';
 import { callControlConformance, type Scenario } from './call-control.conformance.ts';
+import { loopbackTrunk } from '../helpers/sip-trunk.ts';
 
 const tts = new EspeakTts();
 let peer: SipTestPeer;
@@ -51,16 +51,7 @@ after(async () => {
 
 callControlConformance('SIP trunk (in-repo test peer)', {
   create: async () => {
-    const trunk: SipTrunkConfig = {
-      proxy: peer.address,
-      domain: '127.0.0.1',
-      registerExpires: 0,
-      bind: { host: '127.0.0.1', port: 0 },
-      rtpPortRange: [40_000, 49_999],
-      numberFormat: 'e164',
-      ringTimeoutSeconds: 2,
-      keepAliveSeconds: 0,
-    };
+    const trunk = loopbackTrunk(peer.address, { ringTimeoutSeconds: 2 });
     const ua = await SipUserAgent.start({ host: '127.0.0.1', port: 0, t1Ms: 100 });
     uas.push(ua);
     // The recogniser hears "yes that is me" in any speech: this suite is about the line.

@@ -21,6 +21,7 @@ import { startTiller } from '../../src/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { openTestStore } from '../helpers/db.ts';
 import { ALWAYS_OPEN, client, freePort, tokenFor } from '../helpers/server.ts';
+import { loopbackTrunk } from '../helpers/sip-trunk.ts';
 
 export interface SipTillerOptions {
   proxy: { host: string; port: number };
@@ -54,16 +55,9 @@ export async function startSipTiller(options: SipTillerOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tiller-sip-faults-'));
   const port = await freePort();
   const ua = await SipUserAgent.start({ host: '127.0.0.1', port: 0, t1Ms: options.t1Ms ?? 100 });
-  const trunk = {
-    proxy: options.proxy,
-    domain: '127.0.0.1',
-    registerExpires: 0,
-    bind: { host: '127.0.0.1', port: 0 },
-    rtpPortRange: [40_000, 49_999] as [number, number],
-    numberFormat: 'e164' as const,
+  const trunk = loopbackTrunk(options.proxy, {
     ringTimeoutSeconds: options.ringTimeoutSeconds ?? 20,
-    keepAliveSeconds: 0,
-  };
+  });
   const callControl = new KeepingLegs(
     new SipCallControl({ ua, trunk, stt: options.stt, amd: false }),
   );

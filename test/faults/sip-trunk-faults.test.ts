@@ -11,6 +11,7 @@ import { startReceiver } from '../helpers/receiver.ts';
 import { waitFor } from '../helpers/server.ts';
 import { startSipTiller } from './sip-tiller.ts';
 import { startTrunkStub, TRUNK_PASSWORD, TRUNK_USER } from './sip-trunk-stub.ts';
+import { loopbackTrunk } from '../helpers/sip-trunk.ts';
 
 const TIMEOUT = { sip: 'sip', code: 408, reason: 'Request Timeout' };
 
@@ -81,17 +82,12 @@ test('the trunk drops our registration: logged, calls meanwhile fail with a caus
   const trunk = await startTrunkStub({ grantSeconds: 2, t1Ms: T1 });
   const logs = capturedLog('info');
   const carrier = await startSipCarrier(
-    {
-      proxy: trunk.address,
-      domain: '127.0.0.1',
+    loopbackTrunk(trunk.address, {
       credentials: { username: TRUNK_USER, password: TRUNK_PASSWORD },
       registerExpires: 60,
-      bind: { host: '127.0.0.1', port: 0 },
-      rtpPortRange: [40_000, 49_999],
-      numberFormat: 'e164',
       ringTimeoutSeconds: 20,
       keepAliveSeconds: 1,
-    },
+    }),
     new FakeStt(),
     logs.log,
     { t1Ms: T1 },

@@ -11,6 +11,7 @@ import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { requireTools, testDir } from '../helpers/sip-tools.ts';
 import { startTrunk } from './kamailio.ts';
 import { startCallee, SIPP_ALL_CALLS_OK, type CalleeScenario } from './sipp.ts';
+import { loopbackTrunk } from '../helpers/sip-trunk.ts';
 
 let serial = 0;
 
@@ -30,16 +31,7 @@ async function callThrough(t: TestContext, scenario: CalleeScenario) {
     ua,
     stt: new FakeStt(),
     amd: false,
-    trunk: {
-      proxy: { host: '127.0.0.1', port: trunk.port },
-      domain: '127.0.0.1',
-      registerExpires: 0,
-      bind: { host: '127.0.0.1', port: 0 },
-      rtpPortRange: [40_000, 49_999],
-      numberFormat: 'e164',
-      ringTimeoutSeconds: 3,
-      keepAliveSeconds: 0,
-    },
+    trunk: loopbackTrunk({ host: '127.0.0.1', port: trunk.port }, { ringTimeoutSeconds: 3 }),
   });
   const events: LegEvent[] = [];
   const connect = await cc.originate(

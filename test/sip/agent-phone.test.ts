@@ -13,6 +13,7 @@ import { FakeStt } from '../../src/dialogue/stt/fake-stt.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { SipTestPeer } from '../fakes/sip-test-peer.ts';
 import { waitFor } from '../helpers/server.ts';
+import { loopbackTrunk } from '../helpers/sip-trunk.ts';
 
 const tts = new ToneTts();
 let peer: SipTestPeer;
@@ -33,16 +34,7 @@ before(async () => {
     agents,
     amd: false,
     stt: new FakeStt(),
-    trunk: {
-      proxy: peer.address,
-      domain: 'trunk.example',
-      registerExpires: 0,
-      bind: { host: '127.0.0.1', port: 0 },
-      rtpPortRange: [40_000, 49_999],
-      numberFormat: 'digits',
-      ringTimeoutSeconds: 5,
-      keepAliveSeconds: 0,
-    },
+    trunk: loopbackTrunk(peer.address, { domain: 'trunk.example', numberFormat: 'digits' }),
   });
 });
 

@@ -9,6 +9,7 @@ import { FakeStt } from '../../src/dialogue/stt/fake-stt.ts';
 import { ToneTts } from '../../src/dialogue/tts/tone-tts.ts';
 import { readWav } from '../../src/dialogue/wav.ts';
 import { SipTestPeer, type PeerAct } from '../fakes/sip-test-peer.ts';
+import { loopbackTrunk } from '../helpers/sip-trunk.ts';
 
 const ACTS: Record<string, PeerAct> = {
   // The trunk takes digits only (numberFormat 'digits'): the peer sees the numbers without '+'.
@@ -29,16 +30,7 @@ before(async () => {
   ua = await SipUserAgent.start({ host: '127.0.0.1', port: 0, t1Ms: 100 });
   cc = new SipCallControl({
     ua,
-    trunk: {
-      proxy: peer.address,
-      domain: 'trunk.example',
-      registerExpires: 0,
-      bind: { host: '127.0.0.1', port: 0 },
-      rtpPortRange: [40_000, 49_999],
-      numberFormat: 'digits',
-      ringTimeoutSeconds: 5,
-      keepAliveSeconds: 0,
-    },
+    trunk: loopbackTrunk(peer.address, { domain: 'trunk.example', numberFormat: 'digits' }),
     stt: new FakeStt(),
     amd: false,
   });
